@@ -1,0 +1,314 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// The Compatibility REST API client: every conference, participant and stream operation
+/// confdash uses, each with a deadline, typed errors, and retries for reads only.
+public final class CompatClient: Sendable {
+    public let endpoint: Endpoint
+    public let credentials: Credentials
+    public let requestTimeout: Duration
+    public let retryPolicy: RetryPolicy
+    let http: HTTPClient
+    let ownsHTTP: Bool
+    let logger: Logger
+    let clock: any Clock<Duration>
+    let jitter: @Sendable () -> Double
+
+    /// Bodies larger than this are refused rather than read into memory.
+    static let maxBodyBytes = 32 * 1024 * 1024
+
+    public init(
+        endpoint: Endpoint, credentials: Credentials, requestTimeout: Duration = .seconds(10),
+        retryPolicy: RetryPolicy = .default, httpClient: HTTPClient? = nil, clock: any Clock<Duration> = ContinuousClock(),
+        jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
+        logger: Logger = Logger(label: "confdash.api")
+    ) {
+        self.endpoint = endpoint
+        self.credentials = credentials
+        self.requestTimeout = requestTimeout
+        self.retryPolicy = retryPolicy
+        self.clock = clock
+        self.jitter = jitter
+        self.logger = logger
+        if let httpClient {
+            self.http = httpClient
+            self.ownsHTTP = false
+        } else {
+            var configuration = HTTPClient.Configuration()
+            // A redirect would resend the Basic credentials to wherever it points.
+            configuration.redirectConfiguration = .disallow
+            configuration.timeout.connect = .seconds(5)
+            configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 16
+            self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            self.ownsHTTP = true
+        }
+    }
+
+    /// Closes the connections this client opened; call once when done.
+    public func shutdown() async {
+        guard ownsHTTP else { return }
+        try? await http.shutdown()
+    }
+
+    var accountPath: String { "/Accounts/\(Self.segment(credentials.projectID))" }
+
+    // MARK: conferences
+
+    /// Every conference matching `filter`, one page at a time.
+    public func conferencePages(_ filter: ConferenceFilter = .init()) -> PageSequence<Conference> {
+        PageSequence(client: self, firstPath: "\(accountPath)/Conferences", query: filter.queryItems, operation: "list conferences")
+    }
+
+    /// Every conference matching `filter`, all pages read.
+    public func conferences(_ filter: ConferenceFilter = .init()) async throws -> [Conference] {
+        try await conferencePages(filter).collectItems()
+    }
+
+    public func conference(_ sid: String) async throws -> Conference {
+        try await get(path: conferencePath(sid), query: [], operation: "fetch conference \(sid)")
+    }
+
+    public func updateConference(_ sid: String, _ update: ConferenceUpdate) async throws -> Conference {
+        try await send(.POST, path: conferencePath(sid), form: update.formFields, operation: "update conference \(sid)")
+    }
+
+    /// Ends a conference for everybody in it.
+    public func endConference(_ sid: String) async throws -> Conference {
+        try await updateConference(sid, .endConference)
+    }
+
+    // MARK: participants
+
+    public func participantPages(conference: String, filter: ParticipantFilter = .init()) -> PageSequence<Participant> {
+        PageSequence(
+            client: self, firstPath: "\(conferencePath(conference))/Participants", query: filter.queryItems,
+            operation: "list participants of \(conference)")
+    }
+
+    public func participants(conference: String, filter: ParticipantFilter = .init()) async throws -> [Participant] {
+        try await participantPages(conference: conference, filter: filter).collectItems()
+    }
+
+    public func participant(conference: String, callSid: String) async throws -> Participant {
+        try await get(
+            path: participantPath(conference, callSid), query: [], operation: "fetch participant \(callSid)")
+    }
+
+    public func updateParticipant(conference: String, callSid: String, _ update: ParticipantUpdate) async throws
+        -> Participant
+    {
+        try await send(
+            .POST, path: participantPath(conference, callSid), form: update.formFields,
+            operation: "update participant \(callSid)")
+    }
+
+    /// Takes a participant out of the conference (their call leaves it).
+    public func removeParticipant(conference: String, callSid: String) async throws {
+        _ = try await perform(
+            .DELETE, url: url(participantPath(conference, callSid), query: []), form: nil,
+            operation: "remove participant \(callSid)", retryable: false)
+    }
+
+    // MARK: streams
+
+    /// Starts a stream. Never retried: a second POST would start a second stream.
+    public func startStream(conference: String, _ request: StartStreamRequest) async throws -> ConferenceStream {
+        try await send(
+            .POST, path: "\(conferencePath(conference))/Streams", form: request.formFields,
+            operation: "start stream on \(conference)")
+    }
+
+    /// Stops a stream by its sid (or, where the service allows it, by its name).
+    public func stopStream(conference: String, stream: String) async throws -> ConferenceStream {
+        try await send(
+            .POST, path: "\(conferencePath(conference))/Streams/\(Self.segment(stream))", form: [("Status", "stopped")],
+            operation: "stop stream \(stream)")
+    }
+
+    // MARK: plumbing
+
+    func conferencePath(_ sid: String) -> String { "\(accountPath)/Conferences/\(Self.segment(sid))" }
+
+    func participantPath(_ conference: String, _ callSid: String) -> String {
+        "\(conferencePath(conference))/Participants/\(Self.segment(callSid))"
+    }
+
+    static func segment(_ text: String) -> String { FormEncoding.escape(text) }
+
+    func url(_ path: String, query: [(String, String)]) -> String {
+        var url = endpoint.baseURL + path + (endpoint.usesJSONSuffix ? ".json" : "")
+        if !query.isEmpty { url += "?" + FormEncoding.encode(query) }
+        return url
+    }
+
+    func get<T: Decodable>(path: String, query: [(String, String)], operation: String) async throws -> T {
+        try decode(
+            try await perform(.GET, url: url(path, query: query), form: nil, operation: operation, retryable: true),
+            operation: operation)
+    }
+
+    /// Follows a host-relative link from the service (`next_page_uri`) on the same origin only,
+    /// so credentials never leave for another host.
+    func get<T: Decodable>(hostRelative uri: String, operation: String) async throws -> T {
+        let target: String
+        if uri.hasPrefix("/") {
+            target = endpoint.origin + uri
+        } else if uri.hasPrefix(endpoint.origin + "/") {
+            target = uri
+        } else {
+            throw CompatError.unreadableResponse(status: 200, reason: "the service linked to another host: \(uri)")
+        }
+        return try decode(
+            try await perform(.GET, url: target, form: nil, operation: operation, retryable: true), operation: operation)
+    }
+
+    func send<T: Decodable>(_ method: HTTPMethod, path: String, form: [(String, String)], operation: String)
+        async throws -> T
+    {
+        try decode(
+            try await perform(method, url: url(path, query: []), form: form, operation: operation, retryable: false),
+            operation: operation)
+    }
+
+    struct RawResponse {
+        var status: Int
+        var body: ByteBuffer
+    }
+
+    func decode<T: Decodable>(_ response: RawResponse, operation: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: response.body)
+        } catch {
+            throw CompatError.unreadableResponse(status: response.status, reason: "\(operation): \(Self.describe(error))")
+        }
+    }
+
+    /// One request with its retries. Reads (`retryable`) are retried on 429, 5xx and network
+    /// failures; anything that changes the service is sent exactly once.
+    func perform(
+        _ method: HTTPMethod, url: String, form: [(String, String)]?, operation: String, retryable: Bool
+    ) async throws -> RawResponse {
+        var attempt = 1
+        while true {
+            do {
+                return try await performOnce(method, url: url, form: form, operation: operation)
+            } catch let error as CompatError {
+                guard retryable, RetryPolicy.isRetryable(error) else { throw error }
+                var retryAfter: Duration?
+                if case .service(_, let seconds?) = error { retryAfter = .milliseconds(Int64(seconds * 1000)) }
+                guard let wait = retryPolicy.delay(afterAttempt: attempt, retryAfter: retryAfter, jitter: jitter()) else {
+                    throw error
+                }
+                logger.notice(
+                    "retrying",
+                    metadata: ["operation": "\(operation)", "attempt": "\(attempt)", "wait": "\(wait)", "error": "\(error)"])
+                try await clock.sleep(for: wait)
+                attempt += 1
+            }
+        }
+    }
+
+    func performOnce(_ method: HTTPMethod, url: String, form: [(String, String)]?, operation: String) async throws
+        -> RawResponse
+    {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers.add(name: "Authorization", value: credentials.basicAuthorization)
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "confdash/\(ConfdashVersion.string)")
+        if let form {
+            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            request.body = .bytes(ByteBuffer(string: FormEncoding.encode(form)))
+        }
+        let started = ContinuousClock.now
+        let timeoutSeconds = Double(requestTimeout.components.seconds) + Double(requestTimeout.components.attoseconds) / 1e18
+        let response: HTTPClientResponse
+        let body: ByteBuffer
+        do {
+            let nanos = Int64(timeoutSeconds * 1e9)
+            let deadline = NIODeadline.now() + .nanoseconds(nanos)
+            response = try await http.execute(request, deadline: deadline, logger: logger)
+            body = try await response.body.collect(upTo: Self.maxBodyBytes)
+        } catch let error as HTTPClientError {
+            throw mapTransport(error, operation: operation, seconds: timeoutSeconds)
+        } catch is NIOTooManyBytesError {
+            throw CompatError.unreadableResponse(status: 200, reason: "\(operation): the answer is larger than 32 MiB")
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw CompatError.unreachable(host: endpoint.host, reason: Self.describe(error))
+        }
+        let status = Int(response.status.code)
+        logger.debug(
+            "\(method.rawValue) \(Self.pathForLog(url)) -> \(status)",
+            metadata: ["ms": "\(Int((ContinuousClock.now - started) / .milliseconds(1)))"])
+        if (200..<300).contains(status) {
+            return RawResponse(status: status, body: body)
+        }
+        var serviceError =
+            (try? JSONDecoder().decode(ServiceError.self, from: body))
+            ?? ServiceError(status: status, code: nil, message: Self.snippet(body) ?? response.status.reasonPhrase)
+        if serviceError.status == 0 { serviceError.status = status }
+        throw CompatError.service(serviceError, retryAfterSeconds: Self.retryAfter(response.headers))
+    }
+
+    func mapTransport(_ error: HTTPClientError, operation: String, seconds: Double) -> CompatError {
+        switch error {
+        case .deadlineExceeded, .readTimeout, .writeTimeout:
+            return .timedOut(operation: operation, seconds: seconds)
+        case .connectTimeout, .tlsHandshakeTimeout:
+            return .unreachable(host: endpoint.host, reason: "connection timed out")
+        case .remoteConnectionClosed:
+            return .unreachable(host: endpoint.host, reason: "the connection closed before the answer was complete")
+        default:
+            return .unreachable(host: endpoint.host, reason: Self.describe(error))
+        }
+    }
+
+    /// `Retry-After` in seconds (a number, or an HTTP date).
+    static func retryAfter(_ headers: HTTPHeaders) -> Double? {
+        guard let value = headers.first(name: "Retry-After")?.trimmingCharacters(in: .whitespaces) else { return nil }
+        if let seconds = Double(value) { return max(0, seconds) }
+        if let date = ServiceDate.parse(value) { return max(0, date.timeIntervalSinceNow) }
+        return nil
+    }
+
+    static func snippet(_ body: ByteBuffer) -> String? {
+        guard body.readableBytes > 0 else { return nil }
+        let text = String(buffer: body).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return nil }
+        return text.count > 200 ? String(text.prefix(200)) + "…" : text
+    }
+
+    /// The path without the query, for logs.
+    static func pathForLog(_ url: String) -> String {
+        String(url.split(separator: "?", maxSplits: 1).first ?? "")
+    }
+
+    static func describe(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if text.contains("ECONNREFUSED") || text.contains("Connection refused") || text.contains("connectionRefused") {
+            return "connection refused"
+        }
+        if let decoding = error as? DecodingError {
+            switch decoding {
+            case .dataCorrupted(let context): return "malformed JSON (\(context.debugDescription))"
+            case .keyNotFound(let key, _): return "missing field \(key.stringValue)"
+            case .typeMismatch(_, let context), .valueNotFound(_, let context):
+                let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+                return "unexpected value at \(path.isEmpty ? "top level" : path)"
+            @unknown default: return text
+            }
+        }
+        return text
+    }
+}
+
+/// The version confdash reports in its User-Agent and `info`.
+public enum ConfdashVersion {
+    public static let string = "0.1.0"
+}

@@ -1,0 +1,71 @@
+/// A resource that arrives in pages under a named array (`conferences`, `participants`).
+public protocol PagedResource: Codable, Sendable {
+    static var listKey: String { get }
+}
+
+extension Conference: PagedResource { public static let listKey = "conferences" }
+extension Participant: PagedResource { public static let listKey = "participants" }
+
+/// One page of a list, with the links the service gives to the pages around it.
+public struct ListPage<Item: PagedResource>: Codable, Sendable {
+    public var items: [Item]
+    public var uri: String
+    public var firstPageUri: String
+    public var nextPageUri: String?
+    public var previousPageUri: String?
+    public var page: Int
+    public var pageSize: Int
+
+    public init(
+        items: [Item], uri: String, firstPageUri: String, nextPageUri: String?, previousPageUri: String?,
+        page: Int, pageSize: Int
+    ) {
+        self.items = items
+        self.uri = uri
+        self.firstPageUri = firstPageUri
+        self.nextPageUri = nextPageUri
+        self.previousPageUri = previousPageUri
+        self.page = page
+        self.pageSize = pageSize
+    }
+
+    struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(_ s: String) { stringValue = s }
+        init?(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Key.self)
+        items = try c.decodeIfPresent([LenientItem<Item>].self, forKey: Key(Item.listKey))?.compactMap(\.value) ?? []
+        uri = try c.decodeIfPresent(String.self, forKey: Key("uri")) ?? ""
+        firstPageUri = try c.decodeIfPresent(String.self, forKey: Key("first_page_uri")) ?? ""
+        nextPageUri = try c.decodeIfPresent(String.self, forKey: Key("next_page_uri"))
+        previousPageUri = try c.decodeIfPresent(String.self, forKey: Key("previous_page_uri"))
+        page = try c.decodeIfPresent(Int.self, forKey: Key("page")) ?? 0
+        pageSize = try c.decodeIfPresent(Int.self, forKey: Key("page_size")) ?? items.count
+    }
+
+    // The spec requires next/previous links even when null.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(items, forKey: Key(Item.listKey))
+        try c.encode(uri, forKey: Key("uri"))
+        try c.encode(firstPageUri, forKey: Key("first_page_uri"))
+        try c.encode(nextPageUri, forKey: Key("next_page_uri"))
+        try c.encode(previousPageUri, forKey: Key("previous_page_uri"))
+        try c.encode(page, forKey: Key("page"))
+        try c.encode(pageSize, forKey: Key("page_size"))
+    }
+}
+
+/// Decodes one element of a page, yielding nil instead of failing the page when the element
+/// is beyond repair (no sid at all).
+struct LenientItem<Item: Decodable>: Decodable {
+    let value: Item?
+    init(from decoder: any Decoder) throws {
+        value = try? Item(from: decoder)
+    }
+}

@@ -1,0 +1,55 @@
+/// Every page of a list, fetched one at a time as they are consumed, following the service's
+/// `next_page_uri` verbatim.
+public struct PageSequence<Item: PagedResource>: AsyncSequence, Sendable {
+    public typealias Element = ListPage<Item>
+
+    let client: CompatClient
+    let firstPath: String
+    let query: [(String, String)]
+    let operation: String
+
+    public func makeAsyncIterator() -> Iterator {
+        Iterator(client: client, next: .first(path: firstPath, query: query), operation: operation)
+    }
+
+    /// All items of all pages, in the service's order.
+    public func collectItems() async throws -> [Item] {
+        var items: [Item] = []
+        for try await page in self { items += page.items }
+        return items
+    }
+
+    public struct Iterator: AsyncIteratorProtocol {
+        enum Next {
+            case first(path: String, query: [(String, String)])
+            case uri(String)
+            case done
+        }
+        let client: CompatClient
+        var next: Next
+        let operation: String
+        var seen: Set<String> = []
+
+        public mutating func next() async throws -> ListPage<Item>? {
+            let page: ListPage<Item>
+            switch next {
+            case .done:
+                return nil
+            case .first(let path, let query):
+                page = try await client.get(path: path, query: query, operation: operation)
+            case .uri(let uri):
+                page = try await client.get(hostRelative: uri, operation: operation)
+            }
+            if let nextUri = page.nextPageUri, !nextUri.isEmpty {
+                // A service that hands back a page it already gave would loop forever.
+                guard seen.insert(nextUri).inserted else {
+                    throw CompatError.unreadableResponse(status: 200, reason: "the service repeated page \(nextUri)")
+                }
+                next = .uri(nextUri)
+            } else {
+                next = .done
+            }
+            return page
+        }
+    }
+}

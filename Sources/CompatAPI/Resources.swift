@@ -1,0 +1,227 @@
+/// A conference room on the service.
+public struct Conference: Codable, Hashable, Sendable, Identifiable {
+    public var sid: String
+    public var accountSid: String
+    public var friendlyName: String
+    public var status: ConferenceStatus
+    public var region: String
+    public var dateCreated: ServiceDate
+    public var dateUpdated: ServiceDate
+    public var apiVersion: String
+    public var uri: String
+    public var subresourceUris: SubresourceURIs
+    /// Twilio only; SignalWire does not send it.
+    public var reasonConferenceEnded: String?
+    /// Twilio only.
+    public var callSidEndingConference: String?
+
+    public var id: String { sid }
+
+    public init(
+        sid: String, accountSid: String, friendlyName: String, status: ConferenceStatus, region: String,
+        dateCreated: ServiceDate, dateUpdated: ServiceDate, apiVersion: String = "2010-04-01", uri: String,
+        subresourceUris: SubresourceURIs, reasonConferenceEnded: String? = nil, callSidEndingConference: String? = nil
+    ) {
+        self.sid = sid
+        self.accountSid = accountSid
+        self.friendlyName = friendlyName
+        self.status = status
+        self.region = region
+        self.dateCreated = dateCreated
+        self.dateUpdated = dateUpdated
+        self.apiVersion = apiVersion
+        self.uri = uri
+        self.subresourceUris = subresourceUris
+        self.reasonConferenceEnded = reasonConferenceEnded
+        self.callSidEndingConference = callSidEndingConference
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sid, status, region, uri
+        case accountSid = "account_sid"
+        case friendlyName = "friendly_name"
+        case dateCreated = "date_created"
+        case dateUpdated = "date_updated"
+        case apiVersion = "api_version"
+        case subresourceUris = "subresource_uris"
+        case reasonConferenceEnded = "reason_conference_ended"
+        case callSidEndingConference = "call_sid_ending_conference"
+    }
+
+    // Lenient on the optional-in-practice fields, so one odd conference never fails a page.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        sid = try c.decode(String.self, forKey: .sid)
+        accountSid = try c.decodeIfPresent(String.self, forKey: .accountSid) ?? ""
+        friendlyName = try c.decodeIfPresent(String.self, forKey: .friendlyName) ?? ""
+        status = try c.decodeIfPresent(ConferenceStatus.self, forKey: .status) ?? ""
+        region = try c.decodeIfPresent(String.self, forKey: .region) ?? ""
+        dateCreated = try c.decodeIfPresent(ServiceDate.self, forKey: .dateCreated) ?? ServiceDate(raw: "")
+        dateUpdated = try c.decodeIfPresent(ServiceDate.self, forKey: .dateUpdated) ?? ServiceDate(raw: "")
+        apiVersion = try c.decodeIfPresent(String.self, forKey: .apiVersion) ?? ""
+        uri = try c.decodeIfPresent(String.self, forKey: .uri) ?? ""
+        subresourceUris =
+            try c.decodeIfPresent(SubresourceURIs.self, forKey: .subresourceUris)
+            ?? SubresourceURIs(participants: "", recordings: "")
+        reasonConferenceEnded = try c.decodeIfPresent(String.self, forKey: .reasonConferenceEnded)
+        callSidEndingConference = try c.decodeIfPresent(String.self, forKey: .callSidEndingConference)
+    }
+}
+
+/// Links from a conference to its sub-resources.
+public struct SubresourceURIs: Codable, Hashable, Sendable {
+    public var participants: String
+    public var recordings: String
+    public init(participants: String, recordings: String) {
+        self.participants = participants
+        self.recordings = recordings
+    }
+}
+
+/// A call taking part in a conference.
+public struct Participant: Codable, Hashable, Sendable, Identifiable {
+    public var callSid: String
+    public var conferenceSid: String
+    public var accountSid: String
+    public var status: ParticipantStatus
+    public var muted: Bool
+    public var hold: Bool
+    public var coaching: Bool
+    public var callSidToCoach: String?
+    public var startConferenceOnEnter: Bool
+    public var endConferenceOnExit: Bool
+    public var dateCreated: ServiceDate
+    public var dateUpdated: ServiceDate
+    public var uri: String
+    /// Twilio only.
+    public var label: String?
+
+    public var id: String { callSid }
+
+    public init(
+        callSid: String, conferenceSid: String, accountSid: String, status: ParticipantStatus, muted: Bool = false,
+        hold: Bool = false, coaching: Bool = false, callSidToCoach: String? = nil, startConferenceOnEnter: Bool = true,
+        endConferenceOnExit: Bool = false, dateCreated: ServiceDate, dateUpdated: ServiceDate, uri: String,
+        label: String? = nil
+    ) {
+        self.callSid = callSid
+        self.conferenceSid = conferenceSid
+        self.accountSid = accountSid
+        self.status = status
+        self.muted = muted
+        self.hold = hold
+        self.coaching = coaching
+        self.callSidToCoach = callSidToCoach
+        self.startConferenceOnEnter = startConferenceOnEnter
+        self.endConferenceOnExit = endConferenceOnExit
+        self.dateCreated = dateCreated
+        self.dateUpdated = dateUpdated
+        self.uri = uri
+        self.label = label
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case status, muted, hold, coaching, uri, label
+        case callSid = "call_sid"
+        case conferenceSid = "conference_sid"
+        case accountSid = "account_sid"
+        case callSidToCoach = "call_sid_to_coach"
+        case startConferenceOnEnter = "start_conference_on_enter"
+        case endConferenceOnExit = "end_conference_on_exit"
+        case dateCreated = "date_created"
+        case dateUpdated = "date_updated"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        callSid = try c.decode(String.self, forKey: .callSid)
+        conferenceSid = try c.decodeIfPresent(String.self, forKey: .conferenceSid) ?? ""
+        accountSid = try c.decodeIfPresent(String.self, forKey: .accountSid) ?? ""
+        status = try c.decodeIfPresent(ParticipantStatus.self, forKey: .status) ?? ""
+        muted = try c.decodeIfPresent(Bool.self, forKey: .muted) ?? false
+        hold = try c.decodeIfPresent(Bool.self, forKey: .hold) ?? false
+        coaching = try c.decodeIfPresent(Bool.self, forKey: .coaching) ?? false
+        callSidToCoach = try c.decodeIfPresent(String.self, forKey: .callSidToCoach)
+        startConferenceOnEnter = try c.decodeIfPresent(Bool.self, forKey: .startConferenceOnEnter) ?? false
+        endConferenceOnExit = try c.decodeIfPresent(Bool.self, forKey: .endConferenceOnExit) ?? false
+        dateCreated = try c.decodeIfPresent(ServiceDate.self, forKey: .dateCreated) ?? ServiceDate(raw: "")
+        dateUpdated = try c.decodeIfPresent(ServiceDate.self, forKey: .dateUpdated) ?? ServiceDate(raw: "")
+        uri = try c.decodeIfPresent(String.self, forKey: .uri) ?? ""
+        label = try c.decodeIfPresent(String.self, forKey: .label)
+    }
+
+    // call_sid_to_coach is required by the spec even when null, so it is always written.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(accountSid, forKey: .accountSid)
+        try c.encode(callSid, forKey: .callSid)
+        try c.encode(callSidToCoach, forKey: .callSidToCoach)
+        try c.encode(coaching, forKey: .coaching)
+        try c.encode(conferenceSid, forKey: .conferenceSid)
+        try c.encode(dateCreated, forKey: .dateCreated)
+        try c.encode(dateUpdated, forKey: .dateUpdated)
+        try c.encode(endConferenceOnExit, forKey: .endConferenceOnExit)
+        try c.encode(hold, forKey: .hold)
+        try c.encode(muted, forKey: .muted)
+        try c.encode(startConferenceOnEnter, forKey: .startConferenceOnEnter)
+        try c.encode(status, forKey: .status)
+        try c.encode(uri, forKey: .uri)
+        try c.encodeIfPresent(label, forKey: .label)
+    }
+}
+
+/// A media stream attached to a conference, as the service echoes it: no url, track or codec.
+public struct ConferenceStream: Codable, Hashable, Sendable, Identifiable {
+    public var sid: String
+    public var conferenceSid: String
+    public var accountSid: String
+    public var name: String?
+    public var status: StreamStatus
+    public var dateUpdated: ServiceDate
+    public var uri: String
+
+    public var id: String { sid }
+
+    public init(
+        sid: String, conferenceSid: String, accountSid: String, name: String?, status: StreamStatus,
+        dateUpdated: ServiceDate, uri: String
+    ) {
+        self.sid = sid
+        self.conferenceSid = conferenceSid
+        self.accountSid = accountSid
+        self.name = name
+        self.status = status
+        self.dateUpdated = dateUpdated
+        self.uri = uri
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sid, name, status, uri
+        case conferenceSid = "conference_sid"
+        case accountSid = "account_sid"
+        case dateUpdated = "date_updated"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        sid = try c.decode(String.self, forKey: .sid)
+        conferenceSid = try c.decodeIfPresent(String.self, forKey: .conferenceSid) ?? ""
+        accountSid = try c.decodeIfPresent(String.self, forKey: .accountSid) ?? ""
+        name = try c.decodeIfPresent(String.self, forKey: .name)
+        status = try c.decodeIfPresent(StreamStatus.self, forKey: .status) ?? ""
+        dateUpdated = try c.decodeIfPresent(ServiceDate.self, forKey: .dateUpdated) ?? ServiceDate(raw: "")
+        uri = try c.decodeIfPresent(String.self, forKey: .uri) ?? ""
+    }
+
+    // name is required by the spec even when null.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(accountSid, forKey: .accountSid)
+        try c.encode(conferenceSid, forKey: .conferenceSid)
+        try c.encode(dateUpdated, forKey: .dateUpdated)
+        try c.encode(name, forKey: .name)
+        try c.encode(sid, forKey: .sid)
+        try c.encode(status, forKey: .status)
+        try c.encode(uri, forKey: .uri)
+    }
+}

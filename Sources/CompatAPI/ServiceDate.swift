@@ -1,0 +1,100 @@
+import Foundation
+
+/// A date as the service writes it (RFC 2822). The raw text is always kept; `date` is nil when
+/// the text cannot be read, so a malformed date never fails a page.
+public struct ServiceDate: Codable, Hashable, Sendable, CustomStringConvertible {
+    public let raw: String
+    public let date: Date?
+
+    public init(raw: String) {
+        self.raw = raw
+        self.date = ServiceDate.parse(raw)
+    }
+
+    public init(_ date: Date) {
+        self.raw = ServiceDate.format(date)
+        self.date = date
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        self.init(raw: try container.decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(raw)
+    }
+
+    public var description: String { raw }
+
+    /// `Tue, 25 Sep 2018 20:00:00 +0000`, in GMT, as the service sends it.
+    public static func format(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: date)
+        let weekday = weekdayNames[(c.weekday ?? 1) - 1]
+        let month = monthNames[(c.month ?? 1) - 1]
+        return "\(weekday), \(pad(c.day)) \(month) \(c.year ?? 1970) \(pad(c.hour)):\(pad(c.minute)):\(pad(c.second)) +0000"
+    }
+
+    /// Reads RFC 2822 leniently: optional weekday, month names of any length (`Sept`), one- or
+    /// two-digit days, optional seconds, numeric offsets or `GMT`/`UTC`/`Z`, two-digit years.
+    public static func parse(_ text: String) -> Date? {
+        var tokens = text.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" }).map(String.init)
+        guard !tokens.isEmpty else { return nil }
+        if let first = tokens.first, first.first?.isLetter == true, monthIndex(first) == nil {
+            tokens.removeFirst()  // weekday
+        }
+        guard tokens.count >= 4 else { return nil }
+        var day: Int?
+        var month: Int?
+        // Accept both "25 Sep 2018" and "Sep 25 2018".
+        if let d = Int(tokens[0]), let m = monthIndex(tokens[1]) {
+            day = d
+            month = m
+        } else if let m = monthIndex(tokens[0]), let d = Int(tokens[1]) {
+            day = d
+            month = m
+        }
+        guard let day, let month, (1...31).contains(day), var year = Int(tokens[2]) else { return nil }
+        if year < 100 { year += year < 50 ? 2000 : 1900 }
+        let timeParts = tokens[3].split(separator: ":").map { Int($0) }
+        guard timeParts.count >= 2, timeParts.allSatisfy({ $0 != nil }) else { return nil }
+        let hour = timeParts[0]!, minute = timeParts[1]!
+        let second = timeParts.count > 2 ? timeParts[2]! : 0
+        guard (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second) else { return nil }
+        var offsetSeconds = 0
+        if tokens.count > 4 {
+            let zone = tokens[4]
+            if let sign = zone.first, sign == "+" || sign == "-", zone.count == 5, let value = Int(zone.dropFirst()) {
+                offsetSeconds = ((value / 100) * 3600 + (value % 100) * 60) * (sign == "-" ? -1 : 1)
+            } else if let named = namedZones[zone.uppercased()] {
+                offsetSeconds = named * 3600
+            }
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        guard let utc = calendar.date(from: components) else { return nil }
+        return utc.addingTimeInterval(TimeInterval(-offsetSeconds))
+    }
+
+    private static let weekdayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    private static let namedZones: [String: Int] = [
+        "GMT": 0, "UTC": 0, "UT": 0, "Z": 0, "EST": -5, "EDT": -4, "CST": -6, "CDT": -5,
+        "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+    ]
+
+    private static func monthIndex(_ token: String) -> Int? {
+        let key = token.prefix(3).lowercased()
+        guard token.count >= 3 else { return nil }
+        return monthNames.firstIndex { $0.lowercased() == key }.map { $0 + 1 }
+    }
+
+    private static func pad(_ value: Int?) -> String {
+        let v = value ?? 0
+        return v < 10 ? "0\(v)" : "\(v)"
+    }
+}

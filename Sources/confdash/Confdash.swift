@@ -1,0 +1,24 @@
+import ArgumentParser
+
+/// The `confdash` command: the dashboard, the emulator and the scripting commands.
+@main
+struct Confdash: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "confdash",
+        abstract: "Watch live SignalWire conferences and start and stop their media streams.",
+        discussion: """
+            Credentials come from the environment, never from the command line:
+              SIGNALWIRE_SPACE        your space (example, example.signalwire.com) or a base URL
+              SIGNALWIRE_PROJECT_ID   the Project ID
+              SIGNALWIRE_API_TOKEN    the API token
+            """,
+        version: ConfdashVersionText.text,
+        subcommands: [
+            ConferencesCommand.self, ParticipantsCommand.self, StreamsCommand.self,
+        ]
+    )
+}
+
+enum ConfdashVersionText {
+    static let text = "confdash 0.1.0"
+}

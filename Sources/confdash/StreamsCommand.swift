@@ -1,0 +1,145 @@
+import ArgumentParser
+import CompatAPI
+import Foundation
+
+/// `confdash streams start|stop`: the stream actions, for scripts.
+struct StreamsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "streams", abstract: "Start and stop a conference's media streams.",
+        subcommands: [Start.self, Stop.self])
+
+    static let bearerTokenVariable = "CONFDASH_STREAM_BEARER_TOKEN"
+
+    struct Start: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start a media stream on a conference.",
+            discussion: """
+                The WebSocket server's bearer token is a secret, so it is never a flag: set \
+                \(StreamsCommand.bearerTokenVariable), or pass --bearer-token-stdin and write it on standard input.
+                """)
+
+        @OptionGroup var connection: ConnectionOptions
+
+        @Argument(help: "The conference sid.")
+        var conference: String
+
+        @Option(help: "The WebSocket server, an absolute wss:// URL without a query string.")
+        var url: String
+
+        @Option(help: "A name for the stream, unique in the conference.")
+        var name: String?
+
+        @Option(help: "inbound_track, outbound_track or both_tracks (the service's default).")
+        var track: String?
+
+        @Option(help: "PCMU, PCMA, L16, L16@16000h or L16@24000h (default: the service's choice).")
+        var codec: String?
+
+        @Flag(help: "Ask for real-time streaming.")
+        var realtime = false
+
+        @Option(help: "A URL the service calls with stream-started, stream-stopped and stream-error.")
+        var callback: String?
+
+        @Option(help: "GET or POST for --callback (the service's default: POST).")
+        var callbackMethod: String?
+
+        @Option(name: .customLong("param"), help: "A custom parameter NAME=VALUE for the WebSocket server (repeatable, up to 99).")
+        var params: [String] = []
+
+        @Flag(help: "Read the bearer token from the first line of standard input.")
+        var bearerTokenStdin = false
+
+        @Flag(help: "Print the stream as JSON.")
+        var json = false
+
+        func parsedParameters() throws -> [StreamParameter] {
+            try params.map { text in
+                guard let eq = text.firstIndex(of: "=") else {
+                    throw ValidationError("--param must be NAME=VALUE (got \(text))")
+                }
+                return StreamParameter(name: String(text[..<eq]), value: String(text[text.index(after: eq)...]))
+            }
+        }
+
+        func request(bearerToken: String?) throws -> StartStreamRequest {
+            var track: StreamTrack?
+            if let text = self.track {
+                guard let parsed = StreamTrack.parse(text) else {
+                    throw ValidationError("--track must be inbound_track, outbound_track or both_tracks (got \(text))")
+                }
+                track = parsed
+            }
+            var codec: StreamCodec?
+            if let text = self.codec {
+                guard let parsed = StreamCodec.parse(text) else {
+                    throw ValidationError("--codec must be PCMU, PCMA, L16, L16@16000h or L16@24000h (got \(text))")
+                }
+                codec = parsed
+            }
+            var method: CallbackMethod?
+            if let text = callbackMethod {
+                guard let parsed = CallbackMethod.parse(text) else {
+                    throw ValidationError("--callback-method must be GET or POST (got \(text))")
+                }
+                method = parsed
+            }
+            let request = StartStreamRequest(
+                url: url, name: name, track: track, codec: codec, realTime: realtime ? true : nil,
+                statusCallback: callback, statusCallbackMethod: method, bearerToken: bearerToken,
+                parameters: try parsedParameters())
+            let problems = request.problems
+            guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "\n")) }
+            return request
+        }
+
+        func validate() throws {
+            _ = try request(bearerToken: nil)
+        }
+
+        func readBearerToken() throws -> String? {
+            if bearerTokenStdin {
+                guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+                    throw CLIError(message: "--bearer-token-stdin given but standard input had no token")
+                }
+                return line
+            }
+            let fromEnv = ProcessInfo.processInfo.environment[StreamsCommand.bearerTokenVariable]
+            return (fromEnv?.isEmpty ?? true) ? nil : fromEnv
+        }
+
+        func run() async throws {
+            let request = try request(bearerToken: try readBearerToken())
+            let stream = try await withClient(connection) { try await $0.startStream(conference: conference, request) }
+            if json {
+                try Output.json(stream)
+            } else {
+                Output.line("Started stream \(stream.sid)\(stream.name.map { " (\($0))" } ?? "") on \(conference): \(stream.status)")
+            }
+        }
+    }
+
+    struct Stop: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop a media stream by its sid (or name).")
+
+        @OptionGroup var connection: ConnectionOptions
+
+        @Argument(help: "The conference sid.")
+        var conference: String
+
+        @Argument(help: "The stream sid, or its name.")
+        var stream: String
+
+        @Flag(help: "Print the stream as JSON.")
+        var json = false
+
+        func run() async throws {
+            let stopped = try await withClient(connection) { try await $0.stopStream(conference: conference, stream: stream) }
+            if json {
+                try Output.json(stopped)
+            } else {
+                Output.line("Stream \(stopped.sid)\(stopped.name.map { " (\($0))" } ?? "") on \(conference): \(stopped.status)")
+            }
+        }
+    }
+}
