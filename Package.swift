@@ -51,6 +51,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "Dashboard",
+            dependencies: [
+                "CompatAPI",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "confdash",
             dependencies: [
@@ -63,8 +71,17 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "DashboardTests",
+            dependencies: [
+                "Dashboard", "CompatAPI",
+                .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "CompatAPITests",
-            dependencies: ["CompatAPI", "Emulator"],
+            dependencies: ["CompatAPI", "Emulator", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,3 +1,5 @@
+import Foundation
+
 /// SplitMix64: tiny, fast and the same on every platform, so one seed always yields the same
 /// world (the system generator cannot be seeded).
 struct SeededGenerator: RandomNumberGenerator, Sendable {

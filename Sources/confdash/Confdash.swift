@@ -14,7 +14,7 @@ struct Confdash: AsyncParsableCommand {
             """,
         version: ConfdashVersionText.text,
         subcommands: [
-            ConferencesCommand.self, ParticipantsCommand.self, StreamsCommand.self,
+            EmulatorCommand.self, ConferencesCommand.self, ParticipantsCommand.self, StreamsCommand.self,
         ]
     )
 }

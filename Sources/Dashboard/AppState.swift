@@ -1,0 +1,162 @@
+import CompatAPI
+import Foundation
+
+/// The polling machinery as the header shows it.
+public enum PollState: Equatable, Sendable {
+    case starting
+    case live
+    case paused
+    /// The last poll failed; the next try is at `at`.
+    case retrying(at: Date, attempt: Int, reason: String)
+    /// Several polls in a row failed; still retrying at `at`.
+    case offline(at: Date, attempt: Int, reason: String)
+}
+
+/// A conference with what confdash knows about it.
+public struct ConferenceRow: Equatable, Sendable, Identifiable {
+    public var conference: Conference
+    public var participants: [Participant]
+    /// False until a participants list came back for this conference.
+    public var participantsKnown: Bool
+    public var streamCount: Int
+
+    public var id: String { conference.sid }
+
+    public init(conference: Conference, participants: [Participant] = [], participantsKnown: Bool = false, streamCount: Int = 0) {
+        self.conference = conference
+        self.participants = participants
+        self.participantsKnown = participantsKnown
+        self.streamCount = streamCount
+    }
+}
+
+/// Which screen is in front.
+public enum Screen: Equatable, Sendable {
+    case conferences
+    case conference(sid: String)
+}
+
+/// The two panes of a conference's detail screen.
+public enum DetailPane: Equatable, Sendable {
+    case participants
+    case streams
+}
+
+/// A one-line result or error that clears itself.
+public struct StatusMessage: Equatable, Sendable {
+    public enum Severity: Equatable, Sendable { case info, success, warning, error }
+    public var text: String
+    public var severity: Severity
+    public var expires: Date
+}
+
+/// Everything on screen, as a value. Only `update` changes it.
+public struct AppState: Equatable, Sendable {
+    public var space: String
+    public var account: String
+    public var rows: [String: ConferenceRow] = [:]
+    public var lastRefresh: Date?
+    public var poll: PollState = .starting
+    /// The data on screen is older than the last failed poll.
+    public var stale = false
+    public var screen: Screen = .conferences
+    /// The selected conference, by sid, so a refresh that reorders rows keeps it selected.
+    public var selectedSid: String?
+    public var detailPane: DetailPane = .participants
+    public var detailCursor: [DetailPane: Int] = [.participants: 0, .streams: 0]
+    public var filter = ""
+    /// Non-nil while the operator types a filter.
+    public var filterEditor: LineEditor?
+    /// Non-nil while the operator types a `:` command.
+    public var commandEditor: LineEditor?
+    public var showHelp = false
+    public var showCompleted = true
+    public var status: StatusMessage?
+    /// Conferences that changed in the last refresh, highlighted until the date given.
+    public var changedUntil: [String: Date] = [:]
+    public var now: Date
+    /// Rows the table can show at once, told by the terminal layer on resize.
+    public var visibleRows = 20
+    public var quitRequested = false
+    public var keymap: Keymap = .standard
+
+    /// How long a status message stays.
+    public static let statusLifetime: TimeInterval = 5
+    /// How long a changed row stays highlighted.
+    public static let highlightLifetime: TimeInterval = 1.5
+
+    public init(space: String, account: String, now: Date) {
+        self.space = space
+        self.account = account
+        self.now = now
+    }
+
+    public var context: KeyContext {
+        if case .conference = screen { return .detail }
+        return .conferences
+    }
+
+    /// The conferences table as shown: filtered, live first, newest first.
+    public var visibleConferences: [ConferenceRow] {
+        let needle = filter.lowercased()
+        return rows.values
+            .filter { showCompleted || $0.conference.status.isLive }
+            .filter { row in
+                guard !needle.isEmpty else { return true }
+                let c = row.conference
+                return c.friendlyName.lowercased().contains(needle) || c.sid.lowercased().contains(needle)
+                    || c.region.lowercased().contains(needle) || c.status.rawValue.lowercased().contains(needle)
+            }
+            .sorted(by: Self.displayOrder)
+    }
+
+    static func displayOrder(_ a: ConferenceRow, _ b: ConferenceRow) -> Bool {
+        let liveA = a.conference.status.isLive, liveB = b.conference.status.isLive
+        if liveA != liveB { return liveA }
+        let dateA = a.conference.dateCreated.date ?? .distantPast
+        let dateB = b.conference.dateCreated.date ?? .distantPast
+        if dateA != dateB { return dateA > dateB }
+        return a.conference.sid < b.conference.sid
+    }
+
+    /// Index of the selection in `visibleConferences` (0 when it is filtered away).
+    public var selectedIndex: Int {
+        let visible = visibleConferences
+        guard let sid = selectedSid, let i = visible.firstIndex(where: { $0.id == sid }) else { return 0 }
+        return i
+    }
+
+    public var selectedRow: ConferenceRow? {
+        let visible = visibleConferences
+        guard !visible.isEmpty else { return nil }
+        return visible[min(selectedIndex, visible.count - 1)]
+    }
+
+    /// The conference whose detail is open.
+    public var openConference: ConferenceRow? {
+        if case .conference(let sid) = screen { return rows[sid] }
+        return nil
+    }
+
+    public var liveConferenceCount: Int { rows.values.filter { $0.conference.status.isLive }.count }
+    public var liveParticipantCount: Int {
+        rows.values.filter { $0.conference.status.isLive }.reduce(0) { $0 + $1.participants.count }
+    }
+    public var streamCount: Int { rows.values.reduce(0) { $0 + $1.streamCount } }
+
+    /// When the dashboard must wake without input: a status message or a highlight ends, or a
+    /// retry countdown ticks. Nil means sleep until something happens.
+    public var nextWake: Date? {
+        var candidates: [Date] = []
+        if let status { candidates.append(status.expires) }
+        if let soonest = changedUntil.values.min() { candidates.append(soonest) }
+        switch poll {
+        case .retrying(let at, _, _), .offline(let at, _, _):
+            // Once a second, so the countdown in the header moves.
+            let next = now.addingTimeInterval(1)
+            candidates.append(min(next, at))
+        default: break
+        }
+        return candidates.min()
+    }
+}

@@ -1,0 +1,192 @@
+import CompatAPI
+import Foundation
+import Logging
+
+/// Polls the live conferences and their participants on an interval, with bounded concurrency
+/// and jittered backoff on failure, and reports each outcome as a `Msg`. One poll at a time:
+/// a refresh asked for during a poll runs right after it, never beside it.
+public actor ConferencePoller {
+    public struct Settings: Sendable {
+        public var interval: Duration
+        /// Requests in flight at once while reading participants.
+        public var maxConcurrency: Int
+        public var backoff: RetryPolicy
+
+        public init(
+            interval: Duration = .seconds(2), maxConcurrency: Int = 8,
+            backoff: RetryPolicy = RetryPolicy(maxAttempts: .max, baseDelay: .seconds(1), maxDelay: .seconds(30))
+        ) {
+            self.interval = interval
+            self.maxConcurrency = max(1, maxConcurrency)
+            self.backoff = backoff
+        }
+    }
+
+    let source: any ConferenceSource
+    let settings: Settings
+    let clock: any Clock<Duration>
+    let now: @Sendable () -> Date
+    let jitter: @Sendable () -> Double
+    let emit: @Sendable (Msg) -> Void
+    let logger: Logger
+
+    var paused = false
+    var polling = false
+    var refreshRequested = false
+    var sleeper: Task<Void, Never>?
+    /// Conferences seen live in the last poll; one that disappears is fetched once to learn how it ended.
+    var knownLive: Set<String> = []
+    public private(set) var pollCount = 0
+    var activePolls = 0
+    /// The most polls ever running at once; stays 1.
+    public private(set) var maxOverlap = 0
+
+    public init(
+        source: any ConferenceSource, settings: Settings = .init(), clock: any Clock<Duration> = ContinuousClock(),
+        now: @escaping @Sendable () -> Date = { Date() }, jitter: @escaping @Sendable () -> Double = { .random(in: 0...1) },
+        logger: Logger = Logger(label: "confdash.poller"), emit: @escaping @Sendable (Msg) -> Void
+    ) {
+        self.source = source
+        self.settings = settings
+        self.clock = clock
+        self.now = now
+        self.jitter = jitter
+        self.logger = logger
+        self.emit = emit
+    }
+
+    /// Polls until the task running it is cancelled, or `limit` polls have been made.
+    public func run(limit: Int? = nil) async {
+        var failures = 0
+        while !Task.isCancelled {
+            if paused && !refreshRequested {
+                await sleep(for: .seconds(3600))
+                continue
+            }
+            refreshRequested = false
+            let delay: Duration
+            do {
+                let snapshot = try await pollOnce()
+                failures = 0
+                emit(.pollSucceeded(snapshot, at: now()))
+                delay = settings.interval
+            } catch is CancellationError {
+                return
+            } catch {
+                failures += 1
+                let wait = settings.backoff.delay(afterAttempt: failures, retryAfter: Self.retryAfter(error), jitter: jitter())
+                    ?? settings.backoff.maxDelay
+                let reason = (error as? CompatError)?.operatorMessage ?? String(describing: error)
+                logger.warning("poll failed", metadata: ["attempt": "\(failures)", "reason": "\(reason)"])
+                emit(.pollFailed(reason: reason, attempt: failures, retryAt: now().addingTimeInterval(Self.seconds(wait)), at: now()))
+                delay = wait
+            }
+            if let limit, pollCount >= limit { return }
+            if refreshRequested { continue }
+            await sleep(for: delay)
+        }
+    }
+
+    /// Polls now: at once when idle, right after the current poll when one is running.
+    public func refreshNow() {
+        refreshRequested = true
+        if !polling { sleeper?.cancel() }
+    }
+
+    public func setPaused(_ paused: Bool) {
+        self.paused = paused
+        emit(.pauseChanged(paused, at: now()))
+        if !paused { sleeper?.cancel() }
+    }
+
+    func sleep(for duration: Duration) async {
+        let clock = self.clock
+        let task = Task { _ = try? await clock.sleep(for: duration) }
+        sleeper = task
+        await withTaskCancellationHandler {
+            await task.value
+        } onCancel: {
+            task.cancel()
+        }
+        sleeper = nil
+    }
+
+    /// One full read: live conferences, how the vanished ones ended, and every live conference's participants.
+    func pollOnce() async throws -> PollSnapshot {
+        polling = true
+        activePolls += 1
+        pollCount += 1
+        maxOverlap = max(maxOverlap, activePolls)
+        defer {
+            polling = false
+            activePolls -= 1
+        }
+        let source = self.source
+        var conferences = try await source.liveConferences()
+        let liveSids = Set(conferences.map(\.sid))
+        let vanished = knownLive.subtracting(liveSids).sorted()
+        let ended = await Self.boundedMap(vanished, limit: settings.maxConcurrency) { sid in
+            try? await source.conference(sid)
+        }
+        conferences += ended.compactMap { $0 }
+        knownLive = liveSids
+        let results = await Self.boundedMap(Array(liveSids).sorted(), limit: settings.maxConcurrency) {
+            sid -> (String, Result<[Participant], any Error>) in
+            do {
+                return (sid, .success(try await source.participants(of: sid)))
+            } catch {
+                return (sid, .failure(error))
+            }
+        }
+        var participants: [String: [Participant]] = [:]
+        var failures: [String: String] = [:]
+        for (sid, result) in results {
+            switch result {
+            case .success(let list): participants[sid] = list
+            case .failure(let error):
+                // A conference that ended between the two reads has no participants to show.
+                if let e = error as? CompatError, e.httpStatus == 404 {
+                    participants[sid] = []
+                } else {
+                    failures[sid] = (error as? CompatError)?.operatorMessage ?? String(describing: error)
+                }
+            }
+        }
+        if Task.isCancelled { throw CancellationError() }
+        return PollSnapshot(conferences: conferences, participants: participants, participantFailures: failures)
+    }
+
+    /// Runs `body` over `items` with at most `limit` running at once, keeping the order.
+    static func boundedMap<T: Sendable, R: Sendable>(
+        _ items: [T], limit: Int, _ body: @escaping @Sendable (T) async -> R
+    ) async -> [R] {
+        guard !items.isEmpty else { return [] }
+        return await withTaskGroup(of: (Int, R).self) { group in
+            var results = [R?](repeating: nil, count: items.count)
+            var next = 0
+            for _ in 0..<min(limit, items.count) {
+                let i = next
+                group.addTask { (i, await body(items[i])) }
+                next += 1
+            }
+            while let (i, value) = await group.next() {
+                results[i] = value
+                if next < items.count {
+                    let j = next
+                    group.addTask { (j, await body(items[j])) }
+                    next += 1
+                }
+            }
+            return results.map { $0! }
+        }
+    }
+
+    static func retryAfter(_ error: any Error) -> Duration? {
+        if case .service(_, let seconds?) = error as? CompatError { return .milliseconds(Int64(seconds * 1000)) }
+        return nil
+    }
+
+    static func seconds(_ d: Duration) -> TimeInterval {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}

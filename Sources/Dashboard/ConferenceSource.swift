@@ -1,0 +1,23 @@
+import CompatAPI
+
+/// What the poller reads from the service. `CompatClient` is the real one; tests of timing
+/// and backoff in virtual time use a scripted one.
+public protocol ConferenceSource: Sendable {
+    /// Every conference that is not completed, all pages.
+    func liveConferences() async throws -> [Conference]
+    func conference(_ sid: String) async throws -> Conference
+    func participants(of conference: String) async throws -> [Participant]
+}
+
+extension CompatClient: ConferenceSource {
+    public func liveConferences() async throws -> [Conference] {
+        // Two filtered lists are far cheaper than the whole history of completed conferences.
+        async let inProgress = conferences(ConferenceFilter(status: .inProgress, pageSize: 1000))
+        async let starting = conferences(ConferenceFilter(status: .initializing, pageSize: 1000))
+        return try await inProgress + starting
+    }
+
+    public func participants(of conference: String) async throws -> [Participant] {
+        try await participants(conference: conference, filter: ParticipantFilter(pageSize: 1000))
+    }
+}

@@ -1,0 +1,35 @@
+import CompatAPI
+import Foundation
+
+/// What one successful poll saw.
+public struct PollSnapshot: Equatable, Sendable {
+    public var conferences: [Conference]
+    /// Participants by conference sid, for the conferences whose list came back.
+    public var participants: [String: [Participant]]
+    /// Conferences whose participants could not be read this time, with why.
+    public var participantFailures: [String: String]
+
+    public init(conferences: [Conference], participants: [String: [Participant]], participantFailures: [String: String] = [:]) {
+        self.conferences = conferences
+        self.participants = participants
+        self.participantFailures = participantFailures
+    }
+}
+
+/// Everything that can happen to the dashboard: keys, the terminal, the service layer, time.
+public enum Msg: Sendable {
+    case key(Key)
+    case resized(width: Int, height: Int)
+    case pollSucceeded(PollSnapshot, at: Date)
+    case pollFailed(reason: String, attempt: Int, retryAt: Date, at: Date)
+    case pauseChanged(Bool, at: Date)
+    /// Time passed with nothing else happening (a status message or highlight may end).
+    case tick(Date)
+}
+
+/// What `update` asks the outside world to do.
+public enum Effect: Equatable, Sendable {
+    case refreshNow
+    case setPaused(Bool)
+    case quit
+}

@@ -1,0 +1,129 @@
+import CompatAPI
+import Foundation
+import Hummingbird
+import Logging
+
+/// Answers Compatibility API requests the way the service does: faults first, then Basic
+/// auth, then the route, the account, the parameters and the world's own rules.
+struct APIResponder: Sendable {
+    let world: EmulatorWorld
+    let faults: FaultInjector
+    let clock: EmulatorClock
+    let accountSid: String
+    /// A secret: compared, never logged.
+    let apiToken: String
+    let logger: Logger
+
+    /// What the responder needs from an HTTP request, read once by the server.
+    struct Incoming: Sendable {
+        var method: HTTPRequest.Method
+        var path: String
+        var query: String?
+        var contentType: String?
+        var authorization: String?
+        var body: String
+    }
+
+    func respond(to request: Incoming) async -> Response {
+        let verdict = await faults.verdict()
+        let latency = await faults.latency
+        if latency > .zero {
+            do {
+                try await clock.sleep(for: latency)
+            } catch {
+                return Replies.error(FaultInjector.internalError)
+            }
+        }
+        switch verdict {
+        case .rateLimited:
+            return Replies.error(FaultInjector.rateLimitedError, headers: [.retryAfter: "1"])
+        case .internalError:
+            return Replies.error(FaultInjector.internalError)
+        case .proceed:
+            break
+        }
+        do throws(ServiceError) {
+            return try await handle(request)
+        } catch {
+            var headers: HTTPFields = [:]
+            if error.status == 401 { headers[.wwwAuthenticate] = "Basic realm=\"SignalWire\"" }
+            return Replies.error(error, headers: headers)
+        }
+    }
+
+    private func handle(_ request: Incoming) async throws(ServiceError) -> Response {
+        try authenticate(request.authorization)
+        guard let route = APIRoute(path: request.path) else {
+            throw Validation.notFound(request.path)
+        }
+        // Another account's resources are not ours to see: the same answer as bad credentials.
+        guard route.account == accountSid else { throw Self.authenticationFailed }
+
+        let query = RequestParameters(query: request.query)
+        let method = request.method
+        switch (route, method) {
+        case (.conferences, .get):
+            let filters = try Validation.conferenceQuery(getParameters(query, request))
+            return Replies.json(await world.listConferences(filters))
+        case (.conference(_, let sid), .get):
+            return Replies.json(try await world.fetchConference(sid))
+        case (.conference(_, let sid), .post):
+            let change = try Validation.conferenceChange(try bodyParameters(request))
+            return Replies.json(try await world.updateConference(sid, change))
+        case (.participants(_, let conference), .get):
+            let filters = try Validation.participantQuery(getParameters(query, request))
+            return Replies.json(try await world.listParticipants(conference, filters))
+        case (.participant(_, let conference, let callSid), .get):
+            return Replies.json(try await world.fetchParticipant(conference, callSid))
+        case (.participant(_, let conference, let callSid), .post):
+            let change = try Validation.participantChange(try bodyParameters(request))
+            return Replies.json(try await world.updateParticipant(conference, callSid, change))
+        case (.participant(_, let conference, let callSid), .delete):
+            try await world.removeParticipant(conference, callSid)
+            return Replies.noContent()
+        case (.streams(_, let conference), .post):
+            return Replies.json(try await world.startStream(conference, try bodyParameters(request)))
+        case (.stream(_, let conference, let sidOrName), .post):
+            return Replies.json(try await world.stopStream(conference, sidOrName, try bodyParameters(request)))
+        default:
+            throw ServiceError(status: 405, code: 20004, message: "Method \(method.rawValue) not allowed on \(request.path)")
+        }
+    }
+
+    static let authenticationFailed = ServiceError(
+        status: 401, code: ServiceError.Code.authenticationFailed, message: "Authentication Failed")
+
+    private func authenticate(_ header: String?) throws(ServiceError) {
+        guard let header, header.count > 6, header.prefix(6).lowercased() == "basic ",
+            let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+            let text = String(data: decoded, encoding: .utf8), let colon = text.firstIndex(of: ":")
+        else { throw Self.authenticationFailed }
+        let user = String(text[..<colon])
+        let password = String(text[text.index(after: colon)...])
+        guard Self.constantTimeEqual(user, accountSid), Self.constantTimeEqual(password, apiToken) else {
+            throw Self.authenticationFailed
+        }
+    }
+
+    /// A POST's parameters come from its body only: a client that puts them in the query
+    /// string has a bug the service would not forgive either.
+    private func bodyParameters(_ request: Incoming) throws(ServiceError) -> RequestParameters {
+        try RequestParameters(body: request.body, contentType: request.contentType)
+    }
+
+    /// A GET's parameters are its query, plus any it sent as a body (signalwire-sdk sends a
+    /// JSON body on every request); the query wins. A GET body that cannot be read is ignored,
+    /// as servers ignore GET bodies.
+    private func getParameters(_ query: RequestParameters, _ request: Incoming) -> RequestParameters {
+        let body = (try? RequestParameters(body: request.body, contentType: request.contentType)) ?? RequestParameters()
+        return body.merging(query)
+    }
+
+    private static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        var difference = UInt8(x.count == y.count ? 0 : 1)
+        for index in 0..<min(x.count, y.count) { difference |= x[index] ^ y[index] }
+        return difference == 0
+    }
+}

@@ -1,0 +1,132 @@
+import CompatAPI
+import Foundation
+import Hummingbird
+
+/// The test and demo controls under `/__admin`: JSON in and out, no API credentials, never
+/// faulted, never in the request log. Not part of the service: nothing a client of the real
+/// API could depend on.
+struct AdminSurface: Sendable {
+    static let prefix = "/__admin"
+
+    let world: EmulatorWorld
+    let faults: FaultInjector
+    let requestLog: RequestLog
+
+    static func handles(_ path: String) -> Bool {
+        path == prefix || path.hasPrefix(prefix + "/")
+    }
+
+    func respond(method: HTTPRequest.Method, path: String, body: String) async -> Response {
+        let segments = path.dropFirst(Self.prefix.count).split(separator: "/").map(String.init)
+        // "conferences/*/streams": the sid, when there is one, is the second segment.
+        let sid = segments.count > 1 && segments[0] == "conferences" ? segments[1] : ""
+        let shape = segments.enumerated().map { $0.offset == 1 && !sid.isEmpty ? "*" : $0.element }
+            .joined(separator: "/")
+        switch (method, shape) {
+        case (.get, "conferences"):
+            return Replies.json(await world.summaries())
+        case (.post, "conferences"):
+            guard let request = decode(NewConference.self, body) else {
+                return failure(400, "expected {\"friendlyName\": String?, \"participants\": Int?, \"status\": String?}")
+            }
+            let status = ConferenceStatus(rawValue: request.status ?? ConferenceStatus.inProgress.rawValue)
+            guard status.isKnown else { return failure(400, "status must be init, in-progress or completed") }
+            if let name = request.friendlyName, name.isEmpty || name.count > 64 {
+                return failure(400, "friendlyName must be 1 to 64 characters")
+            }
+            let conference = await world.createConference(
+                friendlyName: request.friendlyName, participants: request.participants ?? 3, status: status)
+            return Replies.json(conference)
+        case (.get, "conferences/*/streams"):
+            guard let streams = await world.streams(conferenceSid: sid) else { return failure(404, "no conference \(sid)") }
+            return Replies.json(streams)
+        case (.post, "conferences/*/end"):
+            guard let conference = await world.endConference(sid: sid) else { return failure(404, "no conference \(sid)") }
+            return Replies.json(conference)
+        case (.post, "seed"):
+            guard let request = decode(Seed.self, body), (0...100_000).contains(request.conferences) else {
+                return failure(400, "expected {\"conferences\": 0...100000}")
+            }
+            let total = await world.seed(conferences: request.conferences)
+            return Replies.json(SeedResult(added: request.conferences, total: total))
+        case (.post, "churn"):
+            let steps = decode(Churn.self, body)?.steps ?? 1
+            guard (0...10_000).contains(steps) else { return failure(400, "expected {\"steps\": 0...10000}") }
+            for _ in 0..<steps { await world.churnStep() }
+            return Replies.json(Churn(steps: steps))
+        case (.get, "faults"):
+            return Replies.json(await faults.settings)
+        case (.post, "faults"):
+            guard let patch = decode(FaultPatch.self, body) else {
+                return failure(400, "expected {\"latencyMs\": Int?, \"failRate\": 0...1?, \"rateLimit\": Int or null}")
+            }
+            var settings = await faults.settings
+            if let latency = patch.latencyMs { settings.latencyMs = latency }
+            if let rate = patch.failRate { settings.failRate = rate }
+            if let limit = patch.rateLimit { settings.rateLimit = limit }
+            guard settings.latencyMs >= 0, (0...1).contains(settings.failRate), (settings.rateLimit ?? 0) >= 0 else {
+                return failure(400, "latencyMs and rateLimit must not be negative; failRate must be within 0...1")
+            }
+            await faults.update(settings)
+            return Replies.json(settings)
+        case (.get, "requests"):
+            return Replies.json(await requestLog.all())
+        case (.delete, "requests"):
+            await requestLog.clear()
+            return Replies.noContent()
+        default:
+            return failure(404, "no admin endpoint \(method.rawValue) \(path)")
+        }
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ body: String) -> T? {
+        let text = body.trimmingCharacters(in: .whitespacesAndNewlines)
+        return try? JSONDecoder().decode(T.self, from: Data((text.isEmpty ? "{}" : text).utf8))
+    }
+
+    private func failure(_ status: Int, _ message: String) -> Response {
+        Replies.json(AdminError(error: message), status: status)
+    }
+
+    private struct NewConference: Decodable {
+        var friendlyName: String?
+        var participants: Int?
+        var status: String?
+    }
+
+    private struct Seed: Decodable {
+        var conferences: Int
+    }
+
+    private struct SeedResult: Encodable {
+        var added: Int
+        var total: Int
+    }
+
+    private struct Churn: Codable {
+        var steps: Int?
+    }
+
+    private struct AdminError: Encodable {
+        var error: String
+    }
+
+    /// A partial change to the faults; `"rateLimit": null` lifts the limit.
+    private struct FaultPatch: Decodable {
+        var latencyMs: Int?
+        var failRate: Double?
+        /// nil: leave as is; .some(nil): unlimited.
+        var rateLimit: Int??
+
+        enum CodingKeys: String, CodingKey {
+            case latencyMs, failRate, rateLimit
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            latencyMs = try container.decodeIfPresent(Int.self, forKey: .latencyMs)
+            failRate = try container.decodeIfPresent(Double.self, forKey: .failRate)
+            rateLimit = container.contains(.rateLimit) ? .some(try container.decodeIfPresent(Int.self, forKey: .rateLimit)) : nil
+        }
+    }
+}

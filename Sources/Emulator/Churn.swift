@@ -1,0 +1,76 @@
+import CompatAPI
+import Foundation
+
+/// A live-looking world: on every tick of the injected clock one thing happens, as on a busy
+/// platform: a conference starts or ends, somebody joins, leaves, mutes or is put on hold.
+extension EmulatorWorld {
+    /// Ticks at fixed deadlines (not "interval after the last tick") so virtual time in tests
+    /// maps to an exact number of steps.
+    func startChurn(every interval: Duration) {
+        guard churnTask == nil, interval > .zero else { return }
+        let clock = self.clock
+        let start = clock.elapsed
+        churnTask = Task {
+            var tick = 1
+            while !Task.isCancelled {
+                do {
+                    try await clock.sleep(untilElapsed: start + interval * tick)
+                } catch {
+                    return
+                }
+                self.churnStep()
+                tick += 1
+            }
+        }
+    }
+
+    /// One random change to the world, drawn from the seeded generator.
+    public func churnStep() {
+        let live = order.filter { conferences[$0]?.status.isLive == true }
+        let roll = rng.unit()
+        if live.isEmpty || roll < 0.12 {
+            startChurnConference()
+        } else if roll < 0.18 && live.count > 3 {
+            complete(conferenceSid: rng.pick(live))
+        } else {
+            changeParticipants(in: rng.pick(live))
+        }
+    }
+
+    private func startChurnConference() {
+        let waiting = rng.chance(0.2)
+        let count = waiting ? 1 : Int.random(in: participantsPerConference, using: &rng)
+        insert(
+            makeConference(
+                name: SeedCatalog.friendlyName(using: &rng), status: waiting ? .initializing : .inProgress,
+                created: now, ended: nil, participantCount: count))
+    }
+
+    private func changeParticipants(in conferenceSid: String) {
+        guard let record = conferences[conferenceSid] else { return }
+        let current = now
+        let roll = rng.unit()
+        if record.participants.isEmpty || roll < 0.3 {
+            // A moderator's arrival starts a room that was waiting.
+            let starts = record.status == .initializing && rng.chance(0.5)
+            let participant = ParticipantRecord(
+                callSid: rng.uuid(), status: .inProgress, muted: rng.chance(0.2), hold: false, coaching: false,
+                callSidToCoach: nil, startConferenceOnEnter: starts || record.status != .initializing,
+                endConferenceOnExit: false, dateCreated: current, dateUpdated: current, sequence: takeSequence())
+            conferences[conferenceSid]?.participants.append(participant)
+            conferences[conferenceSid]?.dateUpdated = current
+            if starts { conferences[conferenceSid]?.status = .inProgress }
+            return
+        }
+        let index = Int.random(in: 0..<record.participants.count, using: &rng)
+        if roll < 0.5 && record.participants.count > 1 {
+            removeParticipant(at: index, from: conferenceSid)
+        } else if roll < 0.85 {
+            conferences[conferenceSid]?.participants[index].muted.toggle()
+            conferences[conferenceSid]?.participants[index].dateUpdated = current
+        } else {
+            conferences[conferenceSid]?.participants[index].hold.toggle()
+            conferences[conferenceSid]?.participants[index].dateUpdated = current
+        }
+    }
+}

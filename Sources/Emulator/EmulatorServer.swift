@@ -1,0 +1,184 @@
+import CompatAPI
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// A local Compatibility API server over an in-memory world, reached over real HTTP on a
+/// loopback port: what `confdash demo`, the tests and the benchmarks talk to.
+///
+/// ```swift
+/// let server = try await EmulatorServer.start(EmulatorConfiguration())
+/// defer { Task { await server.stop() } }
+/// // point a client at server.baseURL with EmulatorConfiguration.demoProjectID / demoAPIToken
+/// ```
+public actor EmulatorServer {
+    /// The port actually bound (never 0, even when the configuration asked for an ephemeral one).
+    public nonisolated let port: Int
+    public nonisolated let host: String
+    /// The world behind the API, for in-process tests.
+    public nonisolated let world: EmulatorWorld
+
+    private let faults: FaultInjector
+    private let requestLog: RequestLog
+    private let callbacks: CallbackSender
+    private let logger: Logger
+    private var serverTask: Task<Void, Never>?
+    private var stopping: Task<Void, Never>?
+
+    /// The API base, as a client's `Endpoint` takes it.
+    public nonisolated var baseURL: String { "http://\(Self.urlHost(host)):\(port)/api/laml/2010-04-01" }
+    public nonisolated var adminURL: String { "http://\(Self.urlHost(host)):\(port)\(AdminSurface.prefix)" }
+
+    private init(
+        port: Int, host: String, world: EmulatorWorld, faults: FaultInjector, requestLog: RequestLog,
+        callbacks: CallbackSender, logger: Logger, serverTask: Task<Void, Never>
+    ) {
+        self.port = port
+        self.host = host
+        self.world = world
+        self.faults = faults
+        self.requestLog = requestLog
+        self.callbacks = callbacks
+        self.logger = logger
+        self.serverTask = serverTask
+    }
+
+    /// Seeds the world, starts listening and returns once the port is bound. Every timer
+    /// (stream start, churn, latency, rate-limit windows) reads `clock`.
+    public static func start(
+        _ configuration: EmulatorConfiguration,
+        clock: any Clock<Duration> = ContinuousClock(),
+        logger: Logger = Logger(label: "confdash.emulator")
+    ) async throws -> EmulatorServer {
+        let emulatorClock = EmulatorClock(clock)
+        let callbacks = CallbackSender(signingKey: configuration.signingKey, logger: logger)
+        let world = await EmulatorWorld(
+            configuration: configuration, clock: emulatorClock, callbacks: callbacks, logger: logger)
+        let faults = FaultInjector(settings: configuration.faults, seed: configuration.seed, clock: emulatorClock)
+        let requestLog = RequestLog()
+        let api = APIResponder(
+            world: world, faults: faults, clock: emulatorClock, accountSid: configuration.accountSid,
+            apiToken: configuration.apiToken, logger: logger)
+        let admin = AdminSurface(world: world, faults: faults, requestLog: requestLog)
+
+        let responder = CallbackResponder<BasicRequestContext> { request, _ in
+            await Self.respond(to: request, api: api, admin: admin, requestLog: requestLog)
+        }
+        let (bound, boundSink) = AsyncStream.makeStream(of: Result<Int, EmulatorStartError>.self)
+        let app = Application(
+            responder: responder,
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
+            onServerRunning: { channel in
+                boundSink.yield(.success(channel.localAddress?.port ?? 0))
+            },
+            logger: logger)
+        // No graceful-shutdown signals: SIGINT and SIGTERM belong to the TUI that hosts us.
+        let serverTask = Task {
+            do {
+                try await app.runService(gracefulShutdownSignals: [])
+            } catch is CancellationError {
+            } catch {
+                logger.error("emulator server stopped", metadata: ["error": "\(error)"])
+                boundSink.yield(.failure(EmulatorStartError(reason: "\(error)")))
+            }
+            boundSink.finish()
+        }
+        var results = bound.makeAsyncIterator()
+        let first = await results.next()
+        guard case .success(let port)? = first, port > 0 else {
+            serverTask.cancel()
+            await world.shutdown()
+            await callbacks.shutdown()
+            if case .failure(let error)? = first { throw error }
+            throw EmulatorStartError(reason: "the server did not report a bound port")
+        }
+        let server = EmulatorServer(
+            port: port, host: configuration.host, world: world, faults: faults, requestLog: requestLog,
+            callbacks: callbacks, logger: logger, serverTask: serverTask)
+        if configuration.churn { await world.startChurn(every: configuration.churnInterval) }
+        logger.info(
+            "emulator listening",
+            metadata: ["api": "\(server.baseURL)", "admin": "\(server.adminURL)", "account": "\(configuration.accountSid)"])
+        return server
+    }
+
+    /// Stops listening, the churn, pending stream starts and the callback client. Safe to call
+    /// more than once; every call returns once everything has stopped.
+    public func stop() async {
+        if stopping == nil {
+            let serverTask = self.serverTask
+            self.serverTask = nil
+            let world = self.world
+            let callbacks = self.callbacks
+            stopping = Task {
+                await world.shutdown()
+                serverTask?.cancel()
+                await serverTask?.value
+                await callbacks.shutdown()
+            }
+            logger.info("emulator stopping", metadata: ["port": "\(port)"])
+        }
+        await stopping?.value
+    }
+
+    /// Changes the injected faults at run time, as `POST /__admin/faults` does.
+    public func setFaults(_ settings: FaultSettings) async {
+        await faults.update(settings)
+    }
+
+    public func faultSettings() async -> FaultSettings {
+        await faults.settings
+    }
+
+    /// The API requests received so far (the most recent 1000), oldest first.
+    public func requests() async -> [RequestLogEntry] {
+        await requestLog.all()
+    }
+
+    public func clearRequests() async {
+        await requestLog.clear()
+    }
+
+    private static func respond(
+        to request: Request, api: APIResponder, admin: AdminSurface, requestLog: RequestLog
+    ) async -> Response {
+        var request = request
+        let path = request.uri.path
+        let body: String
+        do {
+            body = String(buffer: try await request.collectBody(upTo: 4 * 1024 * 1024))
+        } catch {
+            return Replies.error(ServiceError(status: 413, code: ServiceError.Code.invalidArgument, message: "Request body too large"))
+        }
+        if AdminSurface.handles(path) {
+            return await admin.respond(method: request.method, path: path, body: body)
+        }
+        let contentType = request.headers[.contentType]
+        let response: Response
+        if APIRoute.isAPIPath(path) {
+            response = await api.respond(
+                to: APIResponder.Incoming(
+                    method: request.method, path: path, query: request.uri.query, contentType: contentType,
+                    authorization: request.headers[.authorization], body: body))
+        } else {
+            response = Replies.error(Validation.notFound(path))
+        }
+        await requestLog.record(
+            RequestLogEntry(
+                method: request.method.rawValue, path: path, query: request.uri.query, contentType: contentType,
+                status: Int(response.status.code)))
+        return response
+    }
+
+    private static func urlHost(_ host: String) -> String {
+        if host == "0.0.0.0" || host.isEmpty { return "127.0.0.1" }
+        return host.contains(":") ? "[\(host)]" : host
+    }
+}
+
+/// Why the emulator could not start listening (the port is taken, the host cannot be bound).
+public struct EmulatorStartError: Error, CustomStringConvertible, Sendable {
+    public var reason: String
+    public var description: String { "the emulator could not start: \(reason)" }
+}

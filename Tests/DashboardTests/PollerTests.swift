@@ -1,0 +1,202 @@
+import Clocks
+import CompatAPI
+import Dashboard
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+/// A conference source that answers from a script, counts calls and can hold a poll open, so
+/// the poller's timing is tested in virtual time.
+final class ScriptedSource: ConferenceSource {
+    struct State {
+        var failuresLeft = 0
+        var failure: CompatError = .service(ServiceError(status: 503, code: nil, message: "unavailable"), retryAfterSeconds: nil)
+        var conferences: [Conference] = [Fixtures.conference("c1", "One"), Fixtures.conference("c2", "Two")]
+        var listCalls = 0
+        var participantCalls = 0
+        var inFlight = 0
+        var maxInFlight = 0
+        var gate: CheckedContinuation<Void, Never>?
+        var holdNextList = false
+    }
+    let state = Mutex(State())
+
+    func liveConferences() async throws -> [Conference] {
+        let hold = state.withLock { s -> Bool in
+            s.listCalls += 1
+            let h = s.holdNextList
+            s.holdNextList = false
+            return h
+        }
+        if hold { await withCheckedContinuation { c in state.withLock { $0.gate = c } } }
+        return try state.withLock { s in
+            if s.failuresLeft > 0 {
+                s.failuresLeft -= 1
+                throw s.failure
+            }
+            return s.conferences.filter { $0.status.isLive }
+        }
+    }
+
+    func conference(_ sid: String) async throws -> Conference {
+        var c = Fixtures.conference(sid, "ended")
+        c.status = .completed
+        return c
+    }
+
+    func participants(of conference: String) async throws -> [Participant] {
+        state.withLock { s in
+            s.participantCalls += 1
+            s.inFlight += 1
+            s.maxInFlight = max(s.maxInFlight, s.inFlight)
+        }
+        await Task.yield()
+        state.withLock { $0.inFlight -= 1 }
+        return [Fixtures.participant("CA-\(conference)", in: conference)]
+    }
+
+    func release() { state.withLock { s in s.gate?.resume(); s.gate = nil } }
+    var isHeld: Bool { state.withLock { $0.gate != nil } }
+}
+
+/// Collects the poller's messages so a test can wait for the next one.
+final class MessageTap: Sendable {
+    let stream: AsyncStream<Msg>
+    let continuation: AsyncStream<Msg>.Continuation
+    init() { (stream, continuation) = AsyncStream.makeStream(of: Msg.self) }
+    var emit: @Sendable (Msg) -> Void { { [continuation] in continuation.yield($0) } }
+
+    func next(_ iterator: inout AsyncStream<Msg>.Iterator) async -> Msg? { await iterator.next() }
+}
+
+struct PollerTests {
+    static let quiet: Logger = {
+        var logger = Logger(label: "test.poller")
+        logger.logLevel = .critical
+        return logger
+    }()
+    let start = Fixtures.epoch
+
+    func makePoller(_ source: ScriptedSource, clock: TestClock<Duration>, tap: MessageTap, interval: Duration = .seconds(2))
+        -> ConferencePoller
+    {
+        ConferencePoller(
+            source: source,
+            settings: .init(
+                interval: interval, maxConcurrency: 3,
+                backoff: RetryPolicy(maxAttempts: .max, baseDelay: .seconds(1), maxDelay: .seconds(8))),
+            clock: clock, now: { [start] in start }, jitter: { 1 }, logger: Self.quiet, emit: tap.emit)
+    }
+
+    @Test func pollsOnTheIntervalInVirtualTime() async throws {
+        let source = ScriptedSource()
+        let clock = TestClock()
+        let tap = MessageTap()
+        let poller = makePoller(source, clock: clock, tap: tap)
+        let task = Task { await poller.run() }
+        var messages = tap.stream.makeAsyncIterator()
+        guard case .pollSucceeded(let first, _) = await messages.next() else { Issue.record("no first poll"); return }
+        #expect(first.conferences.map(\.sid).sorted() == ["c1", "c2"])
+        #expect(first.participants["c1"]?.count == 1)
+        await clock.advance(by: .seconds(1))
+        #expect(await poller.pollCount == 1)
+        await clock.advance(by: .seconds(1))
+        guard case .pollSucceeded = await messages.next() else { Issue.record("no second poll"); return }
+        #expect(await poller.pollCount == 2)
+        task.cancel()
+    }
+
+    @Test func backoffDoublesOnFailureAndRecovers() async throws {
+        let source = ScriptedSource()
+        source.state.withLock { $0.failuresLeft = 4 }
+        let clock = TestClock()
+        let tap = MessageTap()
+        let poller = makePoller(source, clock: clock, tap: tap)
+        let task = Task { await poller.run() }
+        var messages = tap.stream.makeAsyncIterator()
+        var waits: [TimeInterval] = []
+        for expected in [1.0, 2.0, 4.0, 8.0] {
+            guard case .pollFailed(let reason, let attempt, let retryAt, let at) = await messages.next() else {
+                Issue.record("expected a failure")
+                return
+            }
+            #expect(reason.contains("503"))
+            #expect(attempt == waits.count + 1)
+            waits.append(retryAt.timeIntervalSince(at))
+            await clock.advance(by: .milliseconds(Int64(expected * 1000)))
+        }
+        #expect(waits == [1, 2, 4, 8])
+        guard case .pollSucceeded = await messages.next() else { Issue.record("no recovery"); return }
+        task.cancel()
+    }
+
+    @Test func refreshDuringAPollRunsAfterItNeverBesideIt() async throws {
+        let source = ScriptedSource()
+        source.state.withLock { $0.holdNextList = true }
+        let clock = TestClock()
+        let tap = MessageTap()
+        let poller = makePoller(source, clock: clock, tap: tap, interval: .seconds(60))
+        let task = Task { await poller.run() }
+        var messages = tap.stream.makeAsyncIterator()
+        while !source.isHeld { await Task.yield() }
+        await poller.refreshNow()
+        await poller.refreshNow()
+        #expect(source.state.withLock { $0.listCalls } == 1)
+        source.release()
+        guard case .pollSucceeded = await messages.next() else { Issue.record("no first poll"); return }
+        guard case .pollSucceeded = await messages.next() else { Issue.record("no coalesced refresh"); return }
+        #expect(await poller.pollCount == 2)
+        #expect(await poller.maxOverlap == 1)
+        #expect(source.state.withLock { $0.listCalls } == 2)
+        task.cancel()
+    }
+
+    @Test func participantReadsAreBounded() async throws {
+        let source = ScriptedSource()
+        source.state.withLock { s in s.conferences = (1...20).map { Fixtures.conference("c\($0)", "C\($0)") } }
+        let clock = TestClock()
+        let tap = MessageTap()
+        let poller = makePoller(source, clock: clock, tap: tap)
+        let task = Task { await poller.run() }
+        var messages = tap.stream.makeAsyncIterator()
+        guard case .pollSucceeded(let snapshot, _) = await messages.next() else { Issue.record("no poll"); return }
+        #expect(snapshot.participants.count == 20)
+        #expect(source.state.withLock { $0.maxInFlight } <= 3)
+        task.cancel()
+    }
+
+    @Test func pausedPollerWaitsUntilResumed() async throws {
+        let source = ScriptedSource()
+        let clock = TestClock()
+        let tap = MessageTap()
+        let poller = makePoller(source, clock: clock, tap: tap)
+        let task = Task { await poller.run() }
+        var messages = tap.stream.makeAsyncIterator()
+        guard case .pollSucceeded = await messages.next() else { Issue.record("no poll"); return }
+        await poller.setPaused(true)
+        guard case .pauseChanged(true, _) = await messages.next() else { Issue.record("no pause"); return }
+        await clock.advance(by: .seconds(30))
+        #expect(await poller.pollCount == 1)
+        await poller.setPaused(false)
+        guard case .pauseChanged(false, _) = await messages.next() else { Issue.record("no resume"); return }
+        guard case .pollSucceeded = await messages.next() else { Issue.record("no poll after resume"); return }
+        #expect(await poller.pollCount == 2)
+        task.cancel()
+    }
+
+    @Test func aConferenceThatLeavesTheLiveListIsFetchedOnce() async throws {
+        let source = ScriptedSource()
+        let clock = TestClock()
+        let tap = MessageTap()
+        let poller = makePoller(source, clock: clock, tap: tap)
+        let task = Task { await poller.run() }
+        var messages = tap.stream.makeAsyncIterator()
+        guard case .pollSucceeded = await messages.next() else { Issue.record("no poll"); return }
+        source.state.withLock { s in s.conferences.removeAll { $0.sid == "c2" } }
+        await clock.advance(by: .seconds(2))
+        guard case .pollSucceeded(let snapshot, _) = await messages.next() else { Issue.record("no poll"); return }
+        #expect(snapshot.conferences.first { $0.sid == "c2" }?.status == .completed)
+        task.cancel()
+    }
+}

@@ -1,0 +1,184 @@
+import CompatAPI
+import Dashboard
+import Foundation
+import Testing
+
+/// The update function: keys, polls and time, without a terminal or a network.
+struct UpdateTests {
+    @Test func liveConferencesComeFirstNewestFirst() {
+        let state = Fixtures.loadedState()
+        #expect(state.visibleConferences.map(\.id) == ["c2", "c1", "c3"])
+        #expect(state.selectedSid == "c2")
+        #expect(state.liveConferenceCount == 2)
+        #expect(state.liveParticipantCount == 4)
+    }
+
+    @Test func vimKeysAndArrowsMove() {
+        var state = Fixtures.loadedState()
+        _ = update(&state, .key(.character("j")))
+        #expect(state.selectedSid == "c1")
+        _ = update(&state, .key(.down))
+        #expect(state.selectedSid == "c3")
+        _ = update(&state, .key(.down))
+        #expect(state.selectedSid == "c3")
+        _ = update(&state, .key(.character("g")))
+        #expect(state.selectedSid == "c2")
+        _ = update(&state, .key(.character("G")))
+        #expect(state.selectedSid == "c3")
+        _ = update(&state, .key(.up))
+        #expect(state.selectedSid == "c1")
+    }
+
+    @Test func selectionFollowsTheConferenceAcrossRefreshes() {
+        var state = Fixtures.loadedState()
+        _ = update(&state, .key(.character("j")))
+        #expect(state.selectedSid == "c1")
+        let newer = Fixtures.conference("c0", "Brand new", minutesAgo: 1)
+        _ = update(
+            &state,
+            .pollSucceeded(
+                Fixtures.snapshot([newer] + state.rows.values.map(\.conference)), at: Fixtures.epoch.addingTimeInterval(2)))
+        #expect(state.selectedSid == "c1")
+        #expect(state.selectedIndex == 2)
+    }
+
+    @Test func enterOpensAndEscGoesBack() {
+        var state = Fixtures.loadedState()
+        _ = update(&state, .key(.character("j")))
+        _ = update(&state, .key(.enter))
+        #expect(state.screen == .conference(sid: "c1"))
+        #expect(state.openConference?.participants.count == 3)
+        _ = update(&state, .key(.tab))
+        #expect(state.detailPane == .streams)
+        _ = update(&state, .key(.escape))
+        #expect(state.screen == .conferences)
+    }
+
+    @Test func filterIsLiveAndCaseInsensitiveAndEscClears() {
+        var state = Fixtures.loadedState()
+        _ = update(&state, .key(.character("/")))
+        for c in "SUPP" { _ = update(&state, .key(.character(c))) }
+        #expect(state.visibleConferences.map(\.id) == ["c1"])
+        #expect(state.selectedSid == "c1")
+        _ = update(&state, .key(.escape))
+        #expect(state.filter.isEmpty)
+        #expect(state.filterEditor == nil)
+        #expect(state.visibleConferences.count == 3)
+    }
+
+    @Test func filterMatchesWideCharacters() {
+        var state = Fixtures.loadedState()
+        _ = update(&state, .key(.character("/")))
+        _ = update(&state, .key(.paste("東京")))
+        _ = update(&state, .key(.enter))
+        #expect(state.filter == "東京")
+        #expect(state.visibleConferences.map(\.id) == ["c2"])
+    }
+
+    @Test func commandLineQuitsRefreshesAndFilters() {
+        var state = Fixtures.loadedState()
+        func command(_ text: String) -> [Effect] {
+            _ = update(&state, .key(.character(":")))
+            _ = update(&state, .key(.paste(text)))
+            return update(&state, .key(.enter))
+        }
+        #expect(command("refresh") == [.refreshNow])
+        #expect(command("filter old") == [])
+        #expect(state.visibleConferences.map(\.id) == ["c3"])
+        #expect(command("bogus") == [])
+        #expect(state.status?.severity == .error)
+        #expect(command("q") == [.quit])
+        #expect(state.quitRequested)
+    }
+
+    @Test func completedConferencesCanBeHidden() {
+        var state = Fixtures.loadedState()
+        _ = update(&state, .key(.character("G")))
+        #expect(state.selectedSid == "c3")
+        _ = update(&state, .key(.character("c")))
+        #expect(state.visibleConferences.map(\.id) == ["c2", "c1"])
+        #expect(state.selectedSid == "c2")
+    }
+
+    @Test func pauseAndRefreshAskTheServiceLayer() {
+        var state = Fixtures.loadedState()
+        #expect(update(&state, .key(.character("p"))) == [.setPaused(true)])
+        _ = update(&state, .pauseChanged(true, at: Fixtures.epoch))
+        #expect(state.poll == .paused)
+        #expect(update(&state, .key(.character("p"))) == [.setPaused(false)])
+        _ = update(&state, .pauseChanged(false, at: Fixtures.epoch))
+        #expect(state.poll == .live)
+        #expect(update(&state, .key(.character("r"))) == [.refreshNow])
+        #expect(update(&state, .key(.ctrl("c"))) == [.quit])
+    }
+
+    @Test func failedPollsMarkDataStaleThenOfflineAndRecover() {
+        var state = Fixtures.loadedState()
+        let t = Fixtures.epoch
+        _ = update(&state, .pollFailed(reason: "service error 503", attempt: 1, retryAt: t.addingTimeInterval(1), at: t))
+        #expect(state.stale)
+        #expect(state.poll == .retrying(at: t.addingTimeInterval(1), attempt: 1, reason: "service error 503"))
+        #expect(state.rows.count == 3)
+        _ = update(&state, .pollFailed(reason: "cannot reach", attempt: 3, retryAt: t.addingTimeInterval(4), at: t))
+        #expect(state.poll == .offline(at: t.addingTimeInterval(4), attempt: 3, reason: "cannot reach"))
+        #expect(state.nextWake == t.addingTimeInterval(1))
+        _ = update(&state, .pollSucceeded(Fixtures.snapshot(state.rows.values.map(\.conference)), at: t.addingTimeInterval(5)))
+        #expect(!state.stale)
+        #expect(state.poll == .live)
+    }
+
+    @Test func changedRowsAreHighlightedBriefly() {
+        var state = Fixtures.loadedState()
+        var renamed = state.rows["c1"]!.conference
+        renamed.friendlyName = "Support Bridge (renamed)"
+        let t = Fixtures.epoch.addingTimeInterval(2)
+        _ = update(&state, .pollSucceeded(Fixtures.snapshot([renamed], participants: ["c1": 3]), at: t))
+        #expect(state.changedUntil.keys.sorted() == ["c1"])
+        #expect(state.nextWake == t.addingTimeInterval(AppState.highlightLifetime))
+        _ = update(&state, .tick(t.addingTimeInterval(AppState.highlightLifetime)))
+        #expect(state.changedUntil.isEmpty)
+    }
+
+    @Test func statusMessagesClearThemselves() {
+        var state = Fixtures.loadedState()
+        _ = update(&state, .key(.character("r")))
+        #expect(state.status != nil)
+        _ = update(&state, .tick(Fixtures.epoch.addingTimeInterval(AppState.statusLifetime)))
+        #expect(state.status == nil)
+        #expect(state.nextWake == nil)
+    }
+
+    @Test func helpOpensAndAnyKeyClosesIt() {
+        var state = Fixtures.loadedState()
+        _ = update(&state, .key(.character("?")))
+        #expect(state.showHelp)
+        #expect(update(&state, .key(.character("q"))) == [])
+        #expect(!state.showHelp)
+        #expect(!state.quitRequested)
+    }
+
+    @Test func keymapDrivesHintsAndHelp() {
+        let keymap = Keymap.standard
+        #expect(keymap.hints(in: .conferences).map(\.action).contains(.open))
+        #expect(!keymap.hints(in: .conferences).map(\.action).contains(.back))
+        #expect(keymap.sections.map(\.title) == ["Move", "View", "Polling", "General"])
+        #expect(keymap.action(for: .character("j"), in: .detail) == .moveDown)
+    }
+
+    @Test func lineEditorKeys() {
+        var editor = LineEditor("hello world")
+        editor.apply(.ctrl("w"))
+        #expect(editor.text == "hello ")
+        editor.apply(.home)
+        editor.apply(.delete)
+        #expect(editor.text == "ello ")
+        editor.apply(.end)
+        editor.apply(.paste("a\u{1B}[31mb\nc"))
+        #expect(editor.text == "ello a[31mbc")
+        editor.apply(.ctrl("u"))
+        #expect(editor.text.isEmpty)
+        var short = LineEditor("", limit: 4)
+        short.apply(.paste(String(repeating: "x", count: 10_000)))
+        #expect(short.text == "xxxx")
+    }
+}
