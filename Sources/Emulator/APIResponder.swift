@@ -45,6 +45,11 @@ struct APIResponder: Sendable {
         do throws(ServiceError) {
             return try await handle(request)
         } catch {
+            logger.debug(
+                "API request refused",
+                metadata: [
+                    "method": "\(request.method.rawValue)", "path": "\(request.path)", "status": "\(error.status)",
+                ])
             var headers: HTTPFields = [:]
             if error.status == 401 { headers[.wwwAuthenticate] = "Basic realm=\"SignalWire\"" }
             return Replies.error(error, headers: headers)
@@ -86,7 +91,8 @@ struct APIResponder: Sendable {
         case (.stream(_, let conference, let sidOrName), .post):
             return Replies.json(try await world.stopStream(conference, sidOrName, try bodyParameters(request)))
         default:
-            throw ServiceError(status: 405, code: 20004, message: "Method \(method.rawValue) not allowed on \(request.path)")
+            throw ServiceError(
+                status: 405, code: 20004, message: "Method \(method.rawValue) not allowed on \(request.path)")
         }
     }
 

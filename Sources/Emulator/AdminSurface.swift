@@ -38,10 +38,14 @@ struct AdminSurface: Sendable {
                 friendlyName: request.friendlyName, participants: request.participants ?? 3, status: status)
             return Replies.json(conference)
         case (.get, "conferences/*/streams"):
-            guard let streams = await world.streams(conferenceSid: sid) else { return failure(404, "no conference \(sid)") }
+            guard let streams = await world.streams(conferenceSid: sid) else {
+                return failure(404, "no conference \(sid)")
+            }
             return Replies.json(streams)
         case (.post, "conferences/*/end"):
-            guard let conference = await world.endConference(sid: sid) else { return failure(404, "no conference \(sid)") }
+            guard let conference = await world.endConference(sid: sid) else {
+                return failure(404, "no conference \(sid)")
+            }
             return Replies.json(conference)
         case (.post, "seed"):
             guard let request = decode(Seed.self, body), (0...100_000).contains(request.conferences) else {
@@ -126,7 +130,9 @@ struct AdminSurface: Sendable {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             latencyMs = try container.decodeIfPresent(Int.self, forKey: .latencyMs)
             failRate = try container.decodeIfPresent(Double.self, forKey: .failRate)
-            rateLimit = container.contains(.rateLimit) ? .some(try container.decodeIfPresent(Int.self, forKey: .rateLimit)) : nil
+            rateLimit =
+                container.contains(.rateLimit)
+                ? .some(try container.decodeIfPresent(Int.self, forKey: .rateLimit)) : nil
         }
     }
 }

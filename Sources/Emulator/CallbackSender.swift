@@ -35,7 +35,8 @@ final class CallbackSender: Sendable {
                 let previous = tails[callback.streamSid]
                 tails[callback.streamSid] = Task {
                     await previous?.value
-                    await Self.deliver(callback, client: client, signingKey: signingKey, timeout: timeout, logger: logger)
+                    await Self.deliver(
+                        callback, client: client, signingKey: signingKey, timeout: timeout, logger: logger)
                 }
             }
             for task in tails.values { await task.value }
@@ -70,7 +71,9 @@ final class CallbackSender: Sendable {
             signedURL = callback.url + separator + FormEncoding.encode(callback.fields)
             request = HTTPClientRequest(url: signedURL)
             request.method = .GET
-            request.headers.add(name: WebhookSignature.headerName, value: WebhookSignature.compute(url: signedURL, parameters: [], key: signingKey))
+            request.headers.add(
+                name: WebhookSignature.headerName,
+                value: WebhookSignature.compute(url: signedURL, parameters: [], key: signingKey))
         } else {
             signedURL = callback.url
             request = HTTPClientRequest(url: signedURL)
@@ -103,7 +106,9 @@ final class CallbackSender: Sendable {
         } catch {
             logger.warning(
                 "stream callback failed",
-                metadata: ["url": "\(target)", "event": "\(event)", "stream": "\(callback.streamSid)", "error": "\(error)"])
+                metadata: [
+                    "url": "\(target)", "event": "\(event)", "stream": "\(callback.streamSid)", "error": "\(error)",
+                ])
         }
     }
 }

@@ -65,6 +65,12 @@ public actor EmulatorServer {
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             await Self.respond(to: request, api: api, admin: admin, requestLog: requestLog)
         }
+        // Stopping cancels the server task (a graceful shutdown needs swift-service-lifecycle's
+        // API, which this target cannot import), and Hummingbird logs that cancellation as
+        // errors. Its logger only speaks up at debug level or below; our own logger reports a
+        // failure to start or run from the error the server throws.
+        var serverLogger = logger
+        if serverLogger.logLevel > .debug { serverLogger.logLevel = .critical }
         let (bound, boundSink) = AsyncStream.makeStream(of: Result<Int, EmulatorStartError>.self)
         let app = Application(
             responder: responder,
@@ -72,7 +78,7 @@ public actor EmulatorServer {
             onServerRunning: { channel in
                 boundSink.yield(.success(channel.localAddress?.port ?? 0))
             },
-            logger: logger)
+            logger: serverLogger)
         // No graceful-shutdown signals: SIGINT and SIGTERM belong to the TUI that hosts us.
         let serverTask = Task {
             do {
@@ -99,7 +105,9 @@ public actor EmulatorServer {
         if configuration.churn { await world.startChurn(every: configuration.churnInterval) }
         logger.info(
             "emulator listening",
-            metadata: ["api": "\(server.baseURL)", "admin": "\(server.adminURL)", "account": "\(configuration.accountSid)"])
+            metadata: [
+                "api": "\(server.baseURL)", "admin": "\(server.adminURL)", "account": "\(configuration.accountSid)",
+            ])
         return server
     }
 
@@ -149,7 +157,8 @@ public actor EmulatorServer {
         do {
             body = String(buffer: try await request.collectBody(upTo: 4 * 1024 * 1024))
         } catch {
-            return Replies.error(ServiceError(status: 413, code: ServiceError.Code.invalidArgument, message: "Request body too large"))
+            return Replies.error(
+                ServiceError(status: 413, code: ServiceError.Code.invalidArgument, message: "Request body too large"))
         }
         if AdminSurface.handles(path) {
             return await admin.respond(method: request.method, path: path, body: body)

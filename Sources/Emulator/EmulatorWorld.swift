@@ -328,7 +328,8 @@ public actor EmulatorWorld {
                 ParticipantRecord(
                     callSid: rng.uuid(), status: status == .completed ? .completed : .inProgress,
                     muted: !isModerator && rng.chance(0.25), hold: !isModerator && rng.chance(0.08), coaching: false,
-                    callSidToCoach: nil, startConferenceOnEnter: status == .initializing ? false : (isModerator || rng.chance(0.7)),
+                    callSidToCoach: nil,
+                    startConferenceOnEnter: status == .initializing ? false : (isModerator || rng.chance(0.7)),
                     endConferenceOnExit: isModerator && rng.chance(0.3), dateCreated: joined,
                     dateUpdated: ended ?? joined, sequence: takeSequence()))
         }

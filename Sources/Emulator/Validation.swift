@@ -97,7 +97,9 @@ enum Validation {
         var result = ParticipantQuery()
         for key in ["Muted", "Hold"] {
             guard let text = query[key] else { continue }
-            guard let value = RequestParameters.bool(text) else { throw badQuery("\(key) must be true or false (got \(text))") }
+            guard let value = RequestParameters.bool(text) else {
+                throw badQuery("\(key) must be true or false (got \(text))")
+            }
             if key == "Muted" { result.muted = value } else { result.hold = value }
             result.linkFilters.append((key, text))
         }
@@ -114,7 +116,9 @@ enum Validation {
             request.pageSize = size
         }
         if let text = query["Page"] {
-            guard let page = Int(text), page >= 0 else { throw badQuery("Page must be an integer of 0 or more (got \(text))") }
+            guard let page = Int(text), page >= 0 else {
+                throw badQuery("Page must be an integer of 0 or more (got \(text))")
+            }
             request.page = page
         }
         if let text = query["PageToken"] {
@@ -181,7 +185,11 @@ enum Validation {
         change.announceMethod = checkMethod(body, "AnnounceMethod", into: &problems)
         change.waitMethod = checkMethod(body, "WaitMethod", into: &problems)
         if let target = body["CallSidToCoach"] {
-            if target.isEmpty { problems.append("CallSidToCoach must not be empty") } else { change.callSidToCoach = target }
+            if target.isEmpty {
+                problems.append("CallSidToCoach must not be empty")
+            } else {
+                change.callSidToCoach = target
+            }
         }
         guard problems.isEmpty else { throw invalid(problems) }
         return change

@@ -1,3 +1,4 @@
+import Clocks
 import CompatAPI
 import Emulator
 import Foundation
@@ -174,7 +175,8 @@ struct ClientTests {
 
     @Test func readsAreRetriedOnRateLimitHonouringRetryAfter() async throws {
         let clock = RecordingClock()
-        try await withEmulator(clock: clock) { server, client in
+        // The emulator's rate-limit window reads a clock that never moves, so every retry lands in it.
+        try await withEmulator(clock: clock, emulatorClock: TestClock()) { server, client in
             await server.setFaults(FaultSettings(rateLimit: 1))
             await server.clearRequests()
             // The first request passes. The second is limited, and retried after Retry-After: 1;

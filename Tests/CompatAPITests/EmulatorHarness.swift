@@ -7,12 +7,12 @@ import Logging
 func withEmulator<T>(
     _ configuration: EmulatorConfiguration = EmulatorConfiguration(conferences: 12),
     credentials: Credentials? = nil, requestTimeout: Duration = .seconds(5), retryPolicy: RetryPolicy = .default,
-    clock: any Clock<Duration> = ContinuousClock(),
+    clock: any Clock<Duration> = ContinuousClock(), emulatorClock: any Clock<Duration> = ContinuousClock(),
     _ body: (EmulatorServer, CompatClient) async throws -> T
 ) async throws -> T {
     var quiet = Logger(label: "test.emulator")
     quiet.logLevel = .critical
-    let server = try await EmulatorServer.start(configuration, logger: quiet)
+    let server = try await EmulatorServer.start(configuration, clock: emulatorClock, logger: quiet)
     let client = CompatClient(
         endpoint: try Endpoint(server.baseURL),
         credentials: credentials

@@ -26,7 +26,8 @@ import Testing
                 "GET", "\(api.twilio)/Conferences/\(conference.sid)/Participants.json", headers: form)
             #expect(participants.status == 200)
             await expectMatchesSpec(participants.body, schema: "ConferenceParticipantListResponse")
-            let callSid = try #require((participants.object["participants"] as? [[String: Any]])?.last?["call_sid"] as? String)
+            let callSid = try #require(
+                (participants.object["participants"] as? [[String: Any]])?.last?["call_sid"] as? String)
 
             // twilio 6 inside the signalwire package capitalises booleans: True / False.
             for (text, expected) in [("True", true), ("false", false), ("TRUE", true)] {
@@ -49,7 +50,8 @@ import Testing
             let json = [("Content-Type", "application/json")]
 
             // signalwire-sdk: the /api/laml prefix without `.json`, a JSON content type on GET too.
-            let list = try await api.send("GET", "\(api.laml)/Conferences?Status=in-progress", headers: json, body: "{}")
+            let list = try await api.send(
+                "GET", "\(api.laml)/Conferences?Status=in-progress", headers: json, body: "{}")
             #expect(list.status == 200)
             let statuses = (list.object["conferences"] as? [[String: Any]] ?? []).compactMap { $0["status"] as? String }
             #expect(!statuses.isEmpty && statuses.allSatisfy { $0 == "in-progress" })
@@ -64,7 +66,8 @@ import Testing
 
             let started = try await api.postJSON(
                 "\(api.laml)/Conferences/\(conference.sid)/Streams",
-                #"{"Url": "wss://media.example.com/ws", "Name": "sdk", "StreamRealTime": true, "Parameter1.Name": "team", "Parameter1.Value": "ops"}"#)
+                #"{"Url": "wss://media.example.com/ws", "Name": "sdk", "StreamRealTime": true, "Parameter1.Name": "team", "Parameter1.Value": "ops"}"#
+            )
             #expect(started.status == 200, "\(started.body)")
             #expect(started.object["status"] as? String == "queued")
             #expect(started.object["name"] as? String == "sdk")
@@ -97,7 +100,9 @@ import Testing
 
             let named = try await api.send(
                 "GET", "\(api.laml)/Conferences?FriendlyName=\(FormEncoding.escape("Zürich Ops late"))")
-            let names = (named.object["conferences"] as? [[String: Any]] ?? []).compactMap { $0["friendly_name"] as? String }
+            let names = (named.object["conferences"] as? [[String: Any]] ?? []).compactMap {
+                $0["friendly_name"] as? String
+            }
             #expect(names == ["Zürich Ops late"])
 
             // Every link carries the filter, encoded the same way, so following it keeps filtering.

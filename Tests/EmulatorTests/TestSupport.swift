@@ -130,7 +130,8 @@ func expectMatchesSpec(_ body: String, schema: String, sourceLocation: SourceLoc
     switch status {
     case 0: return
     case 1:
-        Issue.record("response does not match \(schema): \(errors)\nbody: \(body.prefix(2000))", sourceLocation: sourceLocation)
+        Issue.record(
+            "response does not match \(schema): \(errors)\nbody: \(body.prefix(2000))", sourceLocation: sourceLocation)
     default:
         Issue.record(
             "could not validate against the spec (python3 with jsonschema and PyYAML is required): status \(status) \(errors)",
