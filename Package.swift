@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // libncursesw with a small shim for what Swift cannot import (see Sources/CNcurses/shim.h).
@@ -51,6 +52,21 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The durable record of streams: the API cannot list them, so confdash remembers.
+        .target(
+            name: "Ledger",
+            dependencies: [
+                "CompatAPI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        // A child process for LedgerTests: several writers on one ledger file at once.
+        .executableTarget(
+            name: "ledger-writer",
+            dependencies: ["Ledger", "CompatAPI"],
+            swiftSettings: strict
+        ),
         .target(
             name: "Dashboard",
             dependencies: [
@@ -63,7 +79,9 @@ let package = Package(
             name: "confdash",
             dependencies: [
                 "CompatAPI",
+                "Dashboard",
                 "Emulator",
+                "Ledger",
                 "CNcurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -77,6 +95,11 @@ let package = Package(
                 .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LedgerTests",
+            dependencies: ["Ledger", "CompatAPI", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
         .testTarget(

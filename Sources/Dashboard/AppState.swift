@@ -62,6 +62,8 @@ public struct AppState: Equatable, Sendable {
     public var screen: Screen = .conferences
     /// The selected conference, by sid, so a refresh that reorders rows keeps it selected.
     public var selectedSid: String?
+    /// First conference row on screen; moves only as far as needed to keep the selection in view.
+    public var conferenceScroll = 0
     public var detailPane: DetailPane = .participants
     public var detailCursor: [DetailPane: Int] = [.participants: 0, .streams: 0]
     public var filter = ""
@@ -75,8 +77,10 @@ public struct AppState: Equatable, Sendable {
     /// Conferences that changed in the last refresh, highlighted until the date given.
     public var changedUntil: [String: Date] = [:]
     public var now: Date
-    /// Rows the table can show at once, told by the terminal layer on resize.
+    /// Rows the conferences table can show at once, told by the terminal layer on resize.
     public var visibleRows = 20
+    /// Lines above and below the conferences table: header, table header, status line, footer.
+    public static let chromeRows = 5
     public var quitRequested = false
     public var keymap: Keymap = .standard
 

@@ -11,8 +11,8 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     case .key(let key):
         return handleKey(&state, key)
     case .resized(_, let height):
-        // Header, table header, status line and footer take the other rows.
-        state.visibleRows = max(1, height - 6)
+        state.visibleRows = max(1, height - AppState.chromeRows)
+        scrollToSelection(&state)
         return []
     case .pollSucceeded(let snapshot, let at):
         state.now = at
@@ -157,6 +157,7 @@ func move(_ state: inout AppState, by delta: Int) {
         guard !visible.isEmpty else { return }
         let target = min(max(0, state.selectedIndex + delta), visible.count - 1)
         state.selectedSid = visible[target].id
+        scrollToSelection(&state)
     case .conference:
         let count: Int
         switch state.detailPane {
@@ -168,10 +169,23 @@ func move(_ state: inout AppState, by delta: Int) {
     }
 }
 
+/// Moves the conferences table's first row as little as needed to show the selection.
+func scrollToSelection(_ state: inout AppState) {
+    let selected = state.selectedIndex
+    let rows = state.visibleRows
+    if selected < state.conferenceScroll { state.conferenceScroll = selected }
+    if selected >= state.conferenceScroll + rows { state.conferenceScroll = selected - rows + 1 }
+    state.conferenceScroll = max(0, min(state.conferenceScroll, state.visibleConferences.count - rows))
+}
+
 func keepSelectionVisible(_ state: inout AppState) {
     let visible = state.visibleConferences
-    if let sid = state.selectedSid, visible.contains(where: { $0.id == sid }) { return }
+    if let sid = state.selectedSid, visible.contains(where: { $0.id == sid }) {
+        scrollToSelection(&state)
+        return
+    }
     state.selectedSid = visible.first?.id
+    scrollToSelection(&state)
 }
 
 func handleFilterKey(_ state: inout AppState, _ key: Key) {

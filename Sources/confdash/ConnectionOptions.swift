@@ -15,22 +15,22 @@ struct ConnectionOptions: ParsableArguments {
         guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") }
     }
 
-    func makeClient() throws -> CompatClient {
+    func makeClient(retryPolicy: RetryPolicy = .default, timeout: Duration? = nil) throws -> CompatClient {
         let env = ProcessInfo.processInfo.environment
         let spaceText = space ?? env[Credentials.spaceVariable] ?? ""
         let endpoint = try Endpoint(spaceText)
         let credentials = try Credentials.fromEnvironment(env)
-        var logger = Logger(label: "confdash.cli")
-        logger.logLevel = .critical
         return CompatClient(
-            endpoint: endpoint, credentials: credentials, requestTimeout: .milliseconds(Int64(timeout * 1000)),
-            logger: logger)
+            endpoint: endpoint, credentials: credentials,
+            requestTimeout: timeout ?? .milliseconds(Int64(self.timeout * 1000)), retryPolicy: retryPolicy,
+            logger: Logger(label: "confdash.api"))
     }
 }
 
 /// Runs `body` with a client and always closes it; API errors become one line on stderr and
 /// exit status 1.
 func withClient<T>(_ options: ConnectionOptions, _ body: (CompatClient) async throws -> T) async throws -> T {
+    LogSetup.toFile()
     let client: CompatClient
     do {
         client = try options.makeClient()

@@ -2,11 +2,11 @@ import ArgumentParser
 import CompatAPI
 import Foundation
 
-/// `confdash streams start|stop`: the stream actions, for scripts.
+/// `confdash streams start|stop|list`: the stream actions, for scripts.
 struct StreamsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "streams", abstract: "Start and stop a conference's media streams.",
-        subcommands: [Start.self, Stop.self])
+        commandName: "streams", abstract: "Start and stop a conference's media streams; list those the ledger knows.",
+        subcommands: [Start.self, Stop.self, List.self])
 
     static let bearerTokenVariable = "CONFDASH_STREAM_BEARER_TOKEN"
 
@@ -19,6 +19,8 @@ struct StreamsCommand: AsyncParsableCommand {
                 """)
 
         @OptionGroup var connection: ConnectionOptions
+
+        @OptionGroup var ledgerOptions: LedgerOptions
 
         @Argument(help: "The conference sid.")
         var conference: String
@@ -110,7 +112,10 @@ struct StreamsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let request = try request(bearerToken: try readBearerToken())
+            // Opened first: a stream started but not recorded could never be listed again.
+            let ledger = try ledgerOptions.open()
             let stream = try await withClient(connection) { try await $0.startStream(conference: conference, request) }
+            try await record(stream, request, in: ledger)
             if json {
                 try Output.json(stream)
             } else {
@@ -124,6 +129,8 @@ struct StreamsCommand: AsyncParsableCommand {
 
         @OptionGroup var connection: ConnectionOptions
 
+        @OptionGroup var ledgerOptions: LedgerOptions
+
         @Argument(help: "The conference sid.")
         var conference: String
 
@@ -134,7 +141,8 @@ struct StreamsCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let stopped = try await withClient(connection) { try await $0.stopStream(conference: conference, stream: stream) }
+            let ledger = try ledgerOptions.open()
+            let stopped = try await withClient(connection) { try await stopAndRecord(client: $0, ledger: ledger) }
             if json {
                 try Output.json(stopped)
             } else {

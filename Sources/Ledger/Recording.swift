@@ -1,0 +1,221 @@
+import CompatAPI
+import Foundation
+import GRDB
+
+// Every change to a stream's status appends one history entry in the same transaction, so the
+// history is the stream's status over time and its newest id tells readers something changed.
+
+extension StreamLedger {
+    /// Records a stream the service just started. The start's callback may have won the race
+    /// and created the row already: its state is kept and the start's details are filled in.
+    @discardableResult
+    public func recordStarted(
+        _ stream: ConferenceStream, request: StartStreamRequest, conferenceName: String?, from origin: StreamOrigin,
+        at date: Date
+    ) async throws -> StreamRecord {
+        // The bearer token goes no further than this: these are the only fields written.
+        let details: StatementArguments = [
+            conferenceName, request.name ?? stream.name, request.url, request.track?.rawValue, request.codec?.rawValue,
+            request.realTime ?? false, request.statusCallback, request.statusCallbackMethod?.rawValue,
+            try ParameterColumn.encode(request.parameters), date, origin.rawValue,
+        ]
+        let state = StreamState(serviceStatus: stream.status)
+        return try await write("record the start of \(stream.sid)") { db in
+            if let current = try Self.state(db, sid: stream.sid) {
+                // The start's details fill in what a callback could not know; a name it knew stays.
+                try db.execute(
+                    sql: """
+                        UPDATE stream SET conference_name = COALESCE(?, conference_name), name = COALESCE(?, name),
+                            url = ?, track = ?, codec = ?, real_time = ?, status_callback = ?,
+                            status_callback_method = ?, parameters = ?, started_at = ?, started_from = ?,
+                            updated_at = ?
+                        WHERE sid = ?
+                        """,
+                    arguments: details + [date, stream.sid])
+                try Self.move(
+                    db, sid: stream.sid, from: current, to: state, reason: nil, source: .start, at: date,
+                    keepEvenIfUnchanged: true)
+            } else {
+                try db.execute(
+                    sql: """
+                        INSERT INTO stream (conference_name, name, url, track, codec, real_time, status_callback,
+                            status_callback_method, parameters, started_at, started_from,
+                            sid, account_sid, conference_sid, status, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: details + [stream.sid, stream.accountSid, stream.conferenceSid, state.rawValue, date])
+                try Self.appendHistory(db, sid: stream.sid, at: date, status: state, reason: nil, source: .start)
+            }
+            return try Self.record(db, sid: stream.sid)
+        }
+    }
+
+    /// Records what came of a stop request. The outcome is always kept in the history, even when
+    /// it changes nothing (a repeat, a refusal). A stream the ledger did not know (`:stop SID`)
+    /// is added as `manual` when the answer says it is not running, so the operator's stop and
+    /// its answer can be found later; a refusal of an unknown stream teaches nothing, and
+    /// records nothing (nil).
+    @discardableResult
+    public func recordStopped(
+        sid: String, conferenceSid: String, accountSid: String, name: String? = nil, at date: Date,
+        outcome: StopOutcome
+    ) async throws -> StreamRecord? {
+        try await write("record the stop of \(sid)") { db in
+            if let current = try Self.state(db, sid: sid) {
+                if outcome.closesStream {
+                    try Self.move(
+                        db, sid: sid, from: current, to: .stopped, reason: outcome.reason, source: .stop, at: date,
+                        keepEvenIfUnchanged: true)
+                } else {
+                    try Self.appendHistory(
+                        db, sid: sid, at: date, status: current, reason: outcome.reason, source: .stop)
+                }
+            } else if outcome.closesStream {
+                try Self.insertLearned(
+                    db, sid: sid, accountSid: accountSid, conferenceSid: conferenceSid, name: name, track: nil,
+                    origin: .manual, state: .stopped, reason: outcome.reason, source: .stop, at: date)
+            } else {
+                return nil
+            }
+            return try Self.record(db, sid: sid)
+        }
+    }
+
+    /// Applies a status callback: stream-started → in-progress, stream-stopped → stopped,
+    /// stream-error → error with the service's StreamError. Only forward moves apply (see
+    /// `StreamState.canMove(to:)`); a stream the ledger did not know is added as `callback`.
+    @discardableResult
+    public func applyCallback(_ callback: StreamCallback) async throws -> CallbackOutcome {
+        let next: StreamState
+        var reason: String?
+        switch callback.event {
+        case .started: next = .inProgress
+        case .stopped: next = .stopped
+        case .error:
+            next = .error
+            reason = callback.error ?? "stream error"
+        default: return .unrecognisedEvent(callback.event.rawValue)
+        }
+        return try await write("apply the \(callback.event) callback of \(callback.streamSid)") { [reason] db in
+            guard let current = try Self.state(db, sid: callback.streamSid) else {
+                try Self.insertLearned(
+                    db, sid: callback.streamSid, accountSid: callback.accountSid, conferenceSid: callback.conferenceSid,
+                    name: callback.streamName, track: callback.track, origin: .callback, state: next, reason: reason,
+                    source: .callback, at: callback.at)
+                return .learned(next)
+            }
+            let moved = try Self.move(
+                db, sid: callback.streamSid, from: current, to: next, reason: reason, source: .callback,
+                at: callback.at,
+                keepEvenIfUnchanged: false)
+            return moved ? .moved(from: current, to: next) : .ignored(current: current)
+        }
+    }
+
+    /// Adds a stream the operator names by hand (`:track SID`), taken to be running since the
+    /// operator says it is there. A stream already in the ledger is returned unchanged.
+    @discardableResult
+    public func trackByHand(sid: String, conferenceSid: String, accountSid: String, name: String?, at date: Date)
+        async throws -> StreamRecord
+    {
+        try await write("track \(sid)") { db in
+            if try Self.state(db, sid: sid) == nil {
+                try Self.insertLearned(
+                    db, sid: sid, accountSid: accountSid, conferenceSid: conferenceSid, name: name, track: nil,
+                    origin: .manual, state: .inProgress, reason: nil, source: .manual, at: date,
+                    historyReason: "tracked by hand")
+            }
+            return try Self.record(db, sid: sid)
+        }
+    }
+
+    /// Marks the conference's open streams `ended`: a completed conference takes its streams
+    /// with it, and no callback may come to say so. Returns the sids it marked.
+    @discardableResult
+    public func markConferenceEnded(conferenceSid: String, at date: Date) async throws -> [String] {
+        try await write("mark the streams of \(conferenceSid) ended") { db in
+            let open = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT sid, status FROM stream WHERE conference_sid = ? AND status IN \(Self.openStatesSQL)
+                    ORDER BY started_at
+                    """,
+                arguments: [conferenceSid])
+            for row in open {
+                try Self.move(
+                    db, sid: row["sid"], from: StreamState(stored: row["status"]), to: .ended,
+                    reason: "conference ended",
+                    source: .conferenceEnded, at: date, keepEvenIfUnchanged: false)
+            }
+            return open.map { $0["sid"] as String }
+        }
+    }
+
+    // MARK: statements
+
+    /// `('queued', 'in-progress')`: the states a stream can still leave.
+    static let openStatesSQL =
+        "(" + StreamState.allCases.filter { !$0.isTerminal }.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+
+    static func state(_ db: Database, sid: String) throws -> StreamState? {
+        try String.fetchOne(db, sql: "SELECT status FROM stream WHERE sid = ?", arguments: [sid]).map(
+            StreamState.init(stored:))
+    }
+
+    static func record(_ db: Database, sid: String) throws -> StreamRecord {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM stream WHERE sid = ?", arguments: [sid]) else {
+            // Written in this same transaction a moment ago; absence is a broken database.
+            throw DatabaseError(
+                resultCode: .SQLITE_CORRUPT, message: "stream \(sid) vanished inside its own transaction")
+        }
+        return try StreamRecord(row: row)
+    }
+
+    /// Moves a stream forward and appends the entry; a step that is not forward changes nothing,
+    /// but is still kept in the history when `keepEvenIfUnchanged` (an operator's stop).
+    @discardableResult
+    static func move(
+        _ db: Database, sid: String, from current: StreamState, to next: StreamState, reason: String?,
+        source: HistorySource, at date: Date, keepEvenIfUnchanged: Bool
+    ) throws -> Bool {
+        if current.canMove(to: next) {
+            try db.execute(
+                sql: "UPDATE stream SET status = ?, status_reason = ?, updated_at = ? WHERE sid = ?",
+                arguments: [next.rawValue, reason, date, sid])
+            try appendHistory(db, sid: sid, at: date, status: next, reason: reason, source: source)
+            return true
+        }
+        if keepEvenIfUnchanged {
+            try appendHistory(db, sid: sid, at: date, status: current, reason: reason, source: source)
+        }
+        return false
+    }
+
+    /// A stream confdash did not start: only what the service tells about it is known, and it
+    /// counts as started when the ledger first heard of it.
+    static func insertLearned(
+        _ db: Database, sid: String, accountSid: String, conferenceSid: String, name: String?, track: StreamTrack?,
+        origin: StreamOrigin, state: StreamState, reason: String?, source: HistorySource, at date: Date,
+        historyReason: String? = nil
+    ) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO stream (sid, account_sid, conference_sid, name, track, started_at, started_from, status,
+                    status_reason, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                sid, accountSid, conferenceSid, name, track?.rawValue, date, origin.rawValue, state.rawValue, reason,
+                date,
+            ])
+        try appendHistory(db, sid: sid, at: date, status: state, reason: historyReason ?? reason, source: source)
+    }
+
+    static func appendHistory(
+        _ db: Database, sid: String, at date: Date, status: StreamState, reason: String?, source: HistorySource
+    ) throws {
+        try db.execute(
+            sql: "INSERT INTO stream_event (stream_sid, at, status, reason, source) VALUES (?, ?, ?, ?, ?)",
+            arguments: [sid, date, status.rawValue, reason, source.rawValue])
+    }
+}

@@ -1,0 +1,83 @@
+import CompatAPI
+import Foundation
+
+/// One stream as the ledger remembers it: what it was started with and where it is now.
+public struct StreamRecord: Sendable, Hashable, Codable, Identifiable {
+    public var sid: String
+    public var accountSid: String
+    public var conferenceSid: String
+    /// The conference's friendly name when the stream was recorded, for display only.
+    public var conferenceName: String?
+    public var name: String?
+    /// Nil for a stream confdash did not start: the service never echoes it.
+    public var url: String?
+    /// Nil means the service's default (both tracks), or unknown for a stream not started here.
+    public var track: StreamTrack?
+    /// Nil means the service's choice.
+    public var codec: StreamCodec?
+    public var realTime: Bool
+    public var statusCallback: String?
+    public var statusCallbackMethod: CallbackMethod?
+    public var parameters: [StreamParameter]
+    public var startedAt: Date
+    public var startedFrom: StreamOrigin
+    public var status: StreamState
+    /// Why it is in its status: the service's StreamError, "conference ended", a stop outcome.
+    public var statusReason: String?
+    public var updatedAt: Date
+
+    public var id: String { sid }
+
+    enum CodingKeys: String, CodingKey {
+        case sid, accountSid, conferenceSid, conferenceName, name, url, track, codec, realTime, statusCallback
+        case statusCallbackMethod, parameters, startedAt, startedFrom, status, statusReason, updatedAt
+    }
+
+    // Every key is always written, null when unknown, so scripts reading the JSON see one shape.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(sid, forKey: .sid)
+        try c.encode(accountSid, forKey: .accountSid)
+        try c.encode(conferenceSid, forKey: .conferenceSid)
+        try c.encode(conferenceName, forKey: .conferenceName)
+        try c.encode(name, forKey: .name)
+        try c.encode(url, forKey: .url)
+        try c.encode(track, forKey: .track)
+        try c.encode(codec, forKey: .codec)
+        try c.encode(realTime, forKey: .realTime)
+        try c.encode(statusCallback, forKey: .statusCallback)
+        try c.encode(statusCallbackMethod, forKey: .statusCallbackMethod)
+        try c.encode(parameters, forKey: .parameters)
+        try c.encode(startedAt, forKey: .startedAt)
+        try c.encode(startedFrom, forKey: .startedFrom)
+        try c.encode(status, forKey: .status)
+        try c.encode(statusReason, forKey: .statusReason)
+        try c.encode(updatedAt, forKey: .updatedAt)
+    }
+
+    public init(
+        sid: String, accountSid: String, conferenceSid: String, conferenceName: String? = nil, name: String? = nil,
+        url: String? = nil, track: StreamTrack? = nil, codec: StreamCodec? = nil, realTime: Bool = false,
+        statusCallback: String? = nil, statusCallbackMethod: CallbackMethod? = nil,
+        parameters: [StreamParameter] = [], startedAt: Date, startedFrom: StreamOrigin, status: StreamState,
+        statusReason: String? = nil, updatedAt: Date
+    ) {
+        self.sid = sid
+        self.accountSid = accountSid
+        self.conferenceSid = conferenceSid
+        self.conferenceName = conferenceName
+        self.name = name
+        self.url = url
+        self.track = track
+        self.codec = codec
+        self.realTime = realTime
+        self.statusCallback = statusCallback
+        self.statusCallbackMethod = statusCallbackMethod
+        self.parameters = parameters
+        self.startedAt = startedAt
+        self.startedFrom = startedFrom
+        self.status = status
+        self.statusReason = statusReason
+        self.updatedAt = updatedAt
+    }
+}

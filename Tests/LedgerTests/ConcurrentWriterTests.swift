@@ -1,0 +1,108 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import Ledger
+
+/// The dashboard and a CLI command write the same ledger at the same time: nothing is lost.
+@Suite struct ConcurrentWriterTests {
+    static let perWriter = 150
+
+    @Test func twoProcessesWritingAtOnceLoseNothing() async throws {
+        let writer = try Self.ledgerWriterExecutable()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ledger-procs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // A file neither has created yet: they also race to create and migrate it.
+        let path = directory.appendingPathComponent(StreamLedger.fileName)
+
+        async let first = Self.run(writer, [path.path, "alpha", "\(Self.perWriter)"])
+        async let second = Self.run(writer, [path.path, "beta", "\(Self.perWriter)"])
+        let results = try await [first, second]
+        for result in results {
+            #expect(result.status == 0, "ledger-writer failed: \(result.errorOutput)")
+        }
+
+        let ledger = try StreamLedger(path: path)
+        let streams = try await ledger.streams()
+        #expect(streams.count == 2 * Self.perWriter)
+        let expected = Set(["alpha", "beta"].flatMap { prefix in (0..<Self.perWriter).map { "\(prefix)-\($0)" } })
+        #expect(Set(streams.map(\.sid)) == expected)
+        #expect(streams.allSatisfy { $0.status == .inProgress })
+        let events = try await ledger.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stream_event") }
+        #expect(events == 2 * Self.perWriter * 2)
+    }
+
+    @Test func concurrentWritersInOneProcessLoseNothing() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        // Two pools on one file (SQLite's locking between connections) and tasks sharing each.
+        let ledgers = [temp.ledger, try temp.reopen()]
+        let writers = 4
+        let perWriter = 40
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<writers {
+                let ledger = ledgers[writer % ledgers.count]
+                group.addTask {
+                    for index in 0..<perWriter {
+                        let sid = "w\(writer)-\(index)"
+                        try await Sample.start(sid, in: ledger)
+                        try await ledger.applyCallback(Sample.callback(sid, .started, at: 1))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await temp.ledger.streams().count == writers * perWriter)
+        let events = try await temp.ledger.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stream_event")
+        }
+        #expect(events == writers * perWriter * 2)
+    }
+
+    struct Finished: Sendable {
+        var status: Int32
+        var errorOutput: String
+    }
+
+    /// Runs a child process to its end without holding a thread while it runs.
+    static func run(_ executable: URL, _ arguments: [String]) async throws -> Finished {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try process.run() } catch { continuation.resume(throwing: error) }
+        }
+        let output = errors.fileHandleForReading.readDataToEndOfFile()
+        return Finished(status: status, errorOutput: String(decoding: output, as: UTF8.self))
+    }
+
+    /// `swift build --build-tests` and `swift test` build every product of the package, so the
+    /// writer sits beside the test bundle; `.build/debug` under the package root is the fallback.
+    static func ledgerWriterExecutable() throws -> URL {
+        var candidates: [URL] = []
+        for bundle in [Bundle.main] + Bundle.allBundles {
+            let url = bundle.bundleURL
+            candidates.append(url.deletingLastPathComponent().appendingPathComponent("ledger-writer"))
+            candidates.append(url.appendingPathComponent("ledger-writer"))
+        }
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        candidates.append(packageRoot.appendingPathComponent(".build/debug/ledger-writer"))
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw WriterNotBuilt(looked: candidates.map(\.path))
+        }
+        return found
+    }
+
+    struct WriterNotBuilt: Error, CustomStringConvertible {
+        var looked: [String]
+        var description: String {
+            "ledger-writer is not built (run swift build --build-tests); looked in: " + looked.joined(separator: ", ")
+        }
+    }
+}

@@ -1,0 +1,244 @@
+import CompatAPI
+import Foundation
+import Testing
+
+@testable import Ledger
+
+@Suite struct HistoryTests {
+    @Test func startRecordsWhatTheStreamWasStartedWith() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        let record = try await Sample.start("MZ1", in: temp.ledger, name: "agent-audio")
+        #expect(
+            record
+                == StreamRecord(
+                    sid: "MZ1", accountSid: Sample.account, conferenceSid: Sample.conference,
+                    conferenceName: "Support Bridge", name: "agent-audio", url: "wss://media.example.com/listen",
+                    track: .inbound, codec: .l16At16k, realTime: true,
+                    statusCallback: "https://hooks.example.com/streams",
+                    statusCallbackMethod: .post,
+                    parameters: [
+                        StreamParameter(name: "room", value: "ünïcode 会议"), StreamParameter(name: "k", value: "v"),
+                    ],
+                    startedAt: Sample.at(0), startedFrom: .cli, status: .queued, updatedAt: Sample.at(0)))
+        #expect(try await temp.ledger.stream(sid: "MZ1") == record)
+    }
+
+    @Test func startThenCallbacksThenStopMakeTheHistory() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        let ledger = temp.ledger
+        try await Sample.start("MZ1", in: ledger)
+        #expect(
+            try await ledger.applyCallback(Sample.callback("MZ1", .started, at: 2))
+                == .moved(from: .queued, to: .inProgress))
+        try await ledger.recordStopped(
+            sid: "MZ1", conferenceSid: Sample.conference, accountSid: Sample.account, at: Sample.at(10),
+            outcome: .stopped)
+        #expect(try await ledger.applyCallback(Sample.callback("MZ1", .stopped, at: 11)) == .ignored(current: .stopped))
+
+        let history = try await ledger.events(sid: "MZ1")
+        #expect(history.summary == ["queued start", "in-progress callback", "stopped stop"])
+        #expect(history.map(\.at) == [Sample.at(0), Sample.at(2), Sample.at(10)])
+        let record = try #require(try await ledger.stream(sid: "MZ1"))
+        #expect(record.status == .stopped)
+        #expect(record.statusReason == nil)
+        #expect(record.updatedAt == Sample.at(10))
+    }
+
+    @Test func lateCallbacksNeverMoveAStreamBack() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        let ledger = temp.ledger
+        try await Sample.start("MZ1", in: ledger)
+        // Delivered out of order: the stop overtakes the start.
+        #expect(
+            try await ledger.applyCallback(Sample.callback("MZ1", .stopped, at: 5))
+                == .moved(from: .queued, to: .stopped))
+        #expect(try await ledger.applyCallback(Sample.callback("MZ1", .started, at: 2)) == .ignored(current: .stopped))
+        #expect(
+            try await ledger.applyCallback(Sample.callback("MZ1", .error, error: "general_error", at: 6))
+                == .ignored(current: .stopped))
+        #expect(try await ledger.stream(sid: "MZ1")?.status == .stopped)
+        #expect(try await ledger.events(sid: "MZ1").summary == ["queued start", "stopped callback"])
+    }
+
+    @Test func repeatedCallbackAddsNoHistory() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        try await Sample.start("MZ1", in: temp.ledger)
+        try await temp.ledger.applyCallback(Sample.callback("MZ1", .started, at: 2))
+        #expect(
+            try await temp.ledger.applyCallback(Sample.callback("MZ1", .started, at: 2))
+                == .ignored(current: .inProgress))
+        #expect(try await temp.ledger.events(sid: "MZ1").count == 2)
+    }
+
+    @Test func streamErrorKeepsTheServicesReason() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        try await Sample.start("MZ1", in: temp.ledger)
+        try await temp.ledger.applyCallback(Sample.callback("MZ1", .error, error: "connection_refused", at: 3))
+        let record = try #require(try await temp.ledger.stream(sid: "MZ1"))
+        #expect(record.status == .error)
+        #expect(record.statusReason == "connection_refused")
+        #expect(
+            try await temp.ledger.events(sid: "MZ1").summary == ["queued start", "error callback connection_refused"])
+    }
+
+    @Test func unrecognisedCallbackEventWritesNothing() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        #expect(
+            try await temp.ledger.applyCallback(Sample.callback("MZ9", "stream-paused", at: 1))
+                == .unrecognisedEvent("stream-paused"))
+        #expect(try await temp.ledger.streams().isEmpty)
+    }
+
+    @Test func callbackForAnUnknownStreamAddsIt() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        var callback = Sample.callback("MZ-other", .started, at: 4)
+        callback.streamName = "someone-elses"
+        callback.track = .outbound
+        #expect(try await temp.ledger.applyCallback(callback) == .learned(.inProgress))
+        let record = try #require(try await temp.ledger.stream(sid: "MZ-other"))
+        #expect(record.startedFrom == .callback)
+        #expect(record.status == .inProgress)
+        #expect(record.name == "someone-elses")
+        #expect(record.track == .outbound)
+        #expect(record.url == nil)
+        #expect(record.startedAt == Sample.at(4))
+        #expect(try await temp.ledger.events(sid: "MZ-other").summary == ["in-progress callback"])
+    }
+
+    @Test func callbackThatOvertakesTheStartReplyKeepsItsState() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        try await temp.ledger.applyCallback(Sample.callback("MZ1", .started, at: 0))
+        let record = try await Sample.start("MZ1", in: temp.ledger, name: "late-reply")
+        #expect(record.status == .inProgress)
+        #expect(record.startedFrom == .cli)
+        #expect(record.url == "wss://media.example.com/listen")
+        #expect(record.name == "late-reply")
+        #expect(try await temp.ledger.events(sid: "MZ1").summary == ["in-progress callback", "in-progress start"])
+    }
+
+    @Test func conferenceEndedClosesOnlyItsOpenStreams() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        let ledger = temp.ledger
+        try await Sample.start("MZ-queued", in: ledger)
+        try await Sample.start("MZ-running", in: ledger)
+        try await ledger.applyCallback(Sample.callback("MZ-running", .started, at: 1))
+        try await Sample.start("MZ-stopped", in: ledger)
+        try await ledger.applyCallback(Sample.callback("MZ-stopped", .stopped, at: 2))
+        try await Sample.start("MZ-elsewhere", in: ledger, conference: "CF-2")
+
+        let ended = try await ledger.markConferenceEnded(conferenceSid: Sample.conference, at: Sample.at(60))
+        #expect(Set(ended) == ["MZ-queued", "MZ-running"])
+        let statuses = Dictionary(uniqueKeysWithValues: try await ledger.streams().map { ($0.sid, $0.status) })
+        #expect(
+            statuses == ["MZ-queued": .ended, "MZ-running": .ended, "MZ-stopped": .stopped, "MZ-elsewhere": .queued])
+        #expect(try await ledger.stream(sid: "MZ-running")?.statusReason == "conference ended")
+        #expect(
+            try await ledger.events(sid: "MZ-running").summary
+                == ["queued start", "in-progress callback", "ended conference-ended conference ended"])
+        // A late stop callback does not reopen or relabel an ended stream.
+        #expect(
+            try await ledger.applyCallback(Sample.callback("MZ-running", .stopped, at: 61)) == .ignored(current: .ended)
+        )
+    }
+
+    @Test func stopOutcomesAreAllKept() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        let ledger = temp.ledger
+        func stop(_ sid: String, _ outcome: StopOutcome, at seconds: Int) async throws -> StreamRecord? {
+            try await ledger.recordStopped(
+                sid: sid, conferenceSid: Sample.conference, accountSid: Sample.account, at: Sample.at(seconds),
+                outcome: outcome)
+        }
+        try await Sample.start("MZ1", in: ledger)
+        try await ledger.applyCallback(Sample.callback("MZ1", .stopped, at: 3))
+        let again = try #require(try await stop("MZ1", .alreadyStopped, at: 5))
+        #expect(again.status == .stopped)
+        #expect(again.statusReason == nil)  // it stopped for the callback's reason, not the repeat's
+        #expect(
+            try await ledger.events(sid: "MZ1").summary == [
+                "queued start", "stopped callback", "stopped stop already stopped",
+            ])
+
+        try await Sample.start("MZ2", in: ledger)
+        let refused = try #require(try await stop("MZ2", .refused("service error 503"), at: 6))
+        #expect(refused.status == .queued)
+        let gone = try #require(try await stop("MZ2", .notFound, at: 7))
+        #expect(gone.status == .stopped)
+        #expect(gone.statusReason == "not found by the service")
+        #expect(
+            try await ledger.events(sid: "MZ2").summary
+                == [
+                    "queued start", "queued stop stop refused: service error 503",
+                    "stopped stop not found by the service",
+                ])
+
+        // `:stop SID` for a stream the ledger never knew.
+        let stranger = try #require(try await stop("MZ-stranger", .notFound, at: 8))
+        #expect(stranger.startedFrom == .manual)
+        #expect(stranger.status == .stopped)
+        #expect(try await ledger.events(sid: "MZ-stranger").summary == ["stopped stop not found by the service"])
+        #expect(try await stop("MZ-unknown", .refused("service error 503"), at: 9) == nil)
+        #expect(try await ledger.stream(sid: "MZ-unknown") == nil)
+    }
+
+    @Test func trackingByHandAddsARunningStreamOnce() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        let tracked = try await temp.ledger.trackByHand(
+            sid: "MZ-hand", conferenceSid: Sample.conference, accountSid: Sample.account, name: "by-hand",
+            at: Sample.at(1))
+        #expect(tracked.startedFrom == .manual)
+        #expect(tracked.status == .inProgress)
+        let twice = try await temp.ledger.trackByHand(
+            sid: "MZ-hand", conferenceSid: Sample.conference, accountSid: Sample.account, name: nil, at: Sample.at(2))
+        #expect(twice == tracked)
+        #expect(try await temp.ledger.events(sid: "MZ-hand").summary == ["in-progress manual tracked by hand"])
+    }
+
+    @Test func listsAreNewestFirstAndFilterByConference() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        let ledger = temp.ledger
+        for (index, sid) in ["MZ-a", "MZ-b", "MZ-c"].enumerated() {
+            try await ledger.recordStarted(
+                Sample.stream(sid, conference: index == 1 ? "CF-2" : Sample.conference), request: Sample.request(),
+                conferenceName: nil, from: .dashboard, at: Sample.at(index))
+        }
+        #expect(try await ledger.streams().map(\.sid) == ["MZ-c", "MZ-b", "MZ-a"])
+        #expect(try await ledger.streams(conferenceSid: Sample.conference).map(\.sid) == ["MZ-c", "MZ-a"])
+        #expect(try await ledger.streams(conferenceSid: "CF-none").isEmpty)
+    }
+
+    @Test func nameIsInUseOnlyWhileAStreamWithItIsOpen() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        let ledger = temp.ledger
+        try await Sample.start("MZ1", in: ledger, name: "agent-audio")
+        #expect(try await ledger.nameInUse(name: "agent-audio", conferenceSid: Sample.conference))
+        #expect(try await !ledger.nameInUse(name: "agent-audio", conferenceSid: "CF-2"))
+        #expect(try await !ledger.nameInUse(name: "other", conferenceSid: Sample.conference))
+        try await ledger.applyCallback(Sample.callback("MZ1", .stopped, at: 3))
+        #expect(try await !ledger.nameInUse(name: "agent-audio", conferenceSid: Sample.conference))
+        #expect(try await ledger.stream(named: "agent-audio", conferenceSid: Sample.conference)?.sid == "MZ1")
+    }
+
+    @Test func statesOnlyMoveForward() {
+        let open: [StreamState] = [.queued, .inProgress]
+        let terminal: [StreamState] = [.stopped, .error, .ended]
+        #expect(StreamState.queued.canMove(to: .inProgress))
+        #expect(!StreamState.inProgress.canMove(to: .queued))
+        for from in open { for to in terminal { #expect(from.canMove(to: to)) } }
+        for from in terminal { for to in StreamState.allCases { #expect(!from.canMove(to: to)) } }
+        #expect(StreamState(serviceStatus: "paused") == .queued)
+    }
+}
