@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "confdash", targets: ["confdash"]),
         .library(name: "CompatAPI", targets: ["CompatAPI"]),
         .library(name: "Emulator", targets: ["Emulator"]),
+        .library(name: "TerminalUI", targets: ["TerminalUI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -75,6 +76,11 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(
+            name: "TerminalUI",
+            dependencies: ["CNcurses", "Dashboard", "CompatAPI", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "confdash",
             dependencies: [
@@ -82,10 +88,20 @@ let package = Package(
                 "Dashboard",
                 "Emulator",
                 "Ledger",
+                "TerminalUI",
                 "CNcurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TerminalUITests",
+            dependencies: ["TerminalUI", "Dashboard", "CompatAPI"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EndToEndTests",
             swiftSettings: strict
         ),
         .testTarget(

@@ -74,6 +74,22 @@ static inline int64_t cn_wget_wch_packed(WINDOW *w) {
     return (int64_t)ch;
 }
 
+// One frame cell: a spacing scalar plus up to CCHARW_MAX-1 zero-width ones (combining marks), with attributes and
+// a colour pair, via setcchar + mvwadd_wch. The caller passes only the scalars setcchar accepts.
+static inline int cn_mvwadd_cell(WINDOW *w, int y, int x, const uint32_t *scalars, int count, attr_t attrs, int pair) {
+    wchar_t wc[CCHARW_MAX + 1];
+    int n = count < CCHARW_MAX ? count : CCHARW_MAX;
+    for (int i = 0; i < n; i++) wc[i] = (wchar_t)scalars[i];
+    wc[n] = L'\0';
+    cchar_t cc;
+    if (setcchar(&cc, wc, attrs, (short)pair, NULL) == ERR) return ERR;
+    return mvwadd_wch(w, y, x, &cc);
+}
+
+// COLOR_PAIRS and COLORS are mutable C globals (set by start_color): Swift 6 rejects them directly.
+static inline int cn_color_pairs(void) { return COLOR_PAIRS; }
+static inline int cn_colors(void) { return COLORS; }
+
 // ---- display width ----
 // wcwidth needs _XOPEN_SOURCE, which Swift's Glibc module does not define: terminal cells one scalar takes
 // under the current LC_CTYPE (2 for CJK and emoji, 0 for combining marks, -1 for non-printables).

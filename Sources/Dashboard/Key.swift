@@ -3,7 +3,7 @@ public enum Key: Hashable, Sendable {
     case character(Character)
     case up, down, left, right
     case pageUp, pageDown, home, end
-    case enter, escape, tab, backTab, backspace, delete
+    case enter, escape, tab, backTab, backspace, delete, insert
     /// Control plus a letter, e.g. `.ctrl("c")`.
     case ctrl(Character)
     case function(Int)
@@ -29,6 +29,7 @@ public enum Key: Hashable, Sendable {
         case .backTab: "S-Tab"
         case .backspace: "BS"
         case .delete: "Del"
+        case .insert: "Ins"
         case .ctrl(let c): "C-\(c)"
         case .function(let n): "F\(n)"
         case .paste: "paste"

@@ -14,8 +14,10 @@ struct Confdash: AsyncParsableCommand {
             """,
         version: ConfdashVersionText.text,
         subcommands: [
-            EmulatorCommand.self, ConferencesCommand.self, ParticipantsCommand.self, StreamsCommand.self,
-        ]
+            DashboardCommand.self, DemoCommand.self, EmulatorCommand.self, ConferencesCommand.self,
+            ParticipantsCommand.self, StreamsCommand.self,
+        ],
+        defaultSubcommand: DashboardCommand.self
     )
 }
 

@@ -215,10 +215,9 @@ struct ClientTests {
 
     @Test func aSlowServiceHitsTheDeadline() async throws {
         try await withEmulator(requestTimeout: .milliseconds(300), retryPolicy: .never) { server, client in
-            await server.setFaults(FaultSettings(latencyMs: 3000))
-            let started = ContinuousClock.now
+            // Far longer than the deadline: only the deadline can end the request with a timeout.
+            await server.setFaults(FaultSettings(latencyMs: 30_000))
             let error = await compatError { try await client.conferences() }
-            #expect(ContinuousClock.now - started < .seconds(2))
             guard case .timedOut = error else {
                 Issue.record("expected a timeout, got \(String(describing: error))")
                 return

@@ -1,0 +1,145 @@
+import Dashboard
+import Foundation
+import Logging
+
+/// The dashboard's run loop: terminal events and service results become messages, `update`
+/// changes the state, the view renders a frame and the terminal writes only what changed.
+/// Sleeps whenever nothing happens.
+@MainActor
+public final class DashboardApp {
+    /// Why the loop ended, for the exit status and the last words on the restored terminal.
+    public enum Ending: Equatable, Sendable {
+        case quit
+        case signal(TerminalSignal)
+        case refreshLimit
+    }
+
+    let terminal: Terminal
+    let poller: ConferencePoller
+    let now: @Sendable () -> Date
+    let maxRefreshes: Int?
+    let logger: Logger
+    var state: AppState
+    var view = DashboardView()
+    let mailbox: Mailbox
+    var wakeTask: Task<Void, Never>?
+    var wakeAt: Date?
+    var refreshes = 0
+
+    /// What reaches the loop: the core's messages, or a signal that ends it.
+    enum Input: Sendable {
+        case message(Msg)
+        case ended(TerminalSignal)
+    }
+
+    /// Where the service layer posts its messages (the poller's `emit`), in arrival order.
+    public final class Mailbox: Sendable {
+        let inputs: AsyncStream<Input>
+        let continuation: AsyncStream<Input>.Continuation
+
+        public init() {
+            (inputs, continuation) = AsyncStream.makeStream(of: Input.self, bufferingPolicy: .unbounded)
+        }
+
+        public func post(_ msg: Msg) { continuation.yield(.message(msg)) }
+        func end(_ signal: TerminalSignal) { continuation.yield(.ended(signal)) }
+    }
+
+    public init(
+        state: AppState, terminal: Terminal, poller: ConferencePoller, mailbox: Mailbox,
+        now: @escaping @Sendable () -> Date = { Date() }, maxRefreshes: Int? = nil,
+        logger: Logger = Logger(label: "confdash.ui")
+    ) {
+        self.state = state
+        self.terminal = terminal
+        self.poller = poller
+        self.mailbox = mailbox
+        self.now = now
+        self.maxRefreshes = maxRefreshes
+        self.logger = logger
+    }
+
+    /// Runs until the operator quits, a signal arrives or the refresh limit is reached. The
+    /// terminal is restored before this returns, whatever happened.
+    public func run() async -> Ending {
+        terminal.start()
+        defer { terminal.stop() }
+        view.glyphs = terminal.glyphs
+        let size = terminal.size
+        _ = update(&state, .resized(width: size.width, height: size.height))
+        draw()
+
+        let mailbox = self.mailbox
+        let events = terminal.events
+        let forwarder = Task { @MainActor in
+            for await event in events {
+                switch event {
+                case .key(let key): mailbox.post(.key(key))
+                case .resize(let size): mailbox.post(.resized(width: size.width, height: size.height))
+                case .signal(let signal): mailbox.end(signal)
+                }
+            }
+        }
+        let poller = self.poller
+        let polling = Task { await poller.run() }
+        defer {
+            forwarder.cancel()
+            polling.cancel()
+            wakeTask?.cancel()
+        }
+
+        for await input in mailbox.inputs {
+            guard case .message(var msg) = input else {
+                if case .ended(let signal) = input {
+                    logger.info("ending on a signal", metadata: ["signal": "\(signal)"])
+                    return .signal(signal)
+                }
+                continue
+            }
+            if case .tick = msg { msg = .tick(now()) }
+            let effects = update(&state, msg)
+            for effect in effects {
+                switch effect {
+                case .quit:
+                    return .quit
+                case .refreshNow:
+                    Task { await poller.refreshNow() }
+                case .setPaused(let paused):
+                    Task { await poller.setPaused(paused) }
+                }
+            }
+            switch msg {
+            case .pollSucceeded, .pollFailed:
+                refreshes += 1
+            default: break
+            }
+            draw()
+            if let maxRefreshes, refreshes >= maxRefreshes { return .refreshLimit }
+            scheduleWake()
+        }
+        return .quit
+    }
+
+    func draw() {
+        terminal.draw(view.render(state, size: terminal.size))
+    }
+
+    /// Wakes the loop when a status message or highlight ends, never on a fixed beat.
+    func scheduleWake() {
+        guard let next = state.nextWake else {
+            wakeTask?.cancel()
+            wakeTask = nil
+            wakeAt = nil
+            return
+        }
+        if next == wakeAt { return }
+        wakeTask?.cancel()
+        wakeAt = next
+        let delay = max(0.01, next.timeIntervalSince(now()))
+        let mailbox = self.mailbox
+        wakeTask = Task {
+            try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+            if !Task.isCancelled { mailbox.post(.tick(Date())) }
+        }
+    }
+}

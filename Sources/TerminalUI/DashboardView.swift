@@ -1,0 +1,269 @@
+import CompatAPI
+import Dashboard
+import Foundation
+
+/// The whole dashboard as a pure function of state and size: header, the screen in front,
+/// the status or editing line and the key hints.
+public struct DashboardView {
+    /// Below this the dashboard shows a "terminal too small" screen instead.
+    public static let minimumSize = Size(width: 60, height: 12)
+
+    public var glyphs: Glyphs
+
+    public init(glyphs: Glyphs = .unicode) { self.glyphs = glyphs }
+
+    public func render(_ state: AppState, size: Size) -> Frame {
+        guard size.fits(Self.minimumSize) else {
+            return TooSmallView.frame(have: size, need: Self.minimumSize)
+        }
+        var frame = Frame(size: size)
+        let width = size.width
+        drawHeader(state, width: width, on: &frame)
+        let body = Rect(x: 0, y: 2, width: width, height: size.height - 4)
+        switch state.screen {
+        case .conferences:
+            drawConferences(state, in: body, on: &frame)
+        case .conference(let sid):
+            drawDetail(state, sid: sid, in: body, on: &frame)
+        }
+        drawBottomLine(state, y: size.height - 2, width: width, on: &frame)
+        let hints = state.keymap.hints(in: state.context).map { KeyHint($0.keys.map { $0.displayName(glyphs: glyphs) }.joined(separator: "/"), $0.summary) }
+        frame.render(KeyHints(hints, glyphs: glyphs), in: Rect(x: 0, y: size.height - 1, width: width, height: 1))
+        if state.showHelp { drawHelp(state, on: &frame) }
+        return frame
+    }
+
+    // MARK: header
+
+    func drawHeader(_ state: AppState, width: Int, on frame: inout Frame) {
+        let title = "confdash \(glyphs.vertical) \(state.space) \(glyphs.vertical) account \(state.account)"
+        let (pollText, pollStyle) = pollSummary(state)
+        let pollWidth = TextWidth.width(of: pollText)
+        let titleRoom = max(0, width - pollWidth - 2)
+        frame.write(TextWidth.truncate(title, to: titleRoom, ellipsis: glyphs.ellipsis), x: 0, y: 0, style: .bold)
+        frame.write(pollText, x: max(0, width - pollWidth), y: 0, maxWidth: width, style: pollStyle)
+        var counts =
+            "\(state.liveConferenceCount) live conference\(state.liveConferenceCount == 1 ? "" : "s") "
+            + "\(glyphs.bullet) \(state.liveParticipantCount) participant\(state.liveParticipantCount == 1 ? "" : "s") "
+            + "\(glyphs.bullet) \(state.streamCount) stream\(state.streamCount == 1 ? "" : "s")"
+        if !state.filter.isEmpty { counts += "   filter: \(state.filter)" }
+        if !state.showCompleted { counts += "   (completed hidden)" }
+        frame.write(TextWidth.truncate(counts, to: width, ellipsis: glyphs.ellipsis), x: 0, y: 1, style: .dim)
+    }
+
+    /// The poll state and the age of the data, e.g. `● live · 3s ago`, `retrying in 4s`.
+    func pollSummary(_ state: AppState) -> (String, Style) {
+        let age = state.lastRefresh.map { "refreshed \(Self.age(from: $0, to: state.now)) ago" } ?? "no data yet"
+        let stale = state.stale ? "STALE \(glyphs.bullet) " : ""
+        switch state.poll {
+        case .starting:
+            return ("connecting\(glyphs.ellipsis)", .dim)
+        case .live:
+            return ("\(glyphs.bullet) live \(glyphs.bullet) \(age)", Style(foreground: .green))
+        case .paused:
+            return ("paused \(glyphs.bullet) \(age)", Style(foreground: .yellow, bold: true))
+        case .retrying(let at, _, _):
+            return ("\(stale)retrying in \(Self.countdown(to: at, from: state.now)) \(glyphs.bullet) \(age)", Style(foreground: .yellow, bold: true))
+        case .offline(let at, _, _):
+            return ("\(stale)OFFLINE \(glyphs.bullet) retry in \(Self.countdown(to: at, from: state.now)) \(glyphs.bullet) \(age)", Style(foreground: .red, bold: true))
+        }
+    }
+
+    // MARK: conferences
+
+    static let conferenceColumns = [
+        TableColumn("NAME", width: .flex(min: 16, weight: 1)),
+        TableColumn("STATUS", width: .fixed(11)),
+        TableColumn("REGION", width: .fixed(6)),
+        TableColumn("PARTS", width: .fixed(5), alignment: .right),
+        TableColumn("STREAMS", width: .fixed(7), alignment: .right),
+        TableColumn("CREATED", width: .fixed(11)),
+        TableColumn("AGE", width: .fixed(6), alignment: .right),
+    ]
+
+    func drawConferences(_ state: AppState, in area: Rect, on frame: inout Frame) {
+        let visible = state.visibleConferences
+        let rows = visible.map { row -> [String] in
+            let c = row.conference
+            return [
+                c.friendlyName.isEmpty ? c.sid : c.friendlyName,
+                c.status.rawValue,
+                c.region,
+                row.participantsKnown ? String(row.participants.count) : "?",
+                String(row.streamCount),
+                Self.shortDate(c.dateCreated),
+                c.dateCreated.date.map { Self.age(from: $0, to: state.now) } ?? "?",
+            ]
+        }
+        let emphasis = visible.map { row -> RowEmphasis in
+            if state.changedUntil[row.id] != nil { return .highlight }
+            return row.conference.status.isLive ? .normal : .dim
+        }
+        let empty =
+            state.rows.isEmpty
+            ? (state.lastRefresh == nil ? "waiting for the first refresh\(glyphs.ellipsis)" : "no live conferences")
+            : "no conference matches the filter (Esc clears it)"
+        let table = TableView(
+            columns: Self.conferenceColumns, rows: rows, emphasis: emphasis,
+            selectedRow: visible.isEmpty ? nil : state.selectedIndex, scrollOffset: state.conferenceScroll,
+            emptyText: empty, glyphs: glyphs)
+        frame.render(table, in: area)
+    }
+
+    // MARK: detail
+
+    static let participantColumns = [
+        TableColumn("CALL SID", width: .flex(min: 12, weight: 1)),
+        TableColumn("STATUS", width: .fixed(11)),
+        TableColumn("MUTED", width: .fixed(5)),
+        TableColumn("HOLD", width: .fixed(4)),
+        TableColumn("COACHING", width: .fixed(8)),
+        TableColumn("JOINED", width: .fixed(8), alignment: .right),
+    ]
+
+    static let streamColumns = [
+        TableColumn("STREAM SID", width: .flex(min: 12, weight: 1)),
+        TableColumn("NAME", width: .flex(min: 8, weight: 1)),
+        TableColumn("STATUS", width: .fixed(11)),
+    ]
+
+    func drawDetail(_ state: AppState, sid: String, in area: Rect, on frame: inout Frame) {
+        guard let row = state.rows[sid] else {
+            frame.write("conference \(sid) is no longer known", x: area.x, y: area.y, maxWidth: area.width, style: .dim)
+            return
+        }
+        let c = row.conference
+        var y = area.y
+        let nameLine = "\(c.friendlyName)  \(glyphs.bullet) \(c.status.rawValue)"
+        frame.write(TextWidth.truncate(nameLine, to: area.width, ellipsis: glyphs.ellipsis), x: area.x, y: y, style: .bold)
+        y += 1
+        var facts = "sid \(c.sid)  region \(c.region)  created \(c.dateCreated.raw)"
+        if let created = c.dateCreated.date { facts += "  (\(Self.age(from: created, to: state.now)) ago)" }
+        frame.write(TextWidth.truncate(facts, to: area.width, ellipsis: glyphs.ellipsis), x: area.x, y: y, style: .dim)
+        y += 1
+        if let reason = c.reasonConferenceEnded {
+            var ended = "ended: \(reason)"
+            if let by = c.callSidEndingConference { ended += " by \(by)" }
+            frame.write(TextWidth.truncate(ended, to: area.width, ellipsis: glyphs.ellipsis), x: area.x, y: y, style: .dim)
+            y += 1
+        }
+        let remaining = area.maxY - y
+        guard remaining >= 4 else { return }
+        let participantsHeight = max(2, (remaining * 3) / 5)
+        let participantsArea = Rect(x: area.x, y: y, width: area.width, height: participantsHeight)
+        let streamsArea = Rect(x: area.x, y: y + participantsHeight, width: area.width, height: remaining - participantsHeight)
+
+        let participantsBox = Box(
+            title: "Participants (\(row.participantsKnown ? String(row.participants.count) : "?"))", glyphs: glyphs,
+            style: state.detailPane == .participants ? Style(foreground: .cyan) : .dim,
+            titleStyle: state.detailPane == .participants ? Style(foreground: .cyan, bold: true) : .bold)
+        frame.render(participantsBox, in: participantsArea)
+        let participantRows = row.participants.map { p -> [String] in
+            [
+                p.callSid, p.status.rawValue, p.muted ? "yes" : "no", p.hold ? "yes" : "no", p.coaching ? "yes" : "no",
+                p.dateCreated.date.map { Self.age(from: $0, to: state.now) } ?? "?",
+            ]
+        }
+        let participantCursor = state.detailCursor[.participants] ?? 0
+        frame.render(
+            TableView(
+                columns: Self.participantColumns, rows: participantRows,
+                selectedRow: state.detailPane == .participants && !participantRows.isEmpty
+                    ? min(participantCursor, participantRows.count - 1) : nil,
+                emptyText: row.participantsKnown ? "nobody is in this conference" : "participants not read yet",
+                glyphs: glyphs),
+            in: participantsBox.inner(participantsArea))
+
+        let streamsBox = Box(
+            title: "Streams (\(row.streamCount))", glyphs: glyphs,
+            style: state.detailPane == .streams ? Style(foreground: .cyan) : .dim,
+            titleStyle: state.detailPane == .streams ? Style(foreground: .cyan, bold: true) : .bold)
+        frame.render(streamsBox, in: streamsArea)
+        frame.render(
+            TableView(
+                columns: Self.streamColumns, rows: [],
+                emptyText: "no streams started from confdash on this conference", glyphs: glyphs),
+            in: streamsBox.inner(streamsArea))
+    }
+
+    // MARK: bottom lines
+
+    func drawBottomLine(_ state: AppState, y: Int, width: Int, on frame: inout Frame) {
+        if let editor = state.commandEditor {
+            drawEditor(prefix: ":", editor, y: y, width: width, on: &frame)
+        } else if let editor = state.filterEditor {
+            drawEditor(prefix: "/", editor, y: y, width: width, on: &frame)
+        } else if let status = state.status {
+            frame.render(
+                StatusLine(status.text, severity: Self.severity(status.severity), glyphs: glyphs),
+                in: Rect(x: 0, y: y, width: width, height: 1))
+        } else if case .retrying(_, _, let reason) = state.poll {
+            frame.render(StatusLine(reason, severity: .warning, glyphs: glyphs), in: Rect(x: 0, y: y, width: width, height: 1))
+        } else if case .offline(_, _, let reason) = state.poll {
+            frame.render(StatusLine(reason, severity: .error, glyphs: glyphs), in: Rect(x: 0, y: y, width: width, height: 1))
+        }
+    }
+
+    /// The text being typed with a block cursor, scrolled so the cursor stays in view.
+    func drawEditor(prefix: String, _ editor: LineEditor, y: Int, width: Int, on frame: inout Frame) {
+        let chars = Array(editor.text)
+        let before = String(chars[..<editor.cursor])
+        let room = max(1, width - 2)
+        var shownBefore = before
+        while TextWidth.width(of: shownBefore) > room - 1, !shownBefore.isEmpty { shownBefore.removeFirst() }
+        frame.write(prefix, x: 0, y: y, style: .bold)
+        let used = frame.write(shownBefore, x: 1, y: y, maxWidth: room)
+        let cursorChar = editor.cursor < chars.count ? String(chars[editor.cursor]) : " "
+        let cursorWidth = frame.write(cursorChar, x: 1 + used, y: y, maxWidth: max(0, room - used), style: .reverse)
+        if editor.cursor + 1 < chars.count {
+            frame.write(String(chars[(editor.cursor + 1)...]), x: 1 + used + cursorWidth, y: y, maxWidth: max(0, room - used - cursorWidth))
+        }
+    }
+
+    func drawHelp(_ state: AppState, on frame: inout Frame) {
+        let sections = state.keymap.sections.map { section in
+            HelpSection(
+                section.title,
+                section.bindings.map { KeyHint($0.keys.map { $0.displayName(glyphs: glyphs) }.joined(separator: "/"), $0.summary) })
+        }
+        let help = HelpView(title: "Keys (any key closes)", sections: sections, glyphs: glyphs)
+        let lines = sections.reduce(0) { $0 + $1.bindings.count + 2 } + 1
+        let area = frame.area.centered(width: min(frame.size.width - 4, 64), height: min(frame.size.height - 2, lines + 2))
+        frame.fill(area)
+        frame.render(help, in: area)
+    }
+
+    // MARK: formatting
+
+    static func severity(_ s: StatusMessage.Severity) -> Severity {
+        switch s {
+        case .info: .info
+        case .success: .success
+        case .warning: .warning
+        case .error: .error
+        }
+    }
+
+    /// `45s`, `12m`, `3h`, `2d`: short enough for a column.
+    public static func age(from date: Date, to now: Date) -> String {
+        let seconds = max(0, Int(now.timeIntervalSince(date)))
+        if seconds < 60 { return "\(seconds)s" }
+        if seconds < 3600 { return "\(seconds / 60)m" }
+        if seconds < 86_400 { return "\(seconds / 3600)h" }
+        return "\(seconds / 86_400)d"
+    }
+
+    static func countdown(to date: Date, from now: Date) -> String {
+        "\(max(0, Int(date.timeIntervalSince(now).rounded(.up))))s"
+    }
+
+    /// `11-21 10:55` in UTC: the service's dates are UTC and an ops team spans time zones.
+    static func shortDate(_ date: ServiceDate) -> String {
+        guard let d = date.date else { return "?" }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.month, .day, .hour, .minute], from: d)
+        func two(_ v: Int?) -> String { String(format: "%02d", v ?? 0) }
+        return "\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute))"
+    }
+}

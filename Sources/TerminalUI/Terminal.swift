@@ -1,0 +1,228 @@
+import CNcurses
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The ncurses adapter: owns the screen, blits frames, and reports keys, resizes and signals as events.
+///
+/// Every ncurses call happens on the main actor (the main thread, whose dispatch queue the async `main`
+/// drains). Nothing blocks in ncurses: stdin readiness and signals arrive through DispatchSources on the
+/// main queue, then `wget_wch` is drained in nodelay mode, so an idle program sleeps.
+///
+/// ```swift
+/// let terminal = Terminal(colors: !noColorFlag)
+/// terminal.start()
+/// defer { terminal.stop() }                 // restores the terminal on every way out of the scope
+/// terminal.draw(render(state, terminal.size))
+/// for await event in terminal.events {
+///     switch event {
+///     case .key(.character("q")), .signal: return
+///     case .key(let key): state = update(state, key)
+///     case .resize: break
+///     }
+///     terminal.draw(render(state, terminal.size))   // writes nothing if the frame did not change
+/// }
+/// ```
+@MainActor
+public final class Terminal {
+    public nonisolated let events: AsyncStream<TerminalEvent>
+    private let continuation: AsyncStream<TerminalEvent>.Continuation
+    private let colorsWanted: Bool
+    private var sources: [any DispatchSourceProtocol] = []
+    private var input: (any DispatchSourceRead)?
+    private var pairs = ColorPairs(defaultColorsSupported: false)
+    private var lastFrame: Frame?
+    private var lastSize: Size?
+    private var unicodeOutput = true
+    private static var atexitRegistered = false
+
+    public private(set) var isActive = false
+    /// Whether colours are in use: asked for, NO_COLOR unset or empty, and the terminal has them.
+    public private(set) var colorsEnabled = false
+    /// Borders and symbols for this terminal's locale (valid after `start`; a guess from the environment before).
+    public private(set) var glyphs = Glyphs.detect()
+    /// Frames written to the terminal, and frames skipped because nothing had changed (for benchmarks).
+    public private(set) var framesWritten = 0
+    public private(set) var framesSkipped = 0
+
+    /// `colors: false` is `--no-color`; the `NO_COLOR` environment variable turns colour off as well.
+    public init(colors: Bool = true) {
+        colorsWanted = colors
+        (events, continuation) = AsyncStream.makeStream(of: TerminalEvent.self, bufferingPolicy: .unbounded)
+    }
+
+    /// The screen size in cells (0x0 before `start`).
+    public var size: Size {
+        guard isActive else { return Size(width: 0, height: 0) }
+        var rows: Int32 = 0, cols: Int32 = 0
+        cn_getmaxyx(cn_stdscr(), &rows, &cols)
+        return Size(width: Int(cols), height: Int(rows))
+    }
+
+    /// True when the `NO_COLOR` convention (no-color.org) asks for no colour: set and not empty.
+    public nonisolated static func noColorRequested() -> Bool {
+        guard let value = getenv("NO_COLOR") else { return false }
+        return value.pointee != 0
+    }
+
+    public func start() {
+        guard !isActive else { return }
+        _ = setlocale(LC_ALL, "")
+        unicodeOutput = TextWidth.currentCTypeIsUTF8()
+        glyphs = unicodeOutput ? .unicode : .ascii
+        // On Linux libdispatch takes these signals (sigaction + signalfd), so ncurses never sees SIGWINCH:
+        // resizes are handled here (TIOCGWINSZ + resizeterm). Never SIG_IGN them first: an ignored signal
+        // is discarded before it reaches the signalfd.
+        for signal in [SIGINT, SIGTERM, SIGHUP, SIGWINCH] {
+            let source = DispatchSource.makeSignalSource(signal: signal, queue: .main)
+            source.setEventHandler { MainActor.assumeIsolated { self.handleSignal(signal) } }
+            source.resume()
+            sources.append(source)
+        }
+        if !Self.atexitRegistered {
+            Self.atexitRegistered = true
+            _ = cn_register_atexit_endwin()   // covers exit() paths that skip stop()
+        }
+        initscr()
+        cbreak()
+        noecho()
+        nonl()                                // Enter arrives as 13, and output newlines are not translated
+        keypad(cn_stdscr(), true)
+        nodelay(cn_stdscr(), true)            // wget_wch never blocks: we are told when stdin is readable
+        set_escdelay(25)                      // the default waits 1 s after a lone Esc
+        curs_set(0)
+        // Widths are measured under a UTF-8 ctype even in an ASCII terminal (see TextWidth); ncurses has
+        // already read the real locale in initscr, and an ASCII terminal is only ever sent ASCII.
+        TextWidth.ensureUTF8CType()
+        colorsEnabled = colorsWanted && !Self.noColorRequested() && has_colors()
+        if colorsEnabled {
+            start_color()
+            pairs = ColorPairs(defaultColorsSupported: use_default_colors() != ERR)
+        }
+        let input = DispatchSource.makeReadSource(fileDescriptor: STDIN_FILENO, queue: .main)
+        input.setEventHandler {
+            let available = input.data           // bytes readable; 0 on EOF (terminal gone)
+            MainActor.assumeIsolated { self.drainInput(available: available) }
+        }
+        input.resume()
+        sources.append(input)
+        self.input = input
+        lastFrame = nil
+        isActive = true
+    }
+
+    /// Restores the terminal and ends `events`. Safe to call more than once.
+    public func stop() {
+        guard isActive else { return }
+        isActive = false
+        for source in sources { source.cancel() }
+        sources.removeAll()                   // breaks the handler -> self cycles
+        input = nil
+        endwin()
+        continuation.finish()
+    }
+
+    /// Forgets what is on screen, so the next `draw` repaints every cell (C-l, after output from elsewhere).
+    public func invalidate() {
+        lastFrame = nil
+        if isActive { clearok(cn_stdscr(), true) }
+    }
+
+    /// Puts `frame` on screen. When it equals the last frame drawn at the same size, nothing is written.
+    public func draw(_ frame: Frame) {
+        guard isActive else { return }
+        let current = size
+        if frame == lastFrame && current == lastSize {
+            framesSkipped += 1
+            return
+        }
+        let window = cn_stdscr()
+        werase(window)                        // never wclear: that repaints the whole screen every frame
+        let rows = min(frame.size.height, current.height)
+        let cols = min(frame.size.width, current.width)
+        var scalars: [UInt32] = []
+        scalars.reserveCapacity(Int(CCHARW_MAX))
+        for y in 0..<rows {
+            for x in 0..<cols {
+                let cell = frame[x, y]
+                if cell.isContinuation || (cell.text == " " && cell.style == .plain) { continue }
+                let attributes = attributes(for: cell.style)
+                let pair = colorsEnabled ? Int32(pairs.number(for: cell.style)) : 0
+                if cell.width == 2 && x + 1 >= cols {
+                    _ = cn_mvwadd_scalar(window, Int32(y), Int32(x), 0x20, attributes, pair)
+                } else if !unicodeOutput && !cell.text.unicodeScalars.allSatisfy(\.isASCII) {
+                    // An ASCII terminal gets one "?" per cell, so columns stay where widths put them.
+                    for column in x..<(x + cell.width) {
+                        _ = cn_mvwadd_scalar(window, Int32(y), Int32(column), 0x3F, attributes, pair)
+                    }
+                } else {
+                    Self.cellScalars(cell.text, into: &scalars)
+                    _ = scalars.withUnsafeBufferPointer { buffer in
+                        cn_mvwadd_cell(window, Int32(y), Int32(x), buffer.baseAddress, Int32(buffer.count), attributes, pair)
+                    }
+                }
+            }
+        }
+        wnoutrefresh(window)
+        doupdate()
+        lastFrame = frame
+        lastSize = current
+        framesWritten += 1
+    }
+
+    /// The scalars setcchar accepts for one cell: the first, then only zero-width ones (combining marks);
+    /// a ZWJ sequence keeps its first emoji, which is what its two cells were measured by.
+    private static func cellScalars(_ text: String, into scalars: inout [UInt32]) {
+        scalars.removeAll(keepingCapacity: true)
+        for scalar in text.unicodeScalars where scalars.count < Int(CCHARW_MAX) {
+            if scalars.isEmpty || cn_wcwidth(scalar.value) == 0 { scalars.append(scalar.value) }
+        }
+    }
+
+    private func attributes(for style: Style) -> attr_t {
+        var attributes = cn_a_normal()
+        if style.bold { attributes |= cn_a_bold() }
+        if style.dim { attributes |= cn_a_dim() }
+        if style.reverse { attributes |= cn_a_reverse() }
+        if style.underline { attributes |= cn_a_underline() }
+        return attributes
+    }
+
+    private func drainInput(available: UInt) {
+        guard isActive else { return }
+        var got = 0
+        while true {
+            let value = cn_wget_wch_packed(cn_stdscr())
+            if value == -1 {
+                // Readable with nothing to read is EOF: the terminal is gone. Without this the
+                // level-triggered read source fires forever at 100% CPU.
+                if got == 0 && available == 0 {
+                    input?.cancel()
+                    continuation.yield(.signal(.hangup))
+                }
+                return
+            }
+            got += 1
+            if value <= -2 && Int32(truncatingIfNeeded: -(value + 2)) == KEY_RESIZE {
+                continuation.yield(.resize(size))
+            } else if let key = KeyDecoder.decode(packed: value) {
+                continuation.yield(.key(key))
+            }
+        }
+    }
+
+    private func handleSignal(_ signal: Int32) {
+        guard isActive else { return }
+        switch signal {
+        case SIGWINCH:
+            _ = cn_resize_from_tty()
+            continuation.yield(.resize(size))
+        case SIGINT: continuation.yield(.signal(.interrupt))
+        case SIGTERM: continuation.yield(.signal(.terminate))
+        default: continuation.yield(.signal(.hangup))
+        }
+    }
+}

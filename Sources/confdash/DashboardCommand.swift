@@ -1,0 +1,122 @@
+import ArgumentParser
+import CompatAPI
+import Dashboard
+import Emulator
+import Foundation
+import Logging
+import TerminalUI
+
+/// Options every dashboard run shares: refresh interval, colour, a refresh limit for scripts.
+struct DashboardOptions: ParsableArguments {
+    @Option(help: "Seconds between refreshes (at least 1).")
+    var refresh: Double = 2
+
+    @Flag(help: "No colour (NO_COLOR in the environment does the same).")
+    var noColor = false
+
+    @Option(help: "Quit after this many refreshes (for scripted runs).")
+    var maxRefreshes: Int?
+
+    @Option(help: "Requests in flight at once while reading participants.")
+    var concurrency: Int = 8
+
+    func validate() throws {
+        guard refresh >= 1 else { throw ValidationError("--refresh must be at least 1 second (got \(refresh))") }
+        guard refresh <= 3600 else { throw ValidationError("--refresh must be at most 3600 seconds") }
+        if let maxRefreshes, maxRefreshes < 1 { throw ValidationError("--max-refreshes must be at least 1") }
+        guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
+    }
+
+    /// Runs the dashboard against `client` until the operator quits; the terminal is restored
+    /// before this returns, and a signal ends the process with the conventional status.
+    @MainActor
+    func runDashboard(client: CompatClient, space: String, account: String) async throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw CLIError(message: "the dashboard needs a terminal (for scripts, use: confdash conferences list)")
+        }
+        let logger = Logger(label: "confdash.ui")
+        let mailbox = DashboardApp.Mailbox()
+        let poller = ConferencePoller(
+            source: client,
+            settings: .init(interval: .milliseconds(Int64(refresh * 1000)), maxConcurrency: concurrency),
+            logger: Logger(label: "confdash.poller"),
+            emit: { mailbox.post($0) })
+        let app = DashboardApp(
+            state: AppState(space: space, account: account, now: Date()), terminal: Terminal(colors: !noColor),
+            poller: poller, mailbox: mailbox, maxRefreshes: maxRefreshes, logger: logger)
+        let ending = await app.run()
+        await client.shutdown()
+        switch ending {
+        case .quit, .refreshLimit:
+            return
+        case .signal(let signal):
+            logger.info("exiting on signal")
+            let code: Int32 =
+                switch signal {
+                case .interrupt: 130
+                case .terminate: 143
+                case .hangup: 129
+                }
+            throw ExitCode(code)
+        }
+    }
+}
+
+/// `confdash` with no subcommand: the dashboard against the configured space.
+struct DashboardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dashboard", abstract: "Open the live dashboard against your space (the default command).")
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var options: DashboardOptions
+
+    @MainActor
+    func run() async throws {
+        LogSetup.toFile()
+        let client: CompatClient
+        do {
+            client = try connection.makeClient(retryPolicy: RetryPolicy(maxAttempts: 2), timeout: .seconds(5))
+        } catch let error as CompatError {
+            throw CLIError(message: error.operatorMessage)
+        }
+        try await options.runDashboard(
+            client: client, space: client.endpoint.host, account: client.credentials.projectID)
+    }
+}
+
+/// `confdash demo`: the built-in emulator in-process, seeded and churning, and the dashboard
+/// against it over real HTTP.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo", abstract: "Open the dashboard on the built-in emulator (no account needed).")
+
+    @Option(help: "Seed for the generated world.")
+    var seed: UInt64 = 7
+
+    @Option(help: "How many conferences the world starts with.")
+    var conferences = 40
+
+    @Flag(inversion: .prefixedNo, help: "Keep the world moving.")
+    var churn = true
+
+    @OptionGroup var options: DashboardOptions
+
+    @MainActor
+    func run() async throws {
+        LogSetup.toFile()
+        var configuration = EmulatorConfiguration(seed: seed, conferences: conferences, churn: churn)
+        configuration.port = 0
+        let server = try await EmulatorServer.start(configuration, logger: Logger(label: "confdash.emulator"))
+        let client = CompatClient(
+            endpoint: try Endpoint(server.baseURL),
+            credentials: Credentials(projectID: configuration.accountSid, apiToken: configuration.apiToken),
+            requestTimeout: .seconds(5), retryPolicy: RetryPolicy(maxAttempts: 2), logger: Logger(label: "confdash.api"))
+        do {
+            try await options.runDashboard(client: client, space: "demo (emulator on port \(server.port))", account: configuration.accountSid)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a short command to completion with posix_spawn and waitpid.
+///
+/// Not Foundation's `Process`: on Linux its `waitUntilExit` never returned here when several tests ran tmux
+/// at once (the clients stayed zombies, unreaped), hanging the whole test run.
+enum ChildProcess {
+    /// Runs `arguments` (looked up in PATH) with stdin from /dev/null and stdout+stderr into `outputPath`;
+    /// returns the exit status.
+    static func run(_ arguments: [String], outputPath: String) throws -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = arguments.map { strdup($0) } + [nil]
+        let envp = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, envp)
+        guard spawned == 0 else { throw ChildProcessError(arguments: arguments, code: spawned) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else { throw ChildProcessError(arguments: arguments, code: errno) }
+        }
+        // WIFEXITED / WEXITSTATUS are macros Swift cannot import.
+        return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+    }
+}
+
+/// A command that could not be started or waited for, with the errno.
+struct ChildProcessError: Error, CustomStringConvertible {
+    var arguments: [String]
+    var code: Int32
+    var description: String { "\(arguments.joined(separator: " ")): \(String(cString: strerror(code)))" }
+}
