@@ -4,41 +4,51 @@ import Foundation
 /// clear message and nothing leaves the process.
 extension StartStreamRequest {
     /// One message per problem, in field order; empty when the request can be sent.
-    public var problems: [String] {
-        var found: [String] = []
-        found += Self.urlProblems(url)
+    public var problems: [String] { problemsByPart.map(\.message) }
+
+    /// The same problems as `problems`, each tagged with the part of the request it is about:
+    /// one set of rules serves the CLI, which prints them, and the form, which shows each under its field.
+    public var problemsByPart: [StartStreamProblem] {
+        var found: [StartStreamProblem] = []
+        found += Self.urlProblems(url).map { StartStreamProblem(.url, $0) }
         if let name {
-            if name.trimmingCharacters(in: .whitespaces).isEmpty { found.append("Name must not be blank") }
-            if Self.hasControlCharacters(name) { found.append("Name must not contain control characters") }
+            if name.trimmingCharacters(in: .whitespaces).isEmpty { found.append(.init(.name, "Name must not be blank")) }
+            if Self.hasControlCharacters(name) { found.append(.init(.name, "Name must not contain control characters")) }
         }
         if let track, !track.isKnown {
-            found.append("Track must be one of \(StreamTrack.known.map(\.rawValue).joined(separator: ", "))")
+            found.append(.init(.track, "Track must be one of \(StreamTrack.known.map(\.rawValue).joined(separator: ", "))"))
         }
         if let codec, !codec.isKnown {
-            found.append("StreamCodec must be one of \(StreamCodec.known.map(\.rawValue).joined(separator: ", "))")
+            found.append(
+                .init(.codec, "StreamCodec must be one of \(StreamCodec.known.map(\.rawValue).joined(separator: ", "))"))
         }
         if let statusCallback {
-            if let problem = Self.callbackProblem(statusCallback) { found.append("StatusCallback \(problem)") }
+            if let problem = Self.callbackProblem(statusCallback) {
+                found.append(.init(.statusCallback, "StatusCallback \(problem)"))
+            }
         }
         if let method = statusCallbackMethod, !method.isKnown {
-            found.append("StatusCallbackMethod must be GET or POST")
+            found.append(.init(.statusCallbackMethod, "StatusCallbackMethod must be GET or POST"))
         }
         if let bearerToken, Self.hasControlCharacters(bearerToken) {
-            found.append("the bearer token must not contain control characters")
+            found.append(.init(.bearerToken, "the bearer token must not contain control characters"))
         }
         if parameters.count > Self.maxParameters {
-            found.append("at most \(Self.maxParameters) custom parameters (got \(parameters.count))")
+            found.append(
+                .init(.parameters, "at most \(Self.maxParameters) custom parameters (got \(parameters.count))"))
         }
         var seen = Set<String>()
         for (index, parameter) in parameters.enumerated() {
             let label = "parameter \(index + 1)"
             if parameter.name.trimmingCharacters(in: .whitespaces).isEmpty {
-                found.append("\(label): the name must not be empty")
+                found.append(.init(.parameterName(index), "\(label): the name must not be empty"))
             } else if !seen.insert(parameter.name).inserted {
-                found.append("\(label): the name \(parameter.name) is used twice")
+                found.append(.init(.parameterName(index), "\(label): the name \(parameter.name) is used twice"))
             }
-            if Self.hasControlCharacters(parameter.name) || Self.hasControlCharacters(parameter.value) {
-                found.append("\(label): control characters are not allowed")
+            if Self.hasControlCharacters(parameter.name) {
+                found.append(.init(.parameterName(index), "\(label): control characters are not allowed"))
+            } else if Self.hasControlCharacters(parameter.value) {
+                found.append(.init(.parameterValue(index), "\(label): control characters are not allowed"))
             }
         }
         return found

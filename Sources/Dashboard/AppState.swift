@@ -72,6 +72,8 @@ public struct AppState: Equatable, Sendable {
     /// Non-nil while the operator types a `:` command.
     public var commandEditor: LineEditor?
     public var showHelp = false
+    /// First help line shown, when the help is taller than the terminal.
+    public var helpScroll = 0
     public var showCompleted = true
     public var status: StatusMessage?
     /// Conferences that changed in the last refresh, highlighted until the date given.

@@ -129,6 +129,10 @@ public actor ConferencePoller {
             try? await source.conference(sid)
         }
         conferences += ended.compactMap { $0 }
+        if pollCount == 1 {
+            // History is a nicety: a failure here must not fail the first poll.
+            conferences += ((try? await source.recentlyCompleted()) ?? []).filter { !liveSids.contains($0.sid) }
+        }
         knownLive = liveSids
         let results = await Self.boundedMap(Array(liveSids).sorted(), limit: settings.maxConcurrency) {
             sid -> (String, Result<[Participant], any Error>) in

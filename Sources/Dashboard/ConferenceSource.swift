@@ -5,6 +5,8 @@ import CompatAPI
 public protocol ConferenceSource: Sendable {
     /// Every conference that is not completed, all pages.
     func liveConferences() async throws -> [Conference]
+    /// The most recent completed conferences (one page), so the dashboard opens with some history.
+    func recentlyCompleted() async throws -> [Conference]
     func conference(_ sid: String) async throws -> Conference
     func participants(of conference: String) async throws -> [Participant]
 }
@@ -15,6 +17,11 @@ extension CompatClient: ConferenceSource {
         async let inProgress = conferences(ConferenceFilter(status: .inProgress, pageSize: 1000))
         async let starting = conferences(ConferenceFilter(status: .initializing, pageSize: 1000))
         return try await inProgress + starting
+    }
+
+    public func recentlyCompleted() async throws -> [Conference] {
+        var pages = conferencePages(ConferenceFilter(status: .completed, pageSize: 50)).makeAsyncIterator()
+        return try await pages.next()?.items ?? []
     }
 
     public func participants(of conference: String) async throws -> [Participant] {

@@ -88,8 +88,14 @@ func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         return [.quit]
     }
     if state.showHelp {
-        // Any key closes help; q and Esc are what people try first.
-        state.showHelp = false
+        // Movement keys scroll a help taller than the terminal; any other key closes it.
+        switch key {
+        case .character("j"), .down: state.helpScroll += 1
+        case .character("k"), .up: state.helpScroll = max(0, state.helpScroll - 1)
+        case .pageDown: state.helpScroll += state.visibleRows
+        case .pageUp: state.helpScroll = max(0, state.helpScroll - state.visibleRows)
+        default: state.showHelp = false
+        }
         return []
     }
     if state.commandEditor != nil { return handleCommandKey(&state, key) }
@@ -143,6 +149,7 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
         keepSelectionVisible(&state)
     case .help:
         state.showHelp = true
+        state.helpScroll = 0
     case .quit:
         state.quitRequested = true
         return [.quit]

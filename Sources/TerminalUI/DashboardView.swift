@@ -226,11 +226,10 @@ public struct DashboardView {
                 section.title,
                 section.bindings.map { KeyHint($0.keys.map { $0.displayName(glyphs: glyphs) }.joined(separator: "/"), $0.summary) })
         }
-        let help = HelpView(title: "Keys (any key closes)", sections: sections, glyphs: glyphs)
-        let lines = sections.reduce(0) { $0 + $1.bindings.count + 2 } + 1
-        let area = frame.area.centered(width: min(frame.size.width - 4, 64), height: min(frame.size.height - 2, lines + 2))
-        frame.fill(area)
-        frame.render(help, in: area)
+        // The help can be taller than the screen: it scrolls (j/k), clamped by HelpView.
+        let help = HelpView(
+            title: "Keys (j/k scroll, other keys close)", sections: sections, scrollOffset: state.helpScroll, glyphs: glyphs)
+        frame.render(help, in: Rect(x: 0, y: 1, width: frame.size.width, height: frame.size.height - 2))
     }
 
     // MARK: formatting

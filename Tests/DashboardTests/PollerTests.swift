@@ -39,6 +39,10 @@ final class ScriptedSource: ConferenceSource {
         }
     }
 
+    func recentlyCompleted() async throws -> [Conference] {
+        [Fixtures.conference("old", "Yesterday's call", status: .completed, minutesAgo: 1440)]
+    }
+
     func conference(_ sid: String) async throws -> Conference {
         var c = Fixtures.conference(sid, "ended")
         c.status = .completed
@@ -97,7 +101,7 @@ struct PollerTests {
         let task = Task { await poller.run() }
         var messages = tap.stream.makeAsyncIterator()
         guard case .pollSucceeded(let first, _) = await messages.next() else { Issue.record("no first poll"); return }
-        #expect(first.conferences.map(\.sid).sorted() == ["c1", "c2"])
+        #expect(first.conferences.map(\.sid).sorted() == ["c1", "c2", "old"])
         #expect(first.participants["c1"]?.count == 1)
         await clock.advance(by: .seconds(1))
         #expect(await poller.pollCount == 1)

@@ -76,14 +76,14 @@ import Testing
     }
 
     @Test func helpIsGeneratedFromTheKeymapAndAnyKeyClosesIt() async throws {
-        let session = try TmuxSession(command: try Demo.command(), environment: Demo.environment())
+        let session = try TmuxSession(command: try Demo.command(), width: 100, height: 40, environment: Demo.environment())
         defer { session.kill() }
         #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(15)))
         try session.send(keys: "?")
-        #expect(await session.waitFor(text: "Keys (any key closes)"))
+        #expect(await session.waitFor(text: "Keys (j/k scroll, other keys close)"))
         #expect(await session.waitFor(text: "pause/resume polling"))
         try session.send(keys: "q")
-        #expect(await session.waitForAbsence(of: "Keys (any key closes)"))
+        #expect(await session.waitForAbsence(of: "Keys (j/k scroll, other keys close)"))
         #expect(session.capture().contains("NAME"))
     }
 

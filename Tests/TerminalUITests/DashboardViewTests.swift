@@ -1,0 +1,166 @@
+import CompatAPI
+import Dashboard
+import Foundation
+import Testing
+import TerminalUI
+
+/// The dashboard's screens as lines of text at fixed sizes, ratatui-style.
+struct DashboardViewTests {
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    static func conference(_ sid: String, _ name: String, status: ConferenceStatus = .inProgress, minutesAgo: Double) -> Conference {
+        let created = ServiceDate(now.addingTimeInterval(-minutesAgo * 60))
+        return Conference(
+            sid: sid, accountSid: "AC1", friendlyName: name, status: status, region: "us1", dateCreated: created,
+            dateUpdated: created, uri: "/c", subresourceUris: SubresourceURIs(participants: "", recordings: ""))
+    }
+
+    static func participant(_ sid: String, in conference: String, muted: Bool = false) -> Participant {
+        Participant(
+            callSid: sid, conferenceSid: conference, accountSid: "AC1", status: .inProgress, muted: muted,
+            dateCreated: ServiceDate(now.addingTimeInterval(-120)), dateUpdated: ServiceDate(now), uri: "/p")
+    }
+
+    /// A dashboard after one poll: an ASCII name, a CJK name, an emoji name and a completed call.
+    static func state() -> AppState {
+        var state = AppState(space: "demo", account: "AC1", now: now)
+        let conferences = [
+            conference("c1", "Support Bridge", minutesAgo: 30),
+            conference("c2", "東京 standup", minutesAgo: 5),
+            conference("c3", "🚑 on-call", minutesAgo: 12),
+            conference("c4", "Old call", status: .completed, minutesAgo: 200),
+        ]
+        let participants = [
+            "c1": [participant("CA-one", in: "c1"), participant("CA-two", in: "c1", muted: true)],
+            "c2": [participant("CA-three", in: "c2")], "c3": [], "c4": [],
+        ]
+        _ = update(&state, .pollSucceeded(PollSnapshot(conferences: conferences, participants: participants), at: now))
+        return state
+    }
+
+    func render(_ state: AppState, _ width: Int, _ height: Int) -> [String] {
+        DashboardView(glyphs: .unicode).render(state, size: Size(width: width, height: height)).lines
+    }
+
+    /// The display column where `needle` starts in `line`.
+    func column(of needle: String, in line: String) -> Int? {
+        guard let range = line.range(of: needle) else { return nil }
+        return TextWidth.width(of: line[..<range.lowerBound])
+    }
+
+    @Test func conferencesAt80x24() {
+        let lines = render(Self.state(), 80, 24)
+        #expect(lines.count == 24)
+        #expect(lines[0].hasPrefix("confdash │ demo │ account AC1"))
+        #expect(lines[0].hasSuffix("● live ● refreshed 0s ago"))
+        #expect(lines[1] == "3 live conferences ● 3 participants ● 0 streams")
+        #expect(lines[2].hasPrefix("NAME"))
+        #expect(lines[2].hasSuffix("STATUS       REGION  PARTS  STREAMS  CREATED         AGE"))
+        #expect(lines[3].hasPrefix("東京 standup"))
+        #expect(lines[4].hasPrefix("🚑 on-call"))
+        #expect(lines[5].hasPrefix("Support Bridge"))
+        #expect(lines[6].hasPrefix("Old call"))
+        #expect(lines[23].hasPrefix("j/↓ move down  k/↑ move up  ⏎ open conference"))
+    }
+
+    @Test(arguments: [(80, 24), (120, 40)])
+    func wideNamesStayAligned(width: Int, height: Int) {
+        let lines = render(Self.state(), width, height)
+        let statusColumns = lines[3...6].map { line in
+            column(of: "in-progress", in: line) ?? column(of: "completed", in: line)
+        }
+        #expect(Set(statusColumns).count == 1)
+        #expect(statusColumns.first! != nil)
+        #expect(lines.allSatisfy { TextWidth.width(of: $0) <= width })
+    }
+
+    @Test func participantCountsAndAges() {
+        let lines = render(Self.state(), 120, 40)
+        let bridge = lines.first { $0.hasPrefix("Support Bridge") }!
+        #expect(bridge.contains("in-progress  us1         2        0"))
+        #expect(bridge.hasSuffix("30m"))
+    }
+
+    @Test func tooSmall() {
+        let lines = render(Self.state(), 50, 10)
+        #expect(lines.contains { $0.contains("terminal too small: have 50x10, need 60x12") })
+        #expect(render(Self.state(), 1, 1).count == 1)
+        #expect(render(Self.state(), 0, 0).isEmpty)
+    }
+
+    @Test func detailShowsParticipantsAndStreams() {
+        var state = Self.state()
+        _ = update(&state, .key(.character("G")))
+        _ = update(&state, .key(.character("k")))
+        _ = update(&state, .key(.enter))
+        let lines = render(state, 80, 24)
+        #expect(lines[2].hasPrefix("Support Bridge  ● in-progress"))
+        #expect(lines[3].hasPrefix("sid c1  region us1"))
+        #expect(lines.contains { $0.hasPrefix("╭─ Participants (2) ") })
+        #expect(lines.contains { $0.contains("CA-two") && $0.contains("yes") })
+        #expect(lines.contains { $0.hasPrefix("╭─ Streams (0) ") })
+        #expect(lines[23].contains("Esc/h/← back to conferences"))
+    }
+
+    @Test func helpIsDrawnFromTheKeymap() {
+        var state = Self.state()
+        _ = update(&state, .key(.character("?")))
+        let text = render(state, 120, 40).joined(separator: "\n")
+        for binding in Keymap.standard.bindings {
+            #expect(text.contains(binding.summary), "help lacks \(binding.summary)")
+        }
+    }
+
+    @Test func helpScrollsInASmallTerminal() {
+        var state = Self.state()
+        _ = update(&state, .key(.character("?")))
+        var seen = Set<String>()
+        for _ in 0..<30 {
+            seen.formUnion(render(state, 80, 24))
+            _ = update(&state, .key(.character("j")))
+        }
+        let text = seen.joined(separator: "\n")
+        for binding in Keymap.standard.bindings {
+            #expect(text.contains(binding.summary), "scrolled help lacks \(binding.summary)")
+        }
+        #expect(state.showHelp)
+        _ = update(&state, .key(.character("x")))
+        #expect(!state.showHelp)
+    }
+
+    @Test func filterLineAndEmptyResult() {
+        var state = Self.state()
+        _ = update(&state, .key(.character("/")))
+        _ = update(&state, .key(.paste("zzz")))
+        let lines = render(state, 80, 24)
+        #expect(lines[22].hasPrefix("/zzz"))
+        #expect(lines[1].contains("filter: zzz"))
+        #expect(lines[3].contains("no conference matches the filter"))
+    }
+
+    @Test func retryingAndOfflineHeaders() {
+        var state = Self.state()
+        _ = update(&state, .pollFailed(reason: "service error 503", attempt: 1, retryAt: Self.now.addingTimeInterval(4), at: Self.now))
+        var lines = render(state, 100, 24)
+        #expect(lines[0].hasSuffix("STALE ● retrying in 4s ● refreshed 0s ago"))
+        #expect(lines[22].contains("service error 503"))
+        _ = update(&state, .pollFailed(reason: "cannot reach 127.0.0.1: connection refused", attempt: 3, retryAt: Self.now.addingTimeInterval(8), at: Self.now))
+        lines = render(state, 100, 24)
+        #expect(lines[0].contains("OFFLINE ● retry in 8s"))
+        #expect(lines[3].hasPrefix("東京 standup"))  // the last good data stays on screen
+    }
+
+    @Test func asciiGlyphsWhenTheLocaleIsNotUTF8() {
+        var state = Self.state()
+        _ = update(&state, .key(.enter))
+        let lines = DashboardView(glyphs: .ascii).render(state, size: Size(width: 80, height: 24)).lines
+        #expect(lines.contains { $0.hasPrefix("+- Participants (1) ") })
+        #expect(!lines.joined().contains("╭"))
+    }
+
+    @Test func sameStateSameFrame() {
+        let state = Self.state()
+        let view = DashboardView()
+        #expect(view.render(state, size: Size(width: 120, height: 40)) == view.render(state, size: Size(width: 120, height: 40)))
+    }
+}
