@@ -15,6 +15,7 @@ so that lines join without gaps whatever the font's line height; everything else
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 import pyte
@@ -22,6 +23,12 @@ from PIL import Image, ImageDraw, ImageFont
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
 FONT_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf"
+# Fallbacks for what DejaVu lacks, used when installed (Debian fonts-noto-cjk, fonts-symbola).
+FALLBACK_FONTS = [
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf",
+    "/usr/share/fonts/truetype/ancient-scripts/Symbola.ttf",
+]
 
 # A dark theme (xterm-like hues, softened). Keys are pyte's colour names.
 PALETTE = {
@@ -167,6 +174,21 @@ def ansi_to_png(text: str, cols: int, rows: int, out: str, font_size: int = 16, 
 
     font = ImageFont.truetype(FONT, font_size)
     bold = ImageFont.truetype(FONT_BOLD, font_size)
+    fallbacks = [ImageFont.truetype(path, font_size) for path in FALLBACK_FONTS if os.path.exists(path)]
+    try:
+        from fontTools.ttLib import TTFont  # optional: pick the first font that has the glyph
+        cmaps = [set(TTFont(FONT, fontNumber=0).getBestCmap())] + [
+            set(TTFont(p, fontNumber=0).getBestCmap()) for p in FALLBACK_FONTS if os.path.exists(p)]
+    except Exception:
+        cmaps = None
+
+    def font_for(glyph: str, is_bold: bool):
+        if cmaps is None or ord(glyph[0]) in cmaps[0]:
+            return bold if is_bold else font
+        for f, cmap in zip(fallbacks, cmaps[1:]):
+            if ord(glyph[0]) in cmap:
+                return f
+        return bold if is_bold else font
     ascent, descent = font.getmetrics()
     cw = round(font.getlength("M"))
     ch = ascent + descent
@@ -190,7 +212,7 @@ def ansi_to_png(text: str, cols: int, rows: int, out: str, font_size: int = 16, 
                 continue
             if _draw_box(d, glyph, px, py, cw, ch, fg):
                 continue
-            d.text((px, py), glyph, font=bold if c.bold else font, fill=fg)
+            d.text((px, py), glyph, font=font_for(glyph, c.bold), fill=fg)
     img.save(out)
 
 

@@ -31,8 +31,8 @@ if [ -z "$out" ] || [ $# -eq 0 ]; then
 fi
 cols=${size%x*} rows=${size#*x}
 
-if ! python3 -c 'import pyte, PIL' 2>/dev/null; then
-    python3 -m pip install --quiet pyte pillow >&2
+if ! python3 -c 'import pyte, PIL, fontTools' 2>/dev/null; then
+    python3 -m pip install --quiet pyte pillow fonttools >&2
 fi
 
 # A private server with its own config: status off (pane = window size), escape-time 0 (Esc at once).

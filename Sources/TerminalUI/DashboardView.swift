@@ -89,7 +89,7 @@ public struct DashboardView {
                 c.friendlyName.isEmpty ? c.sid : c.friendlyName,
                 c.status.rawValue,
                 c.region,
-                row.participantsKnown ? String(row.participants.count) : "?",
+                row.participantsKnown ? String(row.participants.count) : (c.status.isLive ? "?" : "-"),
                 String(row.streamCount),
                 Self.shortDate(c.dateCreated),
                 c.dateCreated.date.map { Self.age(from: $0, to: state.now) } ?? "?",
