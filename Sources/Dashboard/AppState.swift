@@ -54,7 +54,9 @@ public struct StatusMessage: Equatable, Sendable {
 public struct AppState: Equatable, Sendable {
     public var space: String
     public var account: String
-    public var rows: [String: ConferenceRow] = [:]
+    public var rows: [String: ConferenceRow] = [:] {
+        didSet { recomputeVisible() }
+    }
     public var lastRefresh: Date?
     public var poll: PollState = .starting
     /// The data on screen is older than the last failed poll.
@@ -66,7 +68,9 @@ public struct AppState: Equatable, Sendable {
     public var conferenceScroll = 0
     public var detailPane: DetailPane = .participants
     public var detailCursor: [DetailPane: Int] = [.participants: 0, .streams: 0]
-    public var filter = ""
+    public var filter = "" {
+        didSet { recomputeVisible() }
+    }
     /// Non-nil while the operator types a filter.
     public var filterEditor: LineEditor?
     /// Non-nil while the operator types a `:` command.
@@ -74,7 +78,12 @@ public struct AppState: Equatable, Sendable {
     public var showHelp = false
     /// First help line shown, when the help is taller than the terminal.
     public var helpScroll = 0
-    public var showCompleted = true
+    public var showCompleted = true {
+        didSet { recomputeVisible() }
+    }
+    /// The conferences table's rows in display order, kept up to date as rows, the filter and
+    /// the completed toggle change, so that a key press never sorts.
+    public private(set) var visibleSids: [String] = []
     public var status: StatusMessage?
     /// Conferences that changed in the last refresh, highlighted until the date given.
     public var changedUntil: [String: Date] = [:]
@@ -103,9 +112,11 @@ public struct AppState: Equatable, Sendable {
     }
 
     /// The conferences table as shown: filtered, live first, newest first.
-    public var visibleConferences: [ConferenceRow] {
+    public var visibleConferences: [ConferenceRow] { visibleSids.compactMap { rows[$0] } }
+
+    mutating func recomputeVisible() {
         let needle = filter.lowercased()
-        return rows.values
+        visibleSids = rows.values
             .filter { showCompleted || $0.conference.status.isLive }
             .filter { row in
                 guard !needle.isEmpty else { return true }
@@ -114,6 +125,7 @@ public struct AppState: Equatable, Sendable {
                     || c.region.lowercased().contains(needle) || c.status.rawValue.lowercased().contains(needle)
             }
             .sorted(by: Self.displayOrder)
+            .map(\.id)
     }
 
     static func displayOrder(_ a: ConferenceRow, _ b: ConferenceRow) -> Bool {
@@ -127,15 +139,13 @@ public struct AppState: Equatable, Sendable {
 
     /// Index of the selection in `visibleConferences` (0 when it is filtered away).
     public var selectedIndex: Int {
-        let visible = visibleConferences
-        guard let sid = selectedSid, let i = visible.firstIndex(where: { $0.id == sid }) else { return 0 }
+        guard let sid = selectedSid, let i = visibleSids.firstIndex(of: sid) else { return 0 }
         return i
     }
 
     public var selectedRow: ConferenceRow? {
-        let visible = visibleConferences
-        guard !visible.isEmpty else { return nil }
-        return visible[min(selectedIndex, visible.count - 1)]
+        guard !visibleSids.isEmpty else { return nil }
+        return rows[visibleSids[min(selectedIndex, visibleSids.count - 1)]]
     }
 
     /// The conference whose detail is open.

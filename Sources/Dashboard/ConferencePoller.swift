@@ -11,14 +11,19 @@ public actor ConferencePoller {
         /// Requests in flight at once while reading participants.
         public var maxConcurrency: Int
         public var backoff: RetryPolicy
+        /// Every conference's participants are read at least once in this many polls, even when
+        /// nothing says they changed (the service's dates have one-second resolution).
+        public var participantSweep: Int
 
         public init(
             interval: Duration = .seconds(2), maxConcurrency: Int = 8,
-            backoff: RetryPolicy = RetryPolicy(maxAttempts: .max, baseDelay: .seconds(1), maxDelay: .seconds(30))
+            backoff: RetryPolicy = RetryPolicy(maxAttempts: .max, baseDelay: .seconds(1), maxDelay: .seconds(30)),
+            participantSweep: Int = 10
         ) {
             self.interval = interval
             self.maxConcurrency = max(1, maxConcurrency)
             self.backoff = backoff
+            self.participantSweep = max(1, participantSweep)
         }
     }
 
@@ -36,6 +41,10 @@ public actor ConferencePoller {
     var sleeper: Task<Void, Never>?
     /// Conferences seen live in the last poll; one that disappears is fetched once to learn how it ended.
     var knownLive: Set<String> = []
+    /// Each live conference's `date_updated` when its participants were last read.
+    var participantsReadAt: [String: String] = [:]
+    /// The conference open on screen: its participants are read on every poll.
+    var watched: String?
     public private(set) var pollCount = 0
     var activePolls = 0
     /// The most polls ever running at once; stays 1.
@@ -93,6 +102,11 @@ public actor ConferencePoller {
         if !polling { sleeper?.cancel() }
     }
 
+    /// The conference the operator is looking at, read in full on every poll (nil: none).
+    public func watch(_ conference: String?) {
+        watched = conference
+    }
+
     public func setPaused(_ paused: Bool) {
         self.paused = paused
         emit(.pauseChanged(paused, at: now()))
@@ -134,7 +148,9 @@ public actor ConferencePoller {
             conferences += ((try? await source.recentlyCompleted()) ?? []).filter { !liveSids.contains($0.sid) }
         }
         knownLive = liveSids
-        let results = await Self.boundedMap(Array(liveSids).sorted(), limit: settings.maxConcurrency) {
+        let updatedAt = Dictionary(conferences.map { ($0.sid, $0.dateUpdated.raw) }) { first, _ in first }
+        let toRead = participantReads(liveSids: liveSids, updatedAt: updatedAt)
+        let results = await Self.boundedMap(toRead, limit: settings.maxConcurrency) {
             sid -> (String, Result<[Participant], any Error>) in
             do {
                 return (sid, .success(try await source.participants(of: sid)))
@@ -146,7 +162,9 @@ public actor ConferencePoller {
         var failures: [String: String] = [:]
         for (sid, result) in results {
             switch result {
-            case .success(let list): participants[sid] = list
+            case .success(let list):
+                participants[sid] = list
+                participantsReadAt[sid] = updatedAt[sid]
             case .failure(let error):
                 // A conference that ended between the two reads has no participants to show.
                 if let e = error as? CompatError, e.httpStatus == 404 {
@@ -156,8 +174,22 @@ public actor ConferencePoller {
                 }
             }
         }
+        participantsReadAt = participantsReadAt.filter { liveSids.contains($0.key) }
         if Task.isCancelled { throw CancellationError() }
         return PollSnapshot(conferences: conferences, participants: participants, participantFailures: failures)
+    }
+
+    /// Whose participants to read this poll: conferences never read, those whose `date_updated`
+    /// moved, the one on screen, and a rolling slice of the rest so that every conference is
+    /// read at least once per sweep. Reading all of them every poll kept the process busy
+    /// with hundreds of requests every two seconds while nothing changed.
+    func participantReads(liveSids: Set<String>, updatedAt: [String: String]) -> [String] {
+        let sweep = settings.participantSweep
+        let slice = pollCount % sweep
+        return liveSids.sorted().enumerated().compactMap { index, sid in
+            let changed = participantsReadAt[sid] != updatedAt[sid]
+            return changed || sid == watched || index % sweep == slice ? sid : nil
+        }
     }
 
     /// Runs `body` over `items` with at most `limit` running at once, keeping the order.

@@ -31,5 +31,7 @@ public enum Msg: Sendable {
 public enum Effect: Equatable, Sendable {
     case refreshNow
     case setPaused(Bool)
+    /// The conference now on screen (nil: back to the list), read in full on every poll.
+    case watch(String?)
     case quit
 }

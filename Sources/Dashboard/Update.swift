@@ -63,7 +63,7 @@ func apply(_ snapshot: PollSnapshot, to state: inout AppState, at: Date) {
     state.stale = false
     if state.poll != .paused { state.poll = .live }
     if state.selectedSid == nil || state.rows[state.selectedSid!] == nil {
-        state.selectedSid = state.visibleConferences.first?.id
+        state.selectedSid = state.visibleSids.first
     }
     if !snapshot.participantFailures.isEmpty {
         let count = snapshot.participantFailures.count
@@ -128,8 +128,10 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
         state.screen = .conference(sid: row.id)
         state.detailPane = .participants
         state.detailCursor = [.participants: 0, .streams: 0]
+        return [.watch(row.id), .refreshNow]
     case .back:
         state.screen = .conferences
+        return [.watch(nil)]
     case .switchPane:
         state.detailPane = state.detailPane == .participants ? .streams : .participants
     case .filter:
@@ -160,10 +162,10 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
 func move(_ state: inout AppState, by delta: Int) {
     switch state.screen {
     case .conferences:
-        let visible = state.visibleConferences
+        let visible = state.visibleSids
         guard !visible.isEmpty else { return }
         let target = min(max(0, state.selectedIndex + delta), visible.count - 1)
-        state.selectedSid = visible[target].id
+        state.selectedSid = visible[target]
         scrollToSelection(&state)
     case .conference:
         let count: Int
@@ -182,16 +184,15 @@ func scrollToSelection(_ state: inout AppState) {
     let rows = state.visibleRows
     if selected < state.conferenceScroll { state.conferenceScroll = selected }
     if selected >= state.conferenceScroll + rows { state.conferenceScroll = selected - rows + 1 }
-    state.conferenceScroll = max(0, min(state.conferenceScroll, state.visibleConferences.count - rows))
+    state.conferenceScroll = max(0, min(state.conferenceScroll, state.visibleSids.count - rows))
 }
 
 func keepSelectionVisible(_ state: inout AppState) {
-    let visible = state.visibleConferences
-    if let sid = state.selectedSid, visible.contains(where: { $0.id == sid }) {
+    if let sid = state.selectedSid, state.visibleSids.contains(sid) {
         scrollToSelection(&state)
         return
     }
-    state.selectedSid = visible.first?.id
+    state.selectedSid = state.visibleSids.first
     scrollToSelection(&state)
 }
 

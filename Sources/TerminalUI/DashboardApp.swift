@@ -25,6 +25,8 @@ public final class DashboardApp {
     var wakeTask: Task<Void, Never>?
     var wakeAt: Date?
     var refreshes = 0
+    /// Measurements for benchmarks, logged when the loop ends.
+    var stats = SessionStats()
 
     /// What reaches the loop: the core's messages, or a signal that ends it.
     enum Input: Sendable {
@@ -68,6 +70,8 @@ public final class DashboardApp {
         let size = terminal.size
         _ = update(&state, .resized(width: size.width, height: size.height))
         draw()
+        stats.firstFrame = ContinuousClock.now - stats.started
+        defer { logger.info("session stats", metadata: stats.metadata(terminal)) }
 
         let mailbox = self.mailbox
         let events = terminal.events
@@ -96,6 +100,7 @@ public final class DashboardApp {
                 }
                 continue
             }
+            let received = ContinuousClock.now
             if case .tick = msg { msg = .tick(now()) }
             let effects = update(&state, msg)
             for effect in effects {
@@ -106,6 +111,8 @@ public final class DashboardApp {
                     Task { await poller.refreshNow() }
                 case .setPaused(let paused):
                     Task { await poller.setPaused(paused) }
+                case .watch(let conference):
+                    Task { await poller.watch(conference) }
                 }
             }
             switch msg {
@@ -114,6 +121,7 @@ public final class DashboardApp {
             default: break
             }
             draw()
+            if case .key = msg { stats.keyToFrame.append(ContinuousClock.now - received) }
             if let maxRefreshes, refreshes >= maxRefreshes { return .refreshLimit }
             scheduleWake()
         }
@@ -141,5 +149,27 @@ public final class DashboardApp {
             try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
             if !Task.isCancelled { mailbox.post(.tick(Date())) }
         }
+    }
+}
+
+/// What one dashboard session measured: start to first frame, key press to frame on screen,
+/// frames written and skipped as unchanged.
+struct SessionStats {
+    let started = ContinuousClock.now
+    var firstFrame: Duration = .zero
+    var keyToFrame: [Duration] = []
+
+    @MainActor
+    func metadata(_ terminal: Terminal) -> Logger.Metadata {
+        let sorted = keyToFrame.sorted()
+        func ms(_ d: Duration) -> String { String(format: "%.2f", Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000) }
+        func percentile(_ p: Double) -> String {
+            sorted.isEmpty ? "-" : ms(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))])
+        }
+        return [
+            "first_frame_ms": "\(ms(firstFrame))", "keys": "\(sorted.count)", "key_to_frame_p50_ms": "\(percentile(0.5))",
+            "key_to_frame_p99_ms": "\(percentile(0.99))", "key_to_frame_max_ms": "\(sorted.last.map(ms) ?? "-")",
+            "frames_written": "\(terminal.framesWritten)", "frames_skipped": "\(terminal.framesSkipped)",
+        ]
     }
 }

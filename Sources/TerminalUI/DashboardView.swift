@@ -82,10 +82,19 @@ public struct DashboardView {
     ]
 
     func drawConferences(_ state: AppState, in area: Rect, on frame: inout Frame) {
-        let visible = state.visibleConferences
-        let rows = visible.map { row -> [String] in
+        let sids = state.visibleSids
+        let selected = sids.isEmpty ? nil : state.selectedIndex
+        // Only the rows on screen are formatted: with thousands of conferences, formatting them
+        // all made every key press slow. The others stay empty; the table never draws them.
+        let offset = TableView.scrollOffset(
+            selected: selected, previous: state.conferenceScroll, visibleRows: max(0, area.height - 1), rowCount: sids.count)
+        let window = offset..<min(sids.count, offset + max(0, area.height - 1))
+        var rows = [[String]](repeating: [], count: sids.count)
+        var emphasis = [RowEmphasis](repeating: .normal, count: sids.count)
+        for index in window {
+            guard let row = state.rows[sids[index]] else { continue }
             let c = row.conference
-            return [
+            rows[index] = [
                 c.friendlyName.isEmpty ? c.sid : c.friendlyName,
                 c.status.rawValue,
                 c.region,
@@ -94,18 +103,14 @@ public struct DashboardView {
                 Self.shortDate(c.dateCreated),
                 c.dateCreated.date.map { Self.age(from: $0, to: state.now) } ?? "?",
             ]
-        }
-        let emphasis = visible.map { row -> RowEmphasis in
-            if state.changedUntil[row.id] != nil { return .highlight }
-            return row.conference.status.isLive ? .normal : .dim
+            emphasis[index] = state.changedUntil[row.id] != nil ? .highlight : (c.status.isLive ? .normal : .dim)
         }
         let empty =
             state.rows.isEmpty
             ? (state.lastRefresh == nil ? "waiting for the first refresh\(glyphs.ellipsis)" : "no live conferences")
             : "no conference matches the filter (Esc clears it)"
         let table = TableView(
-            columns: Self.conferenceColumns, rows: rows, emphasis: emphasis,
-            selectedRow: visible.isEmpty ? nil : state.selectedIndex, scrollOffset: state.conferenceScroll,
+            columns: Self.conferenceColumns, rows: rows, emphasis: emphasis, selectedRow: selected, scrollOffset: offset,
             emptyText: empty, glyphs: glyphs)
         frame.render(table, in: area)
     }
@@ -256,12 +261,17 @@ public struct DashboardView {
         "\(max(0, Int(date.timeIntervalSince(now).rounded(.up))))s"
     }
 
+    /// Made once: building a Calendar per row made every frame slow.
+    static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
+
     /// `11-21 10:55` in UTC: the service's dates are UTC and an ops team spans time zones.
     static func shortDate(_ date: ServiceDate) -> String {
         guard let d = date.date else { return "?" }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.month, .day, .hour, .minute], from: d)
+        let c = utc.dateComponents([.month, .day, .hour, .minute], from: d)
         func two(_ v: Int?) -> String { String(format: "%02d", v ?? 0) }
         return "\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute))"
     }

@@ -170,6 +170,38 @@ struct PollerTests {
         task.cancel()
     }
 
+    @Test func unchangedConferencesAreReadOncePerSweep() async throws {
+        let source = ScriptedSource()
+        source.state.withLock { s in s.conferences = (1...20).map { Fixtures.conference("c\($0)", "C\($0)") } }
+        let clock = TestClock()
+        let tap = MessageTap()
+        let poller = ConferencePoller(
+            source: source, settings: .init(interval: .seconds(2), maxConcurrency: 4, participantSweep: 5),
+            clock: clock, now: { [start] in start }, jitter: { 1 }, logger: Self.quiet, emit: tap.emit)
+        await poller.watch("c7")
+        let task = Task { await poller.run() }
+        var messages = tap.stream.makeAsyncIterator()
+        guard case .pollSucceeded(let first, _) = await messages.next() else { Issue.record("no poll"); return }
+        #expect(first.participants.count == 20)
+        var seen: [String: Int] = [:]
+        for _ in 0..<5 {
+            await clock.advance(by: .seconds(2))
+            guard case .pollSucceeded(let snapshot, _) = await messages.next() else { Issue.record("no poll"); return }
+            // A fifth of the unchanged conferences, plus the one on screen.
+            #expect(snapshot.participants.count <= 5)
+            #expect(snapshot.participants["c7"] != nil)
+            for sid in snapshot.participants.keys { seen[sid, default: 0] += 1 }
+        }
+        #expect(seen.count == 20)
+        #expect(seen["c7"] == 5)
+        // A conference whose date_updated moved is read on the next poll.
+        source.state.withLock { s in s.conferences[2].dateUpdated = ServiceDate(raw: "Mon, 01 Jan 2035 00:00:00 +0000") }
+        await clock.advance(by: .seconds(2))
+        guard case .pollSucceeded(let changed, _) = await messages.next() else { Issue.record("no poll"); return }
+        #expect(changed.participants[source.state.withLock { $0.conferences[2].sid }] != nil)
+        task.cancel()
+    }
+
     @Test func pausedPollerWaitsUntilResumed() async throws {
         let source = ScriptedSource()
         let clock = TestClock()

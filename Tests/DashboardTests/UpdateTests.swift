@@ -45,12 +45,12 @@ struct UpdateTests {
     @Test func enterOpensAndEscGoesBack() {
         var state = Fixtures.loadedState()
         _ = update(&state, .key(.character("j")))
-        _ = update(&state, .key(.enter))
+        #expect(update(&state, .key(.enter)) == [.watch("c1"), .refreshNow])
         #expect(state.screen == .conference(sid: "c1"))
         #expect(state.openConference?.participants.count == 3)
         _ = update(&state, .key(.tab))
         #expect(state.detailPane == .streams)
-        _ = update(&state, .key(.escape))
+        #expect(update(&state, .key(.escape)) == [.watch(nil)])
         #expect(state.screen == .conferences)
     }
 

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Measures the dashboard against a separate emulator with N live conferences, in tmux:
+#   start to first frame, key press to frame on screen, idle CPU over a window, and bytes written
+#   to the terminal by refreshes that changed nothing.
+#
+#   scripts/bench-dashboard.sh [--conferences 500] [--idle-seconds 60] [--config debug|release]
+#
+# Prints one line per figure. Nothing here is asserted: these machines are shared and noisy.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+conferences=500 idle=60 config=debug
+while [ $# -gt 0 ]; do
+    case $1 in
+        --conferences) conferences=$2; shift 2 ;;
+        --idle-seconds) idle=$2; shift 2 ;;
+        --config) config=$2; shift 2 ;;
+        *) echo "bench-dashboard.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+swift build -c "$config" --product confdash >/dev/null
+bin=$(swift build -c "$config" --show-bin-path)/confdash
+work=$(mktemp -d)
+sock="bench-$$"
+port=$((20000 + RANDOM % 20000))
+cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; kill "$emu" 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+# The emulator in its own process, so its CPU is not counted as the dashboard's; no churn: a
+# refresh that changes nothing must write nothing.
+"$bin" emulator --port "$port" --conferences 0 > "$work/emulator.out" 2>&1 &
+emu=$!
+for _ in $(seq 50); do grep -q listening "$work/emulator.out" 2>/dev/null && break; sleep 0.1; done
+curl -fsS -X POST "http://127.0.0.1:$port/__admin/seed" -d "{\"conferences\": $conferences}" >/dev/null
+project=$(sed -n 's/.*SIGNALWIRE_PROJECT_ID=//p' "$work/emulator.out")
+token=$(sed -n 's/.*SIGNALWIRE_API_TOKEN=//p' "$work/emulator.out")
+
+printf 'set -g status off\nset -g escape-time 0\nset -g default-terminal tmux-256color\n' > "$work/tmux.conf"
+start=$(date +%s%N)
+tmux -L "$sock" -f "$work/tmux.conf" new-session -d -x 200 -y 60 \
+    -e LANG=C.UTF-8 -e XDG_STATE_HOME="$work/state" -e SIGNALWIRE_SPACE="http://127.0.0.1:$port" \
+    -e SIGNALWIRE_PROJECT_ID="$project" -e SIGNALWIRE_API_TOKEN="$token" "$bin"
+until tmux -L "$sock" capture-pane -p | grep -q 'confdash'; do :; done
+first=$(date +%s%N)
+until tmux -L "$sock" capture-pane -p | grep -q "$conferences live conferences"; do sleep 0.05; done
+loaded=$(date +%s%N)
+pid=$(tmux -L "$sock" list-panes -F '#{pane_pid}')
+echo "machine: $(nproc) cores, $(uname -m), build: $config, $conferences live conferences"
+echo "start to first frame (tmux launch to header on screen): $(( (first - start) / 1000000 )) ms"
+echo "start to all $conferences conferences on screen: $(( (loaded - start) / 1000000 )) ms"
+
+# Key press to screen: 40 presses, each waited for on screen (includes tmux's own round trip).
+total=0
+for i in $(seq 40); do
+    key=j; [ $((i % 2)) -eq 0 ] && key=k
+    before=$(tmux -L "$sock" capture-pane -p -e | md5sum)
+    t0=$(date +%s%N)
+    tmux -L "$sock" send-keys "$key"
+    while [ "$(tmux -L "$sock" capture-pane -p -e | md5sum)" = "$before" ]; do :; done
+    t1=$(date +%s%N)
+    total=$((total + t1 - t0))
+done
+echo "key press to screen via tmux, mean of 40: $(( total / 40 / 1000 )) us"
+
+# Idle: CPU ticks of the dashboard process over the window, and bytes it wrote to the terminal.
+tmux -L "$sock" pipe-pane -o "cat > $work/bytes"
+read -r u0 s0 < <(awk '{print $14, $15}' /proc/$pid/stat)
+sleep "$idle"
+read -r u1 s1 < <(awk '{print $14, $15}' /proc/$pid/stat)
+tmux -L "$sock" pipe-pane
+hz=$(getconf CLK_TCK)
+awk -v t=$(( (u1 - u0) + (s1 - s0) )) -v hz="$hz" -v s="$idle" \
+    'BEGIN { printf "idle CPU over %d s (polling every 2 s): %.2f%% of one core\n", s, 100 * t / hz / s }'
+echo "bytes written to the terminal by $(( idle / 2 )) refreshes that changed nothing: $(wc -c < "$work/bytes")"
+echo "RSS: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
+tmux -L "$sock" send-keys q
+sleep 1
+grep 'session stats' "$work/state/confdash/confdash.log" | tail -1 | sed 's/.*session stats/in-app:/'
