@@ -123,6 +123,9 @@ public struct StartStreamForm: Equatable, Sendable {
             parameters: parameters.map { StreamParameter(name: $0.name.text, value: $0.value.text) })
     }
 
+    /// True when a status callback URL is filled in; the method is only sent along with one.
+    public var sendsStatusCallback: Bool { !callbackURL.text.trimmingCharacters(in: .whitespaces).isEmpty }
+
     /// The request to send; nil while anything would make the service refuse it.
     public func request() -> StartStreamRequest? {
         let draft = draftRequest

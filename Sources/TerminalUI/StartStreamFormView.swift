@@ -1,3 +1,4 @@
+import CompatAPI
 import Dashboard
 
 /// The start-stream form as a centred box over the dashboard: a label column and a value column,
@@ -47,7 +48,7 @@ public struct StartStreamFormView: Widget {
         let inner = box.inset(by: 1)
         let content = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height)
         guard content.width > 0, content.height > 0 else { return }
-        var canvas = Canvas(frame: frame, clip: content)
+        var canvas = FormCanvas(frame: frame, clip: content)
         defer { frame = canvas.frame }
 
         // Bottom up: hints, buttons and the notice always show; the field list gets what is left.
@@ -96,12 +97,11 @@ public struct StartStreamFormView: Widget {
         let warnings = form.warnings
         var rows: [Row] = []
         func messages(_ field: StartStreamForm.Field) {
-            let width = max(1, valueWidth - 2)
             if let error = errors[field] {
-                rows += TextWidth.wrap(error, to: width).map { .error($0, of: field) }
+                rows += marked(error, with: glyphs.error, width: valueWidth).map { .error($0, of: field) }
             }
             if let warning = warnings[field] {
-                rows += TextWidth.wrap(warning, to: width).map { .warning($0, of: field) }
+                rows += marked(warning, with: glyphs.warning, width: valueWidth).map { .warning($0, of: field) }
             }
         }
         let fixed: [StartStreamForm.Field] = [
@@ -120,6 +120,16 @@ public struct StartStreamFormView: Widget {
         rows.append(.field(.addParameter))
         messages(.addParameter)
         return rows
+    }
+
+    /// `text` wrapped to `width` with `mark` before the first line and the others indented under it:
+    /// the mark says error or warning without colour (NO_COLOR).
+    func marked(_ text: String, with mark: String, width: Int) -> [String] {
+        let indent = TextWidth.width(of: mark) + 1
+        let lines = TextWidth.wrap(text, to: max(1, width - indent))
+        return lines.enumerated().map { index, line in
+            (index == 0 ? mark + " " : String(repeating: " ", count: indent)) + line
+        }
     }
 
     /// The first row shown: just far enough down that the focused field and its messages fit.
@@ -159,37 +169,38 @@ public struct StartStreamFormView: Widget {
 
     // MARK: rows
 
-    func draw(
-        _ row: Row, y: Int, labelX: Int, labelWidth: Int, value: (x: Int, width: Int), on canvas: inout Canvas
+    fileprivate func draw(
+        _ row: Row, y: Int, labelX: Int, labelWidth: Int, value: (x: Int, width: Int), on canvas: inout FormCanvas
     ) {
         switch row {
         case .field(let field):
-            drawLabel(field.label, focused: form.focus == field, x: labelX, y: y, width: labelWidth, on: &canvas)
+            // The button says what it does; a label beside it would only repeat it.
+            drawLabel(field == .addParameter ? "" : field.label, focused: form.focus == field, x: labelX, y: y, width: labelWidth, on: &canvas)
             drawValue(of: field, x: value.x, y: y, width: value.width, on: &canvas)
         case .parametersHeading:
             drawLabel("Parameters", focused: false, x: labelX, y: y, width: labelWidth, on: &canvas)
             let count = form.parameters.count
-            let summary = count == 0 ? "none (C-n adds one)" : "\(count) of \(StartStreamRequestLimit.parameters), sent in this order"
+            let summary = count == 0 ? "none (C-n adds one)" : "\(count) of \(StartStreamRequest.maxParameters), sent in this order"
             canvas.write(summary, x: value.x, y: y, maxWidth: value.width, style: .dim)
         case .parameter(let index):
             let focused = form.focus.parameterRow == index
             drawLabel("  \(index + 1)", focused: focused, x: labelX, y: y, width: labelWidth, on: &canvas)
             drawParameter(index, x: value.x, y: y, width: value.width, on: &canvas)
         case .error(let text, _):
-            canvas.write("\(glyphs.error) \(text)", x: value.x, y: y, maxWidth: value.width, style: Self.errorStyle)
+            canvas.write(text, x: value.x, y: y, maxWidth: value.width, style: Self.errorStyle)
         case .warning(let text, _):
-            canvas.write("\(glyphs.warning) \(text)", x: value.x, y: y, maxWidth: value.width, style: Self.warningStyle)
+            canvas.write(text, x: value.x, y: y, maxWidth: value.width, style: Self.warningStyle)
         }
     }
 
-    func drawLabel(_ label: String, focused: Bool, x: Int, y: Int, width: Int, on canvas: inout Canvas) {
+    fileprivate func drawLabel(_ label: String, focused: Bool, x: Int, y: Int, width: Int, on canvas: inout FormCanvas) {
         // A marker as well as a colour, so the focus shows without colour too (NO_COLOR).
         let marker = focused ? (glyphs.isUnicode ? "▸" : ">") : " "
         let text = TextWidth.truncate("\(marker)\(label)", to: max(0, width - 1), ellipsis: glyphs.ellipsis)
         canvas.write(text, x: x, y: y, maxWidth: width - 1, style: focused ? Self.focusedLabelStyle : .plain)
     }
 
-    func drawValue(of field: StartStreamForm.Field, x: Int, y: Int, width: Int, on canvas: inout Canvas) {
+    fileprivate func drawValue(of field: StartStreamForm.Field, x: Int, y: Int, width: Int, on canvas: inout FormCanvas) {
         let focused = form.focus == field
         switch field {
         case .url:
@@ -211,7 +222,7 @@ public struct StartStreamFormView: Widget {
             drawPicker(form.codec?.rawValue ?? "service default", focused: focused, x: x, y: y, width: width, on: &canvas)
         case .callbackMethod:
             let used = drawPicker(form.callbackMethod.rawValue, focused: focused, x: x, y: y, width: width, on: &canvas)
-            if form.callbackURL.text.trimmingCharacters(in: .whitespaces).isEmpty {
+            if !form.sendsStatusCallback {
                 canvas.write("  not sent without a callback URL", x: x + used, y: y, maxWidth: width - used, style: .dim)
             }
         case .realTime:
@@ -225,7 +236,7 @@ public struct StartStreamFormView: Widget {
     }
 
     /// Name and value side by side: `name______ = value____________`.
-    func drawParameter(_ index: Int, x: Int, y: Int, width: Int, on canvas: inout Canvas) {
+    fileprivate func drawParameter(_ index: Int, x: Int, y: Int, width: Int, on canvas: inout FormCanvas) {
         guard form.parameters.indices.contains(index) else { return }
         let row = form.parameters[index]
         let nameWidth = max(1, (width - 3) * 2 / 5)
@@ -240,8 +251,8 @@ public struct StartStreamFormView: Widget {
 
     /// A text field: underlined with a block cursor when focused, scrolled to keep the cursor in
     /// view; cut with an ellipsis otherwise; a dim placeholder when empty.
-    func drawText(
-        _ text: String, cursor: Int, focused: Bool, placeholder: String, x: Int, y: Int, width: Int, on canvas: inout Canvas
+    fileprivate func drawText(
+        _ text: String, cursor: Int, focused: Bool, placeholder: String, x: Int, y: Int, width: Int, on canvas: inout FormCanvas
     ) {
         guard width > 0 else { return }
         guard focused else {
@@ -271,12 +282,12 @@ public struct StartStreamFormView: Widget {
 
     /// `◀ both_tracks ▶`; returns the cells used.
     @discardableResult
-    func drawPicker(_ choice: String, focused: Bool, x: Int, y: Int, width: Int, on canvas: inout Canvas) -> Int {
+    fileprivate func drawPicker(_ choice: String, focused: Bool, x: Int, y: Int, width: Int, on canvas: inout FormCanvas) -> Int {
         let text = glyphs.isUnicode ? "◀ \(choice) ▶" : "< \(choice) >"
         return canvas.write(text, x: x, y: y, maxWidth: width, style: focused ? Self.buttonFocusedStyle : .plain)
     }
 
-    func drawButtons(y: Int, in content: Rect, on canvas: inout Canvas) {
+    fileprivate func drawButtons(y: Int, in content: Rect, on canvas: inout FormCanvas) {
         let start = form.submitting ? "[ starting\(glyphs.ellipsis) ]" : ConfirmDialog.label("Start stream")
         let cancel = ConfirmDialog.label("Cancel")
         let total = TextWidth.width(of: start) + 2 + TextWidth.width(of: cancel)
@@ -287,7 +298,7 @@ public struct StartStreamFormView: Widget {
         canvas.write(cancel, x: x, y: y, maxWidth: content.maxX - x, style: form.focus == .cancel ? Self.buttonFocusedStyle : .plain)
     }
 
-    func drawHints(y: Int, in content: Rect, on canvas: inout Canvas) {
+    fileprivate func drawHints(y: Int, in content: Rect, on canvas: inout FormCanvas) {
         let hints = form.hints.map { hint in
             KeyHint(hint.keys.map { $0.displayName(glyphs: glyphs) }.joined(separator: "/"), hint.summary)
         }
@@ -296,13 +307,8 @@ public struct StartStreamFormView: Widget {
     }
 }
 
-/// The service's parameter limit, spelled where the view needs it without importing CompatAPI.
-enum StartStreamRequestLimit {
-    static let parameters = 99
-}
-
 /// Writing clipped to one rectangle: the form's rows never spill over its border, whatever the size.
-struct Canvas {
+fileprivate struct FormCanvas {
     var frame: Frame
     let clip: Rect
 
