@@ -81,7 +81,7 @@ let package = Package(
         ),
         .target(
             name: "TerminalUI",
-            dependencies: ["CNcurses", "Dashboard", "CompatAPI", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CNcurses", "Dashboard", "CompatAPI", "Ledger", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .executableTarget(

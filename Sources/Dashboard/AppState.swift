@@ -1,5 +1,6 @@
 import CompatAPI
 import Foundation
+import Ledger
 
 /// The polling machinery as the header shows it.
 public enum PollState: Equatable, Sendable {
@@ -48,6 +49,26 @@ public struct StatusMessage: Equatable, Sendable {
     public var text: String
     public var severity: Severity
     public var expires: Date
+
+    public init(text: String, severity: Severity, expires: Date) {
+        self.text = text
+        self.severity = severity
+        self.expires = expires
+    }
+}
+
+/// "Stop stream NAME (SID) on CONFERENCE?", with Cancel focused until the operator moves.
+public struct StopConfirmation: Equatable, Sendable {
+    public var conferenceSid: String
+    public var conferenceName: String
+    public var stream: String
+    public var streamName: String?
+    /// False: Cancel has the focus, so Enter alone stops nothing.
+    public var stopFocused = false
+
+    public var question: String {
+        "Stop stream \(streamName.map { "\($0) (\(stream))" } ?? stream) on \(conferenceName)?"
+    }
 }
 
 /// Everything on screen, as a value. Only `update` changes it.
@@ -93,6 +114,12 @@ public struct AppState: Equatable, Sendable {
     /// Lines above and below the conferences table: header, table header, status line, footer.
     public static let chromeRows = 5
     public var quitRequested = false
+    /// Streams the ledger knows, by conference sid, newest first.
+    public var streams: [String: [StreamRecord]] = [:]
+    public var startStreamForm: StartStreamForm?
+    public var stopConfirmation: StopConfirmation?
+    /// Where the service should send stream status callbacks, when the receiver is on.
+    public var callbackURL: String?
     public var keymap: Keymap = .standard
 
     /// How long a status message stays.
@@ -158,7 +185,14 @@ public struct AppState: Equatable, Sendable {
     public var liveParticipantCount: Int {
         rows.values.filter { $0.conference.status.isLive }.reduce(0) { $0 + $1.participants.count }
     }
-    public var streamCount: Int { rows.values.reduce(0) { $0 + $1.streamCount } }
+    /// Streams still open (queued or in progress) across every conference.
+    public var streamCount: Int { streams.values.reduce(0) { $0 + $1.filter { !$0.status.isTerminal }.count } }
+
+    /// The streams of the conference open on screen.
+    public var openConferenceStreams: [StreamRecord] {
+        if case .conference(let sid) = screen { return streams[sid] ?? [] }
+        return []
+    }
 
     /// When the dashboard must wake without input: a status message or a highlight ends, or a
     /// retry countdown ticks. Nil means sleep until something happens.

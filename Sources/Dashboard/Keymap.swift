@@ -3,6 +3,7 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     case moveDown, moveUp, pageDown, pageUp, top, bottom
     case open, back, switchPane
     case filter, command, refresh, togglePause, toggleCompleted
+    case newStream, stopStream
     case help, quit
 }
 
@@ -79,6 +80,8 @@ public struct Keymap: Equatable, Sendable {
         KeyBinding([.character("/")], .filter, "filter (Esc clears)", section: "View", contexts: [.conferences], hint: true),
         KeyBinding([.character("c")], .toggleCompleted, "show/hide completed", section: "View", contexts: [.conferences]),
         KeyBinding([.character(":")], .command, "command line (:q :refresh :filter TEXT)", section: "View"),
+        KeyBinding([.character("n")], .newStream, "start a stream on this conference", section: "Streams", hint: true, mutating: true),
+        KeyBinding([.character("x")], .stopStream, "stop the selected stream (asks first)", section: "Streams", contexts: [.detail], hint: true, mutating: true),
         KeyBinding([.character("r")], .refresh, "refresh now", section: "Polling", hint: true),
         KeyBinding([.character("p")], .togglePause, "pause/resume polling", section: "Polling", hint: true),
         KeyBinding([.character("?")], .help, "help", section: "General", hint: true),

@@ -1,5 +1,6 @@
 import CompatAPI
 import Foundation
+import Ledger
 
 /// What one successful poll saw.
 public struct PollSnapshot: Equatable, Sendable {
@@ -25,6 +26,11 @@ public enum Msg: Sendable {
     case pauseChanged(Bool, at: Date)
     /// Time passed with nothing else happening (a status message or highlight may end).
     case tick(Date)
+    /// The ledger's streams, re-read after any change to it (ours, a callback, another process).
+    case streamsChanged([StreamRecord])
+    case streamStarted(StreamRecord)
+    case streamStartFailed(String)
+    case streamStopFinished(StreamActions.StopResult)
 }
 
 /// What `update` asks the outside world to do.
@@ -33,5 +39,11 @@ public enum Effect: Equatable, Sendable {
     case setPaused(Bool)
     /// The conference now on screen (nil: back to the list), read in full on every poll.
     case watch(String?)
+    case startStream(conference: String, conferenceName: String, StartStreamRequest)
+    case stopStream(conference: String, stream: String)
+    /// `:track SID`: a stream started elsewhere, added to the ledger by hand.
+    case trackStream(conference: String, sid: String)
+    /// These conferences were seen completed: their open streams ended with them.
+    case conferencesEnded([String])
     case quit
 }

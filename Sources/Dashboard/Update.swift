@@ -1,5 +1,6 @@
 import CompatAPI
 import Foundation
+import Ledger
 
 /// After this many failed polls in a row the header says offline instead of retrying.
 let offlineAfterAttempts = 3
@@ -16,8 +17,12 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         return []
     case .pollSucceeded(let snapshot, let at):
         state.now = at
+        let wasLive = Set(state.rows.values.filter { $0.conference.status.isLive }.map(\.id))
         apply(snapshot, to: &state, at: at)
-        return []
+        // A conference that completes stops its streams: the ledger marks them ended.
+        let ended = snapshot.conferences.filter { wasLive.contains($0.sid) && !$0.status.isLive }.map(\.sid)
+        let withOpenStreams = ended.filter { sid in state.streams[sid]?.contains { !$0.status.isTerminal } == true }
+        return withOpenStreams.isEmpty ? [] : [.conferencesEnded(withOpenStreams.sorted())]
     case .pollFailed(let reason, let attempt, let retryAt, let at):
         state.now = at
         state.stale = state.lastRefresh != nil
@@ -37,6 +42,35 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     case .tick(let now):
         state.now = now
         expire(&state)
+        return []
+    case .streamsChanged(let records):
+        state.streams = Dictionary(grouping: records, by: \.conferenceSid)
+        var rows = state.rows
+        for (sid, row) in rows {
+            rows[sid]?.streamCount = state.streams[row.id]?.filter { !$0.status.isTerminal }.count ?? 0
+        }
+        state.rows = rows
+        return []
+    case .streamStarted(let record):
+        state.startStreamForm = nil
+        var list = state.streams[record.conferenceSid] ?? []
+        list.removeAll { $0.sid == record.sid }
+        state.streams[record.conferenceSid] = [record] + list
+        state.rows[record.conferenceSid]?.streamCount += 1
+        showStatus(&state, "started stream \(record.name ?? record.sid): \(record.status)", .success)
+        return []
+    case .streamStartFailed(let message):
+        state.startStreamForm?.submissionFailed(message)
+        showStatus(&state, "stream not started: \(message)", .error)
+        return []
+    case .streamStopFinished(let result):
+        let label = result.name.map { "\($0) (\(result.sid))" } ?? result.sid
+        switch result.outcome {
+        case .stopped: showStatus(&state, "stopped stream \(label)", .success)
+        case .alreadyStopped: showStatus(&state, "stream \(label) was already stopped", .info)
+        case .notFound: showStatus(&state, "stream \(label) not found by the service", .warning)
+        case .refused(let message): showStatus(&state, "stream \(label) not stopped: \(message)", .error)
+        }
         return []
     }
 }
@@ -98,6 +132,21 @@ func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         }
         return []
     }
+    if state.stopConfirmation != nil { return handleStopConfirmationKey(&state, key) }
+    if var form = state.startStreamForm {
+        switch form.apply(key) {
+        case .none:
+            state.startStreamForm = form
+            return []
+        case .cancel:
+            state.startStreamForm = nil
+            showStatus(&state, "no stream started", .info)
+            return []
+        case .submit(let request):
+            state.startStreamForm = form
+            return [.startStream(conference: form.conferenceSid, conferenceName: form.conferenceName, request)]
+        }
+    }
     if state.commandEditor != nil { return handleCommandKey(&state, key) }
     if state.filterEditor != nil {
         handleFilterKey(&state, key)
@@ -149,6 +198,26 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
         state.showCompleted.toggle()
         showStatus(&state, state.showCompleted ? "showing completed conferences" : "hiding completed conferences", .info)
         keepSelectionVisible(&state)
+    case .newStream:
+        openStartStreamForm(&state)
+    case .stopStream:
+        guard state.detailPane == .streams else {
+            showStatus(&state, "Tab to the streams pane, pick a stream, then x", .info)
+            return []
+        }
+        let streams = state.openConferenceStreams
+        guard let conference = state.openConference, !streams.isEmpty else {
+            showStatus(&state, "no stream to stop here", .info)
+            return []
+        }
+        let stream = streams[min(state.detailCursor[.streams] ?? 0, streams.count - 1)]
+        if stream.status.isTerminal {
+            showStatus(&state, "stream \(stream.name ?? stream.sid) is already \(stream.status)", .info)
+            return []
+        }
+        state.stopConfirmation = StopConfirmation(
+            conferenceSid: conference.id, conferenceName: conference.conference.friendlyName, stream: stream.sid,
+            streamName: stream.name)
     case .help:
         state.showHelp = true
         state.helpScroll = 0
@@ -171,7 +240,7 @@ func move(_ state: inout AppState, by delta: Int) {
         let count: Int
         switch state.detailPane {
         case .participants: count = state.openConference?.participants.count ?? 0
-        case .streams: count = state.openConference?.streamCount ?? 0
+        case .streams: count = state.openConferenceStreams.count
         }
         let current = state.detailCursor[state.detailPane] ?? 0
         state.detailCursor[state.detailPane] = count == 0 ? 0 : min(max(0, current + delta), count - 1)
@@ -256,8 +325,79 @@ func runCommand(_ state: inout AppState, _ line: String) -> [Effect] {
     case "help":
         state.showHelp = true
         return []
+    case "stream":
+        openStartStreamForm(&state)
+        return []
+    case "stop":
+        guard !argument.isEmpty else {
+            showStatus(&state, ":stop needs a stream sid or name", .error)
+            return []
+        }
+        guard let conference = state.openConference ?? state.selectedRow else {
+            showStatus(&state, "open or select a conference first", .error)
+            return []
+        }
+        let known = (state.streams[conference.id] ?? []).first { $0.sid == argument || $0.name == argument }
+        state.stopConfirmation = StopConfirmation(
+            conferenceSid: conference.id, conferenceName: conference.conference.friendlyName,
+            stream: known?.sid ?? argument, streamName: known?.name)
+        return []
+    case "track":
+        guard !argument.isEmpty, !argument.contains(" ") else {
+            showStatus(&state, ":track needs one stream sid", .error)
+            return []
+        }
+        guard let conference = state.openConference ?? state.selectedRow else {
+            showStatus(&state, "open or select a conference first", .error)
+            return []
+        }
+        showStatus(&state, "tracking stream \(argument) on \(conference.conference.friendlyName)", .success)
+        return [.trackStream(conference: conference.id, sid: argument)]
     default:
-        showStatus(&state, "unknown command :\(word) (try :q, :refresh, :filter TEXT, :pause, :resume, :help)", .error)
+        showStatus(
+            &state, "unknown command :\(word) (try :q, :refresh, :filter TEXT, :stream, :stop SID, :track SID, :help)",
+            .error)
+        return []
+    }
+}
+
+/// Opens the start-stream form on the open conference, or the selected one.
+func openStartStreamForm(_ state: inout AppState) {
+    guard let row = state.openConference ?? state.selectedRow else {
+        showStatus(&state, "no conference selected", .info)
+        return
+    }
+    guard row.conference.status.isLive else {
+        showStatus(&state, "\(row.conference.friendlyName) is completed: a stream needs a live conference", .error)
+        return
+    }
+    let openNames = Set((state.streams[row.id] ?? []).filter { !$0.status.isTerminal }.compactMap(\.name))
+    state.startStreamForm = StartStreamForm(
+        conferenceSid: row.id, conferenceName: row.conference.friendlyName, existingNames: openNames,
+        callbackURL: state.callbackURL)
+}
+
+/// The stop question: Cancel is focused, so Enter alone stops nothing; Tab or arrows move.
+func handleStopConfirmationKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+    guard var confirmation = state.stopConfirmation else { return [] }
+    switch key {
+    case .tab, .backTab, .left, .right, .character("h"), .character("l"):
+        confirmation.stopFocused.toggle()
+        state.stopConfirmation = confirmation
+        return []
+    case .enter, .character(" "):
+        state.stopConfirmation = nil
+        guard confirmation.stopFocused else {
+            showStatus(&state, "nothing stopped", .info)
+            return []
+        }
+        showStatus(&state, "stopping \(confirmation.streamName ?? confirmation.stream)…", .info)
+        return [.stopStream(conference: confirmation.conferenceSid, stream: confirmation.stream)]
+    case .escape, .character("q"), .character("n"):
+        state.stopConfirmation = nil
+        showStatus(&state, "nothing stopped", .info)
+        return []
+    default:
         return []
     }
 }

@@ -15,7 +15,7 @@ public final class DashboardApp {
     }
 
     let terminal: Terminal
-    let poller: ConferencePoller
+    let services: DashboardServices
     let now: @Sendable () -> Date
     let maxRefreshes: Int?
     let logger: Logger
@@ -48,13 +48,13 @@ public final class DashboardApp {
     }
 
     public init(
-        state: AppState, terminal: Terminal, poller: ConferencePoller, mailbox: Mailbox,
+        state: AppState, terminal: Terminal, services: DashboardServices, mailbox: Mailbox,
         now: @escaping @Sendable () -> Date = { Date() }, maxRefreshes: Int? = nil,
         logger: Logger = Logger(label: "confdash.ui")
     ) {
         self.state = state
         self.terminal = terminal
-        self.poller = poller
+        self.services = services
         self.mailbox = mailbox
         self.now = now
         self.maxRefreshes = maxRefreshes
@@ -84,8 +84,8 @@ public final class DashboardApp {
                 }
             }
         }
-        let poller = self.poller
-        let polling = Task { await poller.run() }
+        let services = self.services
+        let polling = Task { await services.run() }
         defer {
             forwarder.cancel()
             polling.cancel()
@@ -104,16 +104,8 @@ public final class DashboardApp {
             if case .tick = msg { msg = .tick(now()) }
             let effects = update(&state, msg)
             for effect in effects {
-                switch effect {
-                case .quit:
-                    return .quit
-                case .refreshNow:
-                    Task { await poller.refreshNow() }
-                case .setPaused(let paused):
-                    Task { await poller.setPaused(paused) }
-                case .watch(let conference):
-                    Task { await poller.watch(conference) }
-                }
+                if effect == .quit { return .quit }
+                services.perform(effect)
             }
             switch msg {
             case .pollSucceeded, .pollFailed:

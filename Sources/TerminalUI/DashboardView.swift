@@ -1,6 +1,7 @@
 import CompatAPI
 import Dashboard
 import Foundation
+import Ledger
 
 /// The whole dashboard as a pure function of state and size: header, the screen in front,
 /// the status or editing line and the key hints.
@@ -30,6 +31,13 @@ public struct DashboardView {
         let hints = state.keymap.hints(in: state.context).map { KeyHint($0.keys.map { $0.displayName(glyphs: glyphs) }.joined(separator: "/"), $0.summary) }
         frame.render(KeyHints(hints, glyphs: glyphs), in: Rect(x: 0, y: size.height - 1, width: width, height: 1))
         if state.showHelp { drawHelp(state, on: &frame) }
+        if let form = state.startStreamForm { frame.render(StartStreamFormView(form, glyphs: glyphs)) }
+        if let confirmation = state.stopConfirmation {
+            frame.render(
+                ConfirmDialog(
+                    title: "Stop stream", message: confirmation.question, buttons: ["Cancel", "Stop"],
+                    focusedButton: confirmation.stopFocused ? 1 : 0, glyphs: glyphs))
+        }
         return frame
     }
 
@@ -127,9 +135,12 @@ public struct DashboardView {
     ]
 
     static let streamColumns = [
-        TableColumn("STREAM SID", width: .flex(min: 12, weight: 1)),
         TableColumn("NAME", width: .flex(min: 8, weight: 1)),
-        TableColumn("STATUS", width: .fixed(11)),
+        TableColumn("STATUS", width: .flex(min: 11, weight: 1)),
+        TableColumn("TRACK", width: .fixed(14)),
+        TableColumn("CODEC", width: .fixed(10)),
+        TableColumn("STREAM SID", width: .flex(min: 10, weight: 1)),
+        TableColumn("STARTED", width: .fixed(7), alignment: .right),
     ]
 
     func drawDetail(_ state: AppState, sid: String, in area: Rect, on frame: inout Frame) {
@@ -179,15 +190,29 @@ public struct DashboardView {
                 glyphs: glyphs),
             in: participantsBox.inner(participantsArea))
 
+        let streams = state.openConferenceStreams
         let streamsBox = Box(
-            title: "Streams (\(row.streamCount))", glyphs: glyphs,
+            title: "Streams (\(row.streamCount) open, \(streams.count) known)", glyphs: glyphs,
             style: state.detailPane == .streams ? Style(foreground: .cyan) : .dim,
             titleStyle: state.detailPane == .streams ? Style(foreground: .cyan, bold: true) : .bold)
         frame.render(streamsBox, in: streamsArea)
+        let streamRows = streams.map { stream -> [String] in
+            [
+                stream.name ?? "-",
+                stream.statusReason.map { "\(stream.status) (\($0))" } ?? stream.status.rawValue,
+                stream.track?.rawValue ?? (stream.url == nil ? "-" : "default"),
+                stream.codec?.rawValue ?? (stream.url == nil ? "-" : "default"),
+                stream.sid,
+                Self.age(from: stream.startedAt, to: state.now),
+            ]
+        }
+        let streamEmphasis = streams.map { $0.status.isTerminal ? RowEmphasis.dim : .normal }
+        let streamCursor = state.detailCursor[.streams] ?? 0
         frame.render(
             TableView(
-                columns: Self.streamColumns, rows: [],
-                emptyText: "no streams started from confdash on this conference", glyphs: glyphs),
+                columns: Self.streamColumns, rows: streamRows, emphasis: streamEmphasis,
+                selectedRow: state.detailPane == .streams && !streamRows.isEmpty ? min(streamCursor, streamRows.count - 1) : nil,
+                emptyText: "no streams started from confdash on this conference (n starts one)", glyphs: glyphs),
             in: streamsBox.inner(streamsArea))
     }
 

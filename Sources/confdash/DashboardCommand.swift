@@ -3,6 +3,7 @@ import CompatAPI
 import Dashboard
 import Emulator
 import Foundation
+import Ledger
 import Logging
 import TerminalUI
 
@@ -20,6 +21,9 @@ struct DashboardOptions: ParsableArguments {
     @Option(help: "Requests in flight at once while reading participants.")
     var concurrency: Int = 8
 
+    @Option(help: "The stream ledger (default: $XDG_STATE_HOME/confdash/ledger.sqlite).")
+    var ledger: String?
+
     func validate() throws {
         guard refresh >= 1 else { throw ValidationError("--refresh must be at least 1 second (got \(refresh))") }
         guard refresh <= 3600 else { throw ValidationError("--refresh must be at most 3600 seconds") }
@@ -29,8 +33,21 @@ struct DashboardOptions: ParsableArguments {
 
     /// Runs the dashboard against `client` until the operator quits; the terminal is restored
     /// before this returns, and a signal ends the process with the conventional status.
+    /// Opens the ledger, or explains on the status line why stream actions are off.
+    func openLedger() -> (StreamLedger?, String?) {
+        let url = ledger.map { URL(fileURLWithPath: $0) } ?? StreamLedger.defaultFile(inStateDirectory: StatePaths.stateDirectory())
+        do {
+            return (try StreamLedger(path: url), nil)
+        } catch {
+            return (nil, "stream actions are off: \(error)")
+        }
+    }
+
     @MainActor
-    func runDashboard(client: CompatClient, space: String, account: String) async throws {
+    func runDashboard(
+        client: CompatClient, space: String, account: String, ledger: StreamLedger?, ledgerProblem: String? = nil,
+        receiver: CallbackReceiver? = nil
+    ) async throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw CLIError(message: "the dashboard needs a terminal (for scripts, use: confdash conferences list)")
         }
@@ -41,10 +58,17 @@ struct DashboardOptions: ParsableArguments {
             settings: .init(interval: .milliseconds(Int64(refresh * 1000)), maxConcurrency: concurrency),
             logger: Logger(label: "confdash.poller"),
             emit: { mailbox.post($0) })
+        let services = DashboardServices(
+            poller: poller, actions: ledger.map { StreamActions(client: client, ledger: $0) },
+            logger: Logger(label: "confdash.services"), post: { mailbox.post($0) })
+        var state = AppState(space: space, account: account, now: Date())
+        if let receiver { state.callbackURL = await receiver.callbackURL }
+        if let ledgerProblem { state.status = StatusMessage(text: ledgerProblem, severity: .error, expires: Date().addingTimeInterval(30)) }
         let app = DashboardApp(
-            state: AppState(space: space, account: account, now: Date()), terminal: Terminal(colors: !noColor),
-            poller: poller, mailbox: mailbox, maxRefreshes: maxRefreshes, logger: logger)
+            state: state, terminal: Terminal(colors: !noColor), services: services, mailbox: mailbox,
+            maxRefreshes: maxRefreshes, logger: logger)
         let ending = await app.run()
+        await receiver?.stop()
         await client.shutdown()
         switch ending {
         case .quit, .refreshLimit:
@@ -70,6 +94,28 @@ struct DashboardCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var options: DashboardOptions
 
+    @Option(help: "Turn on the stream status callback receiver, listening on HOST:PORT (needs SIGNALWIRE_SIGNING_KEY).")
+    var callbackListen: String?
+
+    @Option(help: "The public URL the service should call for stream status (default: the receiver's own address).")
+    var callbackURL: String?
+
+    static let signingKeyVariable = "SIGNALWIRE_SIGNING_KEY"
+
+    /// The receiver's settings when it is asked for; the signing key comes from the environment only.
+    func receiverSettings() throws -> CallbackReceiverSettings? {
+        guard let listen = callbackListen else { return nil }
+        guard let key = ProcessInfo.processInfo.environment[Self.signingKeyVariable], !key.isEmpty else {
+            throw CLIError(message: "--callback-listen needs the project's Signing Key in \(Self.signingKeyVariable)")
+        }
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+            (0...65535).contains(port)
+        else {
+            throw CLIError(message: "--callback-listen must be HOST:PORT (got \(listen))")
+        }
+        return CallbackReceiverSettings(signingKey: key, host: String(listen[..<colon]), port: port, publicURL: callbackURL)
+    }
+
     @MainActor
     func run() async throws {
         LogSetup.toFile()
@@ -79,8 +125,20 @@ struct DashboardCommand: AsyncParsableCommand {
         } catch let error as CompatError {
             throw CLIError(message: error.operatorMessage)
         }
+        let (ledger, problem) = options.openLedger()
+        var receiver: CallbackReceiver?
+        if let ledger, let settings = try receiverSettings() {
+            let started = CallbackReceiver(settings: settings, ledger: ledger, logger: Logger(label: "confdash.callbacks"))
+            do {
+                try await started.start()
+            } catch {
+                throw CLIError(message: "cannot start the callback receiver on \(settings.host):\(settings.port): \(error)")
+            }
+            receiver = started
+        }
         try await options.runDashboard(
-            client: client, space: client.endpoint.host, account: client.credentials.projectID)
+            client: client, space: client.endpoint.host, account: client.credentials.projectID, ledger: ledger,
+            ledgerProblem: problem, receiver: receiver)
     }
 }
 
@@ -111,8 +169,21 @@ struct DemoCommand: AsyncParsableCommand {
             endpoint: try Endpoint(server.baseURL),
             credentials: Credentials(projectID: configuration.accountSid, apiToken: configuration.apiToken),
             requestTimeout: .seconds(5), retryPolicy: RetryPolicy(maxAttempts: 2), logger: Logger(label: "confdash.api"))
+        // The demo turns the callback receiver on: the emulator signs with the demo signing key and
+        // calls it, so streams go queued, in progress, stopped on screen.
+        let (ledger, problem) = options.openLedger()
+        var receiver: CallbackReceiver?
+        if let ledger {
+            let started = CallbackReceiver(
+                settings: CallbackReceiverSettings(signingKey: configuration.signingKey), ledger: ledger,
+                logger: Logger(label: "confdash.callbacks"))
+            try await started.start()
+            receiver = started
+        }
         do {
-            try await options.runDashboard(client: client, space: "demo (emulator on port \(server.port))", account: configuration.accountSid)
+            try await options.runDashboard(
+                client: client, space: "demo (emulator on port \(server.port))", account: configuration.accountSid,
+                ledger: ledger, ledgerProblem: problem, receiver: receiver)
         } catch {
             await server.stop()
             throw error

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CompatAPI
+import Dashboard
 import Foundation
 
 /// `confdash streams start|stop|list`: the stream actions, for scripts.
@@ -114,12 +115,18 @@ struct StreamsCommand: AsyncParsableCommand {
             let request = try request(bearerToken: try readBearerToken())
             // Opened first: a stream started but not recorded could never be listed again.
             let ledger = try ledgerOptions.open()
-            let stream = try await withClient(connection) { try await $0.startStream(conference: conference, request) }
-            try await record(stream, request, in: ledger)
+            let record = try await withClient(connection) { client in
+                do {
+                    return try await StreamActions(client: client, ledger: ledger).start(
+                        conference: conference, conferenceName: nil, request, from: .cli)
+                } catch {
+                    throw CLIError(message: String(describing: error))
+                }
+            }
             if json {
-                try Output.json(stream)
+                try Output.json(record)
             } else {
-                Output.line("Started stream \(stream.sid)\(stream.name.map { " (\($0))" } ?? "") on \(conference): \(stream.status)")
+                Output.line("Started stream \(record.sid)\(record.name.map { " (\($0))" } ?? "") on \(conference): \(record.status)")
             }
         }
     }
@@ -142,11 +149,15 @@ struct StreamsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let ledger = try ledgerOptions.open()
-            let stopped = try await withClient(connection) { try await stopAndRecord(client: $0, ledger: ledger) }
+            let result = try await withClient(connection) { client in
+                await StreamActions(client: client, ledger: ledger).stop(conference: conference, stream: stream)
+            }
+            if let error = result.error { throw CLIError(message: error) }
+            let label = result.name.map { "\(result.sid) (\($0))" } ?? result.sid
             if json {
-                try Output.json(stopped)
+                try Output.json(try await ledgerCall { try await ledger.stream(sid: result.sid) })
             } else {
-                Output.line("Stream \(stopped.sid)\(stopped.name.map { " (\($0))" } ?? "") on \(conference): \(stopped.status)")
+                Output.line("Stream \(label) on \(conference): \(result.outcome)")
             }
         }
     }

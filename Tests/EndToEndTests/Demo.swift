@@ -22,6 +22,6 @@ enum Demo {
         return ["LANG": "C.UTF-8", "NO_COLOR": "", "XDG_STATE_HOME": state.path].merging(extra) { _, new in new }
     }
 
-    /// Text that shows once the first refresh is on screen.
-    static let loaded = "live conferences"
+    /// Text that shows once the first refresh is on screen (the header's age of the data).
+    static let loaded = "refreshed"
 }

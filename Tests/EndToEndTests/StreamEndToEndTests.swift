@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+/// Starting and stopping a stream from the dashboard, against the in-process emulator, with
+/// the callback receiver on: the form, its validation, a double Enter, the stop confirmation,
+/// and the emulator's own account of what happened.
+@Suite struct StreamEndToEndTests {
+    /// The emulator's port and the open conference's sid, read off the screen.
+    static func demoPort(_ screen: String) -> String? {
+        screen.firstMatch(of: /emulator on port (\d+)/).map { String($0.1) }
+    }
+
+    static func openConferenceSid(_ screen: String) -> String? {
+        screen.firstMatch(of: /sid ([0-9a-f-]{36})  region/).map { String($0.1) }
+    }
+
+    /// What the emulator's admin surface says about a conference's streams.
+    static func adminStreams(port: String, conference: String, in directory: URL) throws -> [[String: Any]] {
+        let output = directory.appendingPathComponent("admin-\(UUID().uuidString.prefix(6)).json").path
+        let status = try ChildProcess.run(
+            ["curl", "-fsS", "http://127.0.0.1:\(port)/__admin/conferences/\(conference)/streams"], outputPath: output)
+        #expect(status == 0)
+        let data = try Data(contentsOf: URL(fileURLWithPath: output))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+    }
+
+    @Test func startWithTheFormThenStopWithConfirmation() async throws {
+        let session = try TmuxSession(command: try Demo.command(), width: 120, height: 40, environment: Demo.environment())
+        defer { session.kill() }
+        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(15)))
+        try session.send(keys: "Enter")
+        #expect(await session.waitFor(text: "Participants ("))
+        let screen = session.capture()
+        let port = try #require(Self.demoPort(screen))
+        let conference = try #require(Self.openConferenceSid(screen))
+
+        // A ws:// URL is refused by the form, with the reason under the field.
+        try session.send(keys: "n")
+        #expect(await session.waitFor(text: "Start a stream on"))
+        try session.type(literal: "ws://media.example.com/e2e")
+        try session.send(keys: "Enter")
+        #expect(await session.waitFor(text: "Url must use wss://"))
+        #expect(try Self.adminStreams(port: port, conference: conference, in: session.directory).isEmpty)
+
+        // Fixed, named, and submitted with a double Enter: exactly one stream starts.
+        try session.send(keys: "C-u")
+        try session.type(literal: "wss://media.example.com/e2e")
+        try session.send(keys: "Tab")
+        try session.type(literal: "e2e-rec")
+        try session.send(keys: "Enter", "Enter")
+        #expect(await session.waitFor(text: "started stream e2e-rec"))
+        #expect(await session.waitUntil("the stream in progress (a signed callback)", timeout: .seconds(10)) { screen in
+            screen.split(separator: "\n").contains { $0.contains("e2e-rec") && $0.contains("in-progress") }
+        })
+        let running = try Self.adminStreams(port: port, conference: conference, in: session.directory)
+        #expect(running.count == 1)
+
+        // x asks first with Cancel focused: Enter alone stops nothing.
+        try session.send(keys: "Tab", "x")
+        #expect(await session.waitFor(text: "Stop stream e2e-rec"))
+        try session.send(keys: "Enter")
+        #expect(await session.waitFor(text: "nothing stopped"))
+        #expect(try Self.adminStreams(port: port, conference: conference, in: session.directory).first?["status"] as? String == "in-progress")
+        try session.send(keys: "x")
+        #expect(await session.waitFor(text: "[ Cancel ]"))
+        try session.send(keys: "Tab", "Enter")
+        #expect(await session.waitFor(text: "stopped stream e2e-rec"))
+        #expect(await session.waitUntil("the stream stopped on screen") { screen in
+            screen.split(separator: "\n").contains { $0.contains("e2e-rec") && $0.contains("stopped") }
+        })
+        let after = try Self.adminStreams(port: port, conference: conference, in: session.directory)
+        #expect(after.count == 1)
+        #expect(after.first?["status"] as? String == "stopped")
+        #expect(after.first?["url"] as? String == "wss://media.example.com/e2e")
+    }
+}
