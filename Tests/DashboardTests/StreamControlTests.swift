@@ -1,0 +1,119 @@
+import CompatAPI
+import Dashboard
+import Foundation
+import Ledger
+import Testing
+
+/// Stream control in the update function: the form, the stop question, the ledger's streams.
+struct StreamControlTests {
+    static func record(_ sid: String, name: String?, in conference: String, status: StreamState) -> StreamRecord {
+        StreamRecord(
+            sid: sid, accountSid: "AC", conferenceSid: conference, conferenceName: nil, name: name,
+            url: "wss://media.example.com/\(sid)", track: nil, codec: nil, realTime: false, statusCallback: nil,
+            statusCallbackMethod: nil, parameters: [], startedAt: Fixtures.epoch, startedFrom: .dashboard, status: status,
+            statusReason: nil, updatedAt: Fixtures.epoch)
+    }
+
+    /// The detail of c1 open with one running stream, the streams pane focused.
+    static func stateWithStream() -> AppState {
+        var state = Fixtures.loadedState()
+        _ = update(&state, .streamsChanged([record("MZ1", name: "rec", in: "c1", status: .inProgress)]))
+        _ = update(&state, .key(.character("j")))
+        _ = update(&state, .key(.enter))
+        _ = update(&state, .key(.tab))
+        return state
+    }
+
+    @Test func ledgerStreamsCountPerConference() {
+        var state = Fixtures.loadedState()
+        _ = update(
+            &state,
+            .streamsChanged([
+                Self.record("MZ1", name: "a", in: "c1", status: .inProgress),
+                Self.record("MZ2", name: nil, in: "c1", status: .stopped),
+                Self.record("MZ3", name: nil, in: "c2", status: .queued),
+            ]))
+        #expect(state.rows["c1"]?.streamCount == 1)
+        #expect(state.rows["c2"]?.streamCount == 1)
+        #expect(state.streamCount == 2)
+    }
+
+    @Test func stopAsksFirstWithCancelFocused() {
+        var state = Self.stateWithStream()
+        #expect(update(&state, .key(.character("x"))) == [])
+        #expect(state.stopConfirmation?.question == "Stop stream rec (MZ1) on Support Bridge?")
+        #expect(state.stopConfirmation?.stopFocused == false)
+        #expect(update(&state, .key(.enter)) == [])
+        #expect(state.stopConfirmation == nil)
+        _ = update(&state, .key(.character("x")))
+        _ = update(&state, .key(.tab))
+        #expect(update(&state, .key(.enter)) == [.stopStream(conference: "c1", stream: "MZ1")])
+    }
+
+    @Test func stoppedStreamsAreNotAskedAgain() {
+        var state = Fixtures.loadedState()
+        _ = update(&state, .streamsChanged([Self.record("MZ1", name: "rec", in: "c1", status: .stopped)]))
+        _ = update(&state, .key(.character("j")))
+        _ = update(&state, .key(.enter))
+        _ = update(&state, .key(.tab))
+        _ = update(&state, .key(.character("x")))
+        #expect(state.stopConfirmation == nil)
+        #expect(state.status?.text.contains("already stopped") == true)
+    }
+
+    @Test func formSubmitsOnceAndClosesOnSuccess() {
+        var state = Fixtures.loadedState()
+        _ = update(&state, .key(.character("n")))
+        #expect(state.startStreamForm?.conferenceSid == "c2")
+        _ = update(&state, .key(.paste("wss://media.example.com/live")))
+        let effects = update(&state, .key(.enter))
+        guard case .startStream(let conference, _, let request) = effects.first else {
+            Issue.record("expected a start, got \(effects)")
+            return
+        }
+        #expect(conference == "c2")
+        #expect(request.url == "wss://media.example.com/live")
+        #expect(update(&state, .key(.enter)) == [])
+        _ = update(&state, .streamStarted(Self.record("MZ9", name: nil, in: "c2", status: .queued)))
+        #expect(state.startStreamForm == nil)
+        #expect(state.streams["c2"]?.first?.status == .queued)
+    }
+
+    @Test func aRefusedStartKeepsTheFormOpenWithTheReason() {
+        var state = Fixtures.loadedState()
+        _ = update(&state, .key(.character("n")))
+        _ = update(&state, .key(.paste("wss://media.example.com/live")))
+        _ = update(&state, .key(.enter))
+        _ = update(&state, .streamStartFailed("request refused (422): Duplicated stream name"))
+        #expect(state.startStreamForm?.serviceError?.contains("Duplicated stream name") == true)
+        #expect(state.startStreamForm?.submitting == false)
+    }
+
+    @Test func completedConferencesGetNoForm() {
+        var state = Fixtures.loadedState()
+        _ = update(&state, .key(.character("G")))
+        _ = update(&state, .key(.character("n")))
+        #expect(state.startStreamForm == nil)
+        #expect(state.status?.severity == .error)
+    }
+
+    @Test func aConferenceThatEndsEndsItsOpenStreams() {
+        var state = Self.stateWithStream()
+        var ended = state.rows["c1"]!.conference
+        ended.status = .completed
+        let effects = update(&state, .pollSucceeded(Fixtures.snapshot([ended]), at: Fixtures.epoch.addingTimeInterval(4)))
+        #expect(effects == [.conferencesEnded(["c1"])])
+    }
+
+    @Test func stopAndTrackCommands() {
+        var state = Self.stateWithStream()
+        _ = update(&state, .key(.character(":")))
+        _ = update(&state, .key(.paste("stop rec")))
+        _ = update(&state, .key(.enter))
+        #expect(state.stopConfirmation?.stream == "MZ1")
+        _ = update(&state, .key(.escape))
+        _ = update(&state, .key(.character(":")))
+        _ = update(&state, .key(.paste("track MZ77")))
+        #expect(update(&state, .key(.enter)) == [.trackStream(conference: "c1", sid: "MZ77")])
+    }
+}
