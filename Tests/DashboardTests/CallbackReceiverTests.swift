@@ -67,6 +67,21 @@ import Testing
         }
     }
 
+    @Test func refusalIsLoggedWithSenderAndStreamButNeverTheKey() async throws {
+        let capture = LogCapture()
+        try await ReceiverHarness.run(logger: capture.logger) { h async throws in
+            #expect(try await h.post(CallbackSample.fields("MZ1"), key: "PSKsomeone-else").status == 403)
+            #expect(try await h.post(CallbackSample.fields("MZ2"), key: nil).status == 403)
+            #expect(try await h.post(CallbackSample.fields("MZ3")).status == 204)
+        }
+        let refusals = capture.all.filter { $0.level == .warning }
+        #expect(refusals.map { $0.metadata["stream"] } == ["MZ1", "MZ2"])
+        #expect(refusals.allSatisfy { $0.metadata["remote"]?.hasPrefix("127.0.0.1:") == true })
+        #expect(capture.all.contains { $0.level == .info && $0.metadata["stream"] == "MZ3" })
+        #expect(!capture.all.isEmpty)
+        #expect(capture.all.allSatisfy { !$0.line.contains(ReceiverHarness.signingKey) })
+    }
+
     @Test func callbackSignedWithAnotherKeyIsRefused() async throws {
         try await ReceiverHarness.run { h async throws in
             let answer = try await h.post(CallbackSample.fields("MZ1"), key: "PSKsomeone-else")
@@ -104,9 +119,8 @@ import Testing
             #expect(try await h.post(CallbackSample.fields("MZ1"), signedURL: publicURL).status == 204)
             #expect(try await h.get(CallbackSample.fields("MZ2"), signedBase: publicURL).status == 204)
             // Validators accept the default port written out, as some senders sign it.
-            #expect(
-                try await h.post(CallbackSample.fields("MZ3"), signedURL: "https://ops.example.com:443/confdash/streams")
-                    .status == 204)
+            let withPort = "https://ops.example.com:443/confdash/streams"
+            #expect(try await h.post(CallbackSample.fields("MZ3"), signedURL: withPort).status == 204)
             // A signature over the loopback URL is not one the service could have made.
             #expect(try await h.post(CallbackSample.fields("MZ4"), signedURL: h.ownURL).status == 403)
             #expect(try await h.status("MZ1") == .inProgress)

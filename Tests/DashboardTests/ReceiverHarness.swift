@@ -26,7 +26,7 @@ struct ReceiverHarness {
 
     /// Runs `body` with a started receiver, and stops it, the client and the ledger after.
     static func run<T>(
-        publicURL: String? = nil, _ body: (ReceiverHarness) async throws -> T
+        publicURL: String? = nil, logger: Logger = quiet, _ body: (ReceiverHarness) async throws -> T
     ) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("receiver-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -34,7 +34,7 @@ struct ReceiverHarness {
         let events = EventRecorder()
         let receiver = CallbackReceiver(
             settings: CallbackReceiverSettings(signingKey: signingKey, publicURL: publicURL), ledger: ledger,
-            logger: quiet, onEvent: { events.append($0) })
+            logger: logger, onEvent: { events.append($0) })
         let port = try await receiver.start()
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         let harness = ReceiverHarness(
@@ -72,7 +72,9 @@ struct ReceiverHarness {
     }
 
     /// A GET with `fields` in the query, signed over `signedBase` plus that query and no parameters.
-    func get(_ fields: [(String, String)], key: String? = signingKey, signedBase: String? = nil) async throws -> Answer {
+    func get(_ fields: [(String, String)], key: String? = signingKey, signedBase: String? = nil) async throws
+        -> Answer
+    {
         let query = "?" + FormEncoding.encode(fields)
         var request = HTTPClientRequest(url: ownURL + query)
         request.method = .GET
@@ -84,7 +86,9 @@ struct ReceiverHarness {
     }
 
     func send(_ request: HTTPClientRequest) async throws -> Answer {
-        let response = try await http.execute(request, timeout: .seconds(5), logger: Self.quiet)
+        // Generous: when the whole suite runs, blocking tests elsewhere can hold the cooperative
+        // pool the receiver answers on for many seconds. A prompt answer returns at once.
+        let response = try await http.execute(request, timeout: .seconds(30), logger: Self.quiet)
         let body = try await response.body.collect(upTo: 1 << 20)
         return Answer(status: Int(response.status.code), body: String(buffer: body))
     }
@@ -137,7 +141,7 @@ final class EventRecorder: Sendable {
 
 /// Polls `condition` until it holds or `timeout` passes: waits on real I/O without fixed sleeps.
 func eventually(
-    timeout: Duration = .seconds(5), _ condition: () async throws -> Bool
+    timeout: Duration = .seconds(30), _ condition: () async throws -> Bool
 ) async rethrows -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
@@ -145,4 +149,45 @@ func eventually(
         try? await Task.sleep(for: .milliseconds(10))
     }
     return try await condition()
+}
+
+/// Keeps every log record, so a test can check what was said and that no secret was.
+final class LogCapture: Sendable {
+    struct Record: Sendable {
+        var level: Logger.Level
+        var message: String
+        var metadata: [String: String]
+        /// The message and its metadata in one line, for checking that a secret appears nowhere.
+        var line: String {
+            ([message] + metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }).joined(separator: " ")
+        }
+    }
+
+    private let records = Mutex<[Record]>([])
+
+    var all: [Record] { records.withLock { $0 } }
+
+    var logger: Logger {
+        var logger = Logger(label: "test.capture") { _ in Handler(capture: self) }
+        logger.logLevel = .info
+        return logger
+    }
+
+    struct Handler: LogHandler {
+        let capture: LogCapture
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .info
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+            let record = Record(
+                level: event.level, message: "\(event.message)", metadata: merged.mapValues { "\($0)" })
+            capture.records.withLock { $0.append(record) }
+        }
+    }
 }
