@@ -57,18 +57,43 @@ public struct StatusMessage: Equatable, Sendable {
     }
 }
 
-/// "Stop stream NAME (SID) on CONFERENCE?", with Cancel focused until the operator moves.
-public struct StopConfirmation: Equatable, Sendable {
+/// Something destructive the operator asked for, waiting for a yes.
+public enum PendingAction: Equatable, Sendable {
+    case stopStream(conference: String, stream: String)
+    case endConference(String)
+    case removeParticipant(conference: String, callSid: String)
+}
+
+/// A question before a destructive action ("Stop stream NAME (SID) on CONFERENCE?"), with
+/// Cancel focused until the operator moves, so Enter alone does nothing.
+public struct Confirmation: Equatable, Sendable {
+    public var title: String
+    public var question: String
+    /// The label of the button that acts: "Stop", "End", "Remove".
+    public var verb: String
+    public var action: PendingAction
+    /// False: Cancel has the focus.
+    public var confirmFocused = false
+
+    public init(title: String, question: String, verb: String, action: PendingAction) {
+        self.title = title
+        self.question = question
+        self.verb = verb
+        self.action = action
+    }
+}
+
+/// The one-line announce prompt: a URL and GET or POST.
+public struct AnnouncePrompt: Equatable, Sendable {
     public var conferenceSid: String
     public var conferenceName: String
-    public var stream: String
-    public var streamName: String?
-    /// False: Cancel has the focus, so Enter alone stops nothing.
-    public var stopFocused = false
+    public var url = LineEditor("", limit: 2048)
+    public var method: CallbackMethod = .post
+}
 
-    public var question: String {
-        "Stop stream \(streamName.map { "\($0) (\(stream))" } ?? stream) on \(conferenceName)?"
-    }
+/// How the conferences table is ordered beyond "live first".
+public enum SortColumn: String, CaseIterable, Sendable {
+    case created, name, status, region, participants, streams
 }
 
 /// Everything on screen, as a value. Only `update` changes it.
@@ -117,7 +142,22 @@ public struct AppState: Equatable, Sendable {
     /// Streams the ledger knows, by conference sid, newest first.
     public var streams: [String: [StreamRecord]] = [:]
     public var startStreamForm: StartStreamForm?
-    public var stopConfirmation: StopConfirmation?
+    public var confirmation: Confirmation?
+    public var announcePrompt: AnnouncePrompt?
+    /// The dashboard may not change anything on the service: mutating keys say so instead.
+    public var readOnly = false
+    /// Why stream actions are off (Twilio has no conference streams), when they are.
+    public var streamsUnavailable: String?
+    /// Participants as they were before an optimistic mute or hold, by call sid, restored if
+    /// the service refuses the change.
+    public var pendingRollbacks: [String: Participant] = [:]
+    public var sortColumn: SortColumn = .created {
+        didSet { recomputeVisible() }
+    }
+    /// Newest, largest or last first when true.
+    public var sortDescending = true {
+        didSet { recomputeVisible() }
+    }
     /// Where the service should send stream status callbacks, when the receiver is on.
     public var callbackURL: String?
     public var keymap: Keymap = .standard
@@ -151,16 +191,33 @@ public struct AppState: Equatable, Sendable {
                 return c.friendlyName.lowercased().contains(needle) || c.sid.lowercased().contains(needle)
                     || c.region.lowercased().contains(needle) || c.status.rawValue.lowercased().contains(needle)
             }
-            .sorted(by: Self.displayOrder)
+            .sorted(by: displayOrder)
             .map(\.id)
     }
 
-    static func displayOrder(_ a: ConferenceRow, _ b: ConferenceRow) -> Bool {
+    /// Live first, then by the sort column, then by sid so the order never flickers.
+    func displayOrder(_ a: ConferenceRow, _ b: ConferenceRow) -> Bool {
         let liveA = a.conference.status.isLive, liveB = b.conference.status.isLive
         if liveA != liveB { return liveA }
-        let dateA = a.conference.dateCreated.date ?? .distantPast
-        let dateB = b.conference.dateCreated.date ?? .distantPast
-        if dateA != dateB { return dateA > dateB }
+        let ascending: Bool?
+        switch sortColumn {
+        case .created:
+            let dateA = a.conference.dateCreated.date ?? .distantPast
+            let dateB = b.conference.dateCreated.date ?? .distantPast
+            ascending = dateA == dateB ? nil : dateA < dateB
+        case .name:
+            let order = a.conference.friendlyName.localizedCaseInsensitiveCompare(b.conference.friendlyName)
+            ascending = order == .orderedSame ? nil : order == .orderedAscending
+        case .status:
+            ascending = a.conference.status == b.conference.status ? nil : a.conference.status.rawValue < b.conference.status.rawValue
+        case .region:
+            ascending = a.conference.region == b.conference.region ? nil : a.conference.region < b.conference.region
+        case .participants:
+            ascending = a.participants.count == b.participants.count ? nil : a.participants.count < b.participants.count
+        case .streams:
+            ascending = a.streamCount == b.streamCount ? nil : a.streamCount < b.streamCount
+        }
+        if let ascending { return sortDescending ? !ascending : ascending }
         return a.conference.sid < b.conference.sid
     }
 

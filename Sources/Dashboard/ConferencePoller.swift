@@ -69,16 +69,18 @@ public actor ConferencePoller {
         var failures = 0
         while !Task.isCancelled {
             if paused && !refreshRequested {
-                await sleep(for: .seconds(3600))
+                await sleep(until: wake(after: .seconds(3600)))
                 continue
             }
             refreshRequested = false
-            let delay: Duration
+            // Each wake-up is fixed on the clock before the outcome is reported, so whoever reacts
+            // to the report (a test advancing a TestClock) can never slip in before the sleep.
+            let next: Wake
             do {
                 let snapshot = try await pollOnce()
                 failures = 0
+                next = wake(after: settings.interval)
                 emit(.pollSucceeded(snapshot, at: now()))
-                delay = settings.interval
             } catch is CancellationError {
                 return
             } catch {
@@ -87,13 +89,28 @@ public actor ConferencePoller {
                     ?? settings.backoff.maxDelay
                 let reason = (error as? CompatError)?.operatorMessage ?? String(describing: error)
                 logger.warning("poll failed", metadata: ["attempt": "\(failures)", "reason": "\(reason)"])
+                next = wake(after: wait)
                 emit(.pollFailed(reason: reason, attempt: failures, retryAt: now().addingTimeInterval(Self.seconds(wait)), at: now()))
-                delay = wait
             }
             if let limit, pollCount >= limit { return }
             if refreshRequested { continue }
-            await sleep(for: delay)
+            await sleep(until: next)
         }
+    }
+
+    /// A point on the injected clock, fixed when it is made.
+    struct Wake: Sendable {
+        let sleep: @Sendable () async throws -> Void
+    }
+
+    func wake(after duration: Duration) -> Wake {
+        let clock: any Clock<Duration> = self.clock
+        return Self.wake(on: clock, after: duration)
+    }
+
+    static func wake(on clock: some Clock<Duration>, after duration: Duration) -> Wake {
+        let deadline = clock.now.advanced(by: duration)
+        return Wake { try await clock.sleep(until: deadline, tolerance: nil) }
     }
 
     /// Polls now: at once when idle, right after the current poll when one is running.
@@ -113,9 +130,8 @@ public actor ConferencePoller {
         if !paused { sleeper?.cancel() }
     }
 
-    func sleep(for duration: Duration) async {
-        let clock = self.clock
-        let task = Task { _ = try? await clock.sleep(for: duration) }
+    func sleep(until wake: Wake) async {
+        let task = Task { _ = try? await wake.sleep() }
         sleeper = task
         await withTaskCancellationHandler {
             await task.value

@@ -8,12 +8,13 @@ import Logging
 /// never waits on any of it.
 public final class DashboardServices: Sendable {
     public let poller: ConferencePoller
-    let actions: StreamActions?
+    let actions: OperatorActions?
     let post: @Sendable (Msg) -> Void
     let logger: Logger
 
-    /// `actions` is nil when the ledger could not be opened: stream actions then explain why.
-    public init(poller: ConferencePoller, actions: StreamActions?, logger: Logger, post: @escaping @Sendable (Msg) -> Void) {
+    /// `actions` is nil when the ledger could not be opened: every mutating action then explains
+    /// why (none may go unaudited).
+    public init(poller: ConferencePoller, actions: OperatorActions?, logger: Logger, post: @escaping @Sendable (Msg) -> Void) {
         self.poller = poller
         self.actions = actions
         self.post = post
@@ -59,18 +60,22 @@ public final class DashboardServices: Sendable {
         case .startStream(let conference, let conferenceName, let request):
             guard let actions else { return post(.streamStartFailed("the stream ledger is not open, so no stream can be started")) }
             Task {
-                do {
-                    post(.streamStarted(try await actions.start(
-                        conference: conference, conferenceName: conferenceName, request, from: .dashboard)))
-                } catch let error as StreamActions.StartError {
-                    post(.streamStartFailed(error.description))
-                } catch {
-                    post(.streamStartFailed(String(describing: error)))
+                let result = await actions.startStream(conference: conference, conferenceName: conferenceName, request)
+                if let record = result.value {
+                    post(.streamStarted(record))
+                } else {
+                    post(.streamStartFailed(result.message))
                 }
             }
         case .stopStream(let conference, let stream):
             guard let actions else { return post(.streamStopFinished(.init(sid: stream, name: nil, outcome: .refused("no ledger"), error: "the stream ledger is not open"))) }
-            Task { post(.streamStopFinished(await actions.stop(conference: conference, stream: stream))) }
+            Task {
+                let result = await actions.stopStream(conference: conference, stream: stream)
+                post(
+                    .streamStopFinished(
+                        result.value
+                            ?? .init(sid: stream, name: nil, outcome: .refused(result.message), error: result.message)))
+            }
         case .trackStream(let conference, let sid):
             guard let actions else { return }
             Task {
@@ -82,11 +87,42 @@ public final class DashboardServices: Sendable {
                     logger.warning("cannot track a stream", metadata: ["sid": "\(sid)", "error": "\(error)"])
                 }
             }
+        case .endConference(let conference):
+            act { await $0.endConference(conference: conference) }
+        case .announce(let conference, let url, let method):
+            act { await $0.announceConference(conference: conference, url: url, method: method) }
+        case .setMuted(let conference, let call, let muted):
+            act(call: call) { await $0.setMuted(conference: conference, call: call, muted) }
+        case .setHold(let conference, let call, let hold):
+            act(call: call) { await $0.setHold(conference: conference, call: call, hold) }
+        case .removeParticipant(let conference, let call):
+            act(call: call) { await $0.removeParticipant(conference: conference, call: call) }
+        case .copyToClipboard:
+            // The terminal's to write (OSC 52); the run loop handles it, like `.quit`.
+            return
         case .conferencesEnded(let sids):
             guard let ledger = actions?.ledger else { return }
             Task {
                 for sid in sids { _ = try? await ledger.markConferenceEnded(conferenceSid: sid, at: Date()) }
             }
+        }
+    }
+
+    /// Runs a conference or participant action off the UI and reports how it ended.
+    func act<Value: Sendable>(
+        call: String? = nil, _ action: @escaping @Sendable (OperatorActions) async -> OperatorActionResult<Value>
+    ) {
+        let post = self.post
+        guard let actions else {
+            return post(
+                .actionFinished(
+                    ActionOutcome(summary: "the ledger is not open, so no action can be audited", ok: false, callSid: call)))
+        }
+        Task {
+            let result = await action(actions)
+            post(.actionFinished(ActionOutcome(summary: result.message, ok: result.succeeded, callSid: call)))
+            // The next poll confirms what the service did; ask for it now rather than in two seconds.
+            await poller.refreshNow()
         }
     }
 }

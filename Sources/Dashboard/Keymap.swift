@@ -4,6 +4,8 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     case open, back, switchPane
     case filter, command, refresh, togglePause, toggleCompleted
     case newStream, stopStream
+    case endConference, announce, toggleMute, toggleHold, removeParticipant
+    case sortNext, sortReverse, copySid
     case help, quit
 }
 
@@ -49,7 +51,32 @@ public struct Keymap: Equatable, Sendable {
     public init(_ bindings: [KeyBinding]) { self.bindings = bindings }
 
     public func action(for key: Key, in context: KeyContext) -> Action? {
-        bindings.first { $0.contexts.contains(context) && $0.keys.contains(key) }?.action
+        binding(for: key, in: context)?.action
+    }
+
+    public func binding(for key: Key, in context: KeyContext) -> KeyBinding? {
+        bindings.first { $0.contexts.contains(context) && $0.keys.contains(key) }
+    }
+
+    /// The keymap without anything that changes the service: what hints and help show in
+    /// read-only mode.
+    public var readOnly: Keymap { Keymap(bindings.filter { !$0.mutating }) }
+
+    /// Moves actions to other keys (from the config file), e.g. `["stopStream": "X"]`, so keys
+    /// that clash with tmux can move. The new key is taken away from whatever had it.
+    public func applying(overrides: [String: String]) throws -> Keymap {
+        var result = bindings
+        for (actionName, keyText) in overrides.sorted(by: { $0.key < $1.key }) {
+            guard let action = Action(rawValue: actionName) else {
+                throw KeymapError("unknown action \(actionName) in key overrides (known: \(Action.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            guard let key = Key(parsing: keyText) else {
+                throw KeymapError("cannot read the key \"\(keyText)\" for \(actionName) (try X, C-x, F2, Esc, Enter)")
+            }
+            for index in result.indices { result[index].keys.removeAll { $0 == key } }
+            for index in result.indices where result[index].action == action { result[index].keys = [key] }
+        }
+        return Keymap(result)
     }
 
     public func hints(in context: KeyContext) -> [KeyBinding] {
@@ -75,16 +102,56 @@ public struct Keymap: Equatable, Sendable {
         KeyBinding([.character("g"), .home], .top, "first row", section: "Move"),
         KeyBinding([.character("G"), .end], .bottom, "last row", section: "Move"),
         KeyBinding([.enter], .open, "open conference", section: "View", contexts: [.conferences], hint: true),
-        KeyBinding([.escape, .character("h"), .left], .back, "back to conferences", section: "View", contexts: [.detail], hint: true),
+        KeyBinding([.escape, .left], .back, "back to conferences", section: "View", contexts: [.detail], hint: true),
         KeyBinding([.tab], .switchPane, "switch pane", section: "View", contexts: [.detail], hint: true),
         KeyBinding([.character("/")], .filter, "filter (Esc clears)", section: "View", contexts: [.conferences], hint: true),
         KeyBinding([.character("c")], .toggleCompleted, "show/hide completed", section: "View", contexts: [.conferences]),
         KeyBinding([.character(":")], .command, "command line (:q :refresh :filter TEXT)", section: "View"),
         KeyBinding([.character("n")], .newStream, "start a stream on this conference", section: "Streams", hint: true, mutating: true),
         KeyBinding([.character("x")], .stopStream, "stop the selected stream (asks first)", section: "Streams", contexts: [.detail], hint: true, mutating: true),
+        KeyBinding([.character("E")], .endConference, "end the conference (asks first)", section: "Conference", mutating: true),
+        KeyBinding([.character("A")], .announce, "announce to the conference", section: "Conference", mutating: true),
+        KeyBinding([.character("m")], .toggleMute, "mute/unmute the participant", section: "Participant", contexts: [.detail], hint: true, mutating: true),
+        KeyBinding([.character("h")], .toggleHold, "hold/unhold the participant", section: "Participant", contexts: [.detail], mutating: true),
+        KeyBinding([.character("K")], .removeParticipant, "remove the participant (asks first)", section: "Participant", contexts: [.detail], mutating: true),
+        KeyBinding([.character("s")], .sortNext, "sort by the next column", section: "View", contexts: [.conferences]),
+        KeyBinding([.character("S")], .sortReverse, "reverse the sort", section: "View", contexts: [.conferences]),
+        KeyBinding([.character("y")], .copySid, "copy the sid (OSC 52, works over SSH)", section: "View"),
         KeyBinding([.character("r")], .refresh, "refresh now", section: "Polling", hint: true),
         KeyBinding([.character("p")], .togglePause, "pause/resume polling", section: "Polling", hint: true),
         KeyBinding([.character("?")], .help, "help", section: "General", hint: true),
         KeyBinding([.character("q")], .quit, "quit", section: "General", hint: true),
     ])
+}
+
+/// A key override that cannot be applied, in words for the operator.
+public struct KeymapError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension Key {
+    /// Reads a key as the config file writes it: `X`, `C-x`, `F2`, `Esc`, `Enter`, `Tab`, `Space`.
+    public init?(parsing text: String) {
+        switch text {
+        case "Esc", "Escape": self = .escape
+        case "Enter", "Return": self = .enter
+        case "Tab": self = .tab
+        case "Space": self = .character(" ")
+        case "PgUp": self = .pageUp
+        case "PgDn": self = .pageDown
+        case "Home": self = .home
+        case "End": self = .end
+        default:
+            if text.count == 1, let c = text.first {
+                self = .character(c)
+            } else if text.count == 3, text.hasPrefix("C-"), let c = text.last, c.isLetter {
+                self = .ctrl(Character(c.lowercased()))
+            } else if text.hasPrefix("F"), let n = Int(text.dropFirst()), (1...24).contains(n) {
+                self = .function(n)
+            } else {
+                return nil
+            }
+        }
+    }
 }

@@ -31,6 +31,9 @@ public enum Msg: Sendable {
     case streamStarted(StreamRecord)
     case streamStartFailed(String)
     case streamStopFinished(StreamActions.StopResult)
+    /// A conference or participant action came back: `ok` false means it did not happen, and
+    /// an optimistic change on screen is rolled back.
+    case actionFinished(ActionOutcome)
 }
 
 /// What `update` asks the outside world to do.
@@ -45,5 +48,26 @@ public enum Effect: Equatable, Sendable {
     case trackStream(conference: String, sid: String)
     /// These conferences were seen completed: their open streams ended with them.
     case conferencesEnded([String])
+    case endConference(String)
+    case announce(conference: String, url: String, method: CallbackMethod)
+    case setMuted(conference: String, callSid: String, Bool)
+    case setHold(conference: String, callSid: String, Bool)
+    case removeParticipant(conference: String, callSid: String)
+    /// Put text on the operator's clipboard (OSC 52: works over SSH and inside tmux).
+    case copyToClipboard(String)
     case quit
+}
+
+/// How a conference or participant action ended, for the status line and for rolling back.
+public struct ActionOutcome: Equatable, Sendable {
+    public var summary: String
+    public var ok: Bool
+    /// The call the action was about, so an optimistic change to it can be rolled back.
+    public var callSid: String?
+
+    public init(summary: String, ok: Bool, callSid: String? = nil) {
+        self.summary = summary
+        self.ok = ok
+        self.callSid = callSid
+    }
 }

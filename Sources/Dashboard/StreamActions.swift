@@ -59,11 +59,18 @@ public struct StreamActions: Sendable {
     /// Stops a stream by sid, or by a name the ledger knows (sent as its sid: SignalWire documents
     /// stopping by sid only), and records the outcome whatever it is.
     public func stop(conference: String, stream: String) async -> StopResult {
+        await stopTellingWhy(conference: conference, stream: stream).result
+    }
+
+    /// `stop`, with the error behind a refusal, so the audit trail can tell a refusal by the
+    /// service from a request that never got an answer.
+    func stopTellingWhy(conference: String, stream: String) async -> (result: StopResult, error: (any Error)?) {
         var known = try? await ledger.stream(sid: stream)
         if known == nil { known = try? await ledger.stream(named: stream, conferenceSid: conference) }
         let sid = known?.sid ?? stream
         let account = client.credentials.projectID
         let result: StopResult
+        var failure: (any Error)?
         do {
             let stopped = try await client.stopStream(conference: conference, stream: sid)
             let outcome: StopOutcome = known?.status.isTerminal == true ? .alreadyStopped : .stopped
@@ -72,12 +79,14 @@ public struct StreamActions: Sendable {
             let outcome: StopOutcome =
                 error.httpStatus == 404 ? .notFound : .refused(error.operatorMessage)
             result = StopResult(sid: sid, name: known?.name, outcome: outcome, error: error.operatorMessage)
+            failure = error
         } catch {
+            failure = error
             result = StopResult(sid: sid, name: known?.name, outcome: .refused(String(describing: error)), error: String(describing: error))
         }
         _ = try? await ledger.recordStopped(
             sid: result.sid, conferenceSid: conference, accountSid: account, name: result.name, at: Date(),
             outcome: result.outcome)
-        return result
+        return (result, failure)
     }
 }

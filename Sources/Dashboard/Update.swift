@@ -63,6 +63,16 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         state.startStreamForm?.submissionFailed(message)
         showStatus(&state, "stream not started: \(message)", .error)
         return []
+    case .actionFinished(let outcome):
+        if let call = outcome.callSid, let previous = state.pendingRollbacks.removeValue(forKey: call), !outcome.ok,
+            var row = state.rows[previous.conferenceSid],
+            let index = row.participants.firstIndex(where: { $0.callSid == call })
+        {
+            row.participants[index] = previous
+            state.rows[previous.conferenceSid] = row
+        }
+        showStatus(&state, outcome.summary, outcome.ok ? .success : .error)
+        return []
     case .streamStopFinished(let result):
         let label = result.name.map { "\($0) (\(result.sid))" } ?? result.sid
         switch result.outcome {
@@ -132,7 +142,8 @@ func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         }
         return []
     }
-    if state.stopConfirmation != nil { return handleStopConfirmationKey(&state, key) }
+    if state.confirmation != nil { return handleConfirmationKey(&state, key) }
+    if state.announcePrompt != nil { return handleAnnounceKey(&state, key) }
     if var form = state.startStreamForm {
         switch form.apply(key) {
         case .none:
@@ -152,13 +163,17 @@ func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         handleFilterKey(&state, key)
         return []
     }
-    guard let action = state.keymap.action(for: key, in: state.context) else {
+    guard let binding = state.keymap.binding(for: key, in: state.context) else {
         if case .character(let c) = key, !c.isWhitespace {
             showStatus(&state, "\(c) does nothing here (? for help)", .info)
         }
         return []
     }
-    return perform(action, &state)
+    if binding.mutating && state.readOnly {
+        showStatus(&state, "the dashboard is read-only: \(binding.summary) is off", .warning)
+        return []
+    }
+    return perform(binding.action, &state)
 }
 
 func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
@@ -201,6 +216,10 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
     case .newStream:
         openStartStreamForm(&state)
     case .stopStream:
+        if let reason = state.streamsUnavailable {
+            showStatus(&state, reason, .warning)
+            return []
+        }
         guard state.detailPane == .streams else {
             showStatus(&state, "Tab to the streams pane, pick a stream, then x", .info)
             return []
@@ -215,9 +234,78 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
             showStatus(&state, "stream \(stream.name ?? stream.sid) is already \(stream.status)", .info)
             return []
         }
-        state.stopConfirmation = StopConfirmation(
-            conferenceSid: conference.id, conferenceName: conference.conference.friendlyName, stream: stream.sid,
-            streamName: stream.name)
+        state.confirmation = stopConfirmation(
+            conference: conference, stream: stream.sid, name: stream.name)
+    case .endConference:
+        guard let row = state.openConference ?? state.selectedRow else {
+            showStatus(&state, "no conference selected", .info)
+            return []
+        }
+        guard row.conference.status.isLive else {
+            showStatus(&state, "\(row.conference.friendlyName) has already ended", .info)
+            return []
+        }
+        state.confirmation = Confirmation(
+            title: "End conference",
+            question: "End conference \(row.conference.friendlyName) (\(row.id))? Everyone in it is disconnected.",
+            verb: "End", action: .endConference(row.id))
+    case .announce:
+        guard let row = state.openConference ?? state.selectedRow, row.conference.status.isLive else {
+            showStatus(&state, "announcements need a live conference", .info)
+            return []
+        }
+        state.announcePrompt = AnnouncePrompt(conferenceSid: row.id, conferenceName: row.conference.friendlyName)
+    case .toggleMute, .toggleHold, .removeParticipant:
+        guard state.detailPane == .participants, let row = state.openConference, !row.participants.isEmpty else {
+            showStatus(&state, "pick a participant in the participants pane first", .info)
+            return []
+        }
+        let index = min(state.detailCursor[.participants] ?? 0, row.participants.count - 1)
+        let participant = row.participants[index]
+        var changed = participant
+        switch action {
+        case .toggleMute:
+            state.pendingRollbacks[participant.callSid] = participant
+            changed.muted.toggle()
+            state.rows[row.id]?.participants[index] = changed
+            showStatus(&state, "\(changed.muted ? "muting" : "unmuting") \(participant.callSid)…", .info)
+            return [.setMuted(conference: row.id, callSid: participant.callSid, changed.muted)]
+        case .toggleHold:
+            state.pendingRollbacks[participant.callSid] = participant
+            changed.hold.toggle()
+            state.rows[row.id]?.participants[index] = changed
+            showStatus(&state, "\(changed.hold ? "holding" : "unholding") \(participant.callSid)…", .info)
+            return [.setHold(conference: row.id, callSid: participant.callSid, changed.hold)]
+        default:
+            state.confirmation = Confirmation(
+                title: "Remove participant",
+                question: "Remove \(participant.callSid) from \(row.conference.friendlyName)? Their call leaves the conference.",
+                verb: "Remove", action: .removeParticipant(conference: row.id, callSid: participant.callSid))
+        }
+    case .sortNext:
+        let all = SortColumn.allCases
+        state.sortColumn = all[(all.firstIndex(of: state.sortColumn)! + 1) % all.count]
+        state.sortDescending = state.sortColumn == .created
+        keepSelectionVisible(&state)
+        showStatus(&state, "sorted by \(state.sortColumn.rawValue)", .info)
+    case .sortReverse:
+        state.sortDescending.toggle()
+        keepSelectionVisible(&state)
+        showStatus(&state, "sorted by \(state.sortColumn.rawValue), \(state.sortDescending ? "descending" : "ascending")", .info)
+    case .copySid:
+        let sid: String?
+        switch (state.screen, state.detailPane) {
+        case (.conferences, _): sid = state.selectedRow?.id
+        case (.conference, .participants):
+            let people = state.openConference?.participants ?? []
+            sid = people.isEmpty ? state.openConference?.id : people[min(state.detailCursor[.participants] ?? 0, people.count - 1)].callSid
+        case (.conference, .streams):
+            let streams = state.openConferenceStreams
+            sid = streams.isEmpty ? state.openConference?.id : streams[min(state.detailCursor[.streams] ?? 0, streams.count - 1)].sid
+        }
+        guard let sid else { return [] }
+        showStatus(&state, "copied \(sid)", .success)
+        return [.copyToClipboard(sid)]
     case .help:
         state.showHelp = true
         state.helpScroll = 0
@@ -303,6 +391,10 @@ func runCommand(_ state: inout AppState, _ line: String) -> [Effect] {
     let trimmed = line.trimmingCharacters(in: .whitespaces)
     let word = trimmed.split(separator: " ", maxSplits: 1).first.map(String.init) ?? ""
     let argument = trimmed.dropFirst(word.count).trimmingCharacters(in: .whitespaces)
+    if state.readOnly, ["stream", "stop", "track"].contains(word) {
+        showStatus(&state, "the dashboard is read-only: :\(word) is off", .warning)
+        return []
+    }
     switch word {
     case "":
         return []
@@ -338,9 +430,7 @@ func runCommand(_ state: inout AppState, _ line: String) -> [Effect] {
             return []
         }
         let known = (state.streams[conference.id] ?? []).first { $0.sid == argument || $0.name == argument }
-        state.stopConfirmation = StopConfirmation(
-            conferenceSid: conference.id, conferenceName: conference.conference.friendlyName,
-            stream: known?.sid ?? argument, streamName: known?.name)
+        state.confirmation = stopConfirmation(conference: conference, stream: known?.sid ?? argument, name: known?.name)
         return []
     case "track":
         guard !argument.isEmpty, !argument.contains(" ") else {
@@ -363,6 +453,10 @@ func runCommand(_ state: inout AppState, _ line: String) -> [Effect] {
 
 /// Opens the start-stream form on the open conference, or the selected one.
 func openStartStreamForm(_ state: inout AppState) {
+    if let reason = state.streamsUnavailable {
+        showStatus(&state, reason, .warning)
+        return
+    }
     guard let row = state.openConference ?? state.selectedRow else {
         showStatus(&state, "no conference selected", .info)
         return
@@ -377,27 +471,72 @@ func openStartStreamForm(_ state: inout AppState) {
         callbackURL: state.callbackURL)
 }
 
-/// The stop question: Cancel is focused, so Enter alone stops nothing; Tab or arrows move.
-func handleStopConfirmationKey(_ state: inout AppState, _ key: Key) -> [Effect] {
-    guard var confirmation = state.stopConfirmation else { return [] }
+func stopConfirmation(conference: ConferenceRow, stream: String, name: String?) -> Confirmation {
+    Confirmation(
+        title: "Stop stream",
+        question: "Stop stream \(name.map { "\($0) (\(stream))" } ?? stream) on \(conference.conference.friendlyName)?",
+        verb: "Stop", action: .stopStream(conference: conference.id, stream: stream))
+}
+
+/// A destructive action's question: Cancel is focused, so Enter alone does nothing; Tab or
+/// the arrows move to the action's button.
+func handleConfirmationKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+    guard var confirmation = state.confirmation else { return [] }
     switch key {
-    case .tab, .backTab, .left, .right, .character("h"), .character("l"):
-        confirmation.stopFocused.toggle()
-        state.stopConfirmation = confirmation
+    case .tab, .backTab, .left, .right:
+        confirmation.confirmFocused.toggle()
+        state.confirmation = confirmation
         return []
     case .enter, .character(" "):
-        state.stopConfirmation = nil
-        guard confirmation.stopFocused else {
-            showStatus(&state, "nothing stopped", .info)
+        state.confirmation = nil
+        guard confirmation.confirmFocused else {
+            showStatus(&state, "nothing done", .info)
             return []
         }
-        showStatus(&state, "stopping \(confirmation.streamName ?? confirmation.stream)…", .info)
-        return [.stopStream(conference: confirmation.conferenceSid, stream: confirmation.stream)]
+        switch confirmation.action {
+        case .stopStream(let conference, let stream):
+            showStatus(&state, "stopping \(stream)…", .info)
+            return [.stopStream(conference: conference, stream: stream)]
+        case .endConference(let conference):
+            showStatus(&state, "ending \(conference)…", .info)
+            return [.endConference(conference)]
+        case .removeParticipant(let conference, let callSid):
+            showStatus(&state, "removing \(callSid)…", .info)
+            return [.removeParticipant(conference: conference, callSid: callSid)]
+        }
     case .escape, .character("q"), .character("n"):
-        state.stopConfirmation = nil
-        showStatus(&state, "nothing stopped", .info)
+        state.confirmation = nil
+        showStatus(&state, "nothing done", .info)
         return []
     default:
         return []
     }
+}
+
+/// The announce prompt: type the URL, Tab switches GET/POST, Enter sends, Esc cancels.
+func handleAnnounceKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+    guard var prompt = state.announcePrompt else { return [] }
+    switch key {
+    case .escape:
+        state.announcePrompt = nil
+        showStatus(&state, "no announcement", .info)
+        return []
+    case .tab, .backTab:
+        prompt.method = prompt.method == .post ? .get : .post
+    case .enter:
+        let url = prompt.url.text.trimmingCharacters(in: .whitespaces)
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+            scheme == "https" || scheme == "http", !(components.host ?? "").isEmpty
+        else {
+            showStatus(&state, "the announcement needs an absolute http(s) URL", .error)
+            return []
+        }
+        state.announcePrompt = nil
+        showStatus(&state, "announcing to \(prompt.conferenceName)…", .info)
+        return [.announce(conference: prompt.conferenceSid, url: url, method: prompt.method)]
+    default:
+        prompt.url.apply(key)
+    }
+    state.announcePrompt = prompt
+    return []
 }

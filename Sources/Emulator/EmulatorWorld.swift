@@ -64,6 +64,11 @@ public actor EmulatorWorld {
         return stream.snapshot(conferenceSid: owner)
     }
 
+    /// The URL of the last announcement played to a whole conference, which the API never echoes.
+    public func lastAnnouncement(conferenceSid: String) -> String? {
+        conferences[conferenceSid]?.lastAnnouncement
+    }
+
     /// A conference's streams in start order; nil when there is no such conference.
     public func streams(conferenceSid: String) -> [StreamSnapshot]? {
         conferences[conferenceSid].map { record in record.streams.map { $0.snapshot(conferenceSid: record.sid) } }

@@ -1,10 +1,11 @@
 import GRDB
 
 /// The ledger's tables, one registered migration per change. A migration, once shipped, is
-/// never edited: an operator's ledger already holds it. The audit trail (issue 5) comes as a
-/// migration of its own after these.
+/// never edited: an operator's ledger already holds it. The audit trail (issue 5) came as a
+/// migration of its own after the first.
 enum LedgerSchema {
     static let streamsAndEvents = "v1 streams and events"
+    static let audit = "v2 audit"
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -42,6 +43,28 @@ enum LedgerSchema {
                         source TEXT NOT NULL
                     );
                     CREATE INDEX stream_event_by_stream ON stream_event(stream_sid, id);
+                    """)
+        }
+        migrator.registerMigration(audit) { db in
+            // `parameters` is JSON chosen field by field by whoever records (OperatorActions):
+            // nothing here could hold a bearer token unless someone put it in on purpose.
+            try db.execute(
+                sql: """
+                    CREATE TABLE audit (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at DATETIME NOT NULL,
+                        local_user TEXT NOT NULL,
+                        profile TEXT,
+                        account_sid TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        conference_sid TEXT NOT NULL,
+                        target_sid TEXT,
+                        parameters TEXT NOT NULL DEFAULT '{}',
+                        outcome TEXT NOT NULL,
+                        detail TEXT,
+                        origin TEXT NOT NULL
+                    );
+                    CREATE INDEX audit_by_conference ON audit(conference_sid, id);
                     """)
         }
         return migrator

@@ -104,8 +104,11 @@ public final class DashboardApp {
             if case .tick = msg { msg = .tick(now()) }
             let effects = update(&state, msg)
             for effect in effects {
-                if effect == .quit { return .quit }
-                services.perform(effect)
+                switch effect {
+                case .quit: return .quit
+                case .copyToClipboard(let text): terminal.copyToClipboard(text)
+                default: services.perform(effect)
+                }
             }
             switch msg {
             case .pollSucceeded, .pollFailed:

@@ -28,15 +28,16 @@ public struct DashboardView {
             drawDetail(state, sid: sid, in: body, on: &frame)
         }
         drawBottomLine(state, y: size.height - 2, width: width, on: &frame)
-        let hints = state.keymap.hints(in: state.context).map { KeyHint($0.keys.map { $0.displayName(glyphs: glyphs) }.joined(separator: "/"), $0.summary) }
+        let keymap = state.readOnly ? state.keymap.readOnly : state.keymap
+        let hints = keymap.hints(in: state.context).map { KeyHint($0.keys.map { $0.displayName(glyphs: glyphs) }.joined(separator: "/"), $0.summary) }
         frame.render(KeyHints(hints, glyphs: glyphs), in: Rect(x: 0, y: size.height - 1, width: width, height: 1))
         if state.showHelp { drawHelp(state, on: &frame) }
         if let form = state.startStreamForm { frame.render(StartStreamFormView(form, glyphs: glyphs)) }
-        if let confirmation = state.stopConfirmation {
+        if let confirmation = state.confirmation {
             frame.render(
                 ConfirmDialog(
-                    title: "Stop stream", message: confirmation.question, buttons: ["Cancel", "Stop"],
-                    focusedButton: confirmation.stopFocused ? 1 : 0, glyphs: glyphs))
+                    title: confirmation.title, message: confirmation.question, buttons: ["Cancel", confirmation.verb],
+                    focusedButton: confirmation.confirmFocused ? 1 : 0, glyphs: glyphs))
         }
         return frame
     }
@@ -56,6 +57,10 @@ public struct DashboardView {
             + "\(glyphs.bullet) \(state.streamCount) stream\(state.streamCount == 1 ? "" : "s")"
         if !state.filter.isEmpty { counts += "   filter: \(state.filter)" }
         if !state.showCompleted { counts += "   (completed hidden)" }
+        if state.sortColumn != .created || !state.sortDescending {
+            counts += "   sorted by \(state.sortColumn.rawValue) \(state.sortDescending ? glyphs.down : glyphs.up)"
+        }
+        if state.readOnly { counts += "   READ-ONLY" }
         frame.write(TextWidth.truncate(counts, to: width, ellipsis: glyphs.ellipsis), x: 0, y: 1, style: .dim)
     }
 
@@ -219,7 +224,12 @@ public struct DashboardView {
     // MARK: bottom lines
 
     func drawBottomLine(_ state: AppState, y: Int, width: Int, on frame: inout Frame) {
-        if let editor = state.commandEditor {
+        if let prompt = state.announcePrompt {
+            let label = "announce to \(prompt.conferenceName) (\(prompt.method.rawValue), Tab switches) URL "
+            frame.write(TextWidth.truncate(label, to: width / 2, ellipsis: glyphs.ellipsis), x: 0, y: y, style: .bold)
+            let used = min(width / 2, TextWidth.width(of: label))
+            drawEditor(prefix: "", prompt.url, y: y, x: used, width: width - used, on: &frame)
+        } else if let editor = state.commandEditor {
             drawEditor(prefix: ":", editor, y: y, width: width, on: &frame)
         } else if let editor = state.filterEditor {
             drawEditor(prefix: "/", editor, y: y, width: width, on: &frame)
@@ -235,23 +245,24 @@ public struct DashboardView {
     }
 
     /// The text being typed with a block cursor, scrolled so the cursor stays in view.
-    func drawEditor(prefix: String, _ editor: LineEditor, y: Int, width: Int, on frame: inout Frame) {
+    func drawEditor(prefix: String, _ editor: LineEditor, y: Int, x: Int = 0, width: Int, on frame: inout Frame) {
         let chars = Array(editor.text)
         let before = String(chars[..<editor.cursor])
         let room = max(1, width - 2)
         var shownBefore = before
         while TextWidth.width(of: shownBefore) > room - 1, !shownBefore.isEmpty { shownBefore.removeFirst() }
-        frame.write(prefix, x: 0, y: y, style: .bold)
-        let used = frame.write(shownBefore, x: 1, y: y, maxWidth: room)
+        let start = x + TextWidth.width(of: prefix)
+        frame.write(prefix, x: x, y: y, style: .bold)
+        let used = frame.write(shownBefore, x: start, y: y, maxWidth: room)
         let cursorChar = editor.cursor < chars.count ? String(chars[editor.cursor]) : " "
-        let cursorWidth = frame.write(cursorChar, x: 1 + used, y: y, maxWidth: max(0, room - used), style: .reverse)
+        let cursorWidth = frame.write(cursorChar, x: start + used, y: y, maxWidth: max(0, room - used), style: .reverse)
         if editor.cursor + 1 < chars.count {
-            frame.write(String(chars[(editor.cursor + 1)...]), x: 1 + used + cursorWidth, y: y, maxWidth: max(0, room - used - cursorWidth))
+            frame.write(String(chars[(editor.cursor + 1)...]), x: start + used + cursorWidth, y: y, maxWidth: max(0, room - used - cursorWidth))
         }
     }
 
     func drawHelp(_ state: AppState, on frame: inout Frame) {
-        let sections = state.keymap.sections.map { section in
+        let sections = (state.readOnly ? state.keymap.readOnly : state.keymap).sections.map { section in
             HelpSection(
                 section.title,
                 section.bindings.map { KeyHint($0.keys.map { $0.displayName(glyphs: glyphs) }.joined(separator: "/"), $0.summary) })

@@ -1,3 +1,4 @@
+import Foundation
 import CNcurses
 import Dispatch
 #if canImport(Glibc)
@@ -123,6 +124,20 @@ public final class Terminal {
         input = nil
         endwin()
         continuation.finish()
+    }
+
+    /// Puts `text` on the operator's clipboard with OSC 52, which terminals honour over SSH.
+    /// Inside tmux the sequence is also sent wrapped for passthrough, since tmux only forwards
+    /// a bare OSC 52 when its set-clipboard option is on.
+    public func copyToClipboard(_ text: String) {
+        guard isActive else { return }
+        let payload = Data(text.utf8).base64EncodedString()
+        var sequence = "\u{1B}]52;c;\(payload)\u{07}"
+        if ProcessInfo.processInfo.environment["TMUX"] != nil {
+            sequence += "\u{1B}Ptmux;\u{1B}\u{1B}]52;c;\(payload)\u{07}\u{1B}\\"
+        }
+        let bytes = Array(sequence.utf8)
+        _ = bytes.withUnsafeBufferPointer { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
     }
 
     /// Forgets what is on screen, so the next `draw` repaints every cell (C-l, after output from elsewhere).

@@ -11,11 +11,12 @@ struct Confdash: AsyncParsableCommand {
               SIGNALWIRE_SPACE        your space (example, example.signalwire.com) or a base URL
               SIGNALWIRE_PROJECT_ID   the Project ID
               SIGNALWIRE_API_TOKEN    the API token
+            or from a profile in $XDG_CONFIG_HOME/confdash/config.toml (--profile NAME; see: confdash info).
             """,
         version: ConfdashVersionText.text,
         subcommands: [
             DashboardCommand.self, DemoCommand.self, EmulatorCommand.self, ConferencesCommand.self,
-            ParticipantsCommand.self, StreamsCommand.self,
+            ParticipantsCommand.self, StreamsCommand.self, InfoCommand.self, AuditCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )

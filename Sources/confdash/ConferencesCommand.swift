@@ -5,7 +5,9 @@ import Foundation
 /// `confdash conferences list`: the conferences of the space, all pages.
 struct ConferencesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "conferences", abstract: "List conferences.", subcommands: [List.self], defaultSubcommand: List.self)
+        commandName: "conferences", abstract: "List conferences; end one or announce to it.",
+        subcommands: [List.self, ConferenceActionCommands.End.self, ConferenceActionCommands.Announce.self],
+        defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List conferences (every page).")

@@ -1,12 +1,15 @@
 import ArgumentParser
 import CompatAPI
+import Dashboard
 import Foundation
 import Logging
 
-/// Where to reach the API. The credentials themselves are read from the environment only.
+/// Where to reach the API. The credentials come from the environment or a profile, never argv.
 struct ConnectionOptions: ParsableArguments {
-    @Option(help: "SignalWire space or API base URL (default: $SIGNALWIRE_SPACE).")
+    @Option(help: "SignalWire space or API base URL (default: $SIGNALWIRE_SPACE, then the profile's).")
     var space: String?
+
+    @OptionGroup var profile: ProfileOptions
 
     @Option(help: "Seconds to wait for each request.")
     var timeout: Double = 10
@@ -15,11 +18,23 @@ struct ConnectionOptions: ParsableArguments {
         guard timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") }
     }
 
+    /// Every setting: flag, environment, profile, default. `flags` adds the calling command's
+    /// own flags (the dashboard's refresh and callback receiver).
+    func resolve(_ flags: ProfileFlags = ProfileFlags()) throws -> ResolvedSettings {
+        var flags = flags
+        flags.space = space
+        return try profile.resolve(flags)
+    }
+
     func makeClient(retryPolicy: RetryPolicy = .default, timeout: Duration? = nil) throws -> CompatClient {
-        let env = ProcessInfo.processInfo.environment
-        let spaceText = space ?? env[Credentials.spaceVariable] ?? ""
-        let endpoint = try Endpoint(spaceText)
-        let credentials = try Credentials.fromEnvironment(env)
+        try makeClient(settings: resolve(), retryPolicy: retryPolicy, timeout: timeout)
+    }
+
+    func makeClient(settings: ResolvedSettings, retryPolicy: RetryPolicy = .default, timeout: Duration? = nil) throws
+        -> CompatClient
+    {
+        let endpoint = try settings.requireEndpoint()
+        let credentials = try settings.credentials()
         return CompatClient(
             endpoint: endpoint, credentials: credentials,
             requestTimeout: timeout ?? .milliseconds(Int64(self.timeout * 1000)), retryPolicy: retryPolicy,
@@ -30,15 +45,24 @@ struct ConnectionOptions: ParsableArguments {
 /// Runs `body` with a client and always closes it; API errors become one line on stderr and
 /// exit status 1.
 func withClient<T>(_ options: ConnectionOptions, _ body: (CompatClient) async throws -> T) async throws -> T {
+    try await withClient(options) { client, _ in try await body(client) }
+}
+
+/// The same, also handing over the resolved settings (profile name, read-only) the command
+/// runs under, so a mutation can be refused or audited without resolving twice.
+func withClient<T>(_ options: ConnectionOptions, _ body: (CompatClient, ResolvedSettings) async throws -> T)
+    async throws -> T
+{
     LogSetup.toFile()
+    let settings = try options.resolve()
     let client: CompatClient
     do {
-        client = try options.makeClient()
+        client = try options.makeClient(settings: settings)
     } catch let error as CompatError {
         throw CLIError(message: error.operatorMessage)
     }
     do {
-        let result = try await body(client)
+        let result = try await body(client, settings)
         await client.shutdown()
         return result
     } catch let error as CompatError {

@@ -9,8 +9,8 @@ import TerminalUI
 
 /// Options every dashboard run shares: refresh interval, colour, a refresh limit for scripts.
 struct DashboardOptions: ParsableArguments {
-    @Option(help: "Seconds between refreshes (at least 1).")
-    var refresh: Double = 2
+    @Option(help: "Seconds between refreshes (at least 1; default: $CONFDASH_REFRESH, the profile's, or 2).")
+    var refresh: Double?
 
     @Flag(help: "No colour (NO_COLOR in the environment does the same).")
     var noColor = false
@@ -25,8 +25,10 @@ struct DashboardOptions: ParsableArguments {
     var ledger: String?
 
     func validate() throws {
-        guard refresh >= 1 else { throw ValidationError("--refresh must be at least 1 second (got \(refresh))") }
-        guard refresh <= 3600 else { throw ValidationError("--refresh must be at most 3600 seconds") }
+        if let refresh {
+            guard refresh >= 1 else { throw ValidationError("--refresh must be at least 1 second (got \(refresh))") }
+            guard refresh <= 3600 else { throw ValidationError("--refresh must be at most 3600 seconds") }
+        }
         if let maxRefreshes, maxRefreshes < 1 { throw ValidationError("--max-refreshes must be at least 1") }
         guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
     }
@@ -46,8 +48,11 @@ struct DashboardOptions: ParsableArguments {
     @MainActor
     func runDashboard(
         client: CompatClient, space: String, account: String, ledger: StreamLedger?, ledgerProblem: String? = nil,
-        receiver: CallbackReceiver? = nil
+        receiver: CallbackReceiver? = nil, resolvedRefresh: Double? = nil, readOnly: Bool = false,
+        profile: String? = nil, keyOverrides: [String: String] = [:], streamsUnavailable: String? = nil
     ) async throws {
+        // The dashboard command passes the profile's resolved interval; the demo has only the flag.
+        let refresh = resolvedRefresh ?? self.refresh ?? ProfileResolution.defaultRefresh
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw CLIError(message: "the dashboard needs a terminal (for scripts, use: confdash conferences list)")
         }
@@ -59,9 +64,19 @@ struct DashboardOptions: ParsableArguments {
             logger: Logger(label: "confdash.poller"),
             emit: { mailbox.post($0) })
         let services = DashboardServices(
-            poller: poller, actions: ledger.map { StreamActions(client: client, ledger: $0) },
+            poller: poller,
+            actions: ledger.map {
+                OperatorActions(client: client, ledger: $0, profile: profile, origin: .dashboard, readOnly: readOnly)
+            },
             logger: Logger(label: "confdash.services"), post: { mailbox.post($0) })
         var state = AppState(space: space, account: account, now: Date())
+        state.readOnly = readOnly
+        state.streamsUnavailable = streamsUnavailable
+        do {
+            state.keymap = try Keymap.standard.applying(overrides: keyOverrides)
+        } catch {
+            throw CLIError(message: "key overrides in the profile: \(error)")
+        }
         if let receiver { state.callbackURL = await receiver.callbackURL }
         if let ledgerProblem { state.status = StatusMessage(text: ledgerProblem, severity: .error, expires: Date().addingTimeInterval(30)) }
         let app = DashboardApp(
@@ -94,24 +109,26 @@ struct DashboardCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var options: DashboardOptions
 
-    @Option(help: "Turn on the stream status callback receiver, listening on HOST:PORT (needs SIGNALWIRE_SIGNING_KEY).")
+    @Option(help: "Turn on the stream status callback receiver, listening on HOST:PORT (needs the Signing Key: SIGNALWIRE_SIGNING_KEY or the profile's).")
     var callbackListen: String?
 
     @Option(help: "The public URL the service should call for stream status (default: the receiver's own address).")
     var callbackURL: String?
 
-    static let signingKeyVariable = "SIGNALWIRE_SIGNING_KEY"
-
-    /// The receiver's settings when it is asked for; the signing key comes from the environment only.
-    func receiverSettings() throws -> CallbackReceiverSettings? {
-        guard let listen = callbackListen else { return nil }
-        guard let key = ProcessInfo.processInfo.environment[Self.signingKeyVariable], !key.isEmpty else {
-            throw CLIError(message: "--callback-listen needs the project's Signing Key in \(Self.signingKeyVariable)")
+    /// The receiver's settings when it is asked for (flag, environment or profile); the signing
+    /// key comes from the environment or the profile, never argv.
+    func receiverSettings(_ settings: ResolvedSettings) throws -> CallbackReceiverSettings? {
+        guard let listen = settings.callbackListen.value else { return nil }
+        guard let key = settings.signingKey.value.value else {
+            throw CLIError(
+                message: "callback_listen (\(settings.callbackListen.source)) needs the project's Signing Key in "
+                    + "\(ProfileResolution.signingKeyVariable) or signing_key in the profile")
         }
+        let callbackURL = settings.callbackURL.value
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
             (0...65535).contains(port)
         else {
-            throw CLIError(message: "--callback-listen must be HOST:PORT (got \(listen))")
+            throw CLIError(message: "callback_listen (\(settings.callbackListen.source)) must be HOST:PORT (got \(listen))")
         }
         return CallbackReceiverSettings(signingKey: key, host: String(listen[..<colon]), port: port, publicURL: callbackURL)
     }
@@ -119,26 +136,31 @@ struct DashboardCommand: AsyncParsableCommand {
     @MainActor
     func run() async throws {
         LogSetup.toFile()
+        let settings = try connection.resolve(
+            ProfileFlags(refresh: options.refresh, callbackListen: callbackListen, callbackURL: callbackURL))
         let client: CompatClient
         do {
-            client = try connection.makeClient(retryPolicy: RetryPolicy(maxAttempts: 2), timeout: .seconds(5))
+            client = try connection.makeClient(settings: settings, retryPolicy: RetryPolicy(maxAttempts: 2), timeout: .seconds(5))
         } catch let error as CompatError {
             throw CLIError(message: error.operatorMessage)
         }
         let (ledger, problem) = options.openLedger()
         var receiver: CallbackReceiver?
-        if let ledger, let settings = try receiverSettings() {
-            let started = CallbackReceiver(settings: settings, ledger: ledger, logger: Logger(label: "confdash.callbacks"))
+        if let ledger, let receiverSettings = try receiverSettings(settings) {
+            let started = CallbackReceiver(settings: receiverSettings, ledger: ledger, logger: Logger(label: "confdash.callbacks"))
             do {
                 try await started.start()
             } catch {
-                throw CLIError(message: "cannot start the callback receiver on \(settings.host):\(settings.port): \(error)")
+                throw CLIError(
+                    message: "cannot start the callback receiver on \(receiverSettings.host):\(receiverSettings.port): \(error)")
             }
             receiver = started
         }
         try await options.runDashboard(
             client: client, space: client.endpoint.host, account: client.credentials.projectID, ledger: ledger,
-            ledgerProblem: problem, receiver: receiver)
+            ledgerProblem: problem, receiver: receiver, resolvedRefresh: settings.refresh.value,
+            readOnly: settings.readOnly.value, profile: settings.profileName.value,
+            keyOverrides: settings.keyOverrides.value, streamsUnavailable: settings.streamsUnavailableReason)
     }
 }
 
@@ -156,6 +178,9 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Flag(inversion: .prefixedNo, help: "Keep the world moving.")
     var churn = true
+
+    @Flag(help: "Read-only: every action that would change the (emulated) service is off.")
+    var readonly = false
 
     @OptionGroup var options: DashboardOptions
 
@@ -183,7 +208,7 @@ struct DemoCommand: AsyncParsableCommand {
         do {
             try await options.runDashboard(
                 client: client, space: "demo (emulator on port \(server.port))", account: configuration.accountSid,
-                ledger: ledger, ledgerProblem: problem, receiver: receiver)
+                ledger: ledger, ledgerProblem: problem, receiver: receiver, readOnly: readonly)
         } catch {
             await server.stop()
             throw error

@@ -5,7 +5,12 @@ import Foundation
 /// `confdash participants list CONF`: who is in a conference.
 struct ParticipantsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "participants", abstract: "List a conference's participants.", subcommands: [List.self],
+        commandName: "participants", abstract: "List a conference's participants; mute, hold or remove one.",
+        subcommands: [
+            List.self, ParticipantActionCommands.Mute.self, ParticipantActionCommands.Unmute.self,
+            ParticipantActionCommands.Hold.self, ParticipantActionCommands.Unhold.self,
+            ParticipantActionCommands.Remove.self,
+        ],
         defaultSubcommand: List.self)
 
     struct List: AsyncParsableCommand {

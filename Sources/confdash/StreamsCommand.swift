@@ -115,13 +115,11 @@ struct StreamsCommand: AsyncParsableCommand {
             let request = try request(bearerToken: try readBearerToken())
             // Opened first: a stream started but not recorded could never be listed again.
             let ledger = try ledgerOptions.open()
-            let record = try await withClient(connection) { client in
-                do {
-                    return try await StreamActions(client: client, ledger: ledger).start(
-                        conference: conference, conferenceName: nil, request, from: .cli)
-                } catch {
-                    throw CLIError(message: String(describing: error))
-                }
+            let record = try await withClient(connection) { client, settings in
+                let result = await operatorActions(client, ledger, settings).startStream(
+                    conference: conference, conferenceName: nil, request)
+                guard let record = result.value else { throw CLIError(message: result.message) }
+                return record
             }
             if json {
                 try Output.json(record)
@@ -149,9 +147,10 @@ struct StreamsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let ledger = try ledgerOptions.open()
-            let result = try await withClient(connection) { client in
-                await StreamActions(client: client, ledger: ledger).stop(conference: conference, stream: stream)
+            let audited = try await withClient(connection) { client, settings in
+                await operatorActions(client, ledger, settings).stopStream(conference: conference, stream: stream)
             }
+            guard let result = audited.value else { throw CLIError(message: audited.message) }
             if let error = result.error { throw CLIError(message: error) }
             let label = result.name.map { "\(result.sid) (\($0))" } ?? result.sid
             if json {

@@ -41,10 +41,10 @@ struct StreamControlTests {
     @Test func stopAsksFirstWithCancelFocused() {
         var state = Self.stateWithStream()
         #expect(update(&state, .key(.character("x"))) == [])
-        #expect(state.stopConfirmation?.question == "Stop stream rec (MZ1) on Support Bridge?")
-        #expect(state.stopConfirmation?.stopFocused == false)
+        #expect(state.confirmation?.question == "Stop stream rec (MZ1) on Support Bridge?")
+        #expect(state.confirmation?.confirmFocused == false)
         #expect(update(&state, .key(.enter)) == [])
-        #expect(state.stopConfirmation == nil)
+        #expect(state.confirmation == nil)
         _ = update(&state, .key(.character("x")))
         _ = update(&state, .key(.tab))
         #expect(update(&state, .key(.enter)) == [.stopStream(conference: "c1", stream: "MZ1")])
@@ -57,7 +57,7 @@ struct StreamControlTests {
         _ = update(&state, .key(.enter))
         _ = update(&state, .key(.tab))
         _ = update(&state, .key(.character("x")))
-        #expect(state.stopConfirmation == nil)
+        #expect(state.confirmation == nil)
         #expect(state.status?.text.contains("already stopped") == true)
     }
 
@@ -110,7 +110,7 @@ struct StreamControlTests {
         _ = update(&state, .key(.character(":")))
         _ = update(&state, .key(.paste("stop rec")))
         _ = update(&state, .key(.enter))
-        #expect(state.stopConfirmation?.stream == "MZ1")
+        #expect(state.confirmation?.action == .stopStream(conference: "c1", stream: "MZ1"))
         _ = update(&state, .key(.escape))
         _ = update(&state, .key(.character(":")))
         _ = update(&state, .key(.paste("track MZ77")))

@@ -59,7 +59,7 @@ import Testing
         try session.send(keys: "Tab", "x")
         #expect(await session.waitFor(text: "Stop stream e2e-rec"))
         try session.send(keys: "Enter")
-        #expect(await session.waitFor(text: "nothing stopped"))
+        #expect(await session.waitFor(text: "nothing done"))
         #expect(try Self.adminStreams(port: port, conference: conference, in: session.directory).first?["status"] as? String == "in-progress")
         try session.send(keys: "x")
         #expect(await session.waitFor(text: "[ Cancel ]"))
@@ -72,5 +72,52 @@ import Testing
         #expect(after.count == 1)
         #expect(after.first?["status"] as? String == "stopped")
         #expect(after.first?["url"] as? String == "wss://media.example.com/e2e")
+    }
+}
+
+/// Operator actions and read-only mode, driven by keys in the real binary.
+@Suite struct OperatorEndToEndTests {
+    @Test func readOnlyRemovesEveryMutatingKey() async throws {
+        let session = try TmuxSession(
+            command: try Demo.command("--readonly"), width: 120, height: 40, environment: Demo.environment())
+        defer { session.kill() }
+        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(15)))
+        #expect(session.capture().contains("READ-ONLY"))
+        #expect(!session.capture().contains("start a stream"))
+        try session.send(keys: "n")
+        #expect(await session.waitFor(text: "the dashboard is read-only"))
+        try session.send(keys: "Enter")
+        #expect(await session.waitFor(text: "Participants ("))
+        try session.send(keys: "m")
+        #expect(await session.waitFor(text: "read-only: mute/unmute the participant is off"))
+        try session.send(keys: "E")
+        #expect(!session.capture().contains("End conference"))
+        try session.send(keys: "?")
+        #expect(await session.waitFor(text: "Keys ("))
+        #expect(!session.capture().contains("remove the participant"))
+        let port = try #require(StreamEndToEndTests.demoPort(session.capture()))
+        let output = session.directory.appendingPathComponent("requests.json").path
+        #expect(try ChildProcess.run(["curl", "-fsS", "http://127.0.0.1:\(port)/__admin/requests"], outputPath: output) == 0)
+        let log = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(!log.contains("\"POST\"") && !log.contains("\"DELETE\""), "a mutating request reached the emulator: \(log)")
+    }
+
+    @Test func muteShowsAtOnceAndEndConferenceAsksFirst() async throws {
+        let session = try TmuxSession(command: try Demo.command(), width: 120, height: 40, environment: Demo.environment())
+        defer { session.kill() }
+        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(15)))
+        try session.send(keys: "Enter")
+        #expect(await session.waitFor(text: "CALL SID"))
+        // The first participant row: its call sid, and whether MUTED says yes.
+        let row = try #require(session.capture().split(separator: "\n").first { $0.hasPrefix("│") && $0.contains("in-progress") })
+        let call = try #require(row.dropFirst().split(separator: " ").first.map(String.init))
+        let mutedBefore = row.split(separator: " ", omittingEmptySubsequences: true).dropFirst(2).first == "yes"
+        try session.send(keys: "m")
+        // The service's own answer, from the audited action: "Muted CALL" or "Unmuted CALL".
+        #expect(await session.waitFor(text: "\(mutedBefore ? "Unmuted" : "Muted") \(call)", timeout: .seconds(10)))
+        try session.send(keys: "E")
+        #expect(await session.waitFor(text: "End conference"))
+        try session.send(keys: "Enter")
+        #expect(await session.waitFor(text: "nothing done"))
     }
 }

@@ -8,15 +8,21 @@ import Testing
     @Test func migrationsCreateTheSchema() async throws {
         let temp = try TemporaryLedger()
         defer { temp.remove() }
-        let (migrations, streamColumns, eventColumns, journal) = try await temp.ledger.pool.read { db in
+        let (migrations, streamColumns, eventColumns, auditColumns, journal) = try await temp.ledger.pool.read { db in
             (
                 try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid"),
                 try db.columns(in: "stream").map(\.name),
                 try db.columns(in: "stream_event").map(\.name),
+                try db.columns(in: "audit").map(\.name),
                 try String.fetchOne(db, sql: "PRAGMA journal_mode")
             )
         }
-        #expect(migrations == ["v1 streams and events"])
+        #expect(migrations == ["v1 streams and events", "v2 audit"])
+        #expect(
+            auditColumns == [
+                "id", "at", "local_user", "profile", "account_sid", "action", "conference_sid", "target_sid",
+                "parameters", "outcome", "detail", "origin",
+            ])
         #expect(
             streamColumns == [
                 "sid", "account_sid", "conference_sid", "conference_name", "name", "url", "track", "codec", "real_time",
@@ -36,7 +42,7 @@ import Testing
         let migrations = try await again.pool.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations")
         }
-        #expect(migrations == 1)
+        #expect(migrations == 2)
     }
 
     @Test func ledgerFileAndDirectoryAreOwnerOnly() throws {

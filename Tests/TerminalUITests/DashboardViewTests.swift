@@ -99,13 +99,13 @@ struct DashboardViewTests {
         #expect(lines.contains { $0.hasPrefix("╭─ Participants (2) ") })
         #expect(lines.contains { $0.contains("CA-two") && $0.contains("yes") })
         #expect(lines.contains { $0.hasPrefix("╭─ Streams (0 open, 0 known) ") })
-        #expect(lines[23].contains("Esc/h/← back to conferences"))
+        #expect(lines[23].contains("Esc/← back to conferences"))
     }
 
     @Test func helpIsDrawnFromTheKeymap() {
         var state = Self.state()
         _ = update(&state, .key(.character("?")))
-        let text = render(state, 120, 40).joined(separator: "\n")
+        let text = render(state, 120, 60).joined(separator: "\n")
         for binding in Keymap.standard.bindings {
             #expect(text.contains(binding.summary), "help lacks \(binding.summary)")
         }
@@ -115,7 +115,7 @@ struct DashboardViewTests {
         var state = Self.state()
         _ = update(&state, .key(.character("?")))
         var seen = Set<String>()
-        for _ in 0..<30 {
+        for _ in 0..<50 {
             seen.formUnion(render(state, 80, 24))
             _ = update(&state, .key(.character("j")))
         }

@@ -1,0 +1,56 @@
+import Foundation
+import Synchronization
+
+/// Runs a profile's `token_command` (or `signing_key_command`): `/bin/sh -c COMMAND`, its
+/// trimmed standard output is the secret.
+public enum ProfileSecretCommand {
+    public static let timeoutSeconds = 10
+
+    /// Blocks for at most `timeout` seconds. `setting` names the command in errors, e.g.
+    /// `token_command of profile prod`. The command's output never appears in an error: it may
+    /// hold part of the secret. Its standard error is discarded for the same reason.
+    public static func run(_ command: String, setting: String, timeout: Int = timeoutSeconds) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        // No prompt can wait on a terminal the dashboard is about to take over.
+        process.standardInput = FileHandle.nullDevice
+        let finished = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in finished.signal() }
+        do {
+            try process.run()
+        } catch {
+            throw ProfileError.commandNotStarted(setting: setting, reason: error.localizedDescription)
+        }
+        // Read while it runs, so a chatty command cannot fill the pipe and stall.
+        let output = CapturedOutput()
+        let drained = DispatchSemaphore(value: 0)
+        let reader = stdout.fileHandleForReading
+        DispatchQueue.global().async {
+            let data = reader.readDataToEndOfFile()
+            output.data.withLock { $0 = data }
+            drained.signal()
+        }
+        guard finished.wait(timeout: .now() + .seconds(timeout)) == .success else {
+            process.terminate()
+            throw ProfileError.commandTimedOut(setting: setting, seconds: timeout)
+        }
+        guard process.terminationStatus == 0, process.terminationReason == .exit else {
+            throw ProfileError.commandFailed(setting: setting, status: process.terminationStatus)
+        }
+        // A child left running in the background may hold the pipe open; don't wait on it forever.
+        _ = drained.wait(timeout: .now() + .seconds(1))
+        let data = output.data.withLock { $0 }
+        let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !value.isEmpty else { throw ProfileError.commandEmpty(setting: setting) }
+        return value
+    }
+}
+
+/// The command's standard output, handed from the reading thread to the waiting one.
+private final class CapturedOutput: Sendable {
+    let data = Mutex(Data())
+}

@@ -1,0 +1,105 @@
+import CompatAPI
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One mutation an operator asked for, from the dashboard or the CLI, and what came of it: a
+/// row of the audit trail. `parameters` holds only what `OperatorActions` chose to keep, never
+/// a secret.
+public struct AuditEntry: Sendable, Hashable, Codable {
+    /// The row id; nil until the entry is recorded.
+    public var id: Int64?
+    public var at: Date
+    /// The local account that ran confdash, so several operators on one host can be told apart.
+    public var localUser: String
+    /// The configuration profile in use, when there was one.
+    public var profile: String?
+    /// The Project ID (Account SID) the request went to.
+    public var accountSid: String
+    public var action: AuditAction
+    public var conferenceSid: String
+    /// The stream sid or call sid acted on; nil for conference actions.
+    public var targetSid: String?
+    /// The request's settings worth keeping, by name; whitelisted, never a secret.
+    public var parameters: [String: String]
+    public var outcome: AuditOutcome
+    /// The service's message (on a refusal or failure) or what the action came to.
+    public var detail: String?
+    public var origin: AuditOrigin
+
+    public init(
+        id: Int64? = nil, at: Date, localUser: String = AuditEntry.currentLocalUser(), profile: String?,
+        accountSid: String, action: AuditAction, conferenceSid: String, targetSid: String? = nil,
+        parameters: [String: String] = [:], outcome: AuditOutcome, detail: String? = nil, origin: AuditOrigin
+    ) {
+        self.id = id
+        self.at = at
+        self.localUser = localUser
+        self.profile = profile
+        self.accountSid = accountSid
+        self.action = action
+        self.conferenceSid = conferenceSid
+        self.targetSid = targetSid
+        self.parameters = parameters
+        self.outcome = outcome
+        self.detail = detail
+        self.origin = origin
+    }
+
+    /// The name of the effective user, as `id -un` says it; $USER only when the password
+    /// database has no entry (a container's arbitrary uid), since $USER is whatever the shell set.
+    public static func currentLocalUser() -> String {
+        if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name {
+            let text = String(cString: name)
+            if !text.isEmpty { return text }
+        }
+        if let user = ProcessInfo.processInfo.environment["USER"], !user.isEmpty { return user }
+        return "uid \(geteuid())"
+    }
+}
+
+/// What was asked of the service. Open, so a trail written by a later confdash still reads.
+public struct AuditAction: OpenEnum {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public static let startStream: Self = "start-stream"
+    public static let stopStream: Self = "stop-stream"
+    public static let endConference: Self = "end-conference"
+    public static let announceConference: Self = "announce-conference"
+    public static let mute: Self = "mute"
+    public static let unmute: Self = "unmute"
+    public static let hold: Self = "hold"
+    public static let unhold: Self = "unhold"
+    public static let removeParticipant: Self = "remove-participant"
+    public static let known: [Self] = [
+        .startStream, .stopStream, .endConference, .announceConference, .mute, .unmute, .hold, .unhold,
+        .removeParticipant,
+    ]
+}
+
+/// How a mutation ended.
+public struct AuditOutcome: OpenEnum {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    /// The service did it.
+    public static let ok: Self = "ok"
+    /// Said no: the service answered with an error, or confdash would not send it (read-only).
+    public static let refused: Self = "refused"
+    /// No answer to go by: the service could not be reached, timed out, or answered unreadably;
+    /// the change may or may not have happened.
+    public static let failed: Self = "failed"
+    public static let known: [Self] = [.ok, .refused, .failed]
+}
+
+/// Where the operator asked for it.
+public struct AuditOrigin: OpenEnum {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public static let dashboard: Self = "dashboard"
+    public static let cli: Self = "cli"
+    public static let known: [Self] = [.dashboard, .cli]
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import Ledger
+
+/// `confdash audit`: the audit trail of every mutation made from this host's ledger.
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Show the audit trail: every stream, conference and participant action, newest first.")
+
+    @OptionGroup var ledgerOptions: LedgerOptions
+
+    @Option(help: "Show at most this many entries.")
+    var limit: Int = 500
+
+    @Option(help: ArgumentHelp("Only the actions on this conference.", valueName: "sid"))
+    var conference: String?
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func validate() throws {
+        guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() async throws {
+        let ledger = try ledgerOptions.open()
+        let entries = try await ledgerCall { try await ledger.auditEntries(limit: limit, conferenceSid: conference) }
+        if json {
+            // Times as ISO 8601 text, which scripts and people can both read.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.dateEncodingStrategy = .iso8601
+            FileHandle.standardOutput.write(try encoder.encode(entries))
+            FileHandle.standardOutput.write(Data("\n".utf8))
+            return
+        }
+        guard !entries.isEmpty else {
+            Output.line(conference.map { "No audited actions on \($0)." } ?? "No audited actions.")
+            return
+        }
+        let time = ISO8601DateFormatter()
+        var table = TextTable(["TIME", "USER", "PROFILE", "ACTION", "CONFERENCE", "TARGET", "OUTCOME", "DETAIL"])
+        for e in entries {
+            table.add([
+                time.string(from: e.at), e.localUser, e.profile ?? "-", e.action.rawValue, e.conferenceSid,
+                e.targetSid ?? "-", e.outcome.rawValue, Self.oneLine(e.detail ?? ""),
+            ])
+        }
+        Output.line(table.render())
+    }
+
+    /// A service message may hold newlines; a table row may not.
+    static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+}

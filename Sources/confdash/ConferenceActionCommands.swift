@@ -1,0 +1,76 @@
+import ArgumentParser
+import CompatAPI
+import Dashboard
+import Foundation
+
+/// `confdash conferences end|announce`: the conference actions, audited with origin `cli`.
+enum ConferenceActionCommands {
+    struct End: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "End a conference for everybody in it (asks first unless --yes).")
+
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var ledgerOptions: LedgerOptions
+
+        @Argument(help: "The conference sid.")
+        var conference: String
+
+        @Flag(help: "Do not ask; needed when standard input is not a terminal.")
+        var yes = false
+
+        func run() async throws {
+            // Opened first: an action that cannot be audited is not taken.
+            let ledger = try ledgerOptions.open()
+            let result = try await withClient(connection) { client, settings in
+                let actions = operatorActions(client, ledger, settings)
+                // Read-only refuses (and audits) without a question it would not act on.
+                guard !actions.readOnly else { return await actions.endConference(conference: conference) }
+                // The question names the conference, so the operator sees which one they end.
+                let name = try await client.conference(conference).friendlyName
+                try Confirmation.require("End conference \(name) (\(conference))?", yes: yes)
+                return await actions.endConference(conference: conference, conferenceName: name)
+            }
+            try report(result)
+        }
+    }
+
+    struct Announce: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Play an announcement to everybody in a conference.")
+
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var ledgerOptions: LedgerOptions
+
+        @Argument(help: "The conference sid.")
+        var conference: String
+
+        @Option(help: "The TwiML/LaML document to play, an absolute http(s) URL.")
+        var url: String
+
+        @Option(help: "GET or POST for --url (the service's default: POST).")
+        var method: String?
+
+        func validate() throws {
+            if let method, CallbackMethod.parse(method) == nil {
+                throw ValidationError("--method must be GET or POST (got \(method))")
+            }
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? "") else {
+                throw ValidationError("--url must be an absolute http or https URL (got \(url))")
+            }
+        }
+
+        func run() async throws {
+            let ledger = try ledgerOptions.open()
+            let result = try await withClient(connection) { client, settings in
+                await operatorActions(client, ledger, settings).announceConference(
+                    conference: conference, url: url, method: method.flatMap(CallbackMethod.parse))
+            }
+            try report(result)
+        }
+    }
+}
+
+/// Prints what an audited action came to; anything but `ok` is an error (exit status 1).
+func report<Value>(_ result: OperatorActionResult<Value>) throws {
+    guard result.succeeded else { throw CLIError(message: result.message) }
+    Output.line(result.message)
+}
