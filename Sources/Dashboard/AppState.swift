@@ -35,6 +35,8 @@ public struct ConferenceRow: Equatable, Sendable, Identifiable {
 public enum Screen: Equatable, Sendable {
     case conferences
     case conference(sid: String)
+    /// The audit trail: every mutation, newest first.
+    case eventLog
 }
 
 /// The two panes of a conference's detail screen.
@@ -151,6 +153,9 @@ public struct AppState: Equatable, Sendable {
     /// Participants as they were before an optimistic mute or hold, by call sid, restored if
     /// the service refuses the change.
     public var pendingRollbacks: [String: Participant] = [:]
+    /// The audit trail as last read, newest first, for the event log pane.
+    public var auditEntries: [AuditEntry] = []
+    public var eventLogCursor = 0
     public var sortColumn: SortColumn = .created {
         didSet { recomputeVisible() }
     }
@@ -174,8 +179,11 @@ public struct AppState: Equatable, Sendable {
     }
 
     public var context: KeyContext {
-        if case .conference = screen { return .detail }
-        return .conferences
+        switch screen {
+        case .conferences: .conferences
+        case .conference: .detail
+        case .eventLog: .eventLog
+        }
     }
 
     /// The conferences table as shown: filtered, live first, newest first.

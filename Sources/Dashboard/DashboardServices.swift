@@ -97,6 +97,18 @@ public final class DashboardServices: Sendable {
             act(call: call) { await $0.setHold(conference: conference, call: call, hold) }
         case .removeParticipant(let conference, let call):
             act(call: call) { await $0.removeParticipant(conference: conference, call: call) }
+        case .loadAudit:
+            guard let ledger = actions?.ledger else {
+                return post(.auditLoaded([]))
+            }
+            Task {
+                do {
+                    post(.auditLoaded(try await ledger.auditEntries(limit: 500)))
+                } catch {
+                    logger.warning("cannot read the audit trail", metadata: ["error": "\(error)"])
+                    post(.auditLoaded([]))
+                }
+            }
         case .copyToClipboard:
             // The terminal's to write (OSC 52); the run loop handles it, like `.quit`.
             return

@@ -6,6 +6,7 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     case newStream, stopStream
     case endConference, announce, toggleMute, toggleHold, removeParticipant
     case sortNext, sortReverse, copySid
+    case eventLog
     case help, quit
 }
 
@@ -13,6 +14,7 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
 public enum KeyContext: Hashable, Sendable {
     case conferences
     case detail
+    case eventLog
 }
 
 /// One row of the keymap: the keys, the action, and how hints and help describe it.
@@ -29,7 +31,7 @@ public struct KeyBinding: Hashable, Sendable {
 
     public init(
         _ keys: [Key], _ action: Action, _ summary: String, section: String,
-        contexts: Set<KeyContext> = [.conferences, .detail], hint: Bool = false, mutating: Bool = false
+        contexts: Set<KeyContext> = [.conferences, .detail, .eventLog], hint: Bool = false, mutating: Bool = false
     ) {
         self.keys = keys
         self.action = action
@@ -102,21 +104,22 @@ public struct Keymap: Equatable, Sendable {
         KeyBinding([.character("g"), .home], .top, "first row", section: "Move"),
         KeyBinding([.character("G"), .end], .bottom, "last row", section: "Move"),
         KeyBinding([.enter], .open, "open conference", section: "View", contexts: [.conferences], hint: true),
-        KeyBinding([.escape, .left], .back, "back to conferences", section: "View", contexts: [.detail], hint: true),
+        KeyBinding([.escape, .left], .back, "back to conferences", section: "View", contexts: [.detail, .eventLog], hint: true),
+        KeyBinding([.character("L")], .eventLog, "event log (the audit trail)", section: "View", contexts: [.conferences, .detail]),
         KeyBinding([.tab], .switchPane, "switch pane", section: "View", contexts: [.detail], hint: true),
         KeyBinding([.character("/")], .filter, "filter (Esc clears)", section: "View", contexts: [.conferences], hint: true),
         KeyBinding([.character("c")], .toggleCompleted, "show/hide completed", section: "View", contexts: [.conferences]),
         KeyBinding([.character(":")], .command, "command line (:q :refresh :filter TEXT)", section: "View"),
-        KeyBinding([.character("n")], .newStream, "start a stream on this conference", section: "Streams", hint: true, mutating: true),
+        KeyBinding([.character("n")], .newStream, "start a stream on this conference", section: "Streams", contexts: [.conferences, .detail], hint: true, mutating: true),
         KeyBinding([.character("x")], .stopStream, "stop the selected stream (asks first)", section: "Streams", contexts: [.detail], hint: true, mutating: true),
-        KeyBinding([.character("E")], .endConference, "end the conference (asks first)", section: "Conference", mutating: true),
-        KeyBinding([.character("A")], .announce, "announce to the conference", section: "Conference", mutating: true),
+        KeyBinding([.character("E")], .endConference, "end the conference (asks first)", section: "Conference", contexts: [.conferences, .detail], mutating: true),
+        KeyBinding([.character("A")], .announce, "announce to the conference", section: "Conference", contexts: [.conferences, .detail], mutating: true),
         KeyBinding([.character("m")], .toggleMute, "mute/unmute the participant", section: "Participant", contexts: [.detail], hint: true, mutating: true),
         KeyBinding([.character("h")], .toggleHold, "hold/unhold the participant", section: "Participant", contexts: [.detail], mutating: true),
         KeyBinding([.character("K")], .removeParticipant, "remove the participant (asks first)", section: "Participant", contexts: [.detail], mutating: true),
         KeyBinding([.character("s")], .sortNext, "sort by the next column", section: "View", contexts: [.conferences]),
         KeyBinding([.character("S")], .sortReverse, "reverse the sort", section: "View", contexts: [.conferences]),
-        KeyBinding([.character("y")], .copySid, "copy the sid (OSC 52, works over SSH)", section: "View"),
+        KeyBinding([.character("y")], .copySid, "copy the sid (OSC 52, works over SSH)", section: "View", contexts: [.conferences, .detail]),
         KeyBinding([.character("r")], .refresh, "refresh now", section: "Polling", hint: true),
         KeyBinding([.character("p")], .togglePause, "pause/resume polling", section: "Polling", hint: true),
         KeyBinding([.character("?")], .help, "help", section: "General", hint: true),

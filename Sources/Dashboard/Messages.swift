@@ -34,6 +34,7 @@ public enum Msg: Sendable {
     /// A conference or participant action came back: `ok` false means it did not happen, and
     /// an optimistic change on screen is rolled back.
     case actionFinished(ActionOutcome)
+    case auditLoaded([AuditEntry])
 }
 
 /// What `update` asks the outside world to do.
@@ -55,6 +56,8 @@ public enum Effect: Equatable, Sendable {
     case removeParticipant(conference: String, callSid: String)
     /// Put text on the operator's clipboard (OSC 52: works over SSH and inside tmux).
     case copyToClipboard(String)
+    /// Read the audit trail for the event log pane.
+    case loadAudit
     case quit
 }
 

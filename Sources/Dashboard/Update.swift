@@ -72,6 +72,10 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
             state.rows[previous.conferenceSid] = row
         }
         showStatus(&state, outcome.summary, outcome.ok ? .success : .error)
+        return state.screen == .eventLog ? [.loadAudit] : []
+    case .auditLoaded(let entries):
+        state.auditEntries = entries
+        state.eventLogCursor = min(state.eventLogCursor, max(0, entries.count - 1))
         return []
     case .streamStopFinished(let result):
         let label = result.name.map { "\($0) (\(result.sid))" } ?? result.sid
@@ -196,6 +200,10 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
     case .back:
         state.screen = .conferences
         return [.watch(nil)]
+    case .eventLog:
+        state.screen = .eventLog
+        state.eventLogCursor = 0
+        return [.watch(nil), .loadAudit]
     case .switchPane:
         state.detailPane = state.detailPane == .participants ? .streams : .participants
     case .filter:
@@ -299,6 +307,7 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
         case (.conference, .participants):
             let people = state.openConference?.participants ?? []
             sid = people.isEmpty ? state.openConference?.id : people[min(state.detailCursor[.participants] ?? 0, people.count - 1)].callSid
+        case (.eventLog, _): sid = state.auditEntries.isEmpty ? nil : state.auditEntries[state.eventLogCursor].targetSid
         case (.conference, .streams):
             let streams = state.openConferenceStreams
             sid = streams.isEmpty ? state.openConference?.id : streams[min(state.detailCursor[.streams] ?? 0, streams.count - 1)].sid
@@ -324,6 +333,9 @@ func move(_ state: inout AppState, by delta: Int) {
         let target = min(max(0, state.selectedIndex + delta), visible.count - 1)
         state.selectedSid = visible[target]
         scrollToSelection(&state)
+    case .eventLog:
+        let count = state.auditEntries.count
+        state.eventLogCursor = count == 0 ? 0 : min(max(0, state.eventLogCursor + delta), count - 1)
     case .conference:
         let count: Int
         switch state.detailPane {

@@ -26,6 +26,8 @@ public struct DashboardView {
             drawConferences(state, in: body, on: &frame)
         case .conference(let sid):
             drawDetail(state, sid: sid, in: body, on: &frame)
+        case .eventLog:
+            drawEventLog(state, in: body, on: &frame)
         }
         drawBottomLine(state, y: size.height - 2, width: width, on: &frame)
         let keymap = state.readOnly ? state.keymap.readOnly : state.keymap
@@ -219,6 +221,41 @@ public struct DashboardView {
                 selectedRow: state.detailPane == .streams && !streamRows.isEmpty ? min(streamCursor, streamRows.count - 1) : nil,
                 emptyText: "no streams started from confdash on this conference (n starts one)", glyphs: glyphs),
             in: streamsBox.inner(streamsArea))
+    }
+
+    // MARK: event log
+
+    static let eventLogColumns = [
+        TableColumn("TIME", width: .fixed(8)),
+        TableColumn("USER", width: .fixed(10)),
+        TableColumn("ACTION", width: .fixed(18)),
+        TableColumn("CONFERENCE", width: .flex(min: 10, weight: 1)),
+        TableColumn("TARGET", width: .flex(min: 8, weight: 1)),
+        TableColumn("OUTCOME", width: .fixed(8)),
+        TableColumn("DETAIL", width: .flex(min: 10, weight: 2)),
+    ]
+
+    func drawEventLog(_ state: AppState, in area: Rect, on frame: inout Frame) {
+        frame.write("Event log: every change made from this ledger, newest first", x: area.x, y: area.y, maxWidth: area.width, style: .bold)
+        let rows = state.auditEntries.map { entry -> [String] in
+            [
+                Self.clock(entry.at), entry.localUser, "\(entry.action)" + (entry.origin.rawValue == "cli" ? " (cli)" : ""),
+                state.rows[entry.conferenceSid]?.conference.friendlyName ?? entry.conferenceSid, entry.targetSid ?? "-",
+                "\(entry.outcome)", entry.detail ?? "",
+            ]
+        }
+        let emphasis = state.auditEntries.map { $0.outcome.rawValue == "ok" ? RowEmphasis.normal : .highlight }
+        frame.render(
+            TableView(
+                columns: Self.eventLogColumns, rows: rows, emphasis: emphasis,
+                selectedRow: rows.isEmpty ? nil : state.eventLogCursor, emptyText: "no changes recorded yet", glyphs: glyphs),
+            in: Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1))
+    }
+
+    /// `13:04:05` in UTC, like the other dates on screen.
+    static func clock(_ date: Date) -> String {
+        let c = utc.dateComponents([.hour, .minute, .second], from: date)
+        return String(format: "%02d:%02d:%02d", c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
     }
 
     // MARK: bottom lines

@@ -116,4 +116,36 @@ struct StreamControlTests {
         _ = update(&state, .key(.paste("track MZ77")))
         #expect(update(&state, .key(.enter)) == [.trackStream(conference: "c1", sid: "MZ77")])
     }
+
+    @Test func eventLogOpensAndReadsTheAuditTrail() {
+        var state = Fixtures.loadedState()
+        #expect(update(&state, .key(.character("L"))) == [.watch(nil), .loadAudit])
+        #expect(state.screen == .eventLog)
+        _ = update(&state, .key(.escape))
+        #expect(state.screen == .conferences)
+    }
+
+    @Test func aRefusedMuteIsRolledBack() {
+        var state = Fixtures.loadedState()
+        _ = update(&state, .key(.character("j")))
+        _ = update(&state, .key(.enter))
+        let before = state.rows["c1"]!.participants[0]
+        let effects = update(&state, .key(.character("m")))
+        #expect(effects == [.setMuted(conference: "c1", callSid: before.callSid, !before.muted)])
+        #expect(state.rows["c1"]!.participants[0].muted == !before.muted)
+        _ = update(&state, .actionFinished(ActionOutcome(summary: "refused", ok: false, callSid: before.callSid)))
+        #expect(state.rows["c1"]!.participants[0] == before)
+        #expect(state.status?.severity == .error)
+    }
+
+    @Test func readOnlyKeysSayWhyAndSendNothing() {
+        var state = Fixtures.loadedState()
+        state.readOnly = true
+        for key: Character in ["n", "E", "A"] {
+            #expect(update(&state, .key(.character(key))) == [])
+            #expect(state.status?.text.contains("read-only") == true)
+        }
+        #expect(state.startStreamForm == nil && state.confirmation == nil && state.announcePrompt == nil)
+        #expect(!state.keymap.readOnly.bindings.contains { $0.mutating })
+    }
 }

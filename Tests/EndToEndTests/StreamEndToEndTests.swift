@@ -119,5 +119,11 @@ import Testing
         #expect(await session.waitFor(text: "End conference"))
         try session.send(keys: "Enter")
         #expect(await session.waitFor(text: "nothing done"))
+        // The event log pane shows the audited mute.
+        try session.send(keys: "L")
+        #expect(await session.waitFor(text: "Event log"))
+        #expect(await session.waitUntil("the mute in the event log") { screen in
+            screen.split(separator: "\n").contains { $0.contains(mutedBefore ? "unmute" : "mute") && $0.contains(call.prefix(8)) && $0.contains("ok") }
+        })
     }
 }
