@@ -167,16 +167,17 @@ public actor ConferencePoller {
         let updatedAt = Dictionary(conferences.map { ($0.sid, $0.dateUpdated.raw) }) { first, _ in first }
         let toRead = participantReads(liveSids: liveSids, updatedAt: updatedAt)
         let results = await Self.boundedMap(toRead, limit: settings.maxConcurrency) {
-            sid -> (String, Result<[Participant], any Error>) in
+            sid -> ParticipantRead in
             do {
-                return (sid, .success(try await source.participants(of: sid)))
+                return ParticipantRead(sid: sid, result: .success(try await source.participants(of: sid)))
             } catch {
-                return (sid, .failure(error))
+                return ParticipantRead(sid: sid, result: .failure(error))
             }
         }
         var participants: [String: [Participant]] = [:]
         var failures: [String: String] = [:]
-        for (sid, result) in results {
+        for read in results {
+            let sid = read.sid, result = read.result
             switch result {
             case .success(let list):
                 participants[sid] = list
@@ -208,28 +209,42 @@ public actor ConferencePoller {
         }
     }
 
+    /// One conference's participants, or why they could not be read.
+    struct ParticipantRead: Sendable {
+        let sid: String
+        let result: Result<[Participant], any Error>
+    }
+
+    /// One result and where it goes. A struct, not a tuple: the release build crashed copying
+    /// `(Int, R)` task-group results (a tuple of a generic, R often itself a tuple or optional).
+    struct Indexed<R: Sendable>: Sendable {
+        let index: Int
+        let value: R
+    }
+
     /// Runs `body` over `items` with at most `limit` running at once, keeping the order.
     static func boundedMap<T: Sendable, R: Sendable>(
         _ items: [T], limit: Int, _ body: @escaping @Sendable (T) async -> R
     ) async -> [R] {
         guard !items.isEmpty else { return [] }
-        return await withTaskGroup(of: (Int, R).self) { group in
-            var results = [R?](repeating: nil, count: items.count)
+        return await withTaskGroup(of: Indexed<R>.self) { group in
+            var results: [Indexed<R>] = []
+            results.reserveCapacity(items.count)
             var next = 0
             for _ in 0..<min(limit, items.count) {
                 let i = next
-                group.addTask { (i, await body(items[i])) }
+                group.addTask { Indexed(index: i, value: await body(items[i])) }
                 next += 1
             }
-            while let (i, value) = await group.next() {
-                results[i] = value
+            while let result = await group.next() {
+                results.append(result)
                 if next < items.count {
                     let j = next
-                    group.addTask { (j, await body(items[j])) }
+                    group.addTask { Indexed(index: j, value: await body(items[j])) }
                     next += 1
                 }
             }
-            return results.map { $0! }
+            return results.sorted { $0.index < $1.index }.map(\.value)
         }
     }
 

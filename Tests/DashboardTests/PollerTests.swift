@@ -115,24 +115,43 @@ struct PollerTests {
         let source = ScriptedSource()
         source.state.withLock { $0.failuresLeft = 4 }
         let clock = TestClock()
-        let tap = MessageTap()
-        let poller = makePoller(source, clock: clock, tap: tap)
+        let seen = Mutex<[Msg]>([])
+        let poller = ConferencePoller(
+            source: source,
+            settings: .init(
+                interval: .seconds(2), maxConcurrency: 3,
+                backoff: RetryPolicy(maxAttempts: .max, baseDelay: .seconds(1), maxDelay: .seconds(8))),
+            clock: clock, now: { [start] in start }, jitter: { 1 }, logger: Self.quiet,
+            emit: { msg in seen.withLock { $0.append(msg) } })
         let task = Task { await poller.run() }
-        var messages = tap.stream.makeAsyncIterator()
+        defer { task.cancel() }
+        /// Waits for message number `count`, nudging the clock meanwhile: the poller may not have
+        /// started its sleep yet when the test advances, and a TestClock sleep registered after
+        /// an advance waits for the next one.
+        func message(_ count: Int) async -> Msg? {
+            for _ in 0..<5000 {
+                if let msg = seen.withLock({ $0.count >= count ? $0[count - 1] : nil }) { return msg }
+                await clock.advance(by: .zero)
+                try? await Task.sleep(for: .milliseconds(1))
+            }
+            return nil
+        }
         var waits: [TimeInterval] = []
-        for expected in [1.0, 2.0, 4.0, 8.0] {
-            guard case .pollFailed(let reason, let attempt, let retryAt, let at) = await messages.next() else {
-                Issue.record("expected a failure")
+        for (index, expected) in [1.0, 2.0, 4.0, 8.0].enumerated() {
+            guard case .pollFailed(let reason, let attempt, let retryAt, let at) = await message(index + 1) else {
+                Issue.record("expected failure \(index + 1)")
                 return
             }
             #expect(reason.contains("503"))
-            #expect(attempt == waits.count + 1)
+            #expect(attempt == index + 1)
             waits.append(retryAt.timeIntervalSince(at))
             await clock.advance(by: .milliseconds(Int64(expected * 1000)))
         }
         #expect(waits == [1, 2, 4, 8])
-        guard case .pollSucceeded = await messages.next() else { Issue.record("no recovery"); return }
-        task.cancel()
+        guard case .pollSucceeded = await message(5) else {
+            Issue.record("no recovery")
+            return
+        }
     }
 
     @Test func refreshDuringAPollRunsAfterItNeverBesideIt() async throws {
