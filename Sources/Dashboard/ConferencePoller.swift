@@ -110,7 +110,12 @@ public actor ConferencePoller {
 
     static func wake(on clock: some Clock<Duration>, after duration: Duration) -> Wake {
         let deadline = clock.now.advanced(by: duration)
-        return Wake { try await clock.sleep(until: deadline, tolerance: nil) }
+        return Wake {
+            // A deadline the clock has already passed needs no sleep (a test clock would wait for
+            // its next advance).
+            guard clock.now < deadline else { return }
+            try await clock.sleep(until: deadline, tolerance: nil)
+        }
     }
 
     /// Polls now: at once when idle, right after the current poll when one is running.
