@@ -66,12 +66,34 @@ final class ScriptedSource: ConferenceSource {
 
 /// Collects the poller's messages so a test can wait for the next one.
 final class MessageTap: Sendable {
-    let stream: AsyncStream<Msg>
-    let continuation: AsyncStream<Msg>.Continuation
-    init() { (stream, continuation) = AsyncStream.makeStream(of: Msg.self) }
-    var emit: @Sendable (Msg) -> Void { { [continuation] in continuation.yield($0) } }
+    private let seen = Mutex<[Msg]>([])
+    var emit: @Sendable (Msg) -> Void { { [self] msg in self.seen.withLock { $0.append(msg) } } }
 
-    func next(_ iterator: inout AsyncStream<Msg>.Iterator) async -> Msg? { await iterator.next() }
+    /// Reads the messages in order. Waiting nudges the clock: the poller may not have started a
+    /// sleep yet when the test advances, and a TestClock sleep registered after an advance (even
+    /// one whose deadline has already come) waits for the next advance. `advance(by: .zero)`
+    /// releases exactly those sleeps and moves no time, so virtual time stays under the test's
+    /// control.
+    func reader(_ clock: TestClock<Duration>) -> Reader { Reader(tap: self, clock: clock) }
+
+    struct Reader {
+        let tap: MessageTap
+        let clock: TestClock<Duration>
+        var index = 0
+
+        mutating func next() async -> Msg? {
+            // About 20 s of real time: far beyond any healthy wait, short of hanging the run.
+            for _ in 0..<20_000 {
+                if let msg = tap.seen.withLock({ $0.count > index ? $0[index] : nil }) {
+                    index += 1
+                    return msg
+                }
+                await clock.advance(by: .zero)
+                try? await Task.sleep(for: .milliseconds(1))
+            }
+            return nil
+        }
+    }
 }
 
 struct PollerTests {
@@ -99,7 +121,7 @@ struct PollerTests {
         let tap = MessageTap()
         let poller = makePoller(source, clock: clock, tap: tap)
         let task = Task { await poller.run() }
-        var messages = tap.stream.makeAsyncIterator()
+        var messages = tap.reader(clock)
         guard case .pollSucceeded(let first, _) = await messages.next() else { Issue.record("no first poll"); return }
         #expect(first.conferences.map(\.sid).sorted() == ["c1", "c2", "old"])
         #expect(first.participants["c1"]?.count == 1)
@@ -115,30 +137,19 @@ struct PollerTests {
         let source = ScriptedSource()
         source.state.withLock { $0.failuresLeft = 4 }
         let clock = TestClock()
-        let seen = Mutex<[Msg]>([])
+        let tap = MessageTap()
         let poller = ConferencePoller(
             source: source,
             settings: .init(
                 interval: .seconds(2), maxConcurrency: 3,
                 backoff: RetryPolicy(maxAttempts: .max, baseDelay: .seconds(1), maxDelay: .seconds(8))),
-            clock: clock, now: { [start] in start }, jitter: { 1 }, logger: Self.quiet,
-            emit: { msg in seen.withLock { $0.append(msg) } })
+            clock: clock, now: { [start] in start }, jitter: { 1 }, logger: Self.quiet, emit: tap.emit)
         let task = Task { await poller.run() }
         defer { task.cancel() }
-        /// Waits for message number `count`, nudging the clock meanwhile: the poller may not have
-        /// started its sleep yet when the test advances, and a TestClock sleep registered after
-        /// an advance waits for the next one.
-        func message(_ count: Int) async -> Msg? {
-            for _ in 0..<5000 {
-                if let msg = seen.withLock({ $0.count >= count ? $0[count - 1] : nil }) { return msg }
-                await clock.advance(by: .zero)
-                try? await Task.sleep(for: .milliseconds(1))
-            }
-            return nil
-        }
+        var messages = tap.reader(clock)
         var waits: [TimeInterval] = []
         for (index, expected) in [1.0, 2.0, 4.0, 8.0].enumerated() {
-            guard case .pollFailed(let reason, let attempt, let retryAt, let at) = await message(index + 1) else {
+            guard case .pollFailed(let reason, let attempt, let retryAt, let at) = await messages.next() else {
                 Issue.record("expected failure \(index + 1)")
                 return
             }
@@ -148,7 +159,7 @@ struct PollerTests {
             await clock.advance(by: .milliseconds(Int64(expected * 1000)))
         }
         #expect(waits == [1, 2, 4, 8])
-        guard case .pollSucceeded = await message(5) else {
+        guard case .pollSucceeded = await messages.next() else {
             Issue.record("no recovery")
             return
         }
@@ -161,7 +172,7 @@ struct PollerTests {
         let tap = MessageTap()
         let poller = makePoller(source, clock: clock, tap: tap, interval: .seconds(60))
         let task = Task { await poller.run() }
-        var messages = tap.stream.makeAsyncIterator()
+        var messages = tap.reader(clock)
         while !source.isHeld { await Task.yield() }
         await poller.refreshNow()
         await poller.refreshNow()
@@ -182,7 +193,7 @@ struct PollerTests {
         let tap = MessageTap()
         let poller = makePoller(source, clock: clock, tap: tap)
         let task = Task { await poller.run() }
-        var messages = tap.stream.makeAsyncIterator()
+        var messages = tap.reader(clock)
         guard case .pollSucceeded(let snapshot, _) = await messages.next() else { Issue.record("no poll"); return }
         #expect(snapshot.participants.count == 20)
         #expect(source.state.withLock { $0.maxInFlight } <= 3)
@@ -199,7 +210,7 @@ struct PollerTests {
             clock: clock, now: { [start] in start }, jitter: { 1 }, logger: Self.quiet, emit: tap.emit)
         await poller.watch("c7")
         let task = Task { await poller.run() }
-        var messages = tap.stream.makeAsyncIterator()
+        var messages = tap.reader(clock)
         guard case .pollSucceeded(let first, _) = await messages.next() else { Issue.record("no poll"); return }
         #expect(first.participants.count == 20)
         var seen: [String: Int] = [:]
@@ -227,7 +238,7 @@ struct PollerTests {
         let tap = MessageTap()
         let poller = makePoller(source, clock: clock, tap: tap)
         let task = Task { await poller.run() }
-        var messages = tap.stream.makeAsyncIterator()
+        var messages = tap.reader(clock)
         guard case .pollSucceeded = await messages.next() else { Issue.record("no poll"); return }
         await poller.setPaused(true)
         guard case .pauseChanged(true, _) = await messages.next() else { Issue.record("no pause"); return }
@@ -246,7 +257,7 @@ struct PollerTests {
         let tap = MessageTap()
         let poller = makePoller(source, clock: clock, tap: tap)
         let task = Task { await poller.run() }
-        var messages = tap.stream.makeAsyncIterator()
+        var messages = tap.reader(clock)
         guard case .pollSucceeded = await messages.next() else { Issue.record("no poll"); return }
         source.state.withLock { s in s.conferences.removeAll { $0.sid == "c2" } }
         await clock.advance(by: .seconds(2))
