@@ -85,12 +85,26 @@ public struct Confirmation: Equatable, Sendable {
     }
 }
 
-/// The one-line announce prompt: a URL and GET or POST.
-public struct AnnouncePrompt: Equatable, Sendable {
+/// The one-line URL prompt at the bottom of the screen: an announcement's URL (with GET or
+/// POST), or the music a participant hears on hold.
+public struct URLPrompt: Equatable, Sendable {
+    public enum Purpose: Equatable, Sendable {
+        /// Announce to the conference; the URL is required.
+        case announce
+        /// Put this participant on hold; an empty URL keeps the service's own hold music.
+        case hold(callSid: String)
+    }
+    public var purpose: Purpose
     public var conferenceSid: String
     public var conferenceName: String
     public var url = LineEditor("", limit: 2048)
     public var method: CallbackMethod = .post
+
+    public init(_ purpose: Purpose, conferenceSid: String, conferenceName: String) {
+        self.purpose = purpose
+        self.conferenceSid = conferenceSid
+        self.conferenceName = conferenceName
+    }
 }
 
 /// How the conferences table is ordered beyond "live first".
@@ -145,7 +159,7 @@ public struct AppState: Equatable, Sendable {
     public var streams: [String: [StreamRecord]] = [:]
     public var startStreamForm: StartStreamForm?
     public var confirmation: Confirmation?
-    public var announcePrompt: AnnouncePrompt?
+    public var urlPrompt: URLPrompt?
     /// The dashboard may not change anything on the service: mutating keys say so instead.
     public var readOnly = false
     /// Why stream actions are off (Twilio has no conference streams), when they are.

@@ -93,8 +93,8 @@ public final class DashboardServices: Sendable {
             act { await $0.announceConference(conference: conference, url: url, method: method) }
         case .setMuted(let conference, let call, let muted):
             act(call: call) { await $0.setMuted(conference: conference, call: call, muted) }
-        case .setHold(let conference, let call, let hold):
-            act(call: call) { await $0.setHold(conference: conference, call: call, hold) }
+        case .setHold(let conference, let call, let hold, let holdUrl):
+            act(call: call) { await $0.setHold(conference: conference, call: call, hold, holdUrl: holdUrl) }
         case .removeParticipant(let conference, let call):
             act(call: call) { await $0.removeParticipant(conference: conference, call: call) }
         case .loadAudit:

@@ -52,7 +52,7 @@ public enum Effect: Equatable, Sendable {
     case endConference(String)
     case announce(conference: String, url: String, method: CallbackMethod)
     case setMuted(conference: String, callSid: String, Bool)
-    case setHold(conference: String, callSid: String, Bool)
+    case setHold(conference: String, callSid: String, Bool, holdUrl: String?)
     case removeParticipant(conference: String, callSid: String)
     /// Put text on the operator's clipboard (OSC 52: works over SSH and inside tmux).
     case copyToClipboard(String)

@@ -147,7 +147,7 @@ func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         return []
     }
     if state.confirmation != nil { return handleConfirmationKey(&state, key) }
-    if state.announcePrompt != nil { return handleAnnounceKey(&state, key) }
+    if state.urlPrompt != nil { return handleURLPromptKey(&state, key) }
     if var form = state.startStreamForm {
         switch form.apply(key) {
         case .none:
@@ -262,7 +262,7 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
             showStatus(&state, "announcements need a live conference", .info)
             return []
         }
-        state.announcePrompt = AnnouncePrompt(conferenceSid: row.id, conferenceName: row.conference.friendlyName)
+        state.urlPrompt = URLPrompt(.announce, conferenceSid: row.id, conferenceName: row.conference.friendlyName)
     case .toggleMute, .toggleHold, .removeParticipant:
         guard state.detailPane == .participants, let row = state.openConference, !row.participants.isEmpty else {
             showStatus(&state, "pick a participant in the participants pane first", .info)
@@ -278,12 +278,13 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
             state.rows[row.id]?.participants[index] = changed
             showStatus(&state, "\(changed.muted ? "muting" : "unmuting") \(participant.callSid)…", .info)
             return [.setMuted(conference: row.id, callSid: participant.callSid, changed.muted)]
+        case .toggleHold where !participant.hold:
+            // Holding asks which music to play first (Enter keeps the service's own).
+            state.urlPrompt = URLPrompt(
+                .hold(callSid: participant.callSid), conferenceSid: row.id, conferenceName: row.conference.friendlyName)
+            return []
         case .toggleHold:
-            state.pendingRollbacks[participant.callSid] = participant
-            changed.hold.toggle()
-            state.rows[row.id]?.participants[index] = changed
-            showStatus(&state, "\(changed.hold ? "holding" : "unholding") \(participant.callSid)…", .info)
-            return [.setHold(conference: row.id, callSid: participant.callSid, changed.hold)]
+            return setHold(&state, conference: row.id, callSid: participant.callSid, false, holdUrl: nil)
         default:
             state.confirmation = Confirmation(
                 title: "Remove participant",
@@ -525,30 +526,63 @@ func handleConfirmationKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     }
 }
 
-/// The announce prompt: type the URL, Tab switches GET/POST, Enter sends, Esc cancels.
-func handleAnnounceKey(_ state: inout AppState, _ key: Key) -> [Effect] {
-    guard var prompt = state.announcePrompt else { return [] }
+/// Shows a participant's hold change at once (rolled back if the service refuses it) and asks
+/// the service for it.
+func setHold(_ state: inout AppState, conference: String, callSid: String, _ hold: Bool, holdUrl: String?) -> [Effect] {
+    guard let index = state.rows[conference]?.participants.firstIndex(where: { $0.callSid == callSid }),
+        let participant = state.rows[conference]?.participants[index]
+    else {
+        showStatus(&state, "\(callSid) is no longer in the conference", .warning)
+        return []
+    }
+    state.pendingRollbacks[callSid] = participant
+    state.rows[conference]?.participants[index].hold = hold
+    showStatus(&state, "\(hold ? "holding" : "unholding") \(callSid)…", .info)
+    return [.setHold(conference: conference, callSid: callSid, hold, holdUrl: holdUrl)]
+}
+
+/// Whether `text` is an absolute http(s) URL, the only kind the service fetches audio from.
+func isAbsoluteHTTPURL(_ text: String) -> Bool {
+    guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased() else { return false }
+    return (scheme == "https" || scheme == "http") && !(components.host ?? "").isEmpty
+        && !text.contains(where: { $0.isWhitespace || $0.unicodeScalars.contains { CharacterSet.controlCharacters.contains($0) } })
+}
+
+/// The URL prompt: type the URL, Tab switches GET/POST (announcements), Enter sends, Esc cancels.
+func handleURLPromptKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+    guard var prompt = state.urlPrompt else { return [] }
     switch key {
     case .escape:
-        state.announcePrompt = nil
-        showStatus(&state, "no announcement", .info)
+        state.urlPrompt = nil
+        switch prompt.purpose {
+        case .announce: showStatus(&state, "no announcement", .info)
+        case .hold(let callSid): showStatus(&state, "\(callSid) not put on hold", .info)
+        }
         return []
     case .tab, .backTab:
-        prompt.method = prompt.method == .post ? .get : .post
+        if case .announce = prompt.purpose { prompt.method = prompt.method == .post ? .get : .post }
     case .enter:
         let url = prompt.url.text.trimmingCharacters(in: .whitespaces)
-        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-            scheme == "https" || scheme == "http", !(components.host ?? "").isEmpty
-        else {
-            showStatus(&state, "the announcement needs an absolute http(s) URL", .error)
-            return []
+        switch prompt.purpose {
+        case .announce:
+            guard isAbsoluteHTTPURL(url) else {
+                showStatus(&state, "the announcement needs an absolute http(s) URL", .error)
+                return []
+            }
+            state.urlPrompt = nil
+            showStatus(&state, "announcing to \(prompt.conferenceName)…", .info)
+            return [.announce(conference: prompt.conferenceSid, url: url, method: prompt.method)]
+        case .hold(let callSid):
+            guard url.isEmpty || isAbsoluteHTTPURL(url) else {
+                showStatus(&state, "hold music needs an absolute http(s) URL (or none, for the service's own)", .error)
+                return []
+            }
+            state.urlPrompt = nil
+            return setHold(&state, conference: prompt.conferenceSid, callSid: callSid, true, holdUrl: url.isEmpty ? nil : url)
         }
-        state.announcePrompt = nil
-        showStatus(&state, "announcing to \(prompt.conferenceName)…", .info)
-        return [.announce(conference: prompt.conferenceSid, url: url, method: prompt.method)]
     default:
         prompt.url.apply(key)
     }
-    state.announcePrompt = prompt
+    state.urlPrompt = prompt
     return []
 }

@@ -261,8 +261,12 @@ public struct DashboardView {
     // MARK: bottom lines
 
     func drawBottomLine(_ state: AppState, y: Int, width: Int, on frame: inout Frame) {
-        if let prompt = state.announcePrompt {
-            let label = "announce to \(prompt.conferenceName) (\(prompt.method.rawValue), Tab switches) URL "
+        if let prompt = state.urlPrompt {
+            let label =
+                switch prompt.purpose {
+                case .announce: "announce to \(prompt.conferenceName) (\(prompt.method.rawValue), Tab switches) URL "
+                case .hold(let callSid): "hold \(callSid): music URL (Enter for the default) "
+                }
             frame.write(TextWidth.truncate(label, to: width / 2, ellipsis: glyphs.ellipsis), x: 0, y: y, style: .bold)
             let used = min(width / 2, TextWidth.width(of: label))
             drawEditor(prefix: "", prompt.url, y: y, x: used, width: width - used, on: &frame)

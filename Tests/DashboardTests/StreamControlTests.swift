@@ -138,6 +138,38 @@ struct StreamControlTests {
         #expect(state.status?.severity == .error)
     }
 
+    @Test func holdAsksForMusicAndUnholdDoesNot() {
+        var state = Fixtures.loadedState()
+        _ = update(&state, .key(.character("j")))
+        _ = update(&state, .key(.enter))
+        let call = state.rows["c1"]!.participants[0].callSid
+        // h opens the music prompt; nothing is sent and nothing changes yet.
+        #expect(update(&state, .key(.character("h"))) == [])
+        #expect(state.urlPrompt?.purpose == .hold(callSid: call))
+        #expect(state.rows["c1"]!.participants[0].hold == false)
+        // A URL the service would refuse stays in the prompt with a reason.
+        _ = update(&state, .key(.paste("ftp://music.example.com/x.mp3")))
+        #expect(update(&state, .key(.enter)) == [])
+        #expect(state.urlPrompt != nil && state.status?.severity == .error)
+        // A good URL holds the participant at once, with that music.
+        for _ in 0..<40 { _ = update(&state, .key(.backspace)) }
+        _ = update(&state, .key(.paste("https://music.example.com/hold.mp3")))
+        #expect(
+            update(&state, .key(.enter))
+                == [.setHold(conference: "c1", callSid: call, true, holdUrl: "https://music.example.com/hold.mp3")])
+        #expect(state.urlPrompt == nil && state.rows["c1"]!.participants[0].hold)
+        // h on a held participant takes them off hold straight away.
+        #expect(update(&state, .key(.character("h"))) == [.setHold(conference: "c1", callSid: call, false, holdUrl: nil)])
+        #expect(state.rows["c1"]!.participants[0].hold == false)
+        // An empty prompt keeps the service's own music; Esc puts nobody on hold.
+        _ = update(&state, .key(.character("h")))
+        #expect(update(&state, .key(.enter)) == [.setHold(conference: "c1", callSid: call, true, holdUrl: nil)])
+        _ = update(&state, .key(.character("h")))
+        _ = update(&state, .key(.character("h")))
+        #expect(update(&state, .key(.escape)) == [])
+        #expect(state.urlPrompt == nil && state.rows["c1"]!.participants[0].hold == false)
+    }
+
     @Test func readOnlyKeysSayWhyAndSendNothing() {
         var state = Fixtures.loadedState()
         state.readOnly = true
@@ -145,7 +177,7 @@ struct StreamControlTests {
             #expect(update(&state, .key(.character(key))) == [])
             #expect(state.status?.text.contains("read-only") == true)
         }
-        #expect(state.startStreamForm == nil && state.confirmation == nil && state.announcePrompt == nil)
+        #expect(state.startStreamForm == nil && state.confirmation == nil && state.urlPrompt == nil)
         #expect(!state.keymap.readOnly.bindings.contains { $0.mutating })
     }
 }
