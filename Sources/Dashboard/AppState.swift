@@ -180,6 +180,10 @@ public struct AppState: Equatable, Sendable {
     /// Where the service should send stream status callbacks, when the receiver is on.
     public var callbackURL: String?
     public var keymap: Keymap = .standard
+    /// The profile this session runs under (nil: flags and environment only), and the other
+    /// profiles of the config file that `:profile NAME` can switch to.
+    public var profile: String?
+    public var profiles: [String] = []
 
     /// How long a status message stays.
     public static let statusLifetime: TimeInterval = 5

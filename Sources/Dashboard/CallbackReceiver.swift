@@ -23,6 +23,7 @@ public actor CallbackReceiver {
     private let now: @Sendable () -> Date
     private let onEvent: @Sendable (ReceivedStreamEvent) -> Void
     private var state: State = .stopped
+    private let signingKeys: SigningKeyRing
 
     private struct Running: Sendable {
         var port: Int
@@ -48,6 +49,7 @@ public actor CallbackReceiver {
         self.logger = logger
         self.now = now
         self.onEvent = onEvent
+        self.signingKeys = SigningKeyRing(settings.signingKey)
     }
 
     /// The port bound while running (never 0, even when the settings asked for an ephemeral one).
@@ -75,7 +77,7 @@ public actor CallbackReceiver {
             break
         }
         let endpoint = StreamCallbackEndpoint(
-            publicBase: try Self.publicBase(settings), host: settings.host, signingKey: settings.signingKey,
+            publicBase: try Self.publicBase(settings), host: settings.host, signingKeys: signingKeys,
             ledger: ledger, logger: logger, now: now, onEvent: onEvent)
         let settings = self.settings
         let logger = self.logger
@@ -93,6 +95,12 @@ public actor CallbackReceiver {
             if case .starting(let current) = state, current == launch { state = .stopped }
             throw error
         }
+    }
+
+    /// Also accepts callbacks signed with `signingKey`: after `:profile` switches to another
+    /// project, its streams report to this same receiver, signed with that project's key.
+    public func trust(signingKey: String) {
+        signingKeys.add(signingKey)
     }
 
     /// Stops listening; a callback being handled may be cut short before it is applied (the

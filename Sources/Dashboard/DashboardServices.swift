@@ -109,8 +109,9 @@ public final class DashboardServices: Sendable {
                     post(.auditLoaded([]))
                 }
             }
-        case .copyToClipboard:
-            // The terminal's to write (OSC 52); the run loop handles it, like `.quit`.
+        case .copyToClipboard, .switchProfile:
+            // The run loop's own: the terminal writes the clipboard (OSC 52), and a profile
+            // switch replaces these services altogether.
             return
         case .conferencesEnded(let sids):
             guard let ledger = actions?.ledger else { return }

@@ -58,6 +58,8 @@ public enum Effect: Equatable, Sendable {
     case copyToClipboard(String)
     /// Read the audit trail for the event log pane.
     case loadAudit
+    /// `:profile NAME`: reconnect under another profile of the config file.
+    case switchProfile(String)
     case quit
 }
 

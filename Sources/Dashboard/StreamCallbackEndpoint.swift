@@ -4,6 +4,7 @@ import Hummingbird
 import Ledger
 import Logging
 import NIOCore
+import Synchronization
 
 /// Turns one HTTP request to the receiver into an answer: only a callback whose signature
 /// proves it came from the service reaches the ledger and the screen.
@@ -15,7 +16,7 @@ struct StreamCallbackEndpoint: Sendable {
     let publicBase: String?
     /// The bind host, for the receiver's own URL.
     let host: String
-    let signingKey: String
+    let signingKeys: SigningKeyRing
     let ledger: StreamLedger
     let logger: Logger
     let now: @Sendable () -> Date
@@ -60,7 +61,10 @@ struct StreamCallbackEndpoint: Sendable {
         guard let signature = Self.signature(in: request.headers), !signature.isEmpty else {
             return refuse("stream callback without a signature", fields: fields, context: context)
         }
-        guard WebhookSignature.verify(signature: signature, url: url, parameters: signedParameters, key: signingKey)
+        guard
+            signingKeys.keys.contains(where: {
+                WebhookSignature.verify(signature: signature, url: url, parameters: signedParameters, key: $0)
+            })
         else {
             return refuse("stream callback with a signature that does not match", fields: fields, context: context)
         }
@@ -158,5 +162,18 @@ struct StreamCallbackEndpoint: Sendable {
         headers[.contentType] = "text/plain; charset=utf-8"
         return Response(
             status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: message + "\n")))
+    }
+}
+
+/// The signing keys a callback may be signed with: the launch profile's, and those of profiles
+/// switched to since (`:profile`), whose streams still report here. Secrets: never rendered.
+final class SigningKeyRing: Sendable {
+    private let held: Mutex<[String]>
+    init(_ first: String) { held = Mutex([first]) }
+    var keys: [String] { held.withLock { $0 } }
+    func add(_ key: String) {
+        held.withLock { keys in
+            if !key.isEmpty, !keys.contains(key) { keys.append(key) }
+        }
     }
 }

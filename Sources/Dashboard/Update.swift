@@ -430,6 +430,19 @@ func runCommand(_ state: inout AppState, _ line: String) -> [Effect] {
     case "help":
         state.showHelp = true
         return []
+    case "profile", "profiles":
+        let others = state.profiles.filter { $0 != state.profile }
+        let choices = others.isEmpty ? "no other profiles in the config file" : "others: \(others.joined(separator: ", "))"
+        guard !argument.isEmpty else {
+            showStatus(&state, "profile \(state.profile ?? "(none: flags and environment)") \u{2014} \(choices)", .info)
+            return []
+        }
+        guard argument != state.profile else {
+            showStatus(&state, "already on profile \(argument)", .info)
+            return []
+        }
+        showStatus(&state, "switching to profile \(argument)\u{2026}", .info)
+        return [.switchProfile(argument)]
     case "stream":
         openStartStreamForm(&state)
         return []
@@ -458,7 +471,7 @@ func runCommand(_ state: inout AppState, _ line: String) -> [Effect] {
         return [.trackStream(conference: conference.id, sid: argument)]
     default:
         showStatus(
-            &state, "unknown command :\(word) (try :q, :refresh, :filter TEXT, :stream, :stop SID, :track SID, :help)",
+            &state, "unknown command :\(word) (try :q, :refresh, :filter TEXT, :stream, :stop SID, :track SID, :profile NAME, :help)",
             .error)
         return []
     }

@@ -15,7 +15,13 @@ public final class DashboardApp {
     }
 
     let terminal: Terminal
-    let services: DashboardServices
+    var services: DashboardServices
+    /// Closes what the current session holds open (its client, its receiver) when a profile
+    /// switch replaces it.
+    public private(set) var closeSession: @Sendable () async -> Void
+    let switchProfile: ProfileSwitcher?
+    var polling: Task<Void, Never>?
+    var switching: Task<Void, Never>?
     let now: @Sendable () -> Date
     let maxRefreshes: Int?
     let logger: Logger
@@ -28,11 +34,18 @@ public final class DashboardApp {
     /// Measurements for benchmarks, logged when the loop ends.
     var stats = SessionStats()
 
-    /// What reaches the loop: the core's messages, or a signal that ends it.
+    /// What reaches the loop: the core's messages, a signal that ends it, or a profile switch
+    /// that has connected (or could not).
     enum Input: Sendable {
         case message(Msg)
         case ended(TerminalSignal)
+        case switched(DashboardSession)
+        case switchFailed(profile: String, reason: String)
     }
+
+    /// Connects under a profile of the config file, for `:profile NAME`; throws an error whose
+    /// description is the operator's explanation.
+    public typealias ProfileSwitcher = @Sendable (String) async throws -> DashboardSession
 
     /// Where the service layer posts its messages (the poller's `emit`), in arrival order.
     public final class Mailbox: Sendable {
@@ -45,16 +58,20 @@ public final class DashboardApp {
 
         public func post(_ msg: Msg) { continuation.yield(.message(msg)) }
         func end(_ signal: TerminalSignal) { continuation.yield(.ended(signal)) }
+        func deliver(_ input: Input) { continuation.yield(input) }
     }
 
     public init(
         state: AppState, terminal: Terminal, services: DashboardServices, mailbox: Mailbox,
         now: @escaping @Sendable () -> Date = { Date() }, maxRefreshes: Int? = nil,
-        logger: Logger = Logger(label: "confdash.ui")
+        logger: Logger = Logger(label: "confdash.ui"), closeSession: @escaping @Sendable () async -> Void = {},
+        switchProfile: ProfileSwitcher? = nil
     ) {
         self.state = state
         self.terminal = terminal
         self.services = services
+        self.closeSession = closeSession
+        self.switchProfile = switchProfile
         self.mailbox = mailbox
         self.now = now
         self.maxRefreshes = maxRefreshes
@@ -84,21 +101,30 @@ public final class DashboardApp {
                 }
             }
         }
-        let services = self.services
-        let polling = Task { await services.run() }
+        startPolling()
         defer {
             forwarder.cancel()
-            polling.cancel()
+            polling?.cancel()
+            switching?.cancel()
             wakeTask?.cancel()
         }
 
         for await input in mailbox.inputs {
-            guard case .message(var msg) = input else {
-                if case .ended(let signal) = input {
-                    logger.info("ending on a signal", metadata: ["signal": "\(signal)"])
-                    return .signal(signal)
-                }
+            var msg: Msg
+            switch input {
+            case .message(let message):
+                msg = message
+            case .ended(let signal):
+                logger.info("ending on a signal", metadata: ["signal": "\(signal)"])
+                return .signal(signal)
+            case .switched(let session):
+                adopt(session)
+                draw()
+                scheduleWake()
                 continue
+            case .switchFailed(let profile, let reason):
+                switching = nil
+                msg = .actionFinished(ActionOutcome(summary: "cannot switch to profile \(profile): \(reason)", ok: false))
             }
             let received = ContinuousClock.now
             if case .tick = msg { msg = .tick(now()) }
@@ -107,6 +133,7 @@ public final class DashboardApp {
                 switch effect {
                 case .quit: return .quit
                 case .copyToClipboard(let text): terminal.copyToClipboard(text)
+                case .switchProfile(let name): beginSwitch(to: name)
                 default: services.perform(effect)
                 }
             }
@@ -125,6 +152,59 @@ public final class DashboardApp {
 
     func draw() {
         terminal.draw(view.render(state, size: terminal.size))
+    }
+
+    func startPolling() {
+        let services = self.services
+        polling = Task { await services.run() }
+    }
+
+    /// Connects under another profile off the loop; the current session stays on screen and
+    /// keeps polling until the new one is ready, and stays for good if it cannot be.
+    func beginSwitch(to profile: String) {
+        guard let switchProfile else {
+            _ = update(
+                &state,
+                .actionFinished(
+                    ActionOutcome(summary: "profiles are for a real space; the demo runs on the built-in emulator", ok: false)))
+            return
+        }
+        guard switching == nil else {
+            _ = update(&state, .actionFinished(ActionOutcome(summary: "a profile switch is already under way", ok: false)))
+            return
+        }
+        let mailbox = self.mailbox
+        switching = Task {
+            do {
+                let session = try await switchProfile(profile)
+                if Task.isCancelled {
+                    await session.close()
+                    return
+                }
+                mailbox.deliver(.switched(session))
+            } catch {
+                mailbox.deliver(.switchFailed(profile: profile, reason: "\(error)"))
+            }
+        }
+    }
+
+    /// Replaces the session: the old poller stops and its client closes; the screen starts
+    /// over on the new space's conference list.
+    func adopt(_ session: DashboardSession) {
+        switching = nil
+        polling?.cancel()
+        let close = closeSession
+        Task { await close() }
+        services = session.services
+        closeSession = session.close
+        let size = terminal.size
+        state = session.state
+        _ = update(&state, .resized(width: size.width, height: size.height))
+        _ = update(
+            &state,
+            .actionFinished(ActionOutcome(summary: "switched to profile \(session.state.profile ?? "?")", ok: true)))
+        logger.info("profile switched", metadata: ["profile": "\(session.state.profile ?? "-")"])
+        startPolling()
     }
 
     /// Wakes the loop when a status message or highlight ends, never on a fixed beat.
@@ -166,5 +246,19 @@ struct SessionStats {
             "key_to_frame_p99_ms": "\(percentile(0.99))", "key_to_frame_max_ms": "\(sorted.last.map(ms) ?? "-")",
             "frames_written": "\(terminal.framesWritten)", "frames_skipped": "\(terminal.framesSkipped)",
         ]
+    }
+}
+
+/// Everything one profile's dashboard runs on: its first state (space, account, keymap,
+/// read-only), its services (poller and actions on its own client) and how to close them.
+public struct DashboardSession: Sendable {
+    public var state: AppState
+    public var services: DashboardServices
+    public var close: @Sendable () async -> Void
+
+    public init(state: AppState, services: DashboardServices, close: @escaping @Sendable () async -> Void) {
+        self.state = state
+        self.services = services
+        self.close = close
     }
 }

@@ -47,7 +47,8 @@ public struct DashboardView {
     // MARK: header
 
     func drawHeader(_ state: AppState, width: Int, on frame: inout Frame) {
-        let title = "confdash \(glyphs.vertical) \(state.space) \(glyphs.vertical) account \(state.account)"
+        var title = "confdash \(glyphs.vertical) \(state.space) \(glyphs.vertical) account \(state.account)"
+        if let profile = state.profile { title += " \(glyphs.vertical) profile \(profile)" }
         let (pollText, pollStyle) = pollSummary(state)
         let pollWidth = TextWidth.width(of: pollText)
         let titleRoom = max(0, width - pollWidth - 2)

@@ -26,6 +26,22 @@ struct ConnectionOptions: ParsableArguments {
         return try profile.resolve(flags)
     }
 
+    /// The settings for `:profile NAME`: that profile as the config file defines it. The
+    /// launch's --space flag and the connection variables (SIGNALWIRE_SPACE, _PROJECT_ID,
+    /// _API_TOKEN, _SIGNING_KEY, CONFDASH_PROFILE) chose the launch profile's connection and are
+    /// left out; a variable the profile names for its token (`token_env`) still counts, as do
+    /// --readonly and --refresh, which are the operator's for the whole session.
+    func resolve(_ flags: ProfileFlags, switchingTo name: String) throws -> ResolvedSettings {
+        var flags = flags
+        flags.profile = name
+        let launchOnly: Set<String> = [
+            Credentials.spaceVariable, Credentials.projectIDVariable, Credentials.apiTokenVariable,
+            ProfileResolution.signingKeyVariable, ProfileResolution.profileVariable,
+        ]
+        let environment = ProcessInfo.processInfo.environment.filter { !launchOnly.contains($0.key) }
+        return try profile.resolve(flags, environment: environment, profileByName: name)
+    }
+
     func makeClient(retryPolicy: RetryPolicy = .default, timeout: Duration? = nil) throws -> CompatClient {
         try makeClient(settings: resolve(), retryPolicy: retryPolicy, timeout: timeout)
     }

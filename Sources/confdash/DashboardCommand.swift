@@ -45,19 +45,13 @@ struct DashboardOptions: ParsableArguments {
         }
     }
 
-    @MainActor
-    func runDashboard(
-        client: CompatClient, space: String, account: String, ledger: StreamLedger?, ledgerProblem: String? = nil,
-        receiver: CallbackReceiver? = nil, resolvedRefresh: Double? = nil, readOnly: Bool = false,
-        profile: String? = nil, keyOverrides: [String: String] = [:], streamsUnavailable: String? = nil
-    ) async throws {
-        // The dashboard command passes the profile's resolved interval; the demo has only the flag.
-        let refresh = resolvedRefresh ?? self.refresh ?? ProfileResolution.defaultRefresh
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            throw CLIError(message: "the dashboard needs a terminal (for scripts, use: confdash conferences list)")
-        }
-        let logger = Logger(label: "confdash.ui")
-        let mailbox = DashboardApp.Mailbox()
+    /// One profile's dashboard: a poller and the operator's actions on `client`, and the
+    /// first state the screen shows. Closing it shuts the client down.
+    func makeSession(
+        client: CompatClient, space: String, account: String, ledger: StreamLedger?, mailbox: DashboardApp.Mailbox,
+        refresh: Double, readOnly: Bool = false, profile: String? = nil, profiles: [String] = [],
+        keyOverrides: [String: String] = [:], streamsUnavailable: String? = nil, callbackURL: String? = nil
+    ) throws -> DashboardSession {
         let poller = ConferencePoller(
             source: client,
             settings: .init(interval: .milliseconds(Int64(refresh * 1000)), maxConcurrency: concurrency),
@@ -72,19 +66,37 @@ struct DashboardOptions: ParsableArguments {
         var state = AppState(space: space, account: account, now: Date())
         state.readOnly = readOnly
         state.streamsUnavailable = streamsUnavailable
+        state.profile = profile
+        state.profiles = profiles
+        state.callbackURL = callbackURL
         do {
             state.keymap = try Keymap.standard.applying(overrides: keyOverrides)
         } catch {
             throw CLIError(message: "key overrides in the profile: \(error)")
         }
-        if let receiver { state.callbackURL = await receiver.callbackURL }
+        return DashboardSession(state: state, services: services, close: { await client.shutdown() })
+    }
+
+    /// Runs the dashboard on `session` until the operator quits; the terminal is restored
+    /// before this returns, and a signal ends the process with the conventional status.
+    @MainActor
+    func runDashboard(
+        _ session: DashboardSession, mailbox: DashboardApp.Mailbox, ledgerProblem: String? = nil,
+        receiver: CallbackReceiver? = nil, switchProfile: DashboardApp.ProfileSwitcher? = nil
+    ) async throws {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            await session.close()
+            throw CLIError(message: "the dashboard needs a terminal (for scripts, use: confdash conferences list)")
+        }
+        let logger = Logger(label: "confdash.ui")
+        var state = session.state
         if let ledgerProblem { state.status = StatusMessage(text: ledgerProblem, severity: .error, expires: Date().addingTimeInterval(30)) }
         let app = DashboardApp(
-            state: state, terminal: Terminal(colors: !noColor), services: services, mailbox: mailbox,
-            maxRefreshes: maxRefreshes, logger: logger)
+            state: state, terminal: Terminal(colors: !noColor), services: session.services, mailbox: mailbox,
+            maxRefreshes: maxRefreshes, logger: logger, closeSession: session.close, switchProfile: switchProfile)
         let ending = await app.run()
         await receiver?.stop()
-        await client.shutdown()
+        await app.closeSession()
         switch ending {
         case .quit, .refreshLimit:
             return
@@ -156,11 +168,50 @@ struct DashboardCommand: AsyncParsableCommand {
             }
             receiver = started
         }
-        try await options.runDashboard(
+        let mailbox = DashboardApp.Mailbox()
+        let session = try options.makeSession(
             client: client, space: client.endpoint.host, account: client.credentials.projectID, ledger: ledger,
-            ledgerProblem: problem, receiver: receiver, resolvedRefresh: settings.refresh.value,
-            readOnly: settings.readOnly.value, profile: settings.profileName.value,
-            keyOverrides: settings.keyOverrides.value, streamsUnavailable: settings.streamsUnavailableReason)
+            mailbox: mailbox, refresh: settings.refresh.value, readOnly: settings.readOnly.value,
+            profile: settings.profileName.value, profiles: profileNames(),
+            keyOverrides: settings.keyOverrides.value, streamsUnavailable: settings.streamsUnavailableReason,
+            callbackURL: await receiver?.callbackURL)
+        let connection = self.connection
+        let options = self.options
+        let flags = ProfileFlags(refresh: options.refresh)
+        let profiles = profileNames()
+        let callbackURL = await receiver?.callbackURL
+        try await options.runDashboard(
+            session, mailbox: mailbox, ledgerProblem: problem, receiver: receiver,
+            switchProfile: { [receiver] name in
+                // The launch's --space and SIGNALWIRE_* variables chose the launch profile's
+                // connection; the profile asked for by name is taken as the file defines it.
+                let settings = try connection.resolve(flags, switchingTo: name)
+                let client: CompatClient
+                do {
+                    client = try connection.makeClient(
+                        settings: settings, retryPolicy: RetryPolicy(maxAttempts: 2), timeout: .seconds(5))
+                } catch let error as CompatError {
+                    throw CLIError(message: error.operatorMessage)
+                }
+                if let receiver, let key = settings.signingKey.value.value { await receiver.trust(signingKey: key) }
+                do {
+                    return try options.makeSession(
+                        client: client, space: client.endpoint.host, account: client.credentials.projectID,
+                        ledger: ledger, mailbox: mailbox, refresh: settings.refresh.value,
+                        readOnly: settings.readOnly.value, profile: name, profiles: profiles,
+                        keyOverrides: settings.keyOverrides.value, streamsUnavailable: settings.streamsUnavailableReason,
+                        callbackURL: callbackURL)
+                } catch {
+                    await client.shutdown()
+                    throw error
+                }
+            })
+    }
+
+    /// The profiles of the config file, for `:profile`'s list; none when there is no file.
+    func profileNames() -> [String] {
+        let path = ProfileConfigFile.defaultPath(ProcessInfo.processInfo.environment)
+        return ((try? ProfileConfigFile.load(path))??.profiles.keys.sorted()) ?? []
     }
 }
 
@@ -206,9 +257,12 @@ struct DemoCommand: AsyncParsableCommand {
             receiver = started
         }
         do {
-            try await options.runDashboard(
+            let mailbox = DashboardApp.Mailbox()
+            let session = try options.makeSession(
                 client: client, space: "demo (emulator on port \(server.port))", account: configuration.accountSid,
-                ledger: ledger, ledgerProblem: problem, receiver: receiver, readOnly: readonly)
+                ledger: ledger, mailbox: mailbox, refresh: options.refresh ?? ProfileResolution.defaultRefresh,
+                readOnly: readonly, callbackURL: await receiver?.callbackURL)
+            try await options.runDashboard(session, mailbox: mailbox, ledgerProblem: problem, receiver: receiver)
         } catch {
             await server.stop()
             throw error

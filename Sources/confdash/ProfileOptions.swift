@@ -16,11 +16,12 @@ struct ProfileOptions: ParsableArguments {
 
     /// Reads the config file (if there is one) and resolves every setting: flag, environment,
     /// profile, default. `flags` carries the calling command's own flags.
-    func resolve(_ flags: ProfileFlags, environment env: [String: String] = ProcessInfo.processInfo.environment)
-        throws -> ResolvedSettings
-    {
+    func resolve(
+        _ flags: ProfileFlags, environment env: [String: String] = ProcessInfo.processInfo.environment,
+        profileByName: String? = nil
+    ) throws -> ResolvedSettings {
         var flags = flags
-        flags.profile = profile
+        flags.profile = profileByName ?? profile
         // Absent means "no opinion", so the environment or the profile can still turn it on.
         flags.readOnly = readOnly ? true : nil
         let path = ProfileConfigFile.defaultPath(env)

@@ -170,6 +170,26 @@ struct StreamControlTests {
         #expect(state.urlPrompt == nil && state.rows["c1"]!.participants[0].hold == false)
     }
 
+    @Test func profileCommandNamesTheProfilesAndAsksForASwitch() {
+        var state = Fixtures.loadedState()
+        state.profile = "alpha"
+        state.profiles = ["alpha", "bravo", "charlie"]
+        func command(_ line: String) -> [Effect] {
+            _ = update(&state, .key(.character(":")))
+            _ = update(&state, .key(.paste(line)))
+            return update(&state, .key(.enter))
+        }
+        #expect(command("profile") == [])
+        #expect(state.status?.text.contains("profile alpha") == true)
+        #expect(state.status?.text.contains("others: bravo, charlie") == true)
+        #expect(command("profile alpha") == [])
+        #expect(state.status?.text == "already on profile alpha")
+        #expect(command("profile bravo") == [.switchProfile("bravo")])
+        // Read-only does not stop a switch: looking elsewhere changes nothing.
+        state.readOnly = true
+        #expect(command("profile charlie") == [.switchProfile("charlie")])
+    }
+
     @Test func readOnlyKeysSayWhyAndSendNothing() {
         var state = Fixtures.loadedState()
         state.readOnly = true
