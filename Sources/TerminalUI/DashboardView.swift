@@ -64,6 +64,9 @@ public struct DashboardView {
             counts += "   sorted by \(state.sortColumn.rawValue) \(state.sortDescending ? glyphs.down : glyphs.up)"
         }
         if state.readOnly { counts += "   READ-ONLY" }
+        // Said up front, not only when a stream key is pressed: the operator should know before
+        // reaching for one.
+        if state.streamsUnavailable != nil { counts += "   streams: n/a on Twilio" }
         frame.write(TextWidth.truncate(counts, to: width, ellipsis: glyphs.ellipsis), x: 0, y: 1, style: .dim)
     }
 
@@ -220,7 +223,8 @@ public struct DashboardView {
             TableView(
                 columns: Self.streamColumns, rows: streamRows, emphasis: streamEmphasis,
                 selectedRow: state.detailPane == .streams && !streamRows.isEmpty ? min(streamCursor, streamRows.count - 1) : nil,
-                emptyText: "no streams started from confdash on this conference (n starts one)", glyphs: glyphs),
+                emptyText: state.streamsUnavailable ?? "no streams started from confdash on this conference (n starts one)",
+                glyphs: glyphs),
             in: streamsBox.inner(streamsArea))
     }
 

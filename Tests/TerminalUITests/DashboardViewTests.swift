@@ -102,6 +102,19 @@ struct DashboardViewTests {
         #expect(lines[23].contains("Esc/← back to conferences"))
     }
 
+    @Test func aTwilioProfileSaysUpFrontThatStreamsAreOff() {
+        var state = Self.state()
+        state.streamsUnavailable = "Twilio has no conference streams; stream actions are off for this profile"
+        state.profile = "twilio-eu"
+        #expect(render(state, 120, 24)[0].contains("profile twilio-eu"))
+        #expect(render(state, 120, 24)[1].contains("streams: n/a on Twilio"))
+        _ = update(&state, .key(.character("G")))
+        _ = update(&state, .key(.character("k")))
+        _ = update(&state, .key(.enter))
+        let lines = render(state, 120, 30)
+        #expect(lines.contains { $0.contains("Twilio has no conference streams") })
+    }
+
     @Test func helpIsDrawnFromTheKeymap() {
         var state = Self.state()
         _ = update(&state, .key(.character("?")))
