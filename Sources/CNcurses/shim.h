@@ -108,4 +108,26 @@ static inline int cn_resize_from_tty(void) {
 static inline void cn__endwin_atexit(void) { if (stdscr != NULL && !isendwin()) endwin(); }
 static inline int cn_register_atexit_endwin(void) { return atexit(cn__endwin_atexit); }
 
+// ---- can this terminal host a full-screen program? ----
+// Asked before initscr, which on an unknown TERM prints its own message and exit()s, and on a terminal
+// without cursor addressing (TERM=dumb) draws garbage. term.h comes last: it defines macros named like
+// ordinary words (lines, columns) that would break code after it.
+#include <term.h>
+enum { CN_TERMINAL_OK = 0, CN_TERMINAL_UNKNOWN = 1, CN_TERMINAL_NO_CURSOR_ADDRESSING = 2 };
+static inline int cn__has_string_cap(const char *name) {
+    char *cap = tigetstr(name);
+    return cap != NULL && cap != (char *)-1;
+}
+// Returns one of CN_TERMINAL_*; *alternate_screen tells whether the terminal has one (smcup), so a
+// terminal without it can be cleared on exit instead of leaving the last frame behind.
+static inline int cn_check_terminal(int *alternate_screen) {
+    int err = 0;
+    *alternate_screen = 0;
+    if (setupterm(NULL, STDOUT_FILENO, &err) != OK) return CN_TERMINAL_UNKNOWN;
+    int usable = cn__has_string_cap("cup") && cn__has_string_cap("clear");
+    *alternate_screen = cn__has_string_cap("smcup");
+    del_curterm(cur_term);
+    return usable ? CN_TERMINAL_OK : CN_TERMINAL_NO_CURSOR_ADDRESSING;
+}
+
 #endif

@@ -38,6 +38,8 @@ public final class Terminal {
     private var lastFrame: Frame?
     private var lastSize: Size?
     private var unicodeOutput = true
+    /// Without an alternate screen (vt100), the last frame would stay behind the shell prompt.
+    private var hasAlternateScreen = true
     private static var atexitRegistered = false
 
     public private(set) var isActive = false
@@ -64,6 +66,24 @@ public final class Terminal {
     }
 
     /// True when the `NO_COLOR` convention (no-color.org) asks for no colour: set and not empty.
+    /// Why this terminal cannot host the dashboard, in words an operator can act on; nil when it
+    /// can. Ask before `start()`: ncurses itself exits on an unknown TERM and draws garbage on one
+    /// that cannot move the cursor.
+    public nonisolated static func unsuitability(term: String? = ProcessInfo.processInfo.environment["TERM"]) -> String? {
+        var alternate: Int32 = 0
+        let name = term.map { $0.isEmpty ? "(empty)" : $0 } ?? "(unset)"
+        switch Int(cn_check_terminal(&alternate)) {
+        case Int(CN_TERMINAL_OK):
+            return nil
+        case Int(CN_TERMINAL_UNKNOWN):
+            return "the terminal type TERM=\(name) is unknown here (no terminfo entry); "
+                + "set TERM to one this machine knows, e.g. xterm-256color, or use `confdash conferences list`"
+        default:
+            return "the terminal TERM=\(name) cannot move the cursor, so a full-screen dashboard cannot be drawn; "
+                + "set TERM to your terminal's type (e.g. xterm-256color), or use `confdash conferences list`"
+        }
+    }
+
     public nonisolated static func noColorRequested() -> Bool {
         guard let value = getenv("NO_COLOR") else { return false }
         return value.pointee != 0
@@ -87,6 +107,9 @@ public final class Terminal {
             Self.atexitRegistered = true
             _ = cn_register_atexit_endwin()   // covers exit() paths that skip stop()
         }
+        var alternate: Int32 = 0
+        _ = cn_check_terminal(&alternate)
+        hasAlternateScreen = alternate != 0
         initscr()
         cbreak()
         noecho()
@@ -122,6 +145,10 @@ public final class Terminal {
         for source in sources { source.cancel() }
         sources.removeAll()                   // breaks the handler -> self cycles
         input = nil
+        if !hasAlternateScreen {
+            erase()
+            refresh()
+        }
         endwin()
         continuation.finish()
     }

@@ -88,6 +88,10 @@ struct DashboardOptions: ParsableArguments {
             await session.close()
             throw CLIError(message: "the dashboard needs a terminal (for scripts, use: confdash conferences list)")
         }
+        if let problem = Terminal.unsuitability() {
+            await session.close()
+            throw CLIError(message: problem)
+        }
         let logger = Logger(label: "confdash.ui")
         var state = session.state
         if let ledgerProblem { state.status = StatusMessage(text: ledgerProblem, severity: .error, expires: Date().addingTimeInterval(30)) }
