@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(
             name: "DashboardTests",
             dependencies: [
-                "Dashboard", "CompatAPI", "Emulator", "Ledger",
+                "Dashboard", "CompatAPI", "Emulator", "Ledger", "TerminalUI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "Logging", package: "swift-log"),

@@ -15,6 +15,10 @@ public struct LineEditor: Equatable, Sendable {
     /// Applies an editing key; returns false when the key is not an editing key.
     @discardableResult
     public mutating func apply(_ key: Key) -> Bool {
+        // Characters are grapheme clusters: a combining mark or a joiner typed, pasted or deleted
+        // next to another character merges or splits clusters, so the count can move by other
+        // than one. The cursor is brought back inside the text after every edit.
+        defer { cursor = min(max(0, cursor), text.count) }
         switch key {
         case .character(let c):
             insert(String(c))
@@ -62,7 +66,11 @@ public struct LineEditor: Equatable, Sendable {
         let room = max(0, limit - text.count)
         let piece = String(clean.prefix(room))
         guard !piece.isEmpty else { return }
-        text.insert(contentsOf: piece, at: text.index(text.startIndex, offsetBy: cursor))
-        cursor += piece.count
+        let at = text.index(text.startIndex, offsetBy: min(cursor, text.count))
+        let before = String(text[..<at]) + piece
+        text = before + text[at...]
+        // Where the typed text ends, counted the way the joined text clusters (a mark typed after
+        // a letter joins it rather than adding a character).
+        cursor = min(before.count, text.count)
     }
 }
