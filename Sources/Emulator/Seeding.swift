@@ -1,13 +1,14 @@
 import Foundation
 
 /// SplitMix64: tiny, fast and the same on every platform, so one seed always yields the same
-/// world (the system generator cannot be seeded).
-struct SeededGenerator: RandomNumberGenerator, Sendable {
+/// world (the system generator cannot be seeded). Public for the fuzz tests, whose failures
+/// name a seed that replays them exactly.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -7,16 +7,7 @@ import Testing
 /// ways and fed to every response decoder: a decoder may refuse, never trap, and a refusal
 /// becomes an operator's message that names what was wrong.
 struct DecoderFuzzTests {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Generator = SeededGenerator
 
     /// A decoder under test: decodes the bytes, or says why not.
     struct Decoder {
@@ -91,7 +82,7 @@ struct DecoderFuzzTests {
                 (notFound.body, Decoder(ServiceError.self)),
                 (refused.body, Decoder(ServiceError.self)),
             ]
-            var rng = Generator(state: 2026)
+            var rng = Generator(seed: 2026)
             var refusals = 0
             var accepted = 0
             for (body, decoder) in corpus {
