@@ -32,7 +32,8 @@ import Glibc
         Row(name: "422", faults: #"{"status": 422}"#, says: ["the service refused confdash's request (HTTP 422)"]),
         Row(
             name: "429 with Retry-After", faults: #"{"status": 429, "retryAfterSeconds": 4}"#,
-            says: ["rate limited by the service, retry in 4 s"]),
+            // The header's countdown starts from the Retry-After (a backoff of its own would start at 1s).
+            says: ["rate limited by the service, retry in 4 s", "in 4s ● refreshed"]),
         Row(name: "429 without Retry-After", faults: #"{"status": 429}"#, says: ["rate limited by the service: Too Many Requests"]),
         Row(name: "500", faults: #"{"status": 500}"#, says: ["the service is failing (HTTP 500)"]),
         Row(name: "503", faults: #"{"status": 503}"#, says: ["the service is failing (HTTP 503)"]),
@@ -168,7 +169,8 @@ import Glibc
 
     /// j and k move the selection while the fault lasts. The time from sending a key to seeing
     /// its effect on screen is printed; the bound asserted is loose (machines are noisy), the
-    /// figures are what to read.
+    /// figures are what to read. They include starting a tmux client for send-keys and for each
+    /// capture (polled every 20 ms), so they overstate the dashboard's own reaction.
     static func expectKeysAnswer(_ session: TmuxSession, row: String, sourceLocation: SourceLocation = #_sourceLocation)
         async throws
     {
