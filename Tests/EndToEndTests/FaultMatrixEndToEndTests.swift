@@ -70,7 +70,7 @@ import Glibc
         for words in row.says {
             #expect(await session.waitFor(text: words, timeout: row.within))
         }
-        try await Self.expectStaleButShown(session, firstRow: before)
+        try await Self.expectStaleButShown(session, row: row.name, firstRow: before)
         try await Self.expectKeysAnswer(session, row: row.name)
 
         #expect(try Self.admin(port: port, method: "DELETE", in: session.directory) == 0)
@@ -103,7 +103,7 @@ import Glibc
 
         #expect(kill(first.pid, SIGKILL) == 0)
         #expect(await session.waitFor(text: "cannot reach 127.0.0.1: connection refused", timeout: .seconds(20)))
-        try await Self.expectStaleButShown(session, firstRow: before)
+        try await Self.expectStaleButShown(session, row: "connection refused", firstRow: before)
         try await Self.expectKeysAnswer(session, row: "connection refused")
 
         let second = try await EmulatorProcess.start(port: first.port, in: scratch, name: "second")
@@ -115,11 +115,16 @@ import Glibc
 
     /// The rows from before the fault are still there, the header says STALE, and the live rows
     /// are drawn dim.
-    static func expectStaleButShown(_ session: TmuxSession, firstRow: String, sourceLocation: SourceLocation = #_sourceLocation)
+    static func expectStaleButShown(
+        _ session: TmuxSession, row: String, firstRow: String, sourceLocation: SourceLocation = #_sourceLocation)
         async throws
     {
         #expect(await session.waitFor(text: "STALE", sourceLocation: sourceLocation))
         let screen = session.capture()
+        // What the operator reads: the header's poll state and the reason above the key hints.
+        let lines = screen.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let header = lines.first.map { line in line.range(of: "STALE").map { String(line[$0.lowerBound...]) } ?? line }
+        print("fault matrix, on screen [\(row)]: \(header ?? "?") | \(lines.dropLast().last ?? "?")")
         #expect(DashboardEndToEndTests.firstRowName(screen) == firstRow, sourceLocation: sourceLocation)
         #expect(screen.contains("retrying in") || screen.contains("OFFLINE"), sourceLocation: sourceLocation)
         #expect(
