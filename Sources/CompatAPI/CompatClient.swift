@@ -228,21 +228,34 @@ public final class CompatClient: Sendable {
         let timeoutSeconds = Double(requestTimeout.components.seconds) + Double(requestTimeout.components.attoseconds) / 1e18
         let response: HTTPClientResponse
         let body: ByteBuffer
+        // One deadline for the head and the whole body: a service that trickles its answer a
+        // few bytes at a time must not hold a poll for longer than a silent one.
+        let deadline = NIODeadline.now() + .nanoseconds(Int64(timeoutSeconds * 1e9))
         do {
-            let nanos = Int64(timeoutSeconds * 1e9)
-            let deadline = NIODeadline.now() + .nanoseconds(nanos)
             response = try await http.execute(request, deadline: deadline, logger: logger)
-            body = try await response.body.collect(upTo: Self.maxBodyBytes)
         } catch let error as HTTPClientError {
             throw mapTransport(error, operation: operation, seconds: timeoutSeconds)
-        } catch is NIOTooManyBytesError {
-            throw CompatError.unreadableResponse(status: 200, reason: "\(operation): the answer is larger than 32 MiB")
         } catch is CancellationError {
             throw CancellationError()
         } catch {
             throw CompatError.unreachable(host: endpoint.host, reason: Self.describe(error))
         }
         let status = Int(response.status.code)
+        do {
+            body = try await Self.collect(response.body, upTo: Self.maxBodyBytes, before: deadline)
+        } catch is NIOTooManyBytesError {
+            throw CompatError.unreadableResponse(status: status, reason: "\(operation): the answer is larger than 32 MiB")
+        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+            // The service answered but was still sending when the time was up.
+            throw CompatError.timedOut(operation: operation, seconds: timeoutSeconds)
+        } catch {
+            // Whoever waits for this request has gone (the dashboard is quitting): no error to report.
+            if error is CancellationError || Task.isCancelled { throw CancellationError() }
+            // The head came, so the service is reachable: what broke is this answer, cut off
+            // before the length it announced.
+            throw CompatError.unreadableResponse(
+                status: status, reason: "\(operation): the answer was cut off (\(Self.describe(error)))")
+        }
         logger.debug(
             "\(method.rawValue) \(Self.pathForLog(url)) -> \(status)",
             metadata: ["ms": "\(Int((ContinuousClock.now - started) / .milliseconds(1)))"])
@@ -254,6 +267,26 @@ public final class CompatClient: Sendable {
             ?? ServiceError(status: status, code: nil, message: Self.snippet(body) ?? response.status.reasonPhrase)
         if serviceError.status == 0 { serviceError.status = status }
         throw CompatError.service(serviceError, retryAfterSeconds: Self.retryAfter(response.headers))
+    }
+
+    /// The whole body, or `HTTPClientError.deadlineExceeded` once `deadline` passes: the
+    /// client's own deadline ends when the head arrives, and nothing else limits the body.
+    static func collect(_ body: HTTPClientResponse.Body, upTo limit: Int, before deadline: NIODeadline) async throws
+        -> ByteBuffer
+    {
+        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await body.collect(upTo: limit) }
+            group.addTask {
+                let left = (deadline - NIODeadline.now()).nanoseconds
+                if left > 0 { try await Task.sleep(for: .nanoseconds(left)) }
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let buffer = first else {
+                throw HTTPClientError.deadlineExceeded
+            }
+            return buffer
+        }
     }
 
     func mapTransport(_ error: HTTPClientError, operation: String, seconds: Double) -> CompatError {

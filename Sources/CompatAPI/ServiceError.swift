@@ -79,12 +79,12 @@ public enum CompatError: Error, Sendable, CustomStringConvertible {
             var text: String
             switch e.status {
             case 401: text = "authentication failed (check the Project ID and API token)"
-            case 403: text = "permission denied (does the API token have the Voice scope?)"
+            case 403: text = "permission denied (the API token lacks permission: does it have the Voice scope?)"
             case 404: text = "not found"
             case 429:
                 text = "rate limited by the service"
                 if let retryAfter { text += ", retry in \(Int(retryAfter.rounded(.up))) s" }
-            case 500...599: text = "service error \(e.status)"
+            case 500...599: text = "the service is failing (HTTP \(e.status))"
             default: text = "request refused (\(e.status))"
             }
             let said = e.errors.isEmpty ? e.message : e.errors.joined(separator: "; ")
@@ -92,11 +92,11 @@ public enum CompatError: Error, Sendable, CustomStringConvertible {
             if let code = e.code, code != 0 { text += " [code \(code)]" }
             return text
         case .timedOut(let operation, let seconds):
-            return "\(operation) timed out after \(Self.formatSeconds(seconds)) s (the service is slow or unreachable)"
+            return "\(operation): no complete answer within \(Self.formatSeconds(seconds)) s (the service is slow or not answering)"
         case .unreachable(let host, let reason):
             return "cannot reach \(host): \(reason)"
         case .unreadableResponse(let status, let reason):
-            return "unreadable answer from the service (HTTP \(status)): \(reason)"
+            return "the service sent an answer confdash could not read (HTTP \(status)): \(reason)"
         case .invalidRequest(let reason):
             return reason
         }

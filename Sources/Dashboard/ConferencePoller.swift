@@ -87,7 +87,7 @@ public actor ConferencePoller {
                 failures += 1
                 let wait = settings.backoff.delay(afterAttempt: failures, retryAfter: Self.retryAfter(error), jitter: jitter())
                     ?? settings.backoff.maxDelay
-                let reason = (error as? CompatError)?.operatorMessage ?? String(describing: error)
+                let reason = Self.failureReason(error)
                 logger.warning("poll failed", metadata: ["attempt": "\(failures)", "reason": "\(reason)"])
                 next = wake(after: wait)
                 emit(.pollFailed(reason: reason, attempt: failures, retryAt: now().addingTimeInterval(Self.seconds(wait)), at: now()))
@@ -250,6 +250,22 @@ public actor ConferencePoller {
                 }
             }
             return results.sorted { $0.index < $1.index }.map(\.value)
+        }
+    }
+
+    /// Why a poll failed, in words an operator can act on. A poll fails only when the list of
+    /// conferences cannot be read, which says more than the same status would on one resource:
+    /// a 404 there means the space or the Project ID is wrong, not that a conference is gone.
+    static func failureReason(_ error: any Error) -> String {
+        guard let error = error as? CompatError else { return String(describing: error) }
+        guard case .service(let e, _) = error else { return error.operatorMessage }
+        switch e.status {
+        case 404:
+            return "conference list not found: check the space URL and the Project ID (\(error.operatorMessage))"
+        case 400, 405, 422:
+            return "the service refused confdash's request (HTTP \(e.status)); is confdash up to date? (\(error.operatorMessage))"
+        default:
+            return error.operatorMessage
         }
     }
 

@@ -26,22 +26,34 @@ struct APIResponder: Sendable {
 
     func respond(to request: Incoming) async -> Response {
         let verdict = await faults.verdict()
-        let latency = await faults.latency
-        if latency > .zero {
+        // The faults as they were when the request came in, for the whole of its answer.
+        let settings = await faults.settings
+        let delay = await faults.delay
+        if delay > .zero {
             do {
-                try await clock.sleep(for: latency)
+                try await clock.sleep(for: delay)
             } catch {
                 return Replies.error(FaultInjector.internalError)
             }
         }
+        let response: Response
         switch verdict {
         case .rateLimited:
-            return Replies.error(FaultInjector.rateLimitedError, headers: [.retryAfter: "1"])
+            response = Replies.error(FaultInjector.rateLimitedError, headers: [.retryAfter: "1"])
         case .internalError:
-            return Replies.error(FaultInjector.internalError)
+            response = Replies.error(FaultInjector.internalError)
+        case .status(let status, let retryAfter):
+            var headers: HTTPFields = [:]
+            if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+            if status == 401 { headers[.wwwAuthenticate] = "Basic realm=\"SignalWire\"" }
+            response = Replies.error(FaultInjector.serviceError(status: status), headers: headers)
         case .proceed:
-            break
+            response = await answer(request)
         }
+        return await FaultInjector.spoil(response, as: settings, clock: clock)
+    }
+
+    private func answer(_ request: Incoming) async -> Response {
         do throws(ServiceError) {
             return try await handle(request)
         } catch {

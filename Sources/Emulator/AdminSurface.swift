@@ -62,17 +62,17 @@ struct AdminSurface: Sendable {
             return Replies.json(await faults.settings)
         case (.post, "faults"):
             guard let patch = decode(FaultPatch.self, body) else {
-                return failure(400, "expected {\"latencyMs\": Int?, \"failRate\": 0...1?, \"rateLimit\": Int or null}")
+                return failure(400, FaultPatch.expected)
             }
             var settings = await faults.settings
-            if let latency = patch.latencyMs { settings.latencyMs = latency }
-            if let rate = patch.failRate { settings.failRate = rate }
-            if let limit = patch.rateLimit { settings.rateLimit = limit }
-            guard settings.latencyMs >= 0, (0...1).contains(settings.failRate), (settings.rateLimit ?? 0) >= 0 else {
-                return failure(400, "latencyMs and rateLimit must not be negative; failRate must be within 0...1")
-            }
+            patch.apply(to: &settings)
+            if let problem = settings.problem { return failure(400, problem) }
             await faults.update(settings)
             return Replies.json(settings)
+        case (.delete, "faults"):
+            // Every fault off at once: what a test does when "the fault clears".
+            await faults.update(FaultSettings())
+            return Replies.json(FaultSettings())
         case (.get, "requests"):
             return Replies.json(await requestLog.all())
         case (.delete, "requests"):
@@ -115,24 +115,57 @@ struct AdminSurface: Sendable {
         var error: String
     }
 
-    /// A partial change to the faults; `"rateLimit": null` lifts the limit.
+    /// A partial change to the faults: a field left out keeps its value; `null` turns an
+    /// optional fault off (`"rateLimit": null` lifts the limit, `"status": null` answers
+    /// normally again).
     private struct FaultPatch: Decodable {
+        static let expected =
+            "expected {\"latencyMs\": Int?, \"failRate\": 0...1?, \"rateLimit\": Int or null, \"status\": 400...599 or null, "
+            + "\"retryAfterSeconds\": Int or null, \"hangSeconds\": Number?, \"body\": \"malformed\", \"truncated\", "
+            + "\"trickle\" or null, \"trickleBytes\": Int?, \"trickleIntervalMs\": Int?}"
+
         var latencyMs: Int?
         var failRate: Double?
-        /// nil: leave as is; .some(nil): unlimited.
+        var hangSeconds: Double?
+        var trickleBytes: Int?
+        var trickleIntervalMs: Int?
+        /// For each: nil leave as is; .some(nil) off.
         var rateLimit: Int??
+        var status: Int??
+        var retryAfterSeconds: Int??
+        var body: FaultSettings.BodyFault??
 
         enum CodingKeys: String, CodingKey {
-            case latencyMs, failRate, rateLimit
+            case latencyMs, failRate, rateLimit, status, retryAfterSeconds, hangSeconds, body, trickleBytes,
+                trickleIntervalMs
         }
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             latencyMs = try container.decodeIfPresent(Int.self, forKey: .latencyMs)
             failRate = try container.decodeIfPresent(Double.self, forKey: .failRate)
-            rateLimit =
-                container.contains(.rateLimit)
-                ? .some(try container.decodeIfPresent(Int.self, forKey: .rateLimit)) : nil
+            hangSeconds = try container.decodeIfPresent(Double.self, forKey: .hangSeconds)
+            trickleBytes = try container.decodeIfPresent(Int.self, forKey: .trickleBytes)
+            trickleIntervalMs = try container.decodeIfPresent(Int.self, forKey: .trickleIntervalMs)
+            func nullable<T: Decodable>(_ key: CodingKeys) throws -> T?? {
+                container.contains(key) ? .some(try container.decodeIfPresent(T.self, forKey: key)) : nil
+            }
+            rateLimit = try nullable(.rateLimit)
+            status = try nullable(.status)
+            retryAfterSeconds = try nullable(.retryAfterSeconds)
+            body = try nullable(.body)
+        }
+
+        func apply(to settings: inout FaultSettings) {
+            if let latencyMs { settings.latencyMs = latencyMs }
+            if let failRate { settings.failRate = failRate }
+            if let hangSeconds { settings.hangSeconds = hangSeconds }
+            if let trickleBytes { settings.trickleBytes = trickleBytes }
+            if let trickleIntervalMs { settings.trickleIntervalMs = trickleIntervalMs }
+            if let rateLimit { settings.rateLimit = rateLimit }
+            if let status { settings.status = status }
+            if let retryAfterSeconds { settings.retryAfterSeconds = retryAfterSeconds }
+            if let body { settings.body = body }
         }
     }
 }

@@ -55,7 +55,11 @@ public struct EmulatorConfiguration: Sendable {
     }
 }
 
-/// Faults the emulator injects into API responses (never into the admin surface).
+/// Faults the emulator injects into API responses (never into the admin surface). Every field
+/// has a "no fault" default, so `FaultSettings()` is a healthy service; set through
+/// `EmulatorConfiguration.faults`, `EmulatorServer.setFaults(_:)` or `POST /__admin/faults`
+/// (a partial change: fields left out keep their value, `null` turns an optional one off);
+/// `DELETE /__admin/faults` turns them all off.
 public struct FaultSettings: Sendable, Hashable, Codable {
     /// Added to every API response, measured on the injected clock.
     public var latencyMs: Int
@@ -64,10 +68,83 @@ public struct FaultSettings: Sendable, Hashable, Codable {
     /// API requests allowed per one-second window before answering 429 (code 20429,
     /// `Retry-After: 1`); nil means unlimited.
     public var rateLimit: Int?
+    /// Every API request is answered with this HTTP status (400...599) and the service's error
+    /// body for it, before credentials are even checked, as an outage or a revoked token looks
+    /// from outside: 401 (code 20003), 403 (20403), 404 (20404), 422 (10000), 429 (20429),
+    /// 500 (20500), 503 (20503). nil answers normally.
+    public var status: Int?
+    /// Sent as `Retry-After: N` (seconds) with every `status` answer; nil sends no Retry-After
+    /// (the service documents none, so a client must also cope without it).
+    public var retryAfterSeconds: Int?
+    /// Every API request is held this many seconds (on the injected clock) before it is
+    /// answered as it otherwise would be: a service that has stopped answering, for as long as
+    /// a client cares to wait. 0 holds nothing.
+    public var hangSeconds: Double
+    /// Spoils the body of every API answer (whatever its status); nil sends bodies intact.
+    public var body: BodyFault?
+    /// With `body: .trickle`: bytes per write.
+    public var trickleBytes: Int
+    /// With `body: .trickle`: the pause before each write, on the injected clock.
+    public var trickleIntervalMs: Int
 
-    public init(latencyMs: Int = 0, failRate: Double = 0, rateLimit: Int? = nil) {
+    /// How an answer's body is spoiled.
+    public enum BodyFault: String, Sendable, Hashable, Codable, CaseIterable {
+        /// The status and headers as usual, but the JSON is broken (cut short and ended with a
+        /// stray token), with a Content-Length that matches what is sent.
+        case malformed
+        /// `Content-Length` promises the whole body, half of it is sent, then the connection
+        /// closes.
+        case truncated
+        /// The whole body, `trickleBytes` at a time with `trickleIntervalMs` before each write.
+        case trickle
+    }
+
+    public init(
+        latencyMs: Int = 0, failRate: Double = 0, rateLimit: Int? = nil, status: Int? = nil,
+        retryAfterSeconds: Int? = nil, hangSeconds: Double = 0, body: BodyFault? = nil, trickleBytes: Int = 16,
+        trickleIntervalMs: Int = 250
+    ) {
         self.latencyMs = latencyMs
         self.failRate = failRate
         self.rateLimit = rateLimit
+        self.status = status
+        self.retryAfterSeconds = retryAfterSeconds
+        self.hangSeconds = hangSeconds
+        self.body = body
+        self.trickleBytes = trickleBytes
+        self.trickleIntervalMs = trickleIntervalMs
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case latencyMs, failRate, rateLimit, status, retryAfterSeconds, hangSeconds, body, trickleBytes,
+            trickleIntervalMs
+    }
+
+    /// Every field may be missing (settings saved before it existed): missing means no fault.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let none = FaultSettings()
+        latencyMs = try c.decodeIfPresent(Int.self, forKey: .latencyMs) ?? none.latencyMs
+        failRate = try c.decodeIfPresent(Double.self, forKey: .failRate) ?? none.failRate
+        rateLimit = try c.decodeIfPresent(Int.self, forKey: .rateLimit)
+        status = try c.decodeIfPresent(Int.self, forKey: .status)
+        retryAfterSeconds = try c.decodeIfPresent(Int.self, forKey: .retryAfterSeconds)
+        hangSeconds = try c.decodeIfPresent(Double.self, forKey: .hangSeconds) ?? none.hangSeconds
+        body = try c.decodeIfPresent(BodyFault.self, forKey: .body)
+        trickleBytes = try c.decodeIfPresent(Int.self, forKey: .trickleBytes) ?? none.trickleBytes
+        trickleIntervalMs = try c.decodeIfPresent(Int.self, forKey: .trickleIntervalMs) ?? none.trickleIntervalMs
+    }
+
+    /// Why these settings cannot be applied, or nil when they can.
+    public var problem: String? {
+        if latencyMs < 0 { return "latencyMs must not be negative" }
+        if !(0...1).contains(failRate) { return "failRate must be within 0...1" }
+        if let rateLimit, rateLimit < 0 { return "rateLimit must not be negative" }
+        if let status, !(400...599).contains(status) { return "status must be an error status, 400...599" }
+        if let retryAfterSeconds, retryAfterSeconds < 0 { return "retryAfterSeconds must not be negative" }
+        if !(0...3600).contains(hangSeconds) { return "hangSeconds must be within 0...3600" }
+        if trickleBytes < 1 { return "trickleBytes must be at least 1" }
+        if !(0...60_000).contains(trickleIntervalMs) { return "trickleIntervalMs must be within 0...60000" }
+        return nil
     }
 }

@@ -122,7 +122,9 @@ public struct DashboardView {
                 Self.shortDate(c.dateCreated),
                 c.dateCreated.date.map { Self.age(from: $0, to: state.now) } ?? "?",
             ]
-            emphasis[index] = state.changedUntil[row.id] != nil ? .highlight : (c.status.isLive ? .normal : .dim)
+            // Stale data stays readable but drawn dim, so nobody mistakes it for the present.
+            emphasis[index] =
+                state.stale ? .dim : state.changedUntil[row.id] != nil ? .highlight : (c.status.isLive ? .normal : .dim)
         }
         let empty =
             state.rows.isEmpty

@@ -86,4 +86,149 @@ import Testing
             #expect(try await api.send("GET", "\(api.laml)/Conferences").status == 200)
         }
     }
+
+    /// Sets faults through the admin surface, as the end-to-end tests and scripts do.
+    private static func patchFaults(_ api: Emulated, _ json: String) async throws -> RawResponse {
+        try await Emulated.send(
+            "POST", api.server.adminURL + "/faults", headers: [("Content-Type", "application/json")], body: json)
+    }
+
+    /// The code the service sends with each status, per the fact sheet (20003, 20404, 20429,
+    /// 10000) and the service's numbering for the rest.
+    static let statusCodes: [(Int, Int)] = [
+        (401, 20003), (403, 20403), (404, 20404), (422, 10000), (429, 20429), (500, 20500), (503, 20503),
+    ]
+
+    @Test(arguments: statusCodes.map(\.0))
+    func statusFaultAnswersWithTheServiceErrorBody(status: Int) async throws {
+        let code = try #require(Self.statusCodes.first { $0.0 == status }?.1)
+        try await withEmulator { api in
+            let set = try await Self.patchFaults(api, #"{"status": \#(status)}"#)
+            #expect(set.status == 200)
+            #expect(set.object["status"] as? Int == status)
+            // Good credentials or none: an injected status comes before authentication.
+            for authorization in [Emulated.goodAuth, nil] {
+                let response = try await api.send("GET", "\(api.laml)/Conferences", authorization: authorization)
+                #expect(response.status == status)
+                #expect(response.object["code"] as? Int == code)
+                #expect(response.object["status"] as? Int == status)
+                #expect(response.header("Retry-After") == nil)
+            }
+            await expectMatchesSpec(try await api.send("GET", "\(api.laml)/Conferences").body, schema: "CompatibilityErrorResponse")
+
+            // With Retry-After, then cleared: the API answers again; the admin surface never failed.
+            #expect(try await Self.patchFaults(api, #"{"retryAfterSeconds": 7}"#).status == 200)
+            #expect(try await api.send("GET", "\(api.laml)/Conferences").header("Retry-After") == "7")
+            #expect(try await Emulated.send("GET", api.server.adminURL + "/conferences").status == 200)
+            #expect(try await Emulated.send("DELETE", api.server.adminURL + "/faults").status == 200)
+            #expect(try await api.send("GET", "\(api.laml)/Conferences").status == 200)
+            #expect(await api.server.faultSettings() == FaultSettings())
+        }
+    }
+
+    @Test func hangHoldsRequestsOnTheInjectedClock() async throws {
+        let clock = TestClock<Duration>()
+        try await withEmulator(EmulatorConfiguration(faults: FaultSettings(hangSeconds: 60)), clock: clock) { api in
+            let finished = Flag()
+            let pending = Task {
+                let response = try await api.send("GET", "\(api.laml)/Conferences?PageSize=1")
+                await finished.raise()
+                return response
+            }
+            #expect(try await Emulated.send("GET", api.server.adminURL + "/faults").object["hangSeconds"] as? Double == 60)
+            // Not answered after 59 virtual seconds (the request may still be on its way in, so
+            // keep advancing until it has certainly been held that long)...
+            for _ in 0..<20 {
+                try await Task.sleep(for: .milliseconds(10))
+                await clock.advance(by: .milliseconds(2950))
+            }
+            #expect(await finished.isRaised == false)
+            // ...and answered as usual once the hang is over.
+            #expect(
+                await eventually {
+                    await clock.advance(by: .seconds(1))
+                    return await finished.isRaised
+                })
+            #expect(try await pending.value.status == 200)
+        }
+    }
+
+    @Test func malformedBodyIsA200WithBrokenJSON() async throws {
+        try await withEmulator(EmulatorConfiguration(faults: FaultSettings(body: .malformed))) { api in
+            let exchange = await RawExchange.get(
+                port: api.server.port, path: "\(api.laml)/Conferences?PageSize=2", authorization: Emulated.goodAuth)
+            #expect(exchange.status == 200)
+            #expect(exchange.header("Content-Type")?.hasPrefix("application/json") == true)
+            // The length is honest: only the JSON is broken.
+            #expect(exchange.header("Content-Length") == String(exchange.body.count))
+            #expect(exchange.body.count > 10)
+            #expect((try? JSONSerialization.jsonObject(with: Data(exchange.body))) == nil)
+            let admin = try await Emulated.send("GET", api.server.adminURL + "/conferences")
+            #expect(admin.array.isEmpty == false)
+        }
+    }
+
+    @Test func truncatedBodyPromisesMoreThanItSendsThenCloses() async throws {
+        try await withEmulator(EmulatorConfiguration(faults: FaultSettings(body: .truncated))) { api in
+            let exchange = await RawExchange.get(
+                port: api.server.port, path: "\(api.laml)/Conferences?PageSize=2", authorization: Emulated.goodAuth)
+            #expect(exchange.status == 200)
+            let promised = try #require(exchange.header("Content-Length").flatMap(Int.init))
+            #expect(exchange.body.count > 0)
+            #expect(exchange.body.count < promised)
+            // No keep-alive wait: the server hung up on its own.
+            #expect(exchange.closedByServer)
+            await api.server.setFaults(FaultSettings())
+            let healthy = try await api.send("GET", "\(api.laml)/Conferences?PageSize=2")
+            #expect(healthy.status == 200)
+            #expect(healthy.object["conferences"] != nil)
+        }
+    }
+
+    @Test func trickleDribblesTheWholeBody() async throws {
+        try await withEmulator { api in
+            let set = try await Self.patchFaults(api, #"{"body": "trickle", "trickleBytes": 200, "trickleIntervalMs": 30}"#)
+            #expect(set.status == 200)
+            #expect(set.object["body"] as? String == "trickle")
+            let exchange = await RawExchange.get(
+                port: api.server.port, path: "\(api.laml)/Conferences?PageSize=2", authorization: Emulated.goodAuth)
+            #expect(exchange.status == 200)
+            let length = try #require(exchange.header("Content-Length").flatMap(Int.init))
+            #expect(exchange.body.count == length)
+            #expect((try? JSONSerialization.jsonObject(with: Data(exchange.body))) != nil)
+            // In pieces, over time: at least as many reads as 200-byte writes, spread over at
+            // least the pauses between them (never more than 200 bytes come at once).
+            let writes = (length + 199) / 200
+            #expect(writes >= 3)
+            let bodyReads = exchange.reads.count
+            #expect(bodyReads >= writes)
+            let last = try #require(exchange.reads.last?.at)
+            #expect(last >= .milliseconds(30 * (writes - 1)), "all \(length) bytes within \(last)")
+        }
+    }
+
+    @Test func faultsNeverTouchTheAdminSurfaceAndPatchesAreChecked() async throws {
+        try await withEmulator { api in
+            #expect(try await Self.patchFaults(api, #"{"status": 503, "body": "truncated", "hangSeconds": 0.2}"#).status == 200)
+            // Partial: what is left out stays; null turns one fault off.
+            let patched = try await Self.patchFaults(api, #"{"body": null, "latencyMs": 5}"#)
+            #expect(patched.status == 200)
+            #expect(patched.object["status"] as? Int == 503)
+            #expect(patched.object["body"] == nil)
+            #expect(patched.object["latencyMs"] as? Int == 5)
+            let admin = try await Emulated.send("GET", api.server.adminURL + "/conferences")
+            #expect(admin.status == 200)
+            #expect(admin.array.isEmpty == false)
+            #expect(try await api.send("GET", "\(api.laml)/Conferences").status == 503)
+            for bad in [
+                #"{"status": 200}"#, #"{"status": 600}"#, #"{"body": "garbled"}"#, #"{"hangSeconds": -1}"#,
+                #"{"retryAfterSeconds": -2}"#, #"{"trickleBytes": 0}"#,
+            ] {
+                let refused = try await Self.patchFaults(api, bad)
+                #expect(refused.status == 400, "\(bad) was accepted")
+            }
+            // A refused patch changes nothing.
+            #expect(await api.server.faultSettings().status == 503)
+        }
+    }
 }

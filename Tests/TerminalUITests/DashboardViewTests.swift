@@ -163,6 +163,23 @@ struct DashboardViewTests {
         #expect(lines[3].hasPrefix("東京 standup"))  // the last good data stays on screen
     }
 
+    @Test func staleRowsAreDrawnDimUntilTheNextGoodPoll() {
+        var state = Self.state()
+        let view = DashboardView(glyphs: .unicode)
+        let size = Size(width: 100, height: 24)
+        // Row 4 is a live conference, not selected: normal while live, dim while stale.
+        #expect(view.render(state, size: size)[2, 4].style.dim == false)
+        _ = update(&state, .pollFailed(reason: "the service is failing (HTTP 503)", attempt: 1, retryAt: Self.now.addingTimeInterval(4), at: Self.now))
+        let stale = view.render(state, size: size)
+        #expect(stale.lines[4].hasPrefix("🚑 on-call"))
+        #expect(stale[2, 4].style.dim)
+        let again = state.rows.values.map(\.conference)
+        _ = update(&state, .pollSucceeded(PollSnapshot(conferences: again, participants: [:]), at: Self.now))
+        let fresh = view.render(state, size: size)
+        #expect(fresh.lines[4].hasPrefix("🚑 on-call"))
+        #expect(fresh[2, 4].style.dim == false)
+    }
+
     @Test func asciiGlyphsWhenTheLocaleIsNotUTF8() {
         var state = Self.state()
         _ = update(&state, .key(.enter))

@@ -1,0 +1,69 @@
+import CompatAPI
+import Dashboard
+import Emulator
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+/// The poller against the emulator's injected faults over real HTTP: what the operator reads
+/// when the conference list cannot be read, and when the next try is.
+@Suite struct PollerFaultTests {
+    static let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    /// One poll against an emulator with `faults`; the message it emitted.
+    static func onePoll(_ faults: FaultSettings) async throws -> Msg? {
+        var quiet = Logger(label: "test.poller-faults")
+        quiet.logLevel = .critical
+        let server = try await EmulatorServer.start(EmulatorConfiguration(conferences: 3, faults: faults), logger: quiet)
+        let client = CompatClient(
+            endpoint: try Endpoint(server.baseURL),
+            credentials: Credentials(projectID: EmulatorConfiguration.demoProjectID, apiToken: EmulatorConfiguration.demoAPIToken),
+            requestTimeout: .seconds(5), retryPolicy: .never, logger: quiet)
+        let seen = Seen()
+        let poller = ConferencePoller(
+            source: client, now: { start }, jitter: { 1 }, logger: quiet, emit: { msg in seen.messages.withLock { $0.append(msg) } })
+        await poller.run(limit: 1)
+        await client.shutdown()
+        await server.stop()
+        return seen.messages.withLock { $0.first }
+    }
+
+    final class Seen: Sendable {
+        let messages = Mutex<[Msg]>([])
+    }
+
+    static func failure(_ msg: Msg?) -> (reason: String, retryAt: Date)? {
+        guard case .pollFailed(let reason, _, let retryAt, _)? = msg else { return nil }
+        return (reason, retryAt)
+    }
+
+    @Test func aMissingConferenceListPointsAtTheSpaceAndProject() async throws {
+        let failed = try #require(Self.failure(try await Self.onePoll(FaultSettings(status: 404))))
+        #expect(failed.reason.hasPrefix("conference list not found: check the space URL and the Project ID"))
+    }
+
+    @Test func anInvalidRequestSaysConfdashMayBeOutOfDate() async throws {
+        let failed = try #require(Self.failure(try await Self.onePoll(FaultSettings(status: 422))))
+        #expect(failed.reason.hasPrefix("the service refused confdash's request (HTTP 422); is confdash up to date?"))
+    }
+
+    @Test func theNextTryHonoursRetryAfter() async throws {
+        let failed = try #require(Self.failure(try await Self.onePoll(FaultSettings(status: 429, retryAfterSeconds: 7))))
+        #expect(failed.reason.hasPrefix("rate limited by the service, retry in 7 s"))
+        #expect(failed.retryAt == Self.start.addingTimeInterval(7))
+    }
+
+    @Test func otherFailuresKeepTheClientsWords() async throws {
+        let failed = try #require(Self.failure(try await Self.onePoll(FaultSettings(status: 503))))
+        #expect(failed.reason.hasPrefix("the service is failing (HTTP 503)"))
+    }
+
+    @Test func aHealthyServiceStillPolls() async throws {
+        guard case .pollSucceeded(let snapshot, _)? = try await Self.onePoll(FaultSettings()) else {
+            Issue.record("expected a successful poll")
+            return
+        }
+        #expect(!snapshot.conferences.isEmpty)
+    }
+}
