@@ -34,15 +34,20 @@ public enum ProfileSecretCommand {
             output.data.withLock { $0 = data }
             drained.signal()
         }
-        guard finished.wait(timeout: .now() + .seconds(timeout)) == .success else {
+        let deadline = DispatchTime.now() + .seconds(timeout)
+        guard finished.wait(timeout: deadline) == .success else {
             process.terminate()
             throw ProfileError.commandTimedOut(setting: setting, seconds: timeout)
         }
         guard process.terminationStatus == 0, process.terminationReason == .exit else {
             throw ProfileError.commandFailed(setting: setting, status: process.terminationStatus)
         }
-        // A child left running in the background may hold the pipe open; don't wait on it forever.
-        _ = drained.wait(timeout: .now() + .seconds(1))
+        // The reader may not have been scheduled yet on a loaded host, so it gets what is left of
+        // the time limit (not a fixed second, which once read a busy machine's token as empty);
+        // a child left running in the background that holds the pipe open ends it there.
+        guard drained.wait(timeout: max(deadline, .now() + .seconds(1))) == .success else {
+            throw ProfileError.commandTimedOut(setting: setting, seconds: timeout)
+        }
         let data = output.data.withLock { $0 }
         let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !value.isEmpty else { throw ProfileError.commandEmpty(setting: setting) }

@@ -99,8 +99,13 @@ struct DashboardOptions: ParsableArguments {
             state: state, terminal: Terminal(colors: !noColor), services: session.services, mailbox: mailbox,
             maxRefreshes: maxRefreshes, logger: logger, closeSession: session.close, switchProfile: switchProfile)
         let ending = await app.run()
-        await receiver?.stop()
-        await app.closeSession()
+        // The terminal is already restored; the operator is not kept waiting on the network.
+        let close = app.closeSession
+        let closed = await finish(within: .seconds(3)) {
+            await receiver?.stop()
+            await close()
+        }
+        if !closed { logger.warning("still closing connections after 3 s; leaving anyway") }
         switch ending {
         case .quit, .refreshLimit:
             return

@@ -39,8 +39,10 @@ enum FuzzText {
 
 /// Every text field of every dashboard form, fed random Unicode, control characters and 64 KB
 /// pastes: nothing crashes, what is refused says why, and whatever is sent passes the service's
-/// own validation (the emulator's, which mirrors it).
-struct InputFuzzTests {
+/// own validation (the emulator's, which mirrors it). Serialized, and yielding after every key:
+/// the cooperative pool has one thread per core (two here), and a fuzzer that holds them starves
+/// every other test's timers.
+@Suite(.serialized) struct InputFuzzTests {
     /// One random key press, weighted toward typing.
     static func key(_ rng: inout SplitMix64) -> Key {
         switch Int.random(in: 0..<100, using: &rng) {
@@ -107,6 +109,7 @@ struct InputFuzzTests {
             var state = Fixtures.loadedState()
             for key in Self.openers[episode % Self.openers.count] { _ = update(&state, .key(key)) }
             for step in 0..<120 {
+                await Task.yield()
                 let key = Self.key(&rng)
                 for effect in update(&state, .key(key)) {
                     Self.check(effect, seed: seed, sent: &sent)

@@ -105,7 +105,17 @@ struct ProfileEndToEndTests {
 
         let screen = session.capture()
         try session.send(keys: "q")
-        #expect(await session.waitFor(text: "Pane is dead"))
+        if !(await session.waitFor(text: "Pane is dead", timeout: .seconds(15))) {
+            // Still running after quitting: record where it is stuck, for whoever reads this.
+            if let pid = try? session.programPID() {
+                let output = session.directory.appendingPathComponent("gdb.txt").path
+                _ = try? ChildProcess.run(
+                    ["gdb", "-batch", "-p", String(pid), "-ex", "thread apply all bt 25"], outputPath: output)
+                let stacks = (try? String(contentsOfFile: output, encoding: .utf8)) ?? "(no gdb)"
+                let log = (try? String(contentsOf: state.appendingPathComponent("confdash/confdash.log"), encoding: .utf8)) ?? ""
+                Issue.record("stuck after q; log tail:\n\(log.suffix(3000))\nstacks:\n\(stacks.suffix(20000))")
+            }
+        }
         for token in [alpha.token, bravo.token] {
             #expect(!screen.contains(token), "a token reached the screen")
         }
