@@ -104,17 +104,24 @@ struct ProfileEndToEndTests {
         #expect(!(try bravo.requestLog(in: session.directory)).contains("\"POST\""))
 
         let screen = session.capture()
+        // `sh -c` execs a lone command, so the pane's own process is confdash.
+        let pid = try session.panePID()
         try session.send(keys: "q")
-        if !(await session.waitFor(text: "Pane is dead", timeout: .seconds(15))) {
+        // Exited: gone, or a zombie its parent (the tmux server) has yet to reap. On a loaded
+        // machine tmux can take many seconds to notice, so its "Pane is dead" is not waited for.
+        func exited() -> Bool {
+            guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return true }
+            return status.contains("State:\tZ")
+        }
+        let deadline = ContinuousClock.now + .seconds(15)
+        while !exited(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        if !exited() {
             // Still running after quitting: record where it is stuck, for whoever reads this.
-            if let pid = try? session.programPID() {
-                let output = session.directory.appendingPathComponent("gdb.txt").path
-                _ = try? ChildProcess.run(
-                    ["gdb", "-batch", "-p", String(pid), "-ex", "thread apply all bt 25"], outputPath: output)
-                let stacks = (try? String(contentsOfFile: output, encoding: .utf8)) ?? "(no gdb)"
-                let log = (try? String(contentsOf: state.appendingPathComponent("confdash/confdash.log"), encoding: .utf8)) ?? ""
-                Issue.record("stuck after q; log tail:\n\(log.suffix(3000))\nstacks:\n\(stacks.suffix(20000))")
-            }
+            let output = session.directory.appendingPathComponent("gdb.txt").path
+            _ = try? ChildProcess.run(["gdb", "-batch", "-p", String(pid), "-ex", "thread apply all bt 25"], outputPath: output)
+            let stacks = (try? String(contentsOfFile: output, encoding: .utf8)) ?? "(no gdb)"
+            let log = (try? String(contentsOf: state.appendingPathComponent("confdash/confdash.log"), encoding: .utf8)) ?? ""
+            Issue.record("still running 15 s after q; log tail:\n\(log.suffix(3000))\nstacks:\n\(stacks.suffix(20000))")
         }
         for token in [alpha.token, bravo.token] {
             #expect(!screen.contains(token), "a token reached the screen")
