@@ -130,11 +130,7 @@ struct DashboardCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var options: DashboardOptions
 
-    @Option(help: "Turn on the stream status callback receiver, listening on HOST:PORT (needs the Signing Key: SIGNALWIRE_SIGNING_KEY or the profile's).")
-    var callbackListen: String?
-
-    @Option(help: "The public URL the service should call for stream status (default: the receiver's own address).")
-    var callbackURL: String?
+    @OptionGroup var callbacks: CallbackOptions
 
     /// The receiver's settings when it is asked for (flag, environment or profile); the signing
     /// key comes from the environment or the profile, never argv.
@@ -158,7 +154,7 @@ struct DashboardCommand: AsyncParsableCommand {
     func run() async throws {
         LogSetup.toFile()
         let settings = try connection.resolve(
-            ProfileFlags(refresh: options.refresh, callbackListen: callbackListen, callbackURL: callbackURL))
+            callbacks.flags(refresh: options.refresh))
         let client: CompatClient
         do {
             client = try connection.makeClient(settings: settings, retryPolicy: RetryPolicy(maxAttempts: 2), timeout: .seconds(5))

@@ -15,18 +15,14 @@ struct InfoCommand: AsyncParsableCommand {
     @Option(help: "Seconds between refreshes, as the dashboard would take it.")
     var refresh: Double?
 
-    @Option(help: "The callback receiver's HOST:PORT, as the dashboard would take it.")
-    var callbackListen: String?
-
-    @Option(help: "The callback receiver's public URL, as the dashboard would take it.")
-    var callbackURL: String?
+    @OptionGroup var callbacks: CallbackOptions
 
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
     func run() async throws {
         let settings = try connection.resolve(
-            ProfileFlags(refresh: refresh, callbackListen: callbackListen, callbackURL: callbackURL))
+            callbacks.flags(refresh: refresh))
         let report = ProfileReport(
             settings: settings,
             paths: .init(
