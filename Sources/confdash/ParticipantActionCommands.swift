@@ -6,48 +6,55 @@ import Foundation
 /// `confdash participants mute|unmute|hold|unhold|remove`: the participant actions, audited
 /// with origin `cli`.
 enum ParticipantActionCommands {
-    /// The conference and call every participant action names.
+    /// What every participant action takes: where the service is, the ledger its audit row
+    /// goes to, and the conference and call it names.
     struct Target: ParsableArguments {
+        @OptionGroup var connection: ConnectionOptions
+        @OptionGroup var ledgerOptions: LedgerOptions
+
         @Argument(help: "The conference sid.")
         var conference: String
 
         @Argument(help: "The participant's call sid.")
         var call: String
+
+        /// Opens the ledger first (an action that cannot be audited is not taken), then acts.
+        func act<Value>(_ body: (OperatorActions) async -> OperatorActionResult<Value>) async throws {
+            let ledger = try ledgerOptions.open()
+            let result = try await withClient(connection) { client, settings in
+                await body(operatorActions(client, ledger, settings))
+            }
+            try report(result)
+        }
     }
 
     struct Mute: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Mute a participant.")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var ledgerOptions: LedgerOptions
         @OptionGroup var target: Target
 
         func run() async throws {
-            try await act(connection, ledgerOptions) { await $0.setMuted(conference: target.conference, call: target.call, true) }
+            try await target.act { await $0.setMuted(conference: target.conference, call: target.call, true) }
         }
     }
 
     struct Unmute: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Unmute a participant.")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var ledgerOptions: LedgerOptions
         @OptionGroup var target: Target
 
         func run() async throws {
-            try await act(connection, ledgerOptions) { await $0.setMuted(conference: target.conference, call: target.call, false) }
+            try await target.act { await $0.setMuted(conference: target.conference, call: target.call, false) }
         }
     }
 
     struct Hold: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Put a participant on hold.")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var ledgerOptions: LedgerOptions
         @OptionGroup var target: Target
 
         @Option(help: "Hold music: a TwiML/LaML document URL (default: the service's).")
         var holdUrl: String?
 
         func run() async throws {
-            try await act(connection, ledgerOptions) {
+            try await target.act {
                 await $0.setHold(conference: target.conference, call: target.call, true, holdUrl: holdUrl)
             }
         }
@@ -55,20 +62,16 @@ enum ParticipantActionCommands {
 
     struct Unhold: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Take a participant off hold.")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var ledgerOptions: LedgerOptions
         @OptionGroup var target: Target
 
         func run() async throws {
-            try await act(connection, ledgerOptions) { await $0.setHold(conference: target.conference, call: target.call, false) }
+            try await target.act { await $0.setHold(conference: target.conference, call: target.call, false) }
         }
     }
 
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Remove a participant from a conference (asks first unless --yes).")
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var ledgerOptions: LedgerOptions
         @OptionGroup var target: Target
 
         @Flag(help: "Do not ask; needed when standard input is not a terminal.")
@@ -76,17 +79,7 @@ enum ParticipantActionCommands {
 
         func run() async throws {
             try Confirmation.require("Remove \(target.call) from conference \(target.conference)?", yes: yes)
-            try await act(connection, ledgerOptions) { await $0.removeParticipant(conference: target.conference, call: target.call) }
+            try await target.act { await $0.removeParticipant(conference: target.conference, call: target.call) }
         }
-    }
-
-    /// Opens the ledger first (an action that cannot be audited is not taken), then acts.
-    static func act<Value>(
-        _ connection: ConnectionOptions, _ ledgerOptions: LedgerOptions,
-        _ body: (OperatorActions) async -> OperatorActionResult<Value>
-    ) async throws {
-        let ledger = try ledgerOptions.open()
-        let result = try await withClient(connection) { client, settings in await body(operatorActions(client, ledger, settings)) }
-        try report(result)
     }
 }
