@@ -100,6 +100,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The benchmarks of BENCHMARKS.md (scripts/bench.sh runs them): never part of `swift test`.
+        .executableTarget(
+            name: "confdash-bench",
+            dependencies: [
+                "CompatAPI", "Dashboard", "Emulator", "TerminalUI",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/ConfdashBench",
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "TerminalUITests",
             dependencies: ["TerminalUI", "Dashboard", "CompatAPI"],

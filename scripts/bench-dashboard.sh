@@ -1,56 +1,77 @@
 #!/usr/bin/env bash
 # Measures the dashboard against a separate emulator with N live conferences, in tmux:
-#   start to first frame, key press to frame on screen, idle CPU over a window, and bytes written
-#   to the terminal by refreshes that changed nothing.
+#   start to first frame, key press to frame on screen, idle CPU over a window, bytes written
+#   to the terminal by refreshes that changed nothing, and memory.
 #
 #   scripts/bench-dashboard.sh [--conferences 500] [--idle-seconds 60] [--config debug|release]
+#                              [--key-presses 40] [--skip-build]
 #
 # Prints one line per figure. Nothing here is asserted: these machines are shared and noisy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-conferences=500 idle=60 config=debug
+conferences=500 idle=60 config=debug presses=40 build=yes
 while [ $# -gt 0 ]; do
     case $1 in
         --conferences) conferences=$2; shift 2 ;;
         --idle-seconds) idle=$2; shift 2 ;;
         --config) config=$2; shift 2 ;;
+        --key-presses) presses=$2; shift 2 ;;
+        --skip-build) build=no; shift ;;
         *) echo "bench-dashboard.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
-swift build -c "$config" --product confdash >/dev/null
+[ "$build" = yes ] && swift build -c "$config" --product confdash >/dev/null
 bin=$(swift build -c "$config" --show-bin-path)/confdash
 work=$(mktemp -d)
 sock="bench-$$"
 port=$((20000 + RANDOM % 20000))
-cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; kill "$emu" 2>/dev/null || true; rm -rf "$work"; }
+emu=""
+cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; [ -n "$emu" ] && kill "$emu" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
+# Waits up to $2 seconds for text $1 in the pane, checking as often as tmux allows.
+wait_for() {
+    local deadline=$(( $(date +%s) + $2 ))
+    until tmux -L "$sock" capture-pane -p | grep -qF -- "$1"; do
+        if [ "$(date +%s)" -ge "$deadline" ]; then
+            echo "bench-dashboard.sh: no \"$1\" on screen after $2 s" >&2
+            tmux -L "$sock" capture-pane -p >&2 || true
+            exit 1
+        fi
+    done
+}
 
 # The emulator in its own process, so its CPU is not counted as the dashboard's; no churn: a
 # refresh that changes nothing must write nothing.
 "$bin" emulator --port "$port" --conferences 0 > "$work/emulator.out" 2>&1 &
 emu=$!
-for _ in $(seq 50); do grep -q listening "$work/emulator.out" 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 100); do grep -q listening "$work/emulator.out" 2>/dev/null && break; sleep 0.1; done
 curl -fsS -X POST "http://127.0.0.1:$port/__admin/seed" -d "{\"conferences\": $conferences}" >/dev/null
 project=$(sed -n 's/.*SIGNALWIRE_PROJECT_ID=//p' "$work/emulator.out")
 token=$(sed -n 's/.*SIGNALWIRE_API_TOKEN=//p' "$work/emulator.out")
 
 printf 'set -g status off\nset -g escape-time 0\nset -g default-terminal tmux-256color\n' > "$work/tmux.conf"
 start=$(date +%s%N)
+# exec: the pane's process is the dashboard itself, so /proc/<pane_pid> is what is measured.
 tmux -L "$sock" -f "$work/tmux.conf" new-session -d -x 200 -y 60 \
     -e LANG=C.UTF-8 -e XDG_STATE_HOME="$work/state" -e SIGNALWIRE_SPACE="http://127.0.0.1:$port" \
-    -e SIGNALWIRE_PROJECT_ID="$project" -e SIGNALWIRE_API_TOKEN="$token" "$bin"
-until tmux -L "$sock" capture-pane -p | grep -q 'confdash'; do :; done
+    -e SIGNALWIRE_PROJECT_ID="$project" -e SIGNALWIRE_API_TOKEN="$token" "exec '$bin'"
+# The key-latency control client must not resize the 200x60 window. (Set once the server runs:
+# tmux 3.3a exits at start with window-size in its config file.)
+tmux -L "$sock" set -g window-size manual
+wait_for confdash 30
 first=$(date +%s%N)
-until tmux -L "$sock" capture-pane -p | grep -q "$conferences live conferences"; do sleep 0.05; done
+wait_for "$conferences live conferences" 120
 loaded=$(date +%s%N)
 pid=$(tmux -L "$sock" list-panes -F '#{pane_pid}')
 echo "machine: $(nproc) cores, $(uname -m), build: $config, $conferences live conferences"
 echo "start to first frame (tmux launch to header on screen): $(( (first - start) / 1000000 )) ms"
 echo "start to all $conferences conferences on screen: $(( (loaded - start) / 1000000 )) ms"
+sleep 3   # let the highlight of the first refresh's changes end
 
-# Key press to screen: 40 presses, each waited for on screen (includes tmux's own round trip).
+# Key press to screen, two ways: polled with capture-pane (includes starting a tmux client per
+# look, several ms), and timed by a tmux control-mode client on the pane's output.
 total=0
-for i in $(seq 40); do
+for i in $(seq "$presses"); do
     key=j; [ $((i % 2)) -eq 0 ] && key=k
     before=$(tmux -L "$sock" capture-pane -p -e | md5sum)
     t0=$(date +%s%N)
@@ -59,7 +80,8 @@ for i in $(seq 40); do
     t1=$(date +%s%N)
     total=$((total + t1 - t0))
 done
-echo "key press to screen via tmux, mean of 40: $(( total / 40 / 1000 )) us"
+echo "key press to screen via tmux capture-pane, mean of $presses: $(( total / presses / 1000 )) us"
+echo "key press to screen via tmux control mode (first output): $(python3 scripts/key-latency.py "$sock" "$presses")"
 
 # Idle: CPU ticks of the dashboard process over the window, and bytes it wrote to the terminal.
 tmux -L "$sock" pipe-pane -o "cat > $work/bytes"
@@ -71,7 +93,7 @@ hz=$(getconf CLK_TCK)
 awk -v t=$(( (u1 - u0) + (s1 - s0) )) -v hz="$hz" -v s="$idle" \
     'BEGIN { printf "idle CPU over %d s (polling every 2 s): %.2f%% of one core\n", s, 100 * t / hz / s }'
 echo "bytes written to the terminal by $(( idle / 2 )) refreshes that changed nothing: $(wc -c < "$work/bytes")"
-echo "RSS: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
+echo "memory: RSS $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status), peak $(awk '/VmHWM/ {print $2, $3}' /proc/$pid/status)"
 tmux -L "$sock" send-keys q
-sleep 1
+for _ in $(seq 50); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
 grep 'session stats' "$work/state/confdash/confdash.log" | tail -1 | sed 's/.*session stats/in-app:/'

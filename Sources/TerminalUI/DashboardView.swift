@@ -54,10 +54,11 @@ public struct DashboardView {
         let titleRoom = max(0, width - pollWidth - 2)
         frame.write(TextWidth.truncate(title, to: titleRoom, ellipsis: glyphs.ellipsis), x: 0, y: 0, style: .bold)
         frame.write(pollText, x: max(0, width - pollWidth), y: 0, maxWidth: width, style: pollStyle)
+        let live = state.liveConferenceCount, participants = state.liveParticipantCount, streams = state.streamCount
         var counts =
-            "\(state.liveConferenceCount) live conference\(state.liveConferenceCount == 1 ? "" : "s") "
-            + "\(glyphs.bullet) \(state.liveParticipantCount) participant\(state.liveParticipantCount == 1 ? "" : "s") "
-            + "\(glyphs.bullet) \(state.streamCount) stream\(state.streamCount == 1 ? "" : "s")"
+            "\(live) live conference\(live == 1 ? "" : "s") "
+            + "\(glyphs.bullet) \(participants) participant\(participants == 1 ? "" : "s") "
+            + "\(glyphs.bullet) \(streams) stream\(streams == 1 ? "" : "s")"
         if !state.filter.isEmpty { counts += "   filter: \(state.filter)" }
         if !state.showCompleted { counts += "   (completed hidden)" }
         if state.sortColumn != .created || !state.sortDescending {

@@ -10,6 +10,11 @@ struct WireFormatTests {
         ("25 Sep 2018 20:00:00 GMT", 1_537_905_600.0),
         ("Tue, 25 Sep 2018 22:00:00 +0200", 1_537_905_600.0),
         ("Tue, 5 Sep 2018 20:00 +0000", 1_536_177_600.0),
+        // Leap days, offsets across midnight, before 1970 and a century that is not a leap year.
+        ("Thu, 29 Feb 2024 23:59:59 +0000", 1_709_251_199.0),
+        ("Fri, 31 Dec 1999 00:00:00 -0500", 946_702_800.0 - 86_400),
+        ("Wed, 01 Jan 1969 00:00:00 +0000", -31_536_000.0),
+        ("Mon, 01 Mar 2100 00:00:00 +0000", 4_107_542_400.0),
     ])
     func datesParseLeniently(text: String, epoch: Double) {
         #expect(ServiceDate(raw: text).date?.timeIntervalSince1970 == epoch)

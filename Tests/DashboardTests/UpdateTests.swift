@@ -139,6 +139,27 @@ struct UpdateTests {
         #expect(state.changedUntil.isEmpty)
     }
 
+    @Test func aRefreshThatChangesNothingKeepsTheTableAsItWas() {
+        var state = Fixtures.loadedState()
+        let before = state
+        let again = Fixtures.snapshot(
+            [
+                Fixtures.conference("c1", "Support Bridge", minutesAgo: 30),
+                Fixtures.conference("c2", "東京 standup", minutesAgo: 5),
+            ], participants: ["c1": 3, "c2": 1])
+        let t = Fixtures.epoch.addingTimeInterval(2)
+        _ = update(&state, .pollSucceeded(again, at: t))
+        #expect(state.rows == before.rows)
+        #expect(state.visibleSids == before.visibleSids)
+        #expect(state.changedUntil.isEmpty)
+        #expect(state.lastRefresh == t)
+        // A new conference in the next refresh still shows, and is not highlighted as changed.
+        let more = Fixtures.snapshot(again.conferences + [Fixtures.conference("c4", "New room", minutesAgo: 1)])
+        _ = update(&state, .pollSucceeded(more, at: t.addingTimeInterval(2)))
+        #expect(state.visibleSids.first == "c4")
+        #expect(state.changedUntil["c4"] == nil)
+    }
+
     @Test func statusMessagesClearThemselves() {
         var state = Fixtures.loadedState()
         _ = update(&state, .key(.character("r")))

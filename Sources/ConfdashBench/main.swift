@@ -1,0 +1,394 @@
+import CompatAPI
+import Dashboard
+import Emulator
+import Foundation
+import Logging
+import Synchronization
+import TerminalUI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `confdash-bench`: the in-process figures of BENCHMARKS.md, each printed for a person to read.
+///
+///     confdash-bench poll   [--conferences 500] [--latency-ms 20] [--repetitions 5]
+///     confdash-bench render [--conferences 5000] [--iterations 200]
+///     confdash-bench draw   --out FILE [--conferences 5000] [--iterations 50]   (inside a terminal)
+///
+/// Everything runs against a real `EmulatorServer` on loopback over real HTTP, through the real
+/// `CompatClient`, `ConferencePoller`, `update`, `DashboardView` and `Terminal`: nothing is mocked.
+/// Nothing is asserted either: these are figures to compare, on machines that are shared and noisy.
+
+// Logs would land on the terminal being measured (and in its byte count): the bench is silent.
+LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
+
+struct Options {
+    var command = ""
+    var conferences: Int?
+    var latencyMs = 20
+    var repetitions = 5
+    var iterations: Int?
+    var out: String?
+
+    static let usage = """
+        usage: confdash-bench poll [--conferences 500] [--latency-ms 20] [--repetitions 5]
+               confdash-bench render [--conferences 5000] [--iterations 200]
+               confdash-bench draw --out FILE [--conferences 5000] [--iterations 50]
+        """
+
+    static func parse(_ arguments: [String]) -> Options? {
+        var options = Options()
+        var rest = arguments[...]
+        guard let command = rest.popFirst(), ["poll", "render", "draw"].contains(command) else { return nil }
+        options.command = command
+        while let flag = rest.popFirst() {
+            guard let value = rest.popFirst() else { return nil }
+            switch flag {
+            case "--conferences": options.conferences = Int(value)
+            case "--latency-ms": options.latencyMs = Int(value) ?? options.latencyMs
+            case "--repetitions": options.repetitions = max(1, Int(value) ?? options.repetitions)
+            case "--iterations": options.iterations = Int(value).map { max(1, $0) }
+            case "--out": options.out = value
+            default: return nil
+            }
+        }
+        return options
+    }
+}
+
+// MARK: measuring
+
+func milliseconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+}
+
+/// Median, min and max of a sample, formatted the same way everywhere.
+struct Sample {
+    var values: [Double]
+
+    var median: Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        let mid = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    }
+
+    func describe(_ unit: String = "ms", digits: Int = 1) -> String {
+        let f = "%.\(digits)f"
+        let range = "min \(String(format: f, values.min() ?? .nan)), max \(String(format: f, values.max() ?? .nan)), n=\(values.count)"
+        return "median \(String(format: f, median)) \(unit)  (\(range))"
+    }
+}
+
+func line(_ label: String, _ value: String) {
+    print("  " + label.padding(toLength: 58, withPad: " ", startingAt: 0) + value)
+}
+
+/// Bytes this process has handed to write(2) so far (/proc/self/io `wchar`): what reached the
+/// terminal, when nothing else in the process writes.
+func bytesWritten() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/io", encoding: .utf8) else { return -1 }
+    for row in text.split(separator: "\n") where row.hasPrefix("wchar:") {
+        return Int(row.dropFirst(6).trimmingCharacters(in: .whitespaces)) ?? -1
+    }
+    return -1
+}
+
+// MARK: the emulator and one full poll
+
+let quiet = Logger(label: "confdash.bench")
+
+/// An emulator with `conferences` live conferences (and nothing else) and a client for it.
+func startEmulator(conferences: Int, latencyMs: Int) async throws -> (EmulatorServer, CompatClient) {
+    var configuration = EmulatorConfiguration(seed: 11, conferences: 0)
+    configuration.faults.latencyMs = latencyMs
+    let server = try await EmulatorServer.start(configuration, logger: quiet)
+    _ = await server.world.seed(conferences: conferences)
+    let client = CompatClient(
+        endpoint: try Endpoint(server.baseURL),
+        credentials: Credentials(projectID: configuration.accountSid, apiToken: configuration.apiToken),
+        logger: quiet)
+    return (server, client)
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// The dashboard's own poller, fresh (so it reads every conference's participants), once.
+func fullPoll(_ client: CompatClient, concurrency: Int = 8) async throws -> (PollSnapshot, Duration) {
+    let result = Mutex<PollSnapshot?>(nil)
+    let failure = Mutex<String?>(nil)
+    let poller = ConferencePoller(
+        source: client, settings: .init(maxConcurrency: concurrency), logger: quiet,
+        emit: { msg in
+            switch msg {
+            case .pollSucceeded(let snapshot, _): result.withLock { $0 = snapshot }
+            case .pollFailed(let reason, _, _, _): failure.withLock { $0 = reason }
+            default: break
+            }
+        })
+    let start = ContinuousClock.now
+    await poller.run(limit: 1)
+    let elapsed = ContinuousClock.now - start
+    guard let snapshot = result.withLock({ $0 }) else {
+        throw BenchError(description: "the poll failed: \(failure.withLock { $0 } ?? "no result")")
+    }
+    guard snapshot.participantFailures.isEmpty else {
+        throw BenchError(description: "participants of \(snapshot.participantFailures.count) conferences not read")
+    }
+    return (snapshot, elapsed)
+}
+
+// MARK: poll cycle
+
+/// The dashboard's refresh beside what a script on an SDK does: list the live conferences page by
+/// page (the SDKs' default page size, 50), then each conference's participants, one request at a
+/// time. Same run, same emulator, same client settings, turns interleaved so noise hits both.
+func pollBench(_ options: Options) async throws {
+    let count = options.conferences ?? 500
+    let (server, client) = try await startEmulator(conferences: count, latencyMs: options.latencyMs)
+    print("poll cycle: \(count) live conferences with their participants, \(options.latencyMs) ms injected latency per request")
+
+    var dashboard: [Double] = [], sequential: [Double] = []
+    var requestsSequential = 0
+    for _ in 0..<options.repetitions {
+        let (snapshot, elapsed) = try await fullPoll(client)
+        guard snapshot.participants.count == count else {
+            throw BenchError(description: "the poller read \(snapshot.participants.count) of \(count) participant lists")
+        }
+        dashboard.append(milliseconds(elapsed))
+
+        let start = ContinuousClock.now
+        var conferences: [Conference] = []
+        var requests = 0
+        for status in [ConferenceStatus.inProgress, .initializing] {
+            for try await page in client.conferencePages(ConferenceFilter(status: status, pageSize: 50)) {
+                conferences += page.items
+                requests += 1
+            }
+        }
+        var participants: [String: [Participant]] = [:]
+        for conference in conferences {
+            participants[conference.sid] = try await client.participants(
+                conference: conference.sid, filter: ParticipantFilter(pageSize: 50))
+            requests += 1
+        }
+        sequential.append(milliseconds(ContinuousClock.now - start))
+        guard participants.count == count else {
+            throw BenchError(description: "the loop read \(participants.count) of \(count) participant lists")
+        }
+        requestsSequential = requests
+    }
+    let perDashboard = Sample(values: dashboard), perLoop = Sample(values: sequential)
+    line("dashboard poller, full refresh (8 in flight)", perDashboard.describe())
+    line("sequential loop, SDK-style (\(requestsSequential) requests)", perLoop.describe())
+    line("dashboard is faster by", String(format: "%.1fx (median over median)", perLoop.median / perDashboard.median))
+
+    // The periodic refresh as the dashboard runs it: after the first poll only conferences that
+    // changed, the one on screen and a tenth of the rest (the sweep) have their participants read.
+    let stamps = Mutex<[ContinuousClock.Instant]>([])
+    let steady = ConferencePoller(
+        source: client, settings: .init(interval: .milliseconds(1)), logger: quiet,
+        emit: { msg in if case .pollSucceeded = msg { stamps.withLock { $0.append(.now) } } })
+    await steady.run(limit: options.repetitions + 1)
+    let times = stamps.withLock { $0 }
+    // Each gap is one poll plus the 1 ms interval between polls.
+    let gaps = zip(times.dropFirst(), times).map { milliseconds($0 - $1) - 1 }
+    line("dashboard steady-state refresh (1/10 participant sweep)", Sample(values: gaps).describe())
+
+    await client.shutdown()
+    await server.stop()
+}
+
+// MARK: the state behind a 5,000-conference screen
+
+/// An `AppState` at `size` holding one real poll of an emulator with `count` live conferences,
+/// and the snapshot it came from. The emulator is stopped before this returns, so that nothing
+/// else in the process writes while the terminal is measured.
+func loadedState(conferences count: Int, size: Size) async throws -> (AppState, PollSnapshot, Duration) {
+    let (server, client) = try await startEmulator(conferences: count, latencyMs: 0)
+    let (snapshot, elapsed) = try await fullPoll(client, concurrency: 16)
+    await client.shutdown()
+    await server.stop()
+    var state = AppState(space: "bench (emulator)", account: EmulatorConfiguration.demoProjectID, now: Date())
+    _ = update(&state, .resized(width: size.width, height: size.height))
+    _ = update(&state, .pollSucceeded(snapshot, at: Date()))
+    return (state, snapshot, elapsed)
+}
+
+/// The snapshot with one more participant in `sid`: the smallest change a refresh can bring.
+func joined(_ snapshot: PollSnapshot, sid: String, serial: Int) -> PollSnapshot {
+    var next = snapshot
+    var list = next.participants[sid] ?? []
+    if var newcomer = list.first ?? next.participants.values.first(where: { !$0.isEmpty })?.first {
+        newcomer.callSid = String(format: "CAbench%025ld", serial)
+        newcomer.conferenceSid = sid
+        list.append(newcomer)
+    }
+    next.participants[sid] = list
+    return next
+}
+
+// MARK: render
+
+/// Rendering alone, no terminal: what every key press and refresh costs in the view and the core.
+@MainActor
+func renderBench(_ options: Options) async throws {
+    let count = options.conferences ?? 5000
+    let iterations = options.iterations ?? 200
+    let size = Size(width: 200, height: 60)
+    let loaded = try await loadedState(conferences: count, size: size)
+    var state = loaded.0, snapshot = loaded.1
+    let pollTime = loaded.2
+    let view = DashboardView(glyphs: .unicode)
+    print("render: \(count) conferences, \(size.width)x\(size.height), \(iterations) iterations")
+    line("(setup) full poll of \(count) conferences, no latency", String(format: "%.0f ms", milliseconds(pollTime)))
+
+    var renders: [Double] = []
+    var frame = view.render(state, size: size)
+    for _ in 0..<iterations {
+        let start = ContinuousClock.now
+        frame = view.render(state, size: size)
+        renders.append(milliseconds(ContinuousClock.now - start))
+    }
+    line("DashboardView.render", Sample(values: renders).describe(digits: 2))
+
+    // What Terminal.draw does first: compare with the last frame to skip an unchanged one.
+    var compares: [Double] = []
+    for _ in 0..<iterations {
+        let other = view.render(state, size: size)
+        let start = ContinuousClock.now
+        let same = other == frame
+        compares.append(milliseconds(ContinuousClock.now - start))
+        precondition(same, "two renders of one state differ")
+    }
+    line("Frame == Frame (the unchanged-frame check)", Sample(values: compares).describe(digits: 3))
+
+    var keys: [Double] = []
+    for i in 0..<iterations {
+        let start = ContinuousClock.now
+        _ = update(&state, .key(.character(i % 2 == 0 ? "j" : "k")))
+        frame = view.render(state, size: size)
+        keys.append(milliseconds(ContinuousClock.now - start))
+    }
+    line("key press (j/k): update + render", Sample(values: keys).describe(digits: 2))
+
+    var refreshes: [Double] = []
+    for _ in 0..<max(5, iterations / 10) {
+        let start = ContinuousClock.now
+        _ = update(&state, .pollSucceeded(snapshot, at: state.now))
+        frame = view.render(state, size: size)
+        refreshes.append(milliseconds(ContinuousClock.now - start))
+    }
+    line("refresh that changed nothing: update + render", Sample(values: refreshes).describe(digits: 2))
+
+    var changes: [Double] = []
+    for i in 0..<max(5, iterations / 10) {
+        let sid = state.visibleSids[i % min(20, state.visibleSids.count)]
+        snapshot = joined(snapshot, sid: sid, serial: i)
+        let start = ContinuousClock.now
+        _ = update(&state, .pollSucceeded(snapshot, at: state.now))
+        frame = view.render(state, size: size)
+        changes.append(milliseconds(ContinuousClock.now - start))
+    }
+    line("refresh that changed one row: update + render", Sample(values: changes).describe(digits: 2))
+}
+
+// MARK: draw
+
+/// Render and draw into the real terminal this runs in (bench.sh gives it a 200x60 tmux pane),
+/// timing each and counting the bytes written to the terminal. Results go to `--out`, since the
+/// screen is the thing measured.
+@MainActor
+func drawBench(_ options: Options) async throws {
+    guard let out = options.out else { throw BenchError(description: "draw needs --out FILE") }
+    guard isatty(STDOUT_FILENO) == 1 else { throw BenchError(description: "draw needs a terminal") }
+    let count = options.conferences ?? 5000
+    let iterations = options.iterations ?? 50
+    var (state, snapshot, _) = try await loadedState(conferences: count, size: Size(width: 200, height: 60))
+    var report: [String] = []
+    let terminal = Terminal(colors: true)
+    terminal.start()
+    let size = terminal.size
+    _ = update(&state, .resized(width: size.width, height: size.height))
+    let view = DashboardView(glyphs: terminal.glyphs)
+
+    /// One render + draw: its time and the bytes it wrote to the terminal.
+    func step() -> (Double, Int) {
+        let bytes = bytesWritten()
+        let start = ContinuousClock.now
+        terminal.draw(view.render(state, size: size))
+        let elapsed = milliseconds(ContinuousClock.now - start)
+        return (elapsed, bytesWritten() - bytes)
+    }
+    func record(_ label: String, _ times: [Double], _ bytes: [Int]) {
+        report.append(
+            "  " + label.padding(toLength: 58, withPad: " ", startingAt: 0) + Sample(values: times).describe(digits: 2)
+                + ";  bytes written: " + Sample(values: bytes.map(Double.init)).describe("B", digits: 0))
+    }
+
+    let (firstTime, firstBytes) = step()
+    record("first frame (every cell)", [firstTime], [firstBytes])
+
+    var times: [Double] = [], bytes: [Int] = []
+    for _ in 0..<iterations {
+        _ = update(&state, .pollSucceeded(snapshot, at: state.now))
+        let (t, b) = step()
+        times.append(t)
+        bytes.append(b)
+    }
+    record("refresh that changed nothing", times, bytes)
+
+    // A participant joins a conference on screen: its row's count changes and it is highlighted,
+    // and the header's participant total changes with it.
+    var joins: [Double] = [], joinBytes: [Int] = [], ends: [Double] = [], endBytes: [Int] = []
+    var now = state.now
+    for i in 0..<min(iterations, 20) {
+        let sid = state.visibleSids[i % 20]
+        snapshot = joined(snapshot, sid: sid, serial: i)
+        now += 2
+        _ = update(&state, .pollSucceeded(snapshot, at: now))
+        let (t, b) = step()
+        joins.append(t)
+        joinBytes.append(b)
+        // The highlight ends 1.5 s later: the row again, and the header's "refreshed 1s ago".
+        _ = update(&state, .tick(now.addingTimeInterval(AppState.highlightLifetime)))
+        let (t2, b2) = step()
+        ends.append(t2)
+        endBytes.append(b2)
+    }
+    record("refresh that changed one row (a participant joins)", joins, joinBytes)
+    record("that row's highlight ends (and the header's age moves)", ends, endBytes)
+
+    var keys: [Double] = [], keyBytes: [Int] = []
+    for i in 0..<iterations {
+        _ = update(&state, .key(.character(i % 2 == 0 ? "j" : "k")))
+        let (t, b) = step()
+        keys.append(t)
+        keyBytes.append(b)
+    }
+    record("key press (j/k): the selection moves one row", keys, keyBytes)
+    terminal.stop()
+
+    let header = "render + draw into the terminal: \(count) conferences, \(size.width)x\(size.height), TERM=\(ProcessInfo.processInfo.environment["TERM"] ?? "?")"
+    try ([header] + report).joined(separator: "\n").appending("\n").write(toFile: out, atomically: true, encoding: .utf8)
+}
+
+// MARK: main
+
+guard let options = Options.parse(Array(CommandLine.arguments.dropFirst())) else {
+    FileHandle.standardError.write(Data((Options.usage + "\n").utf8))
+    exit(2)
+}
+do {
+    switch options.command {
+    case "poll": try await pollBench(options)
+    case "render": try await renderBench(options)
+    default: try await drawBench(options)
+    }
+} catch {
+    FileHandle.standardError.write(Data("confdash-bench: \(error)\n".utf8))
+    exit(1)
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Key press to screen update, as tmux sees it: a control-mode client (tmux -C) sends a key to
+the pane and times the first %output notification that follows, i.e. the moment the program's
+redraw reaches the terminal. No capture-pane polling, so no tmux client start-up in the figure.
+
+    key-latency.py SOCKET [PRESSES]
+
+Prints one line: median, p95, max and mean in milliseconds. Presses alternate j and k, so the
+selection moves and every press must redraw. Waits for the screen to go quiet between presses.
+"""
+import os
+import select
+import statistics
+import subprocess
+import sys
+import time
+
+socket_name = sys.argv[1]
+presses = int(sys.argv[2]) if len(sys.argv) > 2 else 40
+client = subprocess.Popen(
+    ["tmux", "-L", socket_name, "-C", "attach-session", "-t", "0"],
+    stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
+fd = client.stdout.fileno()
+pending = b""
+
+
+def read_lines(timeout):
+    """Complete lines that arrive within `timeout` seconds (an empty list when none do)."""
+    global pending
+    ready, _, _ = select.select([fd], [], [], timeout)
+    if not ready:
+        return []
+    chunk = os.read(fd, 65536)
+    if not chunk:
+        raise SystemExit("key-latency: the control client ended")
+    pending += chunk
+    *lines, pending = pending.split(b"\n")
+    return lines
+
+
+def drain(quiet):
+    """Reads until nothing has arrived for `quiet` seconds."""
+    while read_lines(quiet):
+        pass
+
+
+drain(0.5)
+samples = []
+for i in range(presses):
+    key = b"j" if i % 2 == 0 else b"k"
+    start = time.perf_counter()
+    client.stdin.write(b"send-keys -t 0 " + key + b"\n")
+    deadline = start + 2
+    seen = False
+    while not seen and time.perf_counter() < deadline:
+        seen = any(line.startswith(b"%output") for line in read_lines(deadline - time.perf_counter()))
+    if not seen:
+        raise SystemExit(f"key-latency: no output within 2 s of press {i + 1}")
+    samples.append((time.perf_counter() - start) * 1000)
+    drain(0.1)
+client.stdin.close()
+client.wait(timeout=5)
+samples.sort()
+p95 = samples[min(len(samples) - 1, int(len(samples) * 0.95))]
+print(f"median {statistics.median(samples):.2f} ms, p95 {p95:.2f} ms, max {samples[-1]:.2f} ms, "
+      f"mean {statistics.mean(samples):.2f} ms (n={len(samples)})")

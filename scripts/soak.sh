@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# Soak: `confdash demo` with churn in a 200x60 tmux pane for a while, driven by a script that
+# presses keys and starts and stops streams, while RSS, CPU and errors are sampled into a CSV.
+#
+#   scripts/soak.sh [--minutes 30] [--config release|debug] [--sample-seconds 10] [--conferences 120]
+#                   [--keep DIR] [--skip-build]
+#
+# At the end it checks, and exits non-zero when one fails:
+#   - the dashboard is still running (no crash), and quits with status 0 when asked;
+#   - RSS after warm-up (the first sixth of the run, at least a minute) grew by at most 10%;
+#   - every stream the driver saw start is in the ledger (`confdash streams list --json`, same
+#     XDG_STATE_HOME), with its URL, and every one it stopped is recorded as stopped;
+#   - the terminal is restored (alternate screen off, cursor visible).
+# Results (samples.csv, the log, the driver's record, the ledger) stay in --keep DIR, or in a
+# temporary directory whose path is printed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+minutes=30 config=release every=10 conferences=120 keep="" build=yes
+while [ $# -gt 0 ]; do
+    case $1 in
+        --minutes) minutes=$2; shift 2 ;;
+        --config) config=$2; shift 2 ;;
+        --sample-seconds) every=$2; shift 2 ;;
+        --conferences) conferences=$2; shift 2 ;;
+        --keep) keep=$2; shift 2 ;;
+        --skip-build) build=no; shift ;;
+        *) echo "soak.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+[ "$build" = yes ] && swift build -c "$config" --product confdash >/dev/null
+bin=$(swift build -c "$config" --show-bin-path)/confdash
+work=${keep:-$(mktemp -d -t confdash-soak.XXXXXX)}
+mkdir -p "$work/state"
+work=$(cd "$work" && pwd)
+sock="soak-$$"
+sampler=""
+cleanup() {
+    [ -n "$sampler" ] && kill "$sampler" 2>/dev/null || true
+    tmux -L "$sock" kill-server 2>/dev/null || true
+}
+trap cleanup EXIT
+t() { tmux -L "$sock" "$@"; }
+screen() { t capture-pane -p -t 0 2>/dev/null || true; }
+# Waits up to $2 seconds (default 10) for text $1 on screen.
+wait_for() {
+    local deadline=$(( $(date +%s) + ${2:-10} ))
+    until screen | grep -qF -- "$1"; do
+        [ "$(date +%s)" -ge "$deadline" ] && return 1
+        sleep 0.1
+    done
+}
+
+# The shell stays after the dashboard ends, so that the exit status is printed and tmux still
+# reports the terminal's modes (a dead pane's are not reliable).
+printf 'set -g status off\nset -g escape-time 0\nset -g default-terminal tmux-256color\n' > "$work/tmux.conf"
+t -f "$work/tmux.conf" new-session -d -x 200 -y 60 -e LANG=C.UTF-8 -e XDG_STATE_HOME="$work/state" \
+    "'$bin' demo --seed 5 --conferences $conferences; echo confdash-exit=\$?; sleep 3600"
+wait_for refreshed 60 || { echo "soak: the demo did not show its first refresh" >&2; screen >&2; exit 1; }
+shell=$(t display-message -p -t 0 '#{pane_pid}')
+pid=$(cut -d' ' -f1 "/proc/$shell/task/$shell/children")
+port=$(screen | sed -n 's/.*emulator on port \([0-9]*\).*/\1/p' | head -1)
+log="$work/state/confdash/confdash.log"
+echo "soak: $minutes min, confdash $config (pid $pid, emulator on port $port), $conferences conferences with churn; results in $work"
+
+# The sampler: one CSV row every $every seconds from /proc, and the log's error and warning
+# counts so far (the log is the only place errors go: never the screen).
+hz=$(getconf CLK_TCK)
+echo "seconds,rss_kb,cpu_percent,threads,fds,log_errors,log_warnings" > "$work/samples.csv"
+(
+    start=$(date +%s%N)
+    read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$pid/stat")
+    last=$start
+    while [ -d "/proc/$pid" ]; do
+        sleep "$every"
+        [ -d "/proc/$pid" ] || break
+        now=$(date +%s%N)
+        read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$pid/stat")
+        rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+        threads=$(awk '/Threads/ {print $2}' "/proc/$pid/status")
+        fds=$(ls "/proc/$pid/fd" | wc -l)
+        errors=$(grep -c ' error ' "$log" 2>/dev/null || true)
+        warnings=$(grep -c ' warning ' "$log" 2>/dev/null || true)
+        awk -v e="$(( (now - start) / 1000000000 ))" -v r="$rss" -v ticks="$(( u1 - u0 + s1 - s0 ))" -v hz="$hz" \
+            -v ns="$(( now - last ))" -v th="$threads" -v fd="$fds" -v er="${errors:-0}" -v wa="${warnings:-0}" \
+            'BEGIN { printf "%d,%d,%.2f,%d,%d,%d,%d\n", e, r, 100 * ticks / hz / (ns / 1e9), th, fd, er, wa }' \
+            >> "$work/samples.csv"
+        u0=$u1 s0=$s1 last=$now
+    done
+) &
+sampler=$!
+
+# The driver: a round of keys every ~2 s; every 8th round starts a stream on the newest live
+# conference, and every other stream it starts it also stops (x, then Tab to Confirm, Enter).
+# Streams left running end with their conference when the churn ends it.
+: > "$work/started" ; : > "$work/attempted" ; : > "$work/stopped" ; : > "$work/driver-failures"
+navigation=("j" "j" "k" "PageDown" "PageUp" "G" "g" "s" "S" "c" "c" "Enter Escape" "? Escape" "L Escape" "/ r o o m Escape" "r")
+deadline=$(( $(date +%s) + minutes * 60 ))
+round=0 streams=0
+fail() { echo "$(date -u +%T) $1" >> "$work/driver-failures"; screen > "$work/failure-$round.txt"; t send-keys -t 0 Escape Escape Escape; sleep 0.5; }
+while [ "$(date +%s)" -lt "$deadline" ] && [ -d "/proc/$pid" ]; do
+    round=$((round + 1))
+    if [ $((round % 8)) -eq 0 ]; then
+        streams=$((streams + 1))
+        name="soak-$streams"
+        t send-keys -t 0 Escape g Enter
+        if ! wait_for "Participants (" 5; then fail "$name: the conference did not open"; continue; fi
+        conference=$(screen | sed -n 's/.*sid \([0-9a-f-]\{36\}\)  region.*/\1/p' | head -1)
+        echo "$conference" >> "$work/attempted"
+        t send-keys -t 0 n
+        if ! wait_for "Start a stream on" 5; then fail "$name: the form did not open"; continue; fi
+        t send-keys -t 0 -l "wss://media.example.com/soak/$streams"
+        t send-keys -t 0 Tab
+        t send-keys -t 0 -l "$name"
+        t send-keys -t 0 Enter
+        if wait_for "started stream $name" 10; then
+            echo "$name $conference wss://media.example.com/soak/$streams" >> "$work/started"
+        else
+            # Not seen is not proof it did not start: the ledger check covers only what was seen.
+            fail "$name: no 'started stream' on screen"
+            continue
+        fi
+        if [ $((streams % 2)) -eq 0 ]; then
+            # In progress first (the callback arrives ~1.5 s later); the streams pane lists newest first.
+            deadline_ip=$(( $(date +%s) + 10 ))
+            until screen | grep -q -- "$name .*in-progress" || [ "$(date +%s)" -ge "$deadline_ip" ]; do sleep 0.1; done
+            t send-keys -t 0 Tab x
+            if wait_for "Stop stream $name" 5; then
+                t send-keys -t 0 Tab Enter
+                if wait_for "stopped stream $name" 10; then echo "$name" >> "$work/stopped"; else fail "$name: no 'stopped stream' on screen"; fi
+            else
+                fail "$name: no stop confirmation"
+            fi
+        fi
+        t send-keys -t 0 Escape Escape
+    else
+        # shellcheck disable=SC2086
+        t send-keys -t 0 ${navigation[$((RANDOM % ${#navigation[@]}))]}
+    fi
+    sleep 2
+done
+
+alive=yes; [ -d "/proc/$pid" ] || alive=no
+# The emulator's own account of the streams on every conference the driver tried, while it runs:
+# a start the driver did not see on screen must still be in the ledger.
+for conference in $(sort -u "$work/attempted"); do
+    curl -fsS "http://127.0.0.1:$port/__admin/conferences/$conference/streams" || echo '[]'
+    echo
+done > "$work/emulator-streams.jsonl"
+final_rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true; sampler=""
+t send-keys -t 0 Escape Escape q
+wait_for confdash-exit= 15 || true
+status=$(screen | sed -n 's/^confdash-exit=\([0-9]*\).*/\1/p' | tail -1)
+read -r alternate cursor < <(t display-message -p -t 0 '#{alternate_on} #{cursor_flag}')
+env XDG_STATE_HOME="$work/state" "$bin" streams list --json > "$work/ledger.json"
+cp "$log" "$work/confdash.log" 2>/dev/null || true
+
+python3 - "$work" "$minutes" "$alive" "${status:-none}" "$alternate" "$cursor" <<'EOF'
+import csv, json, statistics, sys
+work, minutes, alive, status, alternate, cursor = sys.argv[1:]
+rows = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(open(f"{work}/samples.csv"))]
+ledger = {s.get("name"): s for s in json.load(open(f"{work}/ledger.json"))}
+started = [line.split() for line in open(f"{work}/started") if line.strip()]
+stopped = [line.strip() for line in open(f"{work}/stopped") if line.strip()]
+failures = [line.rstrip() for line in open(f"{work}/driver-failures") if line.strip()]
+problems = []
+if alive != "yes": problems.append("the dashboard was not running at the end (crash?)")
+if status != "0": problems.append(f"quitting with q: exit status {status}")
+if alternate != "0" or cursor != "1": problems.append(f"terminal not restored: alternate screen={alternate}, cursor visible={cursor}")
+warm = max(60, int(minutes) * 60 // 6)
+after = [r for r in rows if r["seconds"] >= warm]
+if len(after) >= 2:
+    base = statistics.median(r["rss_kb"] for r in after[:3])
+    end = statistics.median(r["rss_kb"] for r in after[-3:])
+    growth = 100 * (end - base) / base
+    peak = max(r["rss_kb"] for r in rows)
+    print(f"RSS: {base/1024:.1f} MiB after warm-up ({warm} s), {end/1024:.1f} MiB at the end: {growth:+.1f}% (peak {peak/1024:.1f} MiB)")
+    if growth > 10: problems.append(f"RSS grew {growth:.1f}% after warm-up (limit 10%)")
+else:
+    problems.append("too few samples after warm-up to judge RSS")
+cpu = [r["cpu_percent"] for r in rows]
+if cpu: print(f"CPU: median {statistics.median(cpu):.1f}%, max {max(cpu):.1f}% of one core ({len(rows)} samples)")
+if rows: print(f"threads {int(rows[-1]['threads'])}, fds {int(rows[-1]['fds'])} at the end; log: {int(rows[-1]['log_errors'])} errors, {int(rows[-1]['log_warnings'])} warnings")
+emulated = [s for line in open(f"{work}/emulator-streams.jsonl") if line.strip() for s in json.loads(line)]
+emulated = [s for s in emulated if str(s.get("name", "")).startswith("soak-")]
+unrecorded = [s.get("name") for s in emulated if s.get("name") not in ledger]
+print(f"emulator: {len(emulated)} soak streams on the conferences tried; not in the ledger: {len(unrecorded)}")
+if unrecorded: problems.append(f"streams the emulator started that the ledger lacks: {unrecorded}")
+missing = [n for n, conf, url in started if n not in ledger or ledger[n].get("conference_sid") != conf or ledger[n].get("url") != url]
+not_stopped = [n for n in stopped if n in ledger and ledger[n].get("status") != "stopped"]
+print(f"streams: {len(started)} started and seen, {len(stopped)} stopped; ledger holds {len(ledger)}; "
+      f"missing from the ledger: {len(missing)}; stopped but not recorded stopped: {len(not_stopped)}")
+states = {}
+for s in ledger.values(): states[s.get("status")] = states.get(s.get("status"), 0) + 1
+print("ledger statuses: " + ", ".join(f"{k} {v}" for k, v in sorted(states.items())))
+if missing: problems.append(f"streams missing from the ledger: {missing}")
+if not_stopped: problems.append(f"streams stopped but not recorded stopped: {not_stopped}")
+print(f"driver: {len(failures)} steps that did not show what was expected" + ("" if not failures else ":"))
+for f in failures[:10]: print("  " + f)
+print(f"quit: exit status {status}, alternate screen {alternate}, cursor visible {cursor}")
+for p in problems: print("FAIL: " + p)
+print("soak: " + ("FAILED" if problems else "passed"))
+sys.exit(1 if problems else 0)
+EOF
