@@ -24,7 +24,6 @@ done
 bin=$(swift build -c "$config" --show-bin-path)/confdash
 work=$(mktemp -d)
 sock="bench-$$"
-port=$((20000 + RANDOM % 20000))
 emu=""
 cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; [ -n "$emu" ] && kill "$emu" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
@@ -42,10 +41,13 @@ wait_for() {
 
 # The emulator in its own process, so its CPU is not counted as the dashboard's; no churn: a
 # refresh that changes nothing must write nothing.
-"$bin" emulator --port "$port" --conferences 0 > "$work/emulator.out" 2>&1 &
+# Port 0: the emulator binds a free port and says which (a fixed or random one can be taken).
+"$bin" emulator --port 0 --conferences 0 > "$work/emulator.out" 2>&1 &
 emu=$!
 for _ in $(seq 100); do grep -q listening "$work/emulator.out" 2>/dev/null && break; sleep 0.1; done
-curl -fsS -X POST "http://127.0.0.1:$port/__admin/seed" -d "{\"conferences\": $conferences}" >/dev/null
+space=$(sed -n 's/.*SIGNALWIRE_SPACE=//p' "$work/emulator.out")
+[ -n "$space" ] || { echo "bench-dashboard.sh: the emulator did not start:" >&2; cat "$work/emulator.out" >&2; exit 1; }
+curl -fsS -X POST "$space/__admin/seed" -d "{\"conferences\": $conferences}" >/dev/null
 project=$(sed -n 's/.*SIGNALWIRE_PROJECT_ID=//p' "$work/emulator.out")
 token=$(sed -n 's/.*SIGNALWIRE_API_TOKEN=//p' "$work/emulator.out")
 
@@ -53,7 +55,7 @@ printf 'set -g status off\nset -g escape-time 0\nset -g default-terminal tmux-25
 start=$(date +%s%N)
 # exec: the pane's process is the dashboard itself, so /proc/<pane_pid> is what is measured.
 tmux -L "$sock" -f "$work/tmux.conf" new-session -d -x 200 -y 60 \
-    -e LANG=C.UTF-8 -e XDG_STATE_HOME="$work/state" -e SIGNALWIRE_SPACE="http://127.0.0.1:$port" \
+    -e LANG=C.UTF-8 -e XDG_STATE_HOME="$work/state" -e SIGNALWIRE_SPACE="$space" \
     -e SIGNALWIRE_PROJECT_ID="$project" -e SIGNALWIRE_API_TOKEN="$token" "exec '$bin'"
 # The key-latency control client must not resize the 200x60 window. (Set once the server runs:
 # tmux 3.3a exits at start with window-size in its config file.)
