@@ -65,7 +65,9 @@ echo "soak: $minutes min, confdash $config (pid $pid, emulator on port $port), $
 # The sampler: one CSV row every $every seconds from /proc, and the log's error and warning
 # counts so far (the log is the only place errors go: never the screen).
 hz=$(getconf CLK_TCK)
-echo "seconds,rss_kb,cpu_percent,threads,fds,log_errors,log_warnings" > "$work/samples.csv"
+# RSS split into anonymous memory (the heap: what a leak grows) and file-backed pages (code and
+# data of the binary and libraries, paged in as more of the program runs).
+echo "seconds,rss_kb,rss_anon_kb,rss_file_kb,cpu_percent,threads,fds,log_errors,log_warnings" > "$work/samples.csv"
 (
     start=$(date +%s%N)
     read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$pid/stat")
@@ -76,13 +78,15 @@ echo "seconds,rss_kb,cpu_percent,threads,fds,log_errors,log_warnings" > "$work/s
         now=$(date +%s%N)
         read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$pid/stat")
         rss=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
+        anon=$(awk '/RssAnon/ {print $2}' "/proc/$pid/status")
+        file=$(awk '/RssFile/ {print $2}' "/proc/$pid/status")
         threads=$(awk '/Threads/ {print $2}' "/proc/$pid/status")
         fds=$(ls "/proc/$pid/fd" | wc -l)
         errors=$(grep -c ' error ' "$log" 2>/dev/null || true)
         warnings=$(grep -c ' warning ' "$log" 2>/dev/null || true)
-        awk -v e="$(( (now - start) / 1000000000 ))" -v r="$rss" -v ticks="$(( u1 - u0 + s1 - s0 ))" -v hz="$hz" \
+        awk -v e="$(( (now - start) / 1000000000 ))" -v r="$rss" -v an="$anon" -v fi="$file" -v ticks="$(( u1 - u0 + s1 - s0 ))" -v hz="$hz" \
             -v ns="$(( now - last ))" -v th="$threads" -v fd="$fds" -v er="${errors:-0}" -v wa="${warnings:-0}" \
-            'BEGIN { printf "%d,%d,%.2f,%d,%d,%d,%d\n", e, r, 100 * ticks / hz / (ns / 1e9), th, fd, er, wa }' \
+            'BEGIN { printf "%d,%d,%d,%d,%.2f,%d,%d,%d,%d\n", e, r, an, fi, 100 * ticks / hz / (ns / 1e9), th, fd, er, wa }' \
             >> "$work/samples.csv"
         u0=$u1 s0=$s1 last=$now
     done
@@ -175,6 +179,9 @@ if len(after) >= 2:
     growth = 100 * (end - base) / base
     peak = max(r["rss_kb"] for r in rows)
     print(f"RSS: {base/1024:.1f} MiB after warm-up ({warm} s), {end/1024:.1f} MiB at the end: {growth:+.1f}% (peak {peak/1024:.1f} MiB)")
+    a0 = statistics.median(r["rss_anon_kb"] for r in after[:3]); a1 = statistics.median(r["rss_anon_kb"] for r in after[-3:])
+    f0 = statistics.median(r["rss_file_kb"] for r in after[:3]); f1 = statistics.median(r["rss_file_kb"] for r in after[-3:])
+    print(f"  of which anonymous {a0/1024:.1f} -> {a1/1024:.1f} MiB ({100*(a1-a0)/a0:+.1f}%), file-backed {f0/1024:.1f} -> {f1/1024:.1f} MiB ({100*(f1-f0)/f0:+.1f}%)")
     if growth > 10: problems.append(f"RSS grew {growth:.1f}% after warm-up (limit 10%)")
 else:
     problems.append("too few samples after warm-up to judge RSS")
