@@ -185,6 +185,10 @@ public struct AppState: Equatable, Sendable {
     public var profile: String?
     public var profiles: [String] = []
 
+    /// Conferences no poll lists any more (ended and gone from the recent list) kept on screen
+    /// for reference, the most recent first.
+    public static let completedKept = 200
+
     /// How long a status message stays.
     public static let statusLifetime: TimeInterval = 5
     /// How long a changed row stays highlighted.

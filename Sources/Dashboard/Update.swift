@@ -118,7 +118,7 @@ func apply(_ snapshot: PollSnapshot, to state: inout AppState, at: Date) {
     // would leave `rows` exactly as it is, so it is not assigned: the idle dashboard spent a
     // sixth of its CPU re-sorting an unchanged table every two seconds.
     if changed {
-        next.merge(state.rows.filter { next[$0.key] == nil }) { current, _ in current }
+        next.merge(carriedOver(state, seen: next)) { current, _ in current }
         state.rows = next
     }
     state.lastRefresh = at
@@ -133,6 +133,20 @@ func apply(_ snapshot: PollSnapshot, to state: inout AppState, at: Date) {
         showStatus(&state, "participants of \(count) conference\(count == 1 ? "" : "s") not refreshed: \(first)", .warning)
     }
     expire(&state)
+}
+
+/// The rows this poll did not list (conferences that ended and dropped off the lists), kept for
+/// reference: the most recently updated `AppState.completedKept`, plus the one on screen and the
+/// selected one. A dashboard left open for days must not hold every conference that ever ended.
+func carriedOver(_ state: AppState, seen: [String: ConferenceRow]) -> [String: ConferenceRow] {
+    let carried = state.rows.filter { seen[$0.key] == nil }
+    guard carried.count > AppState.completedKept else { return carried }
+    var keep = Set(
+        carried.values.sorted { ($0.conference.dateUpdated.date ?? .distantPast) > ($1.conference.dateUpdated.date ?? .distantPast) }
+            .prefix(AppState.completedKept).map(\.id))
+    if let selected = state.selectedSid { keep.insert(selected) }
+    if case .conference(let sid) = state.screen { keep.insert(sid) }
+    return carried.filter { keep.contains($0.key) }
 }
 
 func expire(_ state: inout AppState) {

@@ -27,14 +27,37 @@ extension EmulatorWorld {
     /// One random change to the world, drawn from the seeded generator.
     public func churnStep() {
         let live = order.filter { conferences[$0]?.status.isLive == true }
+        if churnLiveTarget == nil {
+            churnLiveTarget = max(4, live.count)
+            churnCompletedCap = max(50, order.count - live.count)
+        }
+        // Starts outnumber ends below the target and ends outnumber starts above it, so the
+        // number of live conferences wanders around where it began.
+        let (starts, ends) = live.count < churnLiveTarget! ? (0.12, 0.06) : (0.06, 0.12)
         let roll = rng.unit()
-        if live.isEmpty || roll < 0.12 {
+        if live.isEmpty || roll < starts {
             startChurnConference()
-        } else if roll < 0.18 && live.count > 3 {
+        } else if roll < starts + ends && live.count > 3 {
             complete(conferenceSid: rng.pick(live))
+            forgetOldestCompleted()
         } else {
             changeParticipants(in: rng.pick(live))
         }
+    }
+
+    /// Completed conferences beyond the cap leave the world, the longest-ended first (the
+    /// service keeps them for good; a demo that runs for days cannot).
+    private func forgetOldestCompleted() {
+        let completed = order.filter { conferences[$0]?.status == .completed }
+        guard completed.count > churnCompletedCap else { return }
+        let oldest = completed.sorted {
+            (conferences[$0]?.dateUpdated ?? .distantPast) < (conferences[$1]?.dateUpdated ?? .distantPast)
+        }.prefix(completed.count - churnCompletedCap)
+        let gone = Set(oldest)
+        for sid in gone {
+            for stream in conferences.removeValue(forKey: sid)?.streams ?? [] { streamOwners.removeValue(forKey: stream.sid) }
+        }
+        order.removeAll { gone.contains($0) }
     }
 
     private func startChurnConference() {

@@ -25,6 +25,11 @@ public actor EmulatorWorld {
     /// Streams waiting to go from queued to in-progress.
     var pendingStarts: [String: Task<Void, Never>] = [:]
     var churnTask: Task<Void, Never>?
+    /// The size churn keeps the world near (set at its first step): as many live conferences as
+    /// the world started with, and at most so many completed ones, so a demo left running all
+    /// day neither grows nor empties.
+    var churnLiveTarget: Int?
+    var churnCompletedCap = 0
 
     init(
         configuration: EmulatorConfiguration, clock: EmulatorClock, callbacks: CallbackSender?, logger: Logger,

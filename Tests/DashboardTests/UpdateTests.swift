@@ -202,4 +202,25 @@ struct UpdateTests {
         short.apply(.paste(String(repeating: "x", count: 10_000)))
         #expect(short.text == "xxxx")
     }
+
+    /// Conferences that ended and dropped off the service's lists stay for reference, but only
+    /// the most recent few hundred: an ops dashboard open for days must not keep every one.
+    @Test func endedConferencesKeptAreBounded() {
+        var state = AppState(space: "demo", account: "AC", now: Fixtures.epoch)
+        let ended = (0..<(AppState.completedKept + 50)).map {
+            Fixtures.conference("old\($0)", "Ended \($0)", status: .completed, minutesAgo: Double($0 + 10))
+        }
+        _ = update(&state, .pollSucceeded(Fixtures.snapshot(ended), at: Fixtures.epoch))
+        #expect(state.rows.count == ended.count)
+        // The operator is looking at the oldest one: it stays whatever its age.
+        state.selectedSid = "old\(ended.count - 1)"
+        // The next polls list none of them (they fell off the recent list) and one new conference.
+        let live = Fixtures.conference("c1", "Live", minutesAgo: 1)
+        _ = update(&state, .pollSucceeded(Fixtures.snapshot([live]), at: Fixtures.epoch.addingTimeInterval(2)))
+        #expect(state.rows.count == 1 + AppState.completedKept + 1)
+        #expect(state.rows["old0"] != nil)  // the most recent ended one
+        #expect(state.rows["old\(AppState.completedKept + 10)"] == nil)  // an old one, gone
+        #expect(state.rows["old\(ended.count - 1)"] != nil)  // the selected one
+        #expect(state.rows["c1"] != nil)
+    }
 }

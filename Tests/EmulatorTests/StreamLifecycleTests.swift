@@ -89,6 +89,30 @@ import Testing
         }
     }
 
+    /// A demo left running all day: 20,000 churn steps (11 hours at the demo's pace) leave the
+    /// world near the size it started at, neither growing without bound nor emptying.
+    @Test func churnKeepsTheWorldNearItsStartingSize() async throws {
+        try await withEmulator(EmulatorConfiguration(seed: 9, conferences: 60)) { api in
+            let start = await api.world.summaries()
+            let startLive = start.filter { $0.status != "completed" }.count
+            var most = 0
+            var fewestLive = Int.max
+            for step in 1...20_000 {
+                await api.world.churnStep()
+                if step % 500 == 0 {
+                    let now = await api.world.summaries()
+                    most = max(most, now.count)
+                    fewestLive = min(fewestLive, now.filter { $0.status != "completed" }.count)
+                }
+            }
+            let live = await api.world.summaries().filter { $0.status != "completed" }.count
+            #expect(live > startLive / 2 && live < startLive * 2, "live \(startLive) -> \(live)")
+            #expect(fewestLive > 0)
+            // Live conferences plus at most 50 completed ones kept (the seeded world has fewer).
+            #expect(most <= startLive * 2 + 50, "the world grew to \(most)")
+        }
+    }
+
     @Test func theSameSeedGrowsTheSameWorld() async throws {
         let configuration = EmulatorConfiguration(seed: 42, conferences: 20)
         let one = try await EmulatorServer.start(configuration)
