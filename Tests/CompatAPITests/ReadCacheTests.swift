@@ -1,0 +1,42 @@
+import Emulator
+import NIOCore
+import Foundation
+import Testing
+
+@testable import CompatAPI
+
+/// Reads whose answer has not changed reuse what it decoded to last time; any change in the
+/// answer is decoded afresh, so nothing stale is ever handed back.
+struct ReadCacheTests {
+    @Test func anUnchangedAnswerIsNotDecodedTwiceAndAChangedOneIsSeen() async throws {
+        try await withEmulator(EmulatorConfiguration(conferences: 6)) { server, client in
+            let first = try await client.conferences()
+            #expect(client.reads.count > 0)
+            let again = try await client.conferences()
+            #expect(again == first)
+            // The world changes: the same URL now answers differently, and the client sees it.
+            let added = await server.world.createConference(friendlyName: "Brand new", participants: 2)
+            let after = try await client.conferences()
+            #expect(after.contains { $0.sid == added.sid })
+            #expect(after.count == first.count + 1)
+            // A participant mutes: the participants read of that conference changes with it.
+            let before = try await client.participants(conference: added.sid)
+            _ = try await client.updateParticipant(
+                conference: added.sid, callSid: before[0].callSid, ParticipantUpdate(muted: true))
+            let muted = try await client.participants(conference: added.sid)
+            #expect(muted.first { $0.callSid == before[0].callSid }?.muted == true)
+        }
+    }
+
+    @Test func theCacheIsBounded() {
+        let cache = ReadCache()
+        for index in 0..<(ReadCache.limit + 10) {
+            cache.store(index, body: ByteBuffer(string: "\(index)"), for: "url-\(index)")
+        }
+        #expect(cache.count <= ReadCache.limit)
+        let hit: Int? = cache.value(for: "url-\(ReadCache.limit + 9)", body: ByteBuffer(string: "\(ReadCache.limit + 9)"))
+        #expect(hit == ReadCache.limit + 9)
+        let stale: Int? = cache.value(for: "url-\(ReadCache.limit + 9)", body: ByteBuffer(string: "other"))
+        #expect(stale == nil)
+    }
+}
