@@ -360,27 +360,58 @@ public enum ConfdashVersion {
     public static let string = "0.1.0"
 }
 
-/// The last answer per read URL and its decoded value. Bounded: past `limit` URLs it starts
-/// over (a long session reads the participants of every conference it ever saw).
+/// The last answer per read URL and its decoded value.
+///
+/// A long session reads the participants of every conference it ever saw, and an ended
+/// conference's URL is never read again, so entries age out in two generations: a lookup moves
+/// its entry into the current one, and once there have been twice as many lookups as entries the
+/// current generation becomes the previous and the previous is dropped. The dashboard reads every
+/// live conference at least once per sweep, and a sweep takes fewer lookups than there are
+/// entries, so a URL still being read always survives and one no longer read is gone within two
+/// generations. `limit` caps the entries whatever the pattern of reads.
 final class ReadCache: Sendable {
     struct Entry: Sendable {
         var body: ByteBuffer
         var value: any Sendable
     }
+    struct Generations {
+        var current: [String: Entry] = [:]
+        var previous: [String: Entry] = [:]
+        var lookups = 0
+        var count: Int { current.count + previous.count }
+    }
     static let limit = 2048
-    private let entries = Mutex<[String: Entry]>([:])
+    /// The fewest lookups in a generation, so that a handful of entries are not churned.
+    static let minimumGeneration = 256
+    private let generations = Mutex(Generations())
 
     func value<T>(for url: String, body: ByteBuffer) -> T? {
-        guard let entry = entries.withLock({ $0[url] }), entry.body == body else { return nil }
+        let entry = generations.withLock { g -> Entry? in
+            g.lookups += 1
+            if g.lookups >= max(Self.minimumGeneration, 2 * g.count) {
+                g.previous = g.current
+                g.current = [:]
+                g.lookups = 0
+            }
+            if let entry = g.current[url] { return entry }
+            guard let entry = g.previous.removeValue(forKey: url) else { return nil }
+            g.current[url] = entry
+            return entry
+        }
+        guard let entry, entry.body == body else { return nil }
         return entry.value as? T
     }
 
     func store(_ value: any Sendable, body: ByteBuffer, for url: String) {
-        entries.withLock { entries in
-            if entries.count >= Self.limit, entries[url] == nil { entries.removeAll(keepingCapacity: true) }
-            entries[url] = Entry(body: body, value: value)
+        generations.withLock { g in
+            g.previous[url] = nil
+            if g.count >= Self.limit, g.current[url] == nil {
+                g.previous = [:]
+                if g.current.count >= Self.limit { g.current = [:] }
+            }
+            g.current[url] = Entry(body: body, value: value)
         }
     }
 
-    var count: Int { entries.withLock { $0.count } }
+    var count: Int { generations.withLock { $0.count } }
 }

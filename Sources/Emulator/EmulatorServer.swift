@@ -3,7 +3,6 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
-import Synchronization
 
 /// A local Compatibility API server over an in-memory world, reached over real HTTP on a
 /// loopback port: what `confdash demo`, the tests and the benchmarks talk to.
@@ -125,7 +124,7 @@ public actor EmulatorServer {
             stopping = Task {
                 await world.shutdown()
                 serverTask?.cancel()
-                if let serverTask, !(await Self.finishes(serverTask, within: .seconds(5))) {
+                if let serverTask, !(await finish(within: .seconds(5), { await serverTask.value })) {
                     // Cancelling the server waits for the connections it is serving. One held
                     // open by a client that never reads or closes must not hold the caller (a
                     // test, or the demo on its way out) forever; the process reclaims it.
@@ -136,29 +135,6 @@ public actor EmulatorServer {
             logger.info("emulator stopping", metadata: ["port": "\(port)"])
         }
         await stopping?.value
-    }
-
-    /// Waits for `task` to end, or for `limit` to pass, whichever comes first.
-    private static func finishes(_ task: Task<Void, Never>, within limit: Duration) async -> Bool {
-        let first = FirstAnswer()
-        return await withCheckedContinuation { continuation in
-            first.wait(continuation)
-            Task {
-                await task.value
-                first.answer(true)
-            }
-            Task {
-                try? await Task.sleep(for: limit)
-                first.answer(false)
-            }
-        }
-    }
-
-    /// Resumes a continuation with the first answer given; later answers are dropped.
-    private final class FirstAnswer: Sendable {
-        private let waiting = Mutex<CheckedContinuation<Bool, Never>?>(nil)
-        func wait(_ continuation: CheckedContinuation<Bool, Never>) { waiting.withLock { $0 = continuation } }
-        func answer(_ value: Bool) { waiting.withLock { $0.take() }?.resume(returning: value) }
     }
 
     /// Changes the injected faults at run time, as `POST /__admin/faults` does.

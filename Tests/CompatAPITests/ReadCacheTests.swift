@@ -39,4 +39,27 @@ struct ReadCacheTests {
         let stale: Int? = cache.value(for: "url-\(ReadCache.limit + 9)", body: ByteBuffer(string: "other"))
         #expect(stale == nil)
     }
+
+    /// An ended conference's participants URL is never read again; it must not stay cached for
+    /// the rest of the session, while URLs still read every sweep stay cached.
+    @Test func urlsNoLongerReadAgeOutAndUrlsStillReadStay() {
+        let cache = ReadCache()
+        for index in 0..<100 {
+            cache.store(index, body: ByteBuffer(string: "\(index)"), for: "ended-\(index)")
+        }
+        for index in 0..<50 {
+            cache.store(index, body: ByteBuffer(string: "\(index)"), for: "live-\(index)")
+        }
+        #expect(cache.count == 150)
+        // Sweeps that read the live URLs only, enough for two generations to pass.
+        for _ in 0..<20 {
+            for index in 0..<50 {
+                let hit: Int? = cache.value(for: "live-\(index)", body: ByteBuffer(string: "\(index)"))
+                #expect(hit == index)
+            }
+        }
+        #expect(cache.count == 50)
+        let gone: Int? = cache.value(for: "ended-7", body: ByteBuffer(string: "7"))
+        #expect(gone == nil)
+    }
 }

@@ -1,9 +1,9 @@
 import Synchronization
 
-/// Runs `work` and waits for it at most `limit`: on the way out, closing a client or a receiver
-/// must not keep an operator's terminal waiting on the network. Returns false when the limit
-/// came first (the work goes on until the process ends).
-func finish(within limit: Duration, _ work: @escaping @Sendable () async -> Void) async -> Bool {
+/// Runs `work` and waits for it at most `limit`: on the way out, closing a client, a receiver or
+/// the emulator's server must not keep an operator's terminal (or a test) waiting on the network.
+/// Returns false when the limit came first (the work goes on until the process ends).
+public func finish(within limit: Duration, _ work: @escaping @Sendable () async -> Void) async -> Bool {
     let first = FirstAnswer()
     return await withCheckedContinuation { continuation in
         first.wait(continuation)
