@@ -91,10 +91,10 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
 
 /// Replaces what a poll saw; conferences that left the live lists are kept as completed.
 func apply(_ snapshot: PollSnapshot, to state: inout AppState, at: Date) {
-    var next: [String: ConferenceRow] = [:]
-    next.reserveCapacity(state.rows.count)
-    var changed = false
-    for conference in snapshot.conferences {
+    var changedRows: [ConferenceRow] = []
+    var added = false
+    var seen = Set<String>(minimumCapacity: snapshot.conferences.count)
+    for conference in snapshot.conferences where seen.insert(conference.sid).inserted {
         let before = state.rows[conference.sid]
         var row = before ?? ConferenceRow(conference: conference)
         row.conference = conference
@@ -102,24 +102,33 @@ func apply(_ snapshot: PollSnapshot, to state: inout AppState, at: Date) {
             row.participants = participants
             row.participantsKnown = true
         }
-        if let before {
-            if before != row {
-                changed = true
-                if state.lastRefresh != nil {
-                    state.changedUntil[conference.sid] = at.addingTimeInterval(AppState.highlightLifetime)
-                }
-            }
-        } else {
-            changed = true
+        guard let before else {
+            added = true
+            changedRows.append(row)
+            continue
         }
-        next[conference.sid] = row
+        if before != row {
+            changedRows.append(row)
+            if state.lastRefresh != nil {
+                state.changedUntil[conference.sid] = at.addingTimeInterval(AppState.highlightLifetime)
+            }
+        }
     }
-    // Assigning `rows` re-sorts the table. A refresh that brought no new and no changed row
-    // would leave `rows` exactly as it is, so it is not assigned: the idle dashboard spent a
-    // sixth of its CPU re-sorting an unchanged table every two seconds.
-    if changed {
-        next.merge(carriedOver(state, seen: next)) { current, _ in current }
-        state.rows = next
+    // A refresh that brought no new and no changed row leaves `rows` exactly as it is: the idle
+    // dashboard spent a sixth of its CPU re-sorting an unchanged table every two seconds. One
+    // that only changed rows already there, with no ended conference to let go of, puts just
+    // those in place.
+    if !changedRows.isEmpty {
+        if !added && state.rows.count - seen.count <= AppState.completedKept {
+            state.replace(changedRows)
+        } else {
+            var next: [String: ConferenceRow] = [:]
+            next.reserveCapacity(state.rows.count)
+            for row in changedRows { next[row.id] = row }
+            for sid in seen where next[sid] == nil { next[sid] = state.rows[sid] }
+            next.merge(carriedOver(state, seen: next)) { current, _ in current }
+            state.rows = next
+        }
     }
     state.lastRefresh = at
     state.stale = false

@@ -1,5 +1,6 @@
 import CompatAPI
 import Dashboard
+import Emulator
 import Foundation
 import Testing
 
@@ -222,5 +223,53 @@ struct UpdateTests {
         #expect(state.rows["old\(AppState.completedKept + 10)"] == nil)  // an old one, gone
         #expect(state.rows["old\(ended.count - 1)"] != nil)  // the selected one
         #expect(state.rows["c1"] != nil)
+    }
+
+    /// A refresh that changes a few rows of a large table puts just those in place instead of
+    /// sorting the table again; the result must be exactly what the full sort gives, under every
+    /// sort column, direction, filter and completed toggle.
+    @Test func rowsPutInPlaceEndWhereAFullSortPutsThem() {
+        var random = SeededGenerator(seed: 42)
+        let names = ["Support", "sales", "Ops bridge", "東京 standup", "support 2", "Émile", "zulu", "alpha"]
+        var state = AppState(space: "demo", account: "AC", now: Fixtures.epoch)
+        var conferences = (0..<400).map { index in
+            Fixtures.conference(
+                "c\(index)", names[index % names.count], status: index % 7 == 0 ? .completed : .inProgress,
+                minutesAgo: Double(Int.random(in: 1...50, using: &random)))
+        }
+        var counts = Dictionary(uniqueKeysWithValues: conferences.map { ($0.sid, Int.random(in: 0...6, using: &random)) })
+        var at = Fixtures.epoch
+        _ = update(&state, .pollSucceeded(Fixtures.snapshot(conferences, participants: counts), at: at))
+        for round in 0..<120 {
+            state.sortColumn = SortColumn.allCases[round / 10 % SortColumn.allCases.count]
+            state.sortDescending = round % 3 != 0
+            state.filter = round % 5 == 0 ? "sup" : ""
+            state.showCompleted = round % 4 != 1
+            for _ in 0..<Int.random(in: 0...4, using: &random) {
+                let index = Int.random(in: 0..<conferences.count, using: &random)
+                let old = conferences[index]
+                switch Int.random(in: 0...3, using: &random) {
+                case 0: counts[old.sid] = Int.random(in: 0...9, using: &random)
+                case 1:
+                    conferences[index] = Fixtures.conference(
+                        old.sid, old.friendlyName, status: old.status.isLive ? .completed : .inProgress,
+                        minutesAgo: Double(Int.random(in: 1...50, using: &random)))
+                case 2:
+                    conferences[index] = Fixtures.conference(
+                        old.sid, names.randomElement(using: &random)!, status: old.status, minutesAgo: 20)
+                default:
+                    conferences[index] = Fixtures.conference(
+                        old.sid, old.friendlyName, status: old.status, minutesAgo: Double(Int.random(in: 1...50, using: &random)))
+                }
+            }
+            at = at.addingTimeInterval(2)
+            _ = update(&state, .pollSucceeded(Fixtures.snapshot(conferences, participants: counts), at: at))
+            var sorted = state
+            sorted.rows = state.rows  // assigning sorts the whole table again
+            #expect(sorted == state, "round \(round)")
+            #expect(state.visibleSids == sorted.visibleSids)
+            #expect(state.liveConferenceCount == conferences.filter(\.status.isLive).count)
+            #expect(state.liveParticipantCount == conferences.filter(\.status.isLive).reduce(0) { $0 + counts[$1.sid]! })
+        }
     }
 }
