@@ -9,8 +9,7 @@ enum ConferenceActionCommands {
         static let configuration = CommandConfiguration(
             abstract: "End a conference for everybody in it (asks first unless --yes).")
 
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var ledgerOptions: LedgerOptions
+        @OptionGroup var scope: ActionOptions
 
         @Argument(help: "The conference sid.")
         var conference: String
@@ -19,10 +18,7 @@ enum ConferenceActionCommands {
         var yes = false
 
         func run() async throws {
-            // Opened first: an action that cannot be audited is not taken.
-            let ledger = try ledgerOptions.open()
-            let result = try await withClient(connection) { client, settings in
-                let actions = operatorActions(client, ledger, settings)
+            let result = try await scope.withActions { actions, client, _ in
                 // Read-only refuses (and audits) without a question it would not act on.
                 guard !actions.readOnly else { return await actions.endConference(conference: conference) }
                 // The question names the conference, so the operator sees which one they end.
@@ -37,8 +33,7 @@ enum ConferenceActionCommands {
     struct Announce: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Play an announcement to everybody in a conference.")
 
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var ledgerOptions: LedgerOptions
+        @OptionGroup var scope: ActionOptions
 
         @Argument(help: "The conference sid.")
         var conference: String
@@ -59,9 +54,8 @@ enum ConferenceActionCommands {
         }
 
         func run() async throws {
-            let ledger = try ledgerOptions.open()
-            let result = try await withClient(connection) { client, settings in
-                await operatorActions(client, ledger, settings).announceConference(
+            let result = try await scope.withActions { actions, _, _ in
+                await actions.announceConference(
                     conference: conference, url: url, method: method.flatMap(CallbackMethod.parse))
             }
             try report(result)

@@ -1,3 +1,4 @@
+import ArgumentParser
 import CompatAPI
 import Dashboard
 import Ledger
@@ -8,4 +9,19 @@ func operatorActions(_ client: CompatClient, _ ledger: StreamLedger, _ settings:
     OperatorActions(
         client: client, ledger: ledger, profile: settings.profileName.value, origin: .cli,
         readOnly: settings.readOnly.value)
+}
+
+/// What every audited command takes: the service it acts on and the ledger that records it.
+struct ActionOptions: ParsableArguments {
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var ledgerOptions: LedgerOptions
+
+    /// Opens the ledger before connecting: an action that cannot be audited, or a stream that
+    /// could not be recorded and so never listed again, is not taken.
+    func withActions<T>(_ body: (OperatorActions, CompatClient, StreamLedger) async throws -> T) async throws -> T {
+        let ledger = try ledgerOptions.open()
+        return try await withClient(connection) { client, settings in
+            try await body(operatorActions(client, ledger, settings), client, ledger)
+        }
+    }
 }

@@ -9,8 +9,7 @@ enum ParticipantActionCommands {
     /// What every participant action takes: where the service is, the ledger its audit row
     /// goes to, and the conference and call it names.
     struct Target: ParsableArguments {
-        @OptionGroup var connection: ConnectionOptions
-        @OptionGroup var ledgerOptions: LedgerOptions
+        @OptionGroup var scope: ActionOptions
 
         @Argument(help: "The conference sid.")
         var conference: String
@@ -18,13 +17,8 @@ enum ParticipantActionCommands {
         @Argument(help: "The participant's call sid.")
         var call: String
 
-        /// Opens the ledger first (an action that cannot be audited is not taken), then acts.
         func act<Value>(_ body: (OperatorActions) async -> OperatorActionResult<Value>) async throws {
-            let ledger = try ledgerOptions.open()
-            let result = try await withClient(connection) { client, settings in
-                await body(operatorActions(client, ledger, settings))
-            }
-            try report(result)
+            try report(try await scope.withActions { actions, _, _ in await body(actions) })
         }
     }
 

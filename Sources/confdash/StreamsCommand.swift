@@ -19,9 +19,7 @@ struct StreamsCommand: AsyncParsableCommand {
                 \(StreamsCommand.bearerTokenVariable), or pass --bearer-token-stdin and write it on standard input.
                 """)
 
-        @OptionGroup var connection: ConnectionOptions
-
-        @OptionGroup var ledgerOptions: LedgerOptions
+        @OptionGroup var scope: ActionOptions
 
         @Argument(help: "The conference sid.")
         var conference: String
@@ -113,11 +111,8 @@ struct StreamsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let request = try request(bearerToken: try readBearerToken())
-            // Opened first: a stream started but not recorded could never be listed again.
-            let ledger = try ledgerOptions.open()
-            let record = try await withClient(connection) { client, settings in
-                let result = await operatorActions(client, ledger, settings).startStream(
-                    conference: conference, conferenceName: nil, request)
+            let record = try await scope.withActions { actions, _, _ in
+                let result = await actions.startStream(conference: conference, conferenceName: nil, request)
                 guard let record = result.value else { throw CLIError(message: result.message) }
                 return record
             }
@@ -132,9 +127,7 @@ struct StreamsCommand: AsyncParsableCommand {
     struct Stop: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Stop a media stream by its sid (or name).")
 
-        @OptionGroup var connection: ConnectionOptions
-
-        @OptionGroup var ledgerOptions: LedgerOptions
+        @OptionGroup var scope: ActionOptions
 
         @Argument(help: "The conference sid.")
         var conference: String
@@ -146,17 +139,16 @@ struct StreamsCommand: AsyncParsableCommand {
         var json = false
 
         func run() async throws {
-            let ledger = try ledgerOptions.open()
-            let audited = try await withClient(connection) { client, settings in
-                await operatorActions(client, ledger, settings).stopStream(conference: conference, stream: stream)
-            }
-            guard let result = audited.value else { throw CLIError(message: audited.message) }
-            if let error = result.error { throw CLIError(message: error) }
-            let label = result.name.map { "\(result.sid) (\($0))" } ?? result.sid
-            if json {
-                try Output.json(try await ledgerCall { try await ledger.stream(sid: result.sid) })
-            } else {
-                Output.line("Stream \(label) on \(conference): \(result.outcome)")
+            try await scope.withActions { actions, _, ledger in
+                let audited = await actions.stopStream(conference: conference, stream: stream)
+                guard let result = audited.value else { throw CLIError(message: audited.message) }
+                if let error = result.error { throw CLIError(message: error) }
+                let label = result.name.map { "\(result.sid) (\($0))" } ?? result.sid
+                if json {
+                    try Output.json(try await ledgerCall { try await ledger.stream(sid: result.sid) })
+                } else {
+                    Output.line("Stream \(label) on \(conference): \(result.outcome)")
+                }
             }
         }
     }
