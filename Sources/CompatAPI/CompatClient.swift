@@ -403,13 +403,18 @@ final class ReadCache: Sendable {
     }
 
     func store(_ value: any Sendable, body: ByteBuffer, for url: String) {
+        // Just the answer's bytes: the answer is often a view into the buffer its connection
+        // read into, which is many times larger and stays alive as long as the view does (in a
+        // 12-minute soak those buffers were most of the dashboard's growth).
+        var compact = ByteBufferAllocator().buffer(capacity: body.readableBytes)
+        compact.writeImmutableBuffer(body)
         generations.withLock { g in
             g.previous[url] = nil
             if g.count >= Self.limit, g.current[url] == nil {
                 g.previous = [:]
                 if g.current.count >= Self.limit { g.current = [:] }
             }
-            g.current[url] = Entry(body: body, value: value)
+            g.current[url] = Entry(body: compact, value: value)
         }
     }
 

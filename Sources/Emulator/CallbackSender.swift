@@ -3,6 +3,7 @@ import CompatAPI
 import Foundation
 import Logging
 import NIOCore
+import Synchronization
 
 /// One stream status callback, ready to send.
 struct StreamCallback: Sendable {
@@ -21,6 +22,7 @@ final class CallbackSender: Sendable {
     private let queue: AsyncStream<StreamCallback>.Continuation
     private let dispatcher: Task<Void, Never>
     private let logger: Logger
+    private let tails = Tails()
 
     init(signingKey: String, logger: Logger, timeout: TimeAmount = .seconds(5)) {
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
@@ -28,20 +30,55 @@ final class CallbackSender: Sendable {
         self.client = client
         self.queue = queue
         self.logger = logger
+        let tails = self.tails
         dispatcher = Task {
-            // The last delivery of each stream; the next one of that stream waits for it.
-            var tails: [String: Task<Void, Never>] = [:]
+            // The last delivery of each stream still under way; the next one of that stream
+            // waits for it. A delivery that finishes while still the last takes itself out, so
+            // a demo that runs for hours does not keep a task for every stream it ever had.
+            var serial = 0
             for await callback in callbacks {
-                let previous = tails[callback.streamSid]
-                tails[callback.streamSid] = Task {
-                    await previous?.value
+                serial += 1
+                tails.chain(callback.streamSid, number: serial) {
                     await Self.deliver(
                         callback, client: client, signingKey: signingKey, timeout: timeout, logger: logger)
                 }
             }
-            for task in tails.values { await task.value }
+            await tails.drain()
         }
     }
+
+    /// Each stream's last delivery still under way, numbered so that it only removes itself.
+    private final class Tails: Sendable {
+        private struct Tail: Sendable {
+            let number: Int
+            let task: Task<Void, Never>
+        }
+        private let tails = Mutex<[String: Tail]>([:])
+
+        /// Runs `delivery` after the stream's previous one.
+        func chain(_ stream: String, number: Int, _ delivery: @escaping @Sendable () async -> Void) {
+            tails.withLock { current in
+                // Made under the lock, so that the new task cannot look for itself before it is there.
+                let previous = current[stream]?.task
+                current[stream] = Tail(
+                    number: number,
+                    task: Task {
+                        await previous?.value
+                        await delivery()
+                        self.tails.withLock { if $0[stream]?.number == number { $0[stream] = nil } }
+                    })
+            }
+        }
+
+        var count: Int { tails.withLock { $0.count } }
+
+        func drain() async {
+            for task in tails.withLock({ $0.values.map(\.task) }) { await task.value }
+        }
+    }
+
+    /// Streams with a callback still queued or being delivered.
+    var streamsUnderWay: Int { tails.count }
 
     /// Synchronous, so the order of calls is the order of delivery.
     func enqueue(_ callback: StreamCallback) {

@@ -137,6 +137,9 @@ public actor EmulatorServer {
         await stopping?.value
     }
 
+    /// Streams with a status callback still queued or being delivered (0 once all are out).
+    public var callbackStreamsUnderWay: Int { callbacks.streamsUnderWay }
+
     /// Changes the injected faults at run time, as `POST /__admin/faults` does.
     public func setFaults(_ settings: FaultSettings) async {
         await faults.update(settings)

@@ -28,6 +28,8 @@ import Testing
 
                 let received = await receiver.received
                 #expect(received.map { $0.field("StreamEvent") } == ["stream-started", "stream-stopped"])
+                // Delivered callbacks leave nothing behind: a demo runs for hours.
+                #expect(await eventually { await api.server.callbackStreamsUnderWay == 0 })
                 for callback in received {
                     #expect(callback.method == "POST")
                     #expect(callback.field("AccountSid") == api.account)
