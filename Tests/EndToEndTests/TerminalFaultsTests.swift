@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-/// The terminal misbehaving: a resize storm, terminal types from the 1970s to tmux, and types
-/// that cannot host a full-screen program at all. Each ends with the terminal's settings as they
+/// The terminal misbehaving: a resize storm, terminal types from the 1970s to tmux, a locale
+/// without UTF-8, and types that cannot host a full-screen program at all. Each ends with the terminal's settings as they
 /// were and the exit status the operator expects. (SIGHUP and SIGTERM: TerminalRestoreTests.)
 struct TerminalFaultsTests {
     /// The demo wrapped so the test can read the tty settings before and after, and the exit
@@ -93,6 +93,37 @@ struct TerminalFaultsTests {
         // No alternate screen on a vt100: the last frame is cleared rather than left behind.
         // (The visible screen only: tmux keeps a cleared screen in its history.)
         if term == "vt100" { #expect(!(try run.session.tmux(["capture-pane", "-p"])).contains("NAME")) }
+    }
+
+    /// An SSH session from a host without a UTF-8 locale: every glyph falls back to ASCII and
+    /// names outside it are drawn as `?` in their columns, never as bytes the terminal would
+    /// read as something else.
+    @Test(arguments: ["C", "POSIX"])
+    func aLocaleWithoutUTF8DrawsASCIIOnly(locale: String) async throws {
+        let run = try Wrapped(prefix: "LANG=\(locale) LC_ALL=\(locale)", width: 120, height: 40)
+        defer { run.close() }
+        #expect(await run.session.waitFor(text: Demo.loaded, timeout: .seconds(15)))
+        let table = run.session.capture()
+        let ascii = table.unicodeScalars.allSatisfy { $0.isASCII }
+        #expect(ascii, "non-ASCII on screen:\n\(table)")
+        // The seeded world has names in other scripts; they are there, as `?`, and the STATUS
+        // column stays lined up under its heading.
+        #expect(table.contains("?"))
+        let lines = table.split(separator: "\n").map(String.init)
+        let heading = try #require(lines.first { $0.hasPrefix("NAME") })
+        let column = try #require(heading.range(of: "STATUS")).lowerBound.utf16Offset(in: heading)
+        let rows = lines.filter { $0.contains(" in-progress ") }
+        #expect(!rows.isEmpty)
+        for row in rows {
+            #expect(row.range(of: "in-progress")?.lowerBound.utf16Offset(in: row) == column, "\(row)")
+        }
+        try run.session.send(keys: "Enter")
+        #expect(await run.session.waitFor(text: "+- Participants ("))
+        let detail = run.session.capture()
+        #expect(detail.unicodeScalars.allSatisfy { $0.isASCII }, "non-ASCII on screen:\n\(detail)")
+        try run.session.send(keys: "Escape")
+        try run.session.send(keys: "q")
+        #expect(try await run.ended() == "0")
     }
 
     @Test(arguments: ["dumb", "no-such-terminal"])
