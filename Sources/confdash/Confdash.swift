@@ -20,6 +20,12 @@ struct Confdash: AsyncParsableCommand {
         ],
         defaultSubcommand: DashboardCommand.self
     )
+
+    /// Sets the allocator up before anything runs (before any thread could take an arena).
+    static func main() async {
+        Allocator.shareArenas()
+        await main(nil)
+    }
 }
 
 enum ConfdashVersionText {
