@@ -310,6 +310,13 @@ public struct AppState: Equatable, Sendable {
         return a.conference.sid < b.conference.sid
     }
 
+    /// The conferences in the conferences table's window: the ones whose participants the
+    /// poller keeps freshest.
+    public var conferencesInView: Set<String> {
+        let start = min(max(0, conferenceScroll), visibleSids.count)
+        return Set(visibleSids[start..<min(visibleSids.count, start + visibleRows)])
+    }
+
     /// Index of the selection in `visibleConferences` (0 when it is filtered away).
     public var selectedIndex: Int {
         guard let sid = selectedSid, let i = visibleSids.firstIndex(of: sid) else { return 0 }

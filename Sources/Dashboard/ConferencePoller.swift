@@ -11,19 +11,23 @@ public actor ConferencePoller {
         /// Requests in flight at once while reading participants.
         public var maxConcurrency: Int
         public var backoff: RetryPolicy
-        /// Every conference's participants are read at least once in this many polls, even when
-        /// nothing says they changed (the service's dates have one-second resolution).
+        /// Every conference on screen has its participants read at least once in this many
+        /// polls, even when nothing says they changed (the service's dates have one-second
+        /// resolution, and a mute moves no conference date).
         public var participantSweep: Int
+        /// The same for conferences scrolled out of the table's window (or filtered away).
+        public var offScreenSweep: Int
 
         public init(
             interval: Duration = .seconds(2), maxConcurrency: Int = 8,
             backoff: RetryPolicy = RetryPolicy(maxAttempts: .max, baseDelay: .seconds(1), maxDelay: .seconds(30)),
-            participantSweep: Int = 10
+            participantSweep: Int = 10, offScreenSweep: Int = 30
         ) {
             self.interval = interval
             self.maxConcurrency = max(1, maxConcurrency)
             self.backoff = backoff
             self.participantSweep = max(1, participantSweep)
+            self.offScreenSweep = max(self.participantSweep, offScreenSweep)
         }
     }
 
@@ -45,6 +49,14 @@ public actor ConferencePoller {
     var participantsReadAt: [String: String] = [:]
     /// The conference open on screen: its participants are read on every poll.
     var watched: String?
+    /// The conferences in the table's window; nil until the screen says (then every conference
+    /// is swept as if on screen).
+    public private(set) var onScreen: Set<String>?
+    /// Conferences that came into view since the last poll: read on the next one, so rows
+    /// scrolled to are as fresh as the rows that were there.
+    var cameIntoView: Set<String> = []
+    /// The newest `show` taken: each is sent on a task of its own, so an older one can arrive late.
+    var shownVersion = -1
     public private(set) var pollCount = 0
     var activePolls = 0
     /// The most polls ever running at once; stays 1.
@@ -129,6 +141,18 @@ public actor ConferencePoller {
         watched = conference
     }
 
+    /// The conferences in the table's window on screen. The others are swept
+    /// `offScreenSweep` polls apart instead of `participantSweep`: nothing of their
+    /// participants shows until the operator scrolls to them, and those that come into view
+    /// are read on the next poll. At 500 live conferences that is 20 participant reads a poll
+    /// instead of 50, most of the idle dashboard's work.
+    public func show(_ conferences: Set<String>, version: Int) {
+        guard version > shownVersion else { return }
+        shownVersion = version
+        cameIntoView.formUnion(conferences.subtracting(onScreen ?? []))
+        onScreen = conferences
+    }
+
     public func setPaused(_ paused: Bool) {
         self.paused = paused
         emit(.pauseChanged(paused, at: now()))
@@ -202,15 +226,19 @@ public actor ConferencePoller {
     }
 
     /// Whose participants to read this poll: conferences never read, those whose `date_updated`
-    /// moved, the one on screen, and a rolling slice of the rest so that every conference is
-    /// read at least once per sweep. Reading all of them every poll kept the process busy
-    /// with hundreds of requests every two seconds while nothing changed.
+    /// moved, the one open, those that just came into view, and a rolling slice of the rest
+    /// (a larger slice of those on screen) so that every conference is read at least once per
+    /// sweep. Reading all of them every poll kept the process busy with hundreds of requests
+    /// every two seconds while nothing changed.
     func participantReads(liveSids: Set<String>, updatedAt: [String: String]) -> [String] {
-        let sweep = settings.participantSweep
-        let slice = pollCount % sweep
+        let sweep = settings.participantSweep, offScreen = settings.offScreenSweep
+        let slice = pollCount % sweep, offScreenSlice = pollCount % offScreen
+        let fresh = cameIntoView
+        cameIntoView = []
         return liveSids.sorted().enumerated().compactMap { index, sid in
-            let changed = participantsReadAt[sid] != updatedAt[sid]
-            return changed || sid == watched || index % sweep == slice ? sid : nil
+            if participantsReadAt[sid] != updatedAt[sid] || sid == watched || fresh.contains(sid) { return sid }
+            let shown = onScreen?.contains(sid) ?? true
+            return (shown ? index % sweep == slice : index % offScreen == offScreenSlice) ? sid : nil
         }
     }
 

@@ -45,6 +45,11 @@ public final class DashboardServices: Sendable {
         }
     }
 
+    /// Tells the poller which conferences are in the table's window (numbered, newest wins).
+    public func show(_ conferences: Set<String>, version: Int) {
+        Task { await poller.show(conferences, version: version) }
+    }
+
     /// Carries out one effect; `.quit` is the run loop's own.
     public func perform(_ effect: Effect) {
         let post = self.post

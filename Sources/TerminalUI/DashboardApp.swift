@@ -31,6 +31,9 @@ public final class DashboardApp {
     var wakeTask: Task<Void, Never>?
     var wakeAt: Date?
     var refreshes = 0
+    /// The table's window as last told to the poller, and how many times it was told.
+    var windowShown: Set<String>?
+    var windowVersion = 0
     /// Measurements for benchmarks, logged when the loop ends.
     var stats = SessionStats()
 
@@ -144,6 +147,7 @@ public final class DashboardApp {
             }
             draw()
             if case .key = msg { stats.keyToFrame.append(ContinuousClock.now - received) }
+            showWindow()
             if let maxRefreshes, refreshes >= maxRefreshes { return .refreshLimit }
             scheduleWake()
         }
@@ -152,6 +156,16 @@ public final class DashboardApp {
 
     func draw() {
         terminal.draw(view.render(state, size: terminal.size))
+    }
+
+    /// Tells the poller when the table's window changed (a scroll, a filter, a refresh that
+    /// reordered rows): the conferences in it are the ones kept freshest.
+    func showWindow() {
+        let window = state.conferencesInView
+        guard window != windowShown else { return }
+        windowShown = window
+        windowVersion += 1
+        services.show(window, version: windowVersion)
     }
 
     func startPolling() {
@@ -196,6 +210,7 @@ public final class DashboardApp {
         let close = closeSession
         Task { await close() }
         services = session.services
+        windowShown = nil
         closeSession = session.close
         let size = terminal.size
         state = session.state

@@ -6,9 +6,10 @@ import Glibc
 enum Allocator {
     /// glibc gives a thread that finds the allocator busy an arena of its own, up to eight per
     /// core, and each arena keeps the memory freed in it for itself. In a dashboard left open,
-    /// that was most of what still grew: over the 30-minute soak, anonymous memory grew 3.7 MiB
-    /// with the default arenas and 0.7 MiB with two. confdash allocates little, on few threads at
-    /// once, so two arenas cost it nothing measurable. An operator's own MALLOC_ARENA_MAX wins.
+    /// that was most of what still grew: over the 25 minutes after warm-up of a 30-minute soak,
+    /// anonymous memory grew 3.7 MiB with the default arenas (13 of them) and 1.9 MiB with two.
+    /// confdash allocates little, on few threads at once, so two arenas cost it nothing
+    /// measurable. An operator's own MALLOC_ARENA_MAX wins.
     static func shareArenas() {
         #if canImport(Glibc)
         guard getenv("MALLOC_ARENA_MAX") == nil else { return }

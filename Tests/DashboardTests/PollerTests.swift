@@ -232,6 +232,43 @@ struct PollerTests {
         task.cancel()
     }
 
+    /// Conferences scrolled out of the table's window are swept more slowly; those scrolled
+    /// into it are read on the next poll.
+    @Test func conferencesOffScreenAreSweptMoreSlowly() async throws {
+        let source = ScriptedSource()
+        let sids = (1...60).map { "c\($0)" }
+        source.state.withLock { s in s.conferences = sids.map { Fixtures.conference($0, $0) } }
+        let clock = TestClock()
+        let tap = MessageTap()
+        let poller = ConferencePoller(
+            source: source,
+            settings: .init(interval: .seconds(2), maxConcurrency: 4, participantSweep: 5, offScreenSweep: 15),
+            clock: clock, now: { [start] in start }, jitter: { 1 }, logger: Self.quiet, emit: tap.emit)
+        let firstWindow = Set(sids[0..<10])
+        await poller.show(firstWindow, version: 1)
+        let task = Task { await poller.run() }
+        var messages = tap.reader(clock)
+        guard case .pollSucceeded(let first, _) = await messages.next() else { Issue.record("no poll"); return }
+        #expect(first.participants.count == 60)
+        var reads: [String: Int] = [:]
+        for _ in 0..<15 {
+            await clock.advance(by: .seconds(2))
+            guard case .pollSucceeded(let snapshot, _) = await messages.next() else { Issue.record("no poll"); return }
+            for sid in snapshot.participants.keys { reads[sid, default: 0] += 1 }
+        }
+        // Over 15 polls: three times each in the window, once each out of it.
+        for sid in sids { #expect(reads[sid] == (firstWindow.contains(sid) ? 3 : 1), "\(sid)") }
+        // The operator pages down: the ten conferences now in view are all read on the next poll.
+        let secondWindow = Set(sids[10..<20])
+        await poller.show(secondWindow, version: 2)
+        await poller.show(firstWindow, version: 1)  // an older window arriving late changes nothing
+        #expect(await poller.onScreen == secondWindow)
+        await clock.advance(by: .seconds(2))
+        guard case .pollSucceeded(let paged, _) = await messages.next() else { Issue.record("no poll"); return }
+        #expect(secondWindow.isSubset(of: Set(paged.participants.keys)))
+        task.cancel()
+    }
+
     @Test func pausedPollerWaitsUntilResumed() async throws {
         let source = ScriptedSource()
         let clock = TestClock()

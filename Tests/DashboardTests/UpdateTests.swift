@@ -225,6 +225,20 @@ struct UpdateTests {
         #expect(state.rows["c1"] != nil)
     }
 
+    /// The table's window, which the poller keeps freshest, follows scrolling and the filter.
+    @Test func theWindowInViewFollowsScrollingAndTheFilter() {
+        var state = AppState(space: "demo", account: "AC", now: Fixtures.epoch)
+        let conferences = (0..<50).map { Fixtures.conference("c\($0)", $0 % 10 == 0 ? "Support \($0)" : "Room \($0)", minutesAgo: Double($0 + 1)) }
+        _ = update(&state, .pollSucceeded(Fixtures.snapshot(conferences), at: Fixtures.epoch))
+        _ = update(&state, .resized(width: 100, height: 10 + AppState.chromeRows))
+        #expect(state.conferencesInView == Set((0..<10).map { "c\($0)" }))  // newest first
+        _ = update(&state, .key(.character("G")))
+        #expect(state.conferencesInView == Set((40..<50).map { "c\($0)" }))
+        _ = update(&state, .key(.character("/")))
+        for c in "support" { _ = update(&state, .key(.character(c))) }
+        #expect(state.conferencesInView == Set(stride(from: 0, to: 50, by: 10).map { "c\($0)" }))
+    }
+
     /// A refresh that changes a few rows of a large table puts just those in place instead of
     /// sorting the table again; the result must be exactly what the full sort gives, under every
     /// sort column, direction, filter and completed toggle.
