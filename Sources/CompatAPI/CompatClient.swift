@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Crypto
 import Foundation
 import Logging
 import NIOCore
@@ -158,9 +159,10 @@ public final class CompatClient: Sendable {
 
     /// Decodes a read's answer, or hands back what the same bytes decoded to last time.
     func decodeRead<T: Decodable & Sendable>(_ response: RawResponse, url: String, operation: String) throws -> T {
-        if let known: T = reads.value(for: url, body: response.body) { return known }
+        let digest = ReadCache.digest(response.body)
+        if let known: T = reads.value(for: url, digest: digest) { return known }
         let value: T = try decode(response, operation: operation)
-        reads.store(value, body: response.body, for: url)
+        reads.store(value, digest: digest, for: url)
         return value
     }
 
@@ -360,7 +362,11 @@ public enum ConfdashVersion {
     public static let string = "0.1.0"
 }
 
-/// The last answer per read URL and its decoded value.
+/// The last answer per read URL, as a SHA-256 digest of its bytes, and what it decoded to.
+///
+/// Only the digest is kept, not the bytes: at 5,000 conferences the bytes were 25 MB, while
+/// hashing an answer costs a few microseconds. A different answer has a different digest (no
+/// collision of SHA-256 is known), so a changed answer is always decoded afresh.
 ///
 /// A long session reads the participants of every conference it ever saw, and an ended
 /// conference's URL is never read again, so entries age out in two generations: a lookup moves
@@ -371,7 +377,7 @@ public enum ConfdashVersion {
 /// generations. `limit` caps the entries whatever the pattern of reads.
 final class ReadCache: Sendable {
     struct Entry: Sendable {
-        var body: ByteBuffer
+        var digest: SHA256.Digest
         var value: any Sendable
     }
     struct Generations {
@@ -380,12 +386,16 @@ final class ReadCache: Sendable {
         var lookups = 0
         var count: Int { current.count + previous.count }
     }
-    static let limit = 2048
+    static let limit = 16_384
     /// The fewest lookups in a generation, so that a handful of entries are not churned.
     static let minimumGeneration = 256
     private let generations = Mutex(Generations())
 
-    func value<T>(for url: String, body: ByteBuffer) -> T? {
+    static func digest(_ body: ByteBuffer) -> SHA256.Digest {
+        SHA256.hash(data: body.readableBytesView)
+    }
+
+    func value<T>(for url: String, digest: SHA256.Digest) -> T? {
         let entry = generations.withLock { g -> Entry? in
             g.lookups += 1
             if g.lookups >= max(Self.minimumGeneration, 2 * g.count) {
@@ -398,23 +408,18 @@ final class ReadCache: Sendable {
             g.current[url] = entry
             return entry
         }
-        guard let entry, entry.body == body else { return nil }
+        guard let entry, entry.digest == digest else { return nil }
         return entry.value as? T
     }
 
-    func store(_ value: any Sendable, body: ByteBuffer, for url: String) {
-        // Just the answer's bytes: the answer is often a view into the buffer its connection
-        // read into, which is many times larger and stays alive as long as the view does (in a
-        // 12-minute soak those buffers were most of the dashboard's growth).
-        var compact = ByteBufferAllocator().buffer(capacity: body.readableBytes)
-        compact.writeImmutableBuffer(body)
+    func store(_ value: any Sendable, digest: SHA256.Digest, for url: String) {
         generations.withLock { g in
             g.previous[url] = nil
             if g.count >= Self.limit, g.current[url] == nil {
                 g.previous = [:]
                 if g.current.count >= Self.limit { g.current = [:] }
             }
-            g.current[url] = Entry(body: compact, value: value)
+            g.current[url] = Entry(digest: digest, value: value)
         }
     }
 

@@ -31,12 +31,12 @@ struct ReadCacheTests {
     @Test func theCacheIsBounded() {
         let cache = ReadCache()
         for index in 0..<(ReadCache.limit + 10) {
-            cache.store(index, body: ByteBuffer(string: "\(index)"), for: "url-\(index)")
+            cache.store(index, digest: ReadCache.digest(ByteBuffer(string: "\(index)")), for: "url-\(index)")
         }
         #expect(cache.count <= ReadCache.limit)
-        let hit: Int? = cache.value(for: "url-\(ReadCache.limit + 9)", body: ByteBuffer(string: "\(ReadCache.limit + 9)"))
+        let hit: Int? = cache.value(for: "url-\(ReadCache.limit + 9)", digest: ReadCache.digest(ByteBuffer(string: "\(ReadCache.limit + 9)")))
         #expect(hit == ReadCache.limit + 9)
-        let stale: Int? = cache.value(for: "url-\(ReadCache.limit + 9)", body: ByteBuffer(string: "other"))
+        let stale: Int? = cache.value(for: "url-\(ReadCache.limit + 9)", digest: ReadCache.digest(ByteBuffer(string: "other")))
         #expect(stale == nil)
     }
 
@@ -45,21 +45,21 @@ struct ReadCacheTests {
     @Test func urlsNoLongerReadAgeOutAndUrlsStillReadStay() {
         let cache = ReadCache()
         for index in 0..<100 {
-            cache.store(index, body: ByteBuffer(string: "\(index)"), for: "ended-\(index)")
+            cache.store(index, digest: ReadCache.digest(ByteBuffer(string: "\(index)")), for: "ended-\(index)")
         }
         for index in 0..<50 {
-            cache.store(index, body: ByteBuffer(string: "\(index)"), for: "live-\(index)")
+            cache.store(index, digest: ReadCache.digest(ByteBuffer(string: "\(index)")), for: "live-\(index)")
         }
         #expect(cache.count == 150)
         // Sweeps that read the live URLs only, enough for two generations to pass.
         for _ in 0..<20 {
             for index in 0..<50 {
-                let hit: Int? = cache.value(for: "live-\(index)", body: ByteBuffer(string: "\(index)"))
+                let hit: Int? = cache.value(for: "live-\(index)", digest: ReadCache.digest(ByteBuffer(string: "\(index)")))
                 #expect(hit == index)
             }
         }
         #expect(cache.count == 50)
-        let gone: Int? = cache.value(for: "ended-7", body: ByteBuffer(string: "7"))
+        let gone: Int? = cache.value(for: "ended-7", digest: ReadCache.digest(ByteBuffer(string: "7")))
         #expect(gone == nil)
     }
 }
