@@ -189,7 +189,10 @@ import Glibc
             }
             let elapsed = ContinuousClock.now - sent
             times.append("\(key) \(Int((elapsed / .milliseconds(1)).rounded())) ms")
-            #expect(moved && elapsed < .seconds(2), "\(key) took \(elapsed)", sourceLocation: sourceLocation)
+            // A frozen screen, not a figure: the times printed below are the figure (tens of ms).
+            // Each step spawns tmux processes; once that took over 2 s, with the whole suite's
+            // demos and tmux servers running at once on two cores.
+            #expect(moved && elapsed < .seconds(4), "\(key) took \(elapsed)", sourceLocation: sourceLocation)
         }
         print("fault matrix, key to screen [\(row)]: \(times.joined(separator: ", "))")
     }
