@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "CompatAPI", targets: ["CompatAPI"]),
         .library(name: "Emulator", targets: ["Emulator"]),
         .library(name: "TerminalUI", targets: ["TerminalUI"]),
+        .library(name: "DashboardCore", targets: ["DashboardCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
@@ -69,30 +70,68 @@ let package = Package(
             dependencies: ["Ledger", "CompatAPI"],
             swiftSettings: strict
         ),
+        // The pure application core: state, messages, effects, update, keymap, forms. No I/O,
+        // no clock, no HTTP server, no config parser: every behaviour is a function to test.
         .target(
-            name: "Dashboard",
+            name: "DashboardCore",
+            dependencies: ["CompatAPI", "Ledger"],
+            swiftSettings: strict
+        ),
+        // The one place a mutation happens, for the dashboard and the CLI alike.
+        .target(
+            name: "OperatorActions",
+            dependencies: ["CompatAPI", "Ledger"],
+            swiftSettings: strict
+        ),
+        // The config file, resolution of every setting, secrets, state paths.
+        .target(
+            name: "Profiles",
+            dependencies: [
+                "CompatAPI",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: strict
+        ),
+        // Signed stream status callbacks into the ledger (Hummingbird lives here and in the emulator only).
+        .target(
+            name: "CallbackReceiver",
             dependencies: [
                 "CompatAPI",
                 "Ledger",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: strict
+        ),
+        // Runs the core's effects: the poller, action tasks, the ledger's changes, profile switching.
+        .target(
+            name: "DashboardRuntime",
+            dependencies: [
+                "DashboardCore",
+                "OperatorActions",
+                "CompatAPI",
+                "Ledger",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
         .target(
             name: "TerminalUI",
-            dependencies: ["CNcurses", "Dashboard", "CompatAPI", "Ledger", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CNcurses", "DashboardCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "confdash",
             dependencies: [
                 "CompatAPI",
-                "Dashboard",
+                "CallbackReceiver",
+                "DashboardCore",
+                "DashboardRuntime",
                 "Emulator",
                 "Ledger",
+                "OperatorActions",
+                "Profiles",
                 "TerminalUI",
                 "CNcurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -104,7 +143,7 @@ let package = Package(
         .executableTarget(
             name: "confdash-bench",
             dependencies: [
-                "CompatAPI", "Dashboard", "Emulator", "TerminalUI",
+                "CompatAPI", "DashboardCore", "DashboardRuntime", "Emulator", "TerminalUI",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/ConfdashBench",
@@ -112,7 +151,8 @@ let package = Package(
         ),
         .testTarget(
             name: "TerminalUITests",
-            dependencies: ["TerminalUI", "Dashboard", "CompatAPI"],
+            dependencies: ["TerminalUI", "DashboardCore", "CompatAPI", "Ledger"],
+            exclude: ["Goldens"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -122,8 +162,10 @@ let package = Package(
         .testTarget(
             name: "DashboardTests",
             dependencies: [
-                "Dashboard", "CompatAPI", "Emulator", "Ledger", "TerminalUI",
+                "CallbackReceiver", "DashboardCore", "DashboardRuntime", "OperatorActions", "Profiles",
+                "CompatAPI", "Emulator", "Ledger", "TerminalUI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # A PNG of a terminal program's screen: runs it in a private tmux server at a fixed size, steps it with
-# --wait/--keys (in the order given), captures the pane with colours and renders it with scripts/ansi2png.py.
+# --wait/--keys/--type/--shot/--shell (in the order given), captures the pane with colours and renders it
+# with scripts/ansi2png.py.
 #
-#   scripts/screenshot.sh [--size 100x30] [--wait TEXT] [--keys "j j ?"] [--wait TEXT]... OUT.png -- COMMAND [ARG...]
+#   scripts/screenshot.sh [--size 100x30] [--wait TEXT] [--keys "j j ?"] [--shot MID.png]... [OUT.png] -- COMMAND [ARG...]
 #
 #   scripts/screenshot.sh --wait 'Conferences (1/60)' --keys 'j j' --wait '(3/60)' /tmp/sample.png -- .build/debug/tui-sample
 #
 # --wait polls capture-pane until TEXT shows (10 s deadline; on timeout prints the screen and fails): no fixed sleeps.
 # --keys sends tmux key names separated by spaces (j, Down, PageDown, Escape, Enter, C-c, ...).
+# --type sends TEXT literally. --shot FILE.png renders the screen as it is at that step.
+# --shell CMD runs CMD with the current screen's text in $SCREEN (e.g. to set an emulator fault).
 # Needs tmux, python3 with pyte and pillow (installed with pip when missing) and fonts-dejavu-core.
 set -euo pipefail
 
@@ -20,13 +23,16 @@ while [ $# -gt 0 ]; do
         --size) size=$2; shift 2 ;;
         --wait) steps+=("wait" "$2"); shift 2 ;;
         --keys) steps+=("keys" "$2"); shift 2 ;;
+        --type) steps+=("type" "$2"); shift 2 ;;
+        --shot) steps+=("shot" "$2"); shift 2 ;;
+        --shell) steps+=("shell" "$2"); shift 2 ;;
         --) shift; break ;;
         -*) echo "screenshot.sh: unknown option $1" >&2; exit 2 ;;
         *) out=$1; shift ;;
     esac
 done
-if [ -z "$out" ] || [ $# -eq 0 ]; then
-    sed -n '2,12p' "$0" >&2
+if { [ -z "$out" ] && [[ " ${steps[*]} " != *" shot "* ]]; } || [ $# -eq 0 ]; then
+    sed -n '2,14p' "$0" >&2
     exit 2
 fi
 cols=${size%x*} rows=${size#*x}
@@ -63,16 +69,23 @@ wait_for() {
     done
 }
 
+shot() {
+    tmux -L "$sock" capture-pane -p -e -N -t 0 > "$work/screen.ans"
+    python3 "$here/ansi2png.py" "$work/screen.ans" "$1" --cols "$cols" --rows "$rows"
+    echo "$1"
+}
+
 i=0
 while [ $i -lt ${#steps[@]} ]; do
     kind=${steps[$i]} value=${steps[$((i + 1))]}
     case $kind in
         wait) wait_for "$value" ;;
         keys) read -r -a keys <<< "$value"; tmux -L "$sock" send-keys -t 0 "${keys[@]}" ;;
+        type) tmux -L "$sock" send-keys -t 0 -l "$value" ;;
+        shot) shot "$value" ;;
+        shell) SCREEN=$(tmux -L "$sock" capture-pane -p -t 0) bash -c "$value" ;;
     esac
     i=$(( i + 2 ))
 done
 
-tmux -L "$sock" capture-pane -p -e -N -t 0 > "$work/screen.ans"
-python3 "$here/ansi2png.py" "$work/screen.ans" "$out" --cols "$cols" --rows "$rows"
-echo "$out"
+if [ -n "$out" ]; then shot "$out"; fi

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates screenshots/ from the real dashboard: `confdash demo` with a fixed seed and no churn,
-# so the pictures are reproducible and hold no account data. Look at each PNG before committing it.
+# so the pictures are reproducible and hold no account data. One session, driven by keys as an
+# operator would: streams started from the form (one refused by its URL, one that fails to
+# connect), one stopped through the confirmation, then a service outage. Look at each PNG before
+# committing it.
 #
 #   scripts/screenshots.sh            # builds confdash, writes screenshots/*.png
 #
@@ -13,10 +16,29 @@ fi
 swift build --product confdash >/dev/null
 mkdir -p screenshots
 state=$(mktemp -d)
-demo=(env XDG_STATE_HOME="$state" NO_COLOR= .build/debug/confdash demo --seed 11 --conferences 40 --no-churn --refresh 5)
+trap 'rm -rf "$state"' EXIT
+demo=(env XDG_STATE_HOME="$state" NO_COLOR= .build/debug/confdash demo --seed 11 --conferences 40 --no-churn --refresh 2)
 
-scripts/screenshot.sh --size 120x32 --wait '● live' screenshots/conferences.png -- "${demo[@]}"
-scripts/screenshot.sh --size 120x32 --wait '● live' --keys 'j j Enter' --wait 'CALL SID' screenshots/conference-detail.png -- "${demo[@]}"
-scripts/screenshot.sh --size 120x44 --wait '● live' --keys '?' --wait 'Keys (' screenshots/help.png -- "${demo[@]}"
-rm -rf "$state"
-echo "wrote screenshots/conferences.png, screenshots/conference-detail.png, screenshots/help.png"
+# Starts a stream from the form: URL, Tab, name, Enter, and waits for the status line.
+start() { echo --keys n --wait 'Start a stream on' --type "$1" --keys Tab --type "$2" --keys Enter --wait "started stream $2"; }
+
+# shellcheck disable=SC2046
+scripts/screenshot.sh --size 120x40 --wait '● live' \
+    --keys 'j j Enter' --wait 'CALL SID' \
+    $(start wss://media.example.com/recorder recorder) \
+    $(start wss://refused.invalid/in broken) \
+    $(start wss://media.example.com/transcribe transcriber) \
+    --wait 'connection_refused' \
+    --keys 'Tab' --keys x --wait 'Stop stream transcriber' --shot screenshots/stop-confirmation.png \
+    --keys 'Tab Enter' --wait 'stopped stream transcriber' \
+    --keys n --wait 'Start a stream on' --type ws://media.example.com/late --keys Enter --wait 'Url must use wss://' \
+    --shot screenshots/start-stream-form.png \
+    --keys C-u --type wss://media.example.com/late --keys Tab --type late --keys Enter --wait 'started stream late' \
+    --shot screenshots/conference-detail.png \
+    --keys Escape --wait 'STREAMS' --shot screenshots/conferences.png \
+    --keys '?' --wait 'Keys (' --shot screenshots/help.png \
+    --keys Escape \
+    --shell 'port=$(grep -o "emulator on port [0-9]*" <<<"$SCREEN" | grep -o "[0-9]*$"); curl -fsS -X POST -H "Content-Type: application/json" -d "{\"status\": 503}" "http://127.0.0.1:$port/__admin/faults" >/dev/null' \
+    --wait 'STALE' --shot screenshots/stale-header.png \
+    -- "${demo[@]}"
+echo "wrote screenshots/: conferences, conference-detail, start-stream-form, stop-confirmation, help, stale-header"

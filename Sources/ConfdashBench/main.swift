@@ -1,5 +1,6 @@
 import CompatAPI
-import Dashboard
+import DashboardCore
+import DashboardRuntime
 import Emulator
 import Foundation
 import Logging

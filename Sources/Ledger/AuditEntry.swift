@@ -75,6 +75,8 @@ public struct AuditAction: OpenEnum {
     public static let hold: Self = "hold"
     public static let unhold: Self = "unhold"
     public static let removeParticipant: Self = "remove-participant"
+    /// `:track SID`: a stream added to the ledger by hand (nothing asked of the service).
+    public static let trackStream: Self = "track-stream"
     public static let known: [Self] = [
         .startStream, .stopStream, .endConference, .announceConference, .mute, .unmute, .hold, .unhold,
         .removeParticipant,

@@ -1,4 +1,4 @@
-import Dashboard
+import DashboardCore
 import Foundation
 import Logging
 
@@ -14,18 +14,12 @@ public final class DashboardApp {
         case refreshLimit
     }
 
-    let terminal: Terminal
-    var services: DashboardServices
-    /// Closes what the current session holds open (its client, its receiver) when a profile
-    /// switch replaces it.
-    public private(set) var closeSession: @Sendable () async -> Void
-    let switchProfile: ProfileSwitcher?
-    var polling: Task<Void, Never>?
-    var switching: Task<Void, Never>?
+    let terminal: any TerminalBackend
+    let effects: any EffectHandler
     let now: @Sendable () -> Date
     let maxRefreshes: Int?
     let logger: Logger
-    var state: AppState
+    public private(set) var state: AppState
     var view = DashboardView()
     let mailbox: Mailbox
     var wakeTask: Task<Void, Never>?
@@ -37,18 +31,11 @@ public final class DashboardApp {
     /// Measurements for benchmarks, logged when the loop ends.
     var stats = SessionStats()
 
-    /// What reaches the loop: the core's messages, a signal that ends it, or a profile switch
-    /// that has connected (or could not).
+    /// What reaches the loop: the core's messages, or a signal that ends it.
     enum Input: Sendable {
         case message(Msg)
         case ended(TerminalSignal)
-        case switched(DashboardSession)
-        case switchFailed(profile: String, reason: String)
     }
-
-    /// Connects under a profile of the config file, for `:profile NAME`; throws an error whose
-    /// description is the operator's explanation.
-    public typealias ProfileSwitcher = @Sendable (String) async throws -> DashboardSession
 
     /// Where the service layer posts its messages (the poller's `emit`), in arrival order.
     public final class Mailbox: Sendable {
@@ -61,20 +48,16 @@ public final class DashboardApp {
 
         public func post(_ msg: Msg) { continuation.yield(.message(msg)) }
         func end(_ signal: TerminalSignal) { continuation.yield(.ended(signal)) }
-        func deliver(_ input: Input) { continuation.yield(input) }
     }
 
     public init(
-        state: AppState, terminal: Terminal, services: DashboardServices, mailbox: Mailbox,
+        state: AppState, terminal: any TerminalBackend, effects: any EffectHandler, mailbox: Mailbox,
         now: @escaping @Sendable () -> Date = { Date() }, maxRefreshes: Int? = nil,
-        logger: Logger = Logger(label: "confdash.ui"), closeSession: @escaping @Sendable () async -> Void = {},
-        switchProfile: ProfileSwitcher? = nil
+        logger: Logger = Logger(label: "confdash.ui")
     ) {
         self.state = state
         self.terminal = terminal
-        self.services = services
-        self.closeSession = closeSession
-        self.switchProfile = switchProfile
+        self.effects = effects
         self.mailbox = mailbox
         self.now = now
         self.maxRefreshes = maxRefreshes
@@ -104,11 +87,9 @@ public final class DashboardApp {
                 }
             }
         }
-        startPolling()
+        effects.start()
         defer {
             forwarder.cancel()
-            polling?.cancel()
-            switching?.cancel()
             wakeTask?.cancel()
         }
 
@@ -120,14 +101,6 @@ public final class DashboardApp {
             case .ended(let signal):
                 logger.info("ending on a signal", metadata: ["signal": "\(signal)"])
                 return .signal(signal)
-            case .switched(let session):
-                adopt(session)
-                draw()
-                scheduleWake()
-                continue
-            case .switchFailed(let profile, let reason):
-                switching = nil
-                msg = .actionFinished(ActionOutcome(summary: "cannot switch to profile \(profile): \(reason)", ok: false))
             }
             let received = ContinuousClock.now
             if case .tick = msg { msg = .tick(now()) }
@@ -136,13 +109,16 @@ public final class DashboardApp {
                 switch effect {
                 case .quit: return .quit
                 case .copyToClipboard(let text): terminal.copyToClipboard(text)
-                case .switchProfile(let name): beginSwitch(to: name)
-                default: services.perform(effect)
+                default: self.effects.perform(effect)
                 }
             }
             switch msg {
             case .pollSucceeded, .pollFailed:
                 refreshes += 1
+            case .profileSwitched:
+                // A new poller: it has not been told the window yet.
+                windowShown = nil
+                logger.info("profile switched", metadata: ["profile": "\(state.profile ?? "-")"])
             default: break
             }
             draw()
@@ -165,61 +141,7 @@ public final class DashboardApp {
         guard window != windowShown else { return }
         windowShown = window
         windowVersion += 1
-        services.show(window, version: windowVersion)
-    }
-
-    func startPolling() {
-        let services = self.services
-        polling = Task { await services.run() }
-    }
-
-    /// Connects under another profile off the loop; the current session stays on screen and
-    /// keeps polling until the new one is ready, and stays for good if it cannot be.
-    func beginSwitch(to profile: String) {
-        guard let switchProfile else {
-            _ = update(
-                &state,
-                .actionFinished(
-                    ActionOutcome(summary: "profiles are for a real space; the demo runs on the built-in emulator", ok: false)))
-            return
-        }
-        guard switching == nil else {
-            _ = update(&state, .actionFinished(ActionOutcome(summary: "a profile switch is already under way", ok: false)))
-            return
-        }
-        let mailbox = self.mailbox
-        switching = Task {
-            do {
-                let session = try await switchProfile(profile)
-                if Task.isCancelled {
-                    await session.close()
-                    return
-                }
-                mailbox.deliver(.switched(session))
-            } catch {
-                mailbox.deliver(.switchFailed(profile: profile, reason: "\(error)"))
-            }
-        }
-    }
-
-    /// Replaces the session: the old poller stops and its client closes; the screen starts
-    /// over on the new space's conference list.
-    func adopt(_ session: DashboardSession) {
-        switching = nil
-        polling?.cancel()
-        let close = closeSession
-        Task { await close() }
-        services = session.services
-        windowShown = nil
-        closeSession = session.close
-        let size = terminal.size
-        state = session.state
-        _ = update(&state, .resized(width: size.width, height: size.height))
-        _ = update(
-            &state,
-            .actionFinished(ActionOutcome(summary: "switched to profile \(session.state.profile ?? "?")", ok: true)))
-        logger.info("profile switched", metadata: ["profile": "\(session.state.profile ?? "-")"])
-        startPolling()
+        effects.show(window, version: windowVersion)
     }
 
     /// Wakes the loop when a status message or highlight ends, never on a fixed beat.
@@ -250,7 +172,7 @@ struct SessionStats {
     var keyToFrame: [Duration] = []
 
     @MainActor
-    func metadata(_ terminal: Terminal) -> Logger.Metadata {
+    func metadata(_ terminal: any TerminalBackend) -> Logger.Metadata {
         let sorted = keyToFrame.sorted()
         func ms(_ d: Duration) -> String { String(format: "%.2f", Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1000) }
         func percentile(_ p: Double) -> String {
@@ -264,16 +186,3 @@ struct SessionStats {
     }
 }
 
-/// Everything one profile's dashboard runs on: its first state (space, account, keymap,
-/// read-only), its services (poller and actions on its own client) and how to close them.
-public struct DashboardSession: Sendable {
-    public var state: AppState
-    public var services: DashboardServices
-    public var close: @Sendable () async -> Void
-
-    public init(state: AppState, services: DashboardServices, close: @escaping @Sendable () async -> Void) {
-        self.state = state
-        self.services = services
-        self.close = close
-    }
-}

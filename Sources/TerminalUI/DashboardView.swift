@@ -1,5 +1,5 @@
 import CompatAPI
-import Dashboard
+import DashboardCore
 import Foundation
 import Ledger
 
@@ -20,7 +20,8 @@ public struct DashboardView {
         var frame = Frame(size: size)
         let width = size.width
         drawHeader(state, width: width, on: &frame)
-        let body = Rect(x: 0, y: 2, width: width, height: size.height - 4)
+        let body = Rect(
+            x: 0, y: ScreenLayout.headerLines, width: width, height: ScreenLayout.bodyHeight(forHeight: size.height))
         switch state.screen {
         case .conferences:
             drawConferences(state, in: body, on: &frame)
@@ -33,13 +34,17 @@ public struct DashboardView {
         let keymap = state.readOnly ? state.keymap.readOnly : state.keymap
         let hints = keymap.hints(in: state.context).map { KeyHint($0.keys.map { $0.displayName(glyphs: glyphs) }.joined(separator: "/"), $0.summary) }
         frame.render(KeyHints(hints, glyphs: glyphs), in: Rect(x: 0, y: size.height - 1, width: width, height: 1))
-        if state.showHelp { drawHelp(state, on: &frame) }
-        if let form = state.startStreamForm { frame.render(StartStreamFormView(form, glyphs: glyphs)) }
-        if let confirmation = state.confirmation {
+        switch state.modal {
+        case .help(let scroll): drawHelp(state, scroll: scroll, on: &frame)
+        case .startStreamForm(let form): frame.render(StartStreamFormView(form, glyphs: glyphs))
+        case .confirmation(let confirmation):
             frame.render(
                 ConfirmDialog(
                     title: confirmation.title, message: confirmation.question, buttons: ["Cancel", confirmation.verb],
                     focusedButton: confirmation.confirmFocused ? 1 : 0, glyphs: glyphs))
+        case .urlPrompt, .command, .filter, nil:
+            // Drawn on the bottom line.
+            break
         }
         return frame
     }
@@ -130,7 +135,7 @@ public struct DashboardView {
         let empty =
             state.rows.isEmpty
             ? (state.lastRefresh == nil ? "waiting for the first refresh\(glyphs.ellipsis)" : "no live conferences")
-            : "no conference matches the filter (Esc clears it)"
+            : "no conference matches the filter (\(state.keymap.keyName(for: .filter, in: .conferences, fallback: ":filter")) then Esc clears it)"
         let table = TableView(
             columns: Self.conferenceColumns, rows: rows, emphasis: emphasis, selectedRow: selected, scrollOffset: offset,
             emptyText: empty, glyphs: glyphs)
@@ -150,10 +155,10 @@ public struct DashboardView {
 
     static let streamColumns = [
         TableColumn("NAME", width: .flex(min: 8, weight: 1)),
-        TableColumn("STATUS", width: .flex(min: 11, weight: 1)),
-        TableColumn("TRACK", width: .fixed(14)),
-        TableColumn("CODEC", width: .fixed(10)),
-        TableColumn("STREAM SID", width: .flex(min: 10, weight: 1)),
+        TableColumn("STATUS", width: .fit(min: 6, max: 40)),
+        TableColumn("TRACK", width: .fit(min: 5, max: 14)),
+        TableColumn("CODEC", width: .fit(min: 5, max: 10)),
+        TableColumn("STREAM SID", width: .fit(min: 10, max: 36)),
         TableColumn("STARTED", width: .fixed(7), alignment: .right),
     ]
 
@@ -194,12 +199,10 @@ public struct DashboardView {
                 p.dateCreated.date.map { Self.age(from: $0, to: state.now) } ?? "?",
             ]
         }
-        let participantCursor = state.detailCursor[.participants] ?? 0
         frame.render(
             TableView(
                 columns: Self.participantColumns, rows: participantRows,
-                selectedRow: state.detailPane == .participants && !participantRows.isEmpty
-                    ? min(participantCursor, participantRows.count - 1) : nil,
+                selectedRow: state.detailPane == .participants ? state.selectedParticipantIndex : nil,
                 emptyText: row.participantsKnown ? "nobody is in this conference" : "participants not read yet",
                 glyphs: glyphs),
             in: participantsBox.inner(participantsArea))
@@ -221,12 +224,13 @@ public struct DashboardView {
             ]
         }
         let streamEmphasis = streams.map { $0.status.isTerminal ? RowEmphasis.dim : .normal }
-        let streamCursor = state.detailCursor[.streams] ?? 0
+        let newStream = state.readOnly ? nil : state.keymap.keyName(for: .newStream, in: .detail, fallback: ":stream")
         frame.render(
             TableView(
                 columns: Self.streamColumns, rows: streamRows, emphasis: streamEmphasis,
-                selectedRow: state.detailPane == .streams && !streamRows.isEmpty ? min(streamCursor, streamRows.count - 1) : nil,
-                emptyText: state.streamsUnavailable ?? "no streams started from confdash on this conference (n starts one)",
+                selectedRow: state.detailPane == .streams ? state.selectedStreamIndex : nil,
+                emptyText: state.streamsUnavailable
+                    ?? "no streams started from confdash on this conference\(newStream.map { " (\($0) starts one)" } ?? "")",
                 glyphs: glyphs),
             in: streamsBox.inner(streamsArea))
     }
@@ -269,7 +273,8 @@ public struct DashboardView {
     // MARK: bottom lines
 
     func drawBottomLine(_ state: AppState, y: Int, width: Int, on frame: inout Frame) {
-        if let prompt = state.urlPrompt {
+        switch state.modal {
+        case .urlPrompt(let prompt):
             let label =
                 switch prompt.purpose {
                 case .announce: "announce to \(prompt.conferenceName) (\(prompt.method.rawValue), Tab switches) URL "
@@ -278,11 +283,17 @@ public struct DashboardView {
             frame.write(TextWidth.truncate(label, to: width / 2, ellipsis: glyphs.ellipsis), x: 0, y: y, style: .bold)
             let used = min(width / 2, TextWidth.width(of: label))
             drawEditor(prefix: "", prompt.url, y: y, x: used, width: width - used, on: &frame)
-        } else if let editor = state.commandEditor {
+            return
+        case .command(let editor):
             drawEditor(prefix: ":", editor, y: y, width: width, on: &frame)
-        } else if let editor = state.filterEditor {
+            return
+        case .filter(let editor):
             drawEditor(prefix: "/", editor, y: y, width: width, on: &frame)
-        } else if let status = state.status {
+            return
+        case .help, .startStreamForm, .confirmation, nil:
+            break
+        }
+        if let status = state.status {
             frame.render(
                 StatusLine(status.text, severity: Self.severity(status.severity), glyphs: glyphs),
                 in: Rect(x: 0, y: y, width: width, height: 1))
@@ -310,15 +321,18 @@ public struct DashboardView {
         }
     }
 
-    func drawHelp(_ state: AppState, on frame: inout Frame) {
+    func drawHelp(_ state: AppState, scroll: Int, on frame: inout Frame) {
         let sections = (state.readOnly ? state.keymap.readOnly : state.keymap).sections.map { section in
             HelpSection(
                 section.title,
                 section.bindings.map { KeyHint($0.keys.map { $0.displayName(glyphs: glyphs) }.joined(separator: "/"), $0.summary) })
         }
-        // The help can be taller than the screen: it scrolls (j/k), clamped by HelpView.
+        // The help can be taller than the screen: it scrolls with the keymap's movement keys,
+        // clamped by HelpView.
+        let down = state.keymap.keyName(for: .moveDown, in: state.context, fallback: "↓")
+        let up = state.keymap.keyName(for: .moveUp, in: state.context, fallback: "↑")
         let help = HelpView(
-            title: "Keys (j/k scroll, other keys close)", sections: sections, scrollOffset: state.helpScroll, glyphs: glyphs)
+            title: "Keys (\(down)/\(up) scroll, other keys close)", sections: sections, scrollOffset: scroll, glyphs: glyphs)
         frame.render(help, in: Rect(x: 0, y: 1, width: frame.size.width, height: frame.size.height - 2))
     }
 

@@ -1,4 +1,4 @@
-import Dashboard
+import DashboardCore
 
 /// Key names for hints and help in this terminal's glyphs: arrows and ⏎ only where Unicode draws.
 extension Key {

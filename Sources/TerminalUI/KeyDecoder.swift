@@ -1,4 +1,4 @@
-import Dashboard
+import DashboardCore
 /// Turns what `wget_wch` returns (a character, or a KEY_* code) into a `Key`. Pure, so it is tested
 /// without a terminal.
 public enum KeyDecoder {

@@ -1,5 +1,5 @@
 import CompatAPI
-import Dashboard
+import DashboardCore
 
 /// The start-stream form as a centred box over the dashboard: a label column and a value column,
 /// each error in red under its field, key hints at the bottom; the field list scrolls so the focus

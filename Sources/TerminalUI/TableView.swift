@@ -3,6 +3,9 @@ public enum ColumnWidth: Hashable, Sendable {
     case fixed(Int)
     /// At least `min` cells, plus a share of the spare width in proportion to `weight`.
     case flex(min: Int, weight: Int = 1)
+    /// As wide as the widest value in the column (its title included), between `min` and `max`:
+    /// a SID is shown whole, and a short status does not take a share of the spare width.
+    case fit(min: Int, max: Int)
 }
 
 /// One column of a table: its header, width and alignment.
@@ -62,13 +65,17 @@ public struct TableView: Widget {
 
     /// Column widths for `totalWidth` cells: fixed ones first, flex ones share what is left by weight;
     /// when even the minimums do not fit, columns on the right shrink and then vanish (width 0).
-    public static func columnWidths(_ columns: [TableColumn], totalWidth: Int, gap: Int) -> [Int] {
+    /// `contentWidths` are the widest values of each column (`.fit` columns take them).
+    public static func columnWidths(_ columns: [TableColumn], totalWidth: Int, gap: Int, contentWidths: [Int] = []) -> [Int] {
         guard !columns.isEmpty else { return [] }
         let available = max(0, totalWidth - gap * (columns.count - 1))
-        var widths = columns.map { column -> Int in
-            switch column.width {
-            case .fixed(let n): max(0, n)
-            case .flex(let minimum, _): max(0, minimum)
+        var widths = columns.indices.map { index -> Int in
+            switch columns[index].width {
+            case .fixed(let n): return max(0, n)
+            case .flex(let minimum, _): return max(0, minimum)
+            case .fit(let minimum, let maximum):
+                let content = max(TextWidth.width(of: columns[index].title), index < contentWidths.count ? contentWidths[index] : 0)
+                return max(0, min(max(content, minimum), maximum))
             }
         }
         let required = widths.reduce(0, +)
@@ -113,11 +120,21 @@ public struct TableView: Widget {
     public func layout(in area: Rect) -> TableLayout {
         let visibleRows = max(0, area.height - 1)
         let markers = rows.count > visibleRows && area.width > 1
-        let widths = Self.columnWidths(columns, totalWidth: area.width - (markers ? 1 : 0), gap: columnGap)
+        let widths = Self.columnWidths(
+            columns, totalWidth: area.width - (markers ? 1 : 0), gap: columnGap, contentWidths: contentWidths)
         let offset = Self.scrollOffset(
             selected: selectedRow, previous: scrollOffset, visibleRows: visibleRows, rowCount: rows.count
         )
         return TableLayout(columnWidths: widths, visibleRows: visibleRows, scrollOffset: offset, showsScrollMarkers: markers)
+    }
+
+    /// The widest value of each `.fit` column (0 for the others: only `.fit` reads them). With
+    /// thousands of rows only the conferences table is long, and it has no `.fit` column.
+    var contentWidths: [Int] {
+        columns.indices.map { index in
+            guard case .fit = columns[index].width else { return 0 }
+            return rows.reduce(0) { widest, row in index < row.count ? max(widest, TextWidth.width(of: row[index])) : widest }
+        }
     }
 
     public func draw(in area: Rect, on frame: inout Frame) {

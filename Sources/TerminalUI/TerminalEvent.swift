@@ -1,4 +1,4 @@
-import Dashboard
+import DashboardCore
 /// A signal that asks the program to end: C-c, `kill`, or the terminal going away.
 public enum TerminalSignal: Hashable, Sendable {
     case interrupt   // SIGINT

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Dashboard
+import Profiles
 
 /// The callback receiver's flags, shared by the dashboard and by `info` (which shows the
 /// settings the dashboard would run with).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CompatAPI
-import Dashboard
+import OperatorActions
+import Profiles
 import Foundation
 
 /// `confdash conferences end|announce`: the conference actions, audited with origin `cli`.
@@ -65,6 +66,23 @@ enum ConferenceActionCommands {
 
 /// Prints what an audited action came to; anything but `ok` is an error (exit status 1).
 func report<Value>(_ result: OperatorActionResult<Value>) throws {
-    guard result.succeeded else { throw CLIError(message: result.message) }
+    guard result.succeeded else {
+        warnIfNotRecorded(result)
+        throw CLIError(message: result.message)
+    }
     Output.line(result.message)
+    try failIfNotRecorded(result)
+}
+
+/// The service's outcome stands, but confdash did not write it down: said on stderr.
+func warnIfNotRecorded<Value>(_ result: OperatorActionResult<Value>) {
+    if let problem = result.recordingProblem { Output.error("warning: \(problem)") }
+}
+
+/// An action the service carried out but the ledger or the audit trail did not record ends
+/// with exit status 2 (not 0: a script must not take it as fully done; not 1: it did happen).
+func failIfNotRecorded<Value>(_ result: OperatorActionResult<Value>) throws {
+    guard result.recordingProblem != nil else { return }
+    warnIfNotRecorded(result)
+    throw ExitCode(2)
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import CompatAPI
-import Dashboard
+import Profiles
 import Foundation
 import Logging
 

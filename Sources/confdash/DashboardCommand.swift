@@ -1,6 +1,10 @@
 import ArgumentParser
 import CompatAPI
-import Dashboard
+import CallbackReceiver
+import DashboardCore
+import DashboardRuntime
+import OperatorActions
+import Profiles
 import Emulator
 import Foundation
 import Ledger
@@ -82,7 +86,7 @@ struct DashboardOptions: ParsableArguments {
     @MainActor
     func runDashboard(
         _ session: DashboardSession, mailbox: DashboardApp.Mailbox, ledgerProblem: String? = nil,
-        receiver: CallbackReceiver? = nil, switchProfile: DashboardApp.ProfileSwitcher? = nil
+        receiver: CallbackServer? = nil, switchProfile: DashboardRuntime.ProfileSwitcher? = nil
     ) async throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             await session.close()
@@ -95,15 +99,15 @@ struct DashboardOptions: ParsableArguments {
         let logger = Logger(label: "confdash.ui")
         var state = session.state
         if let ledgerProblem { state.status = StatusMessage(text: ledgerProblem, severity: .error, expires: Date().addingTimeInterval(30)) }
+        let runtime = DashboardRuntime(session: session, switchProfile: switchProfile, post: { mailbox.post($0) })
         let app = DashboardApp(
-            state: state, terminal: Terminal(colors: !noColor), services: session.services, mailbox: mailbox,
-            maxRefreshes: maxRefreshes, logger: logger, closeSession: session.close, switchProfile: switchProfile)
+            state: state, terminal: Terminal(colors: !noColor), effects: runtime, mailbox: mailbox,
+            maxRefreshes: maxRefreshes, logger: logger)
         let ending = await app.run()
         // The terminal is already restored; the operator is not kept waiting on the network.
-        let close = app.closeSession
         let closed = await finish(within: .seconds(3)) {
             await receiver?.stop()
-            await close()
+            await runtime.close()
         }
         if !closed { logger.warning("still closing connections after 3 s; leaving anyway") }
         switch ending {
@@ -162,9 +166,9 @@ struct DashboardCommand: AsyncParsableCommand {
             throw CLIError(message: error.operatorMessage)
         }
         let (ledger, problem) = options.openLedger()
-        var receiver: CallbackReceiver?
+        var receiver: CallbackServer?
         if let ledger, let receiverSettings = try receiverSettings(settings) {
-            let started = CallbackReceiver(settings: receiverSettings, ledger: ledger, logger: Logger(label: "confdash.callbacks"))
+            let started = CallbackServer(settings: receiverSettings, ledger: ledger, logger: Logger(label: "confdash.callbacks"))
             do {
                 try await started.start()
             } catch {
@@ -253,9 +257,9 @@ struct DemoCommand: AsyncParsableCommand {
         // The demo turns the callback receiver on: the emulator signs with the demo signing key and
         // calls it, so streams go queued, in progress, stopped on screen.
         let (ledger, problem) = options.openLedger()
-        var receiver: CallbackReceiver?
+        var receiver: CallbackServer?
         if let ledger {
-            let started = CallbackReceiver(
+            let started = CallbackServer(
                 settings: CallbackReceiverSettings(signingKey: configuration.signingKey), ledger: ledger,
                 logger: Logger(label: "confdash.callbacks"))
             try await started.start()

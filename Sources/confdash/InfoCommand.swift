@@ -1,5 +1,5 @@
 import ArgumentParser
-import Dashboard
+import Profiles
 import Foundation
 import Ledger
 

@@ -1,4 +1,4 @@
-import Dashboard
+import Profiles
 import Foundation
 import Logging
 import Synchronization

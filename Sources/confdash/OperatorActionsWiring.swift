@@ -1,6 +1,7 @@
 import ArgumentParser
 import CompatAPI
-import Dashboard
+import OperatorActions
+import Profiles
 import Ledger
 
 /// The audited actions for a scripting command, under the profile and read-only mode it

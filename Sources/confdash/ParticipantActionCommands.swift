@@ -1,6 +1,7 @@
 import ArgumentParser
 import CompatAPI
-import Dashboard
+import OperatorActions
+import Profiles
 import Foundation
 
 /// `confdash participants mute|unmute|hold|unhold|remove`: the participant actions, audited

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Dashboard
+import Profiles
 import Foundation
 
 /// Which profile of the config file to use, and read-only mode: shared by every command that

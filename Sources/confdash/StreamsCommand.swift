@@ -1,6 +1,7 @@
 import ArgumentParser
 import CompatAPI
-import Dashboard
+import Ledger
+import OperatorActions
 import Foundation
 
 /// `confdash streams start|stop|list`: the stream actions, for scripts.
@@ -111,16 +112,20 @@ struct StreamsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let request = try request(bearerToken: try readBearerToken())
-            let record = try await scope.withActions { actions, _, _ in
-                let result = await actions.startStream(conference: conference, conferenceName: nil, request)
-                guard let record = result.value else { throw CLIError(message: result.message) }
-                return record
+            let result = try await scope.withActions { actions, _, _ in
+                await actions.startStream(conference: conference, conferenceName: nil, request)
+            }
+            guard let record = result.value else {
+                warnIfNotRecorded(result)
+                throw CLIError(message: result.message)
             }
             if json {
                 try Output.json(record)
             } else {
                 Output.line("Started stream \(record.sid)\(record.name.map { " (\($0))" } ?? "") on \(conference): \(record.status)")
             }
+            if result.ledgerError != nil { Output.error("stop it with: confdash streams stop \(conference) \(record.sid)") }
+            try failIfNotRecorded(result)
         }
     }
 
@@ -141,14 +146,20 @@ struct StreamsCommand: AsyncParsableCommand {
         func run() async throws {
             try await scope.withActions { actions, _, ledger in
                 let audited = await actions.stopStream(conference: conference, stream: stream)
-                guard let result = audited.value else { throw CLIError(message: audited.message) }
-                if let error = result.error { throw CLIError(message: error) }
-                let label = result.name.map { "\(result.sid) (\($0))" } ?? result.sid
-                if json {
+                guard let result = audited.value else {
+                    warnIfNotRecorded(audited)
+                    throw CLIError(message: audited.message)
+                }
+                if let error = result.error {
+                    warnIfNotRecorded(audited)
+                    throw CLIError(message: error)
+                }
+                if json, audited.ledgerError == nil {
                     try Output.json(try await ledgerCall { try await ledger.stream(sid: result.sid) })
                 } else {
-                    Output.line("Stream \(label) on \(conference): \(result.outcome)")
+                    Output.line("Stream \(result.label) on \(conference): \(result.outcome)")
                 }
+                try failIfNotRecorded(audited)
             }
         }
     }

@@ -1,5 +1,9 @@
 import CompatAPI
-import Dashboard
+import CallbackReceiver
+import DashboardCore
+import DashboardRuntime
+import OperatorActions
+import Profiles
 import Emulator
 import Foundation
 import Ledger
@@ -20,8 +24,10 @@ struct AuditHarness {
         return logger
     }()
 
+    /// `body` runs in the caller's isolation (a `@MainActor` test drives the run loop in it).
     static func run(
         readOnly: Bool = false, profile: String? = "ops", origin: AuditOrigin = .dashboard,
+        isolation: isolated (any Actor)? = #isolation,
         _ body: (AuditHarness) async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("audit-tests-\(UUID().uuidString)")

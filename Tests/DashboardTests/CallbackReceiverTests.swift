@@ -1,6 +1,10 @@
 import AsyncHTTPClient
 import CompatAPI
-import Dashboard
+import CallbackReceiver
+import DashboardCore
+import DashboardRuntime
+import OperatorActions
+import Profiles
 import Foundation
 import Ledger
 import NIOCore
@@ -193,10 +197,10 @@ import Testing
             path: FileManager.default.temporaryDirectory.appendingPathComponent("receiver-\(UUID().uuidString)")
                 .appendingPathComponent(StreamLedger.fileName))
         defer { try? FileManager.default.removeItem(at: ledger.path.deletingLastPathComponent()) }
-        let keyless = CallbackReceiver(
+        let keyless = CallbackServer(
             settings: CallbackReceiverSettings(signingKey: ""), ledger: ledger, logger: ReceiverHarness.quiet)
         await #expect(throws: CallbackReceiverError.missingSigningKey) { try await keyless.start() }
-        let relative = CallbackReceiver(
+        let relative = CallbackServer(
             settings: CallbackReceiverSettings(signingKey: "k", publicURL: "/streams"), ledger: ledger,
             logger: ReceiverHarness.quiet)
         await #expect(throws: CallbackReceiverError.invalidPublicURL("/streams")) { try await relative.start() }

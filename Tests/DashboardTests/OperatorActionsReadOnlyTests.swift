@@ -1,5 +1,9 @@
 import CompatAPI
-import Dashboard
+import CallbackReceiver
+import DashboardCore
+import DashboardRuntime
+import OperatorActions
+import Profiles
 import Emulator
 import Foundation
 import Ledger

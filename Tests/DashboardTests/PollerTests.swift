@@ -1,6 +1,10 @@
 import Clocks
 import CompatAPI
-import Dashboard
+import CallbackReceiver
+import DashboardCore
+import DashboardRuntime
+import OperatorActions
+import Profiles
 import Foundation
 import Logging
 import Synchronization

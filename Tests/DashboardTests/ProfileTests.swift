@@ -1,4 +1,8 @@
-import Dashboard
+import CallbackReceiver
+import DashboardCore
+import DashboardRuntime
+import OperatorActions
+import Profiles
 import Foundation
 import Testing
 

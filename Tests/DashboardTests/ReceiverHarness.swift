@@ -1,6 +1,10 @@
 import AsyncHTTPClient
 import CompatAPI
-import Dashboard
+import CallbackReceiver
+import DashboardCore
+import DashboardRuntime
+import OperatorActions
+import Profiles
 import Foundation
 import Ledger
 import Logging
@@ -19,7 +23,7 @@ struct ReceiverHarness {
 
     let directory: URL
     let ledger: StreamLedger
-    let receiver: CallbackReceiver
+    let receiver: CallbackServer
     let events: EventRecorder
     let http: HTTPClient
     let port: Int
@@ -32,7 +36,7 @@ struct ReceiverHarness {
         defer { try? FileManager.default.removeItem(at: directory) }
         let ledger = try StreamLedger(path: directory.appendingPathComponent(StreamLedger.fileName))
         let events = EventRecorder()
-        let receiver = CallbackReceiver(
+        let receiver = CallbackServer(
             settings: CallbackReceiverSettings(signingKey: signingKey, publicURL: publicURL), ledger: ledger,
             logger: logger, onEvent: { events.append($0) })
         let port = try await receiver.start()

@@ -1,5 +1,5 @@
 import CompatAPI
-@testable import Dashboard
+@testable import DashboardCore
 import Testing
 
 /// One row of the validation table: keys typed into a fresh form, and what the operator then sees

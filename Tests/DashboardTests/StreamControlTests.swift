@@ -1,5 +1,9 @@
 import CompatAPI
-import Dashboard
+import CallbackReceiver
+import DashboardCore
+import DashboardRuntime
+import OperatorActions
+import Profiles
 import Foundation
 import Ledger
 import Testing
@@ -74,7 +78,7 @@ struct StreamControlTests {
         #expect(conference == "c2")
         #expect(request.url == "wss://media.example.com/live")
         #expect(update(&state, .key(.enter)) == [])
-        _ = update(&state, .streamStarted(Self.record("MZ9", name: nil, in: "c2", status: .queued)))
+        _ = update(&state, .streamStarted(Self.record("MZ9", name: nil, in: "c2", status: .queued), notRecorded: nil))
         #expect(state.startStreamForm == nil)
         #expect(state.streams["c2"]?.first?.status == .queued)
     }

@@ -1,5 +1,9 @@
 import CompatAPI
-import Dashboard
+import CallbackReceiver
+import DashboardCore
+import DashboardRuntime
+import OperatorActions
+import Profiles
 import Emulator
 import Foundation
 import Testing
@@ -230,7 +234,7 @@ struct UpdateTests {
         var state = AppState(space: "demo", account: "AC", now: Fixtures.epoch)
         let conferences = (0..<50).map { Fixtures.conference("c\($0)", $0 % 10 == 0 ? "Support \($0)" : "Room \($0)", minutesAgo: Double($0 + 1)) }
         _ = update(&state, .pollSucceeded(Fixtures.snapshot(conferences), at: Fixtures.epoch))
-        _ = update(&state, .resized(width: 100, height: 10 + AppState.chromeRows))
+        _ = update(&state, .resized(width: 100, height: ScreenLayout.headerLines + ScreenLayout.footerLines + ScreenLayout.tableHeaderLines + 10))
         #expect(state.conferencesInView == Set((0..<10).map { "c\($0)" }))  // newest first
         _ = update(&state, .key(.character("G")))
         #expect(state.conferencesInView == Set((40..<50).map { "c\($0)" }))

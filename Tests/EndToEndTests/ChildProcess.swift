@@ -10,7 +10,8 @@ import Glibc
 enum ChildProcess {
     /// Runs `arguments` (looked up in PATH) with stdin from /dev/null and stdout+stderr into `outputPath`;
     /// returns the exit status.
-    static func run(_ arguments: [String], outputPath: String) throws -> Int32 {
+    /// `environment` adds to (or replaces) the test's own variables.
+    static func run(_ arguments: [String], outputPath: String, environment: [String: String] = [:]) throws -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -18,7 +19,8 @@ enum ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         let argv = arguments.map { strdup($0) } + [nil]
-        let envp = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        let variables = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             argv.forEach { free($0) }
             envp.forEach { free($0) }

@@ -1,5 +1,5 @@
 import CompatAPI
-import Dashboard
+import DashboardCore
 import Foundation
 import Testing
 import TerminalUI

@@ -1,4 +1,6 @@
 import CompatAPI
+import DashboardCore
+import OperatorActions
 
 /// What the poller reads from the service. `CompatClient` is the real one; tests of timing
 /// and backoff in virtual time use a scripted one.

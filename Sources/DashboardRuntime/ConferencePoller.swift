@@ -1,4 +1,6 @@
 import CompatAPI
+import DashboardCore
+import OperatorActions
 import Foundation
 import Logging
 

@@ -133,17 +133,22 @@ public struct AppState: Equatable, Sendable {
     /// First conference row on screen; moves only as far as needed to keep the selection in view.
     public var conferenceScroll = 0
     public var detailPane: DetailPane = .participants
-    public var detailCursor: [DetailPane: Int] = [.participants: 0, .streams: 0]
+    /// The participant picked in the open conference, by call sid: a poll that reorders or
+    /// removes others never moves the pick to someone else.
+    public var selectedCallSid: String?
+    /// The stream picked in the open conference, by stream sid.
+    public var selectedStreamSid: String?
+    /// Where each pane's pick was last seen on screen, so that when the picked participant or
+    /// stream leaves, the pick moves to the neighbour that took its place.
+    public var detailPosition: [DetailPane: Int] = [:]
+    /// The pick moved by itself (the picked participant or stream left) since the operator last
+    /// moved it: the next mutating key says so instead of acting on someone not picked.
+    public var selectionMoved: String?
     public var filter = "" {
         didSet { recomputeVisible() }
     }
-    /// Non-nil while the operator types a filter.
-    public var filterEditor: LineEditor?
-    /// Non-nil while the operator types a `:` command.
-    public var commandEditor: LineEditor?
-    public var showHelp = false
-    /// First help line shown, when the help is taller than the terminal.
-    public var helpScroll = 0
+    /// What has the keyboard in front of the screen (help, a form, a question, an editor).
+    public var modal: Modal?
     public var showCompleted = true {
         didSet { recomputeVisible() }
     }
@@ -156,14 +161,9 @@ public struct AppState: Equatable, Sendable {
     public var now: Date
     /// Rows the conferences table can show at once, told by the terminal layer on resize.
     public var visibleRows = 20
-    /// Lines above and below the conferences table: header, table header, status line, footer.
-    public static let chromeRows = 5
     public var quitRequested = false
     /// Streams the ledger knows, by conference sid, newest first.
     public var streams: [String: [StreamRecord]] = [:]
-    public var startStreamForm: StartStreamForm?
-    public var confirmation: Confirmation?
-    public var urlPrompt: URLPrompt?
     /// The dashboard may not change anything on the service: mutating keys say so instead.
     public var readOnly = false
     /// Why stream actions are off (Twilio has no conference streams), when they are.
@@ -210,6 +210,33 @@ public struct AppState: Equatable, Sendable {
         case .conference: .detail
         case .eventLog: .eventLog
         }
+    }
+
+    /// The filter being typed, when it is.
+    public var filterEditor: LineEditor? {
+        if case .filter(let editor) = modal { return editor }
+        return nil
+    }
+    /// The `:` command being typed, when it is.
+    public var commandEditor: LineEditor? {
+        if case .command(let editor) = modal { return editor }
+        return nil
+    }
+    public var showHelp: Bool {
+        if case .help = modal { return true }
+        return false
+    }
+    public var startStreamForm: StartStreamForm? {
+        if case .startStreamForm(let form) = modal { return form }
+        return nil
+    }
+    public var confirmation: Confirmation? {
+        if case .confirmation(let confirmation) = modal { return confirmation }
+        return nil
+    }
+    public var urlPrompt: URLPrompt? {
+        if case .urlPrompt(let prompt) = modal { return prompt }
+        return nil
     }
 
     /// The conferences table as shown: filtered, live first, newest first.
@@ -345,6 +372,33 @@ public struct AppState: Equatable, Sendable {
     public var openConferenceStreams: [StreamRecord] {
         if case .conference(let sid) = screen { return streams[sid] ?? [] }
         return []
+    }
+
+    /// The row of the picked participant in the open conference: where the highlight is, and
+    /// who a participant key acts on. Nil when nobody is there.
+    public var selectedParticipantIndex: Int? {
+        Self.index(of: selectedCallSid, in: openConference?.participants.map(\.callSid) ?? [], near: detailPosition[.participants])
+    }
+
+    public var selectedParticipant: Participant? {
+        selectedParticipantIndex.flatMap { openConference?.participants[$0] }
+    }
+
+    /// The row of the picked stream in the open conference.
+    public var selectedStreamIndex: Int? {
+        Self.index(of: selectedStreamSid, in: openConferenceStreams.map(\.sid), near: detailPosition[.streams])
+    }
+
+    public var selectedStream: StreamRecord? {
+        selectedStreamIndex.map { openConferenceStreams[$0] }
+    }
+
+    /// Where `sid` is in `sids`; if it is gone, the row that took its place (or the last row);
+    /// nil for an empty list.
+    static func index(of sid: String?, in sids: [String], near position: Int?) -> Int? {
+        guard !sids.isEmpty else { return nil }
+        if let sid, let found = sids.firstIndex(of: sid) { return found }
+        return min(max(0, position ?? 0), sids.count - 1)
     }
 
     /// When the dashboard must wake without input: a status message or a highlight ends, or a

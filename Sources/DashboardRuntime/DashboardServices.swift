@@ -1,4 +1,6 @@
 import CompatAPI
+import DashboardCore
+import OperatorActions
 import Foundation
 import Ledger
 import Logging
@@ -67,30 +69,40 @@ public final class DashboardServices: Sendable {
             Task {
                 let result = await actions.startStream(conference: conference, conferenceName: conferenceName, request)
                 if let record = result.value {
-                    post(.streamStarted(record))
+                    post(.streamStarted(record, notRecorded: result.recordingProblem))
                 } else {
                     post(.streamStartFailed(result.message))
                 }
             }
         case .stopStream(let conference, let stream):
-            guard let actions else { return post(.streamStopFinished(.init(sid: stream, name: nil, outcome: .refused("no ledger"), error: "the stream ledger is not open"))) }
+            guard let actions else {
+                return post(
+                    .streamStopFinished(
+                        StreamStopReport(
+                            sid: stream, name: nil, outcome: .refused("the stream ledger is not open"),
+                            error: "the stream ledger is not open")))
+            }
             Task {
                 let result = await actions.stopStream(conference: conference, stream: stream)
+                let stop = result.value
                 post(
                     .streamStopFinished(
-                        result.value
-                            ?? .init(sid: stream, name: nil, outcome: .refused(result.message), error: result.message)))
+                        StreamStopReport(
+                            sid: stop?.sid ?? stream, name: stop?.name, outcome: stop?.outcome ?? .refused(result.message),
+                            error: stop?.error ?? result.message, notRecorded: result.recordingProblem)))
             }
         case .trackStream(let conference, let sid):
-            guard let actions else { return }
+            guard let actions else {
+                return post(.actionFinished(ActionOutcome(summary: "the stream ledger is not open, so \(sid) is not tracked", ok: false)))
+            }
             Task {
-                do {
-                    try await actions.ledger.trackByHand(
-                        sid: sid, conferenceSid: conference, accountSid: actions.client.credentials.projectID, name: nil,
-                        at: Date())
-                } catch {
-                    logger.warning("cannot track a stream", metadata: ["sid": "\(sid)", "error": "\(error)"])
-                }
+                let result = await actions.trackStream(conference: conference, sid: sid)
+                post(
+                    .actionFinished(
+                        ActionOutcome(
+                            summary: result.ledgerError.map { "\(result.message): the stream ledger did not record it (\($0))" }
+                                ?? result.message,
+                            ok: result.succeeded)))
             }
         case .endConference(let conference):
             act { await $0.endConference(conference: conference) }
@@ -115,13 +127,21 @@ public final class DashboardServices: Sendable {
                 }
             }
         case .copyToClipboard, .switchProfile:
-            // The run loop's own: the terminal writes the clipboard (OSC 52), and a profile
-            // switch replaces these services altogether.
+            // The run loop's own (the terminal writes the clipboard, OSC 52) and the runtime's
+            // (a profile switch replaces these services altogether).
             return
         case .conferencesEnded(let sids):
             guard let ledger = actions?.ledger else { return }
+            let logger = self.logger
             Task {
-                for sid in sids { _ = try? await ledger.markConferenceEnded(conferenceSid: sid, at: Date()) }
+                for sid in sids {
+                    do {
+                        _ = try await ledger.markConferenceEnded(conferenceSid: sid, at: Date())
+                    } catch {
+                        logger.warning("cannot mark the streams of an ended conference", metadata: ["conference": "\(sid)", "error": "\(error)"])
+                        post(.actionFinished(ActionOutcome(summary: "the stream ledger did not record that \(sid) ended (\(error))", ok: false)))
+                    }
+                }
             }
         }
     }
@@ -138,7 +158,10 @@ public final class DashboardServices: Sendable {
         }
         Task {
             let result = await action(actions)
-            post(.actionFinished(ActionOutcome(summary: result.message, ok: result.succeeded, callSid: call)))
+            post(
+                .actionFinished(
+                    ActionOutcome(
+                        summary: result.message, ok: result.succeeded, callSid: call, notRecorded: result.recordingProblem)))
             // The next poll confirms what the service did; ask for it now rather than in two seconds.
             await poller.refreshNow()
         }

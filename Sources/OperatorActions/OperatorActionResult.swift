@@ -9,7 +9,7 @@ public struct OperatorActionResult<Value: Sendable>: Sendable {
     /// The stream or call acted on; nil for conference actions.
     public var targetSid: String?
     public var outcome: AuditOutcome
-    /// For the status line: what happened, or the service's refusal (`CompatError.operatorMessage`).
+    /// For the status line: what happened at the service, or its refusal (`CompatError.operatorMessage`).
     public var message: String
     /// What the service answered with (or, for a stream, what the ledger holds now).
     public var value: Value?
@@ -17,8 +17,20 @@ public struct OperatorActionResult<Value: Sendable>: Sendable {
     public var audit: AuditEntry?
     /// Why the audit row is missing, when it is.
     public var auditError: String?
+    /// Why the stream ledger did not record what happened to a stream, when it did not. The
+    /// service's outcome stands; only confdash's record of it is missing.
+    public var ledgerError: String?
 
     public var succeeded: Bool { outcome == .ok }
+
+    /// What confdash failed to write down, in words for the operator; nil when everything was
+    /// recorded. Shown beside the service's outcome, never instead of it.
+    public var recordingProblem: String? {
+        var parts: [String] = []
+        if let ledgerError { parts.append("the stream ledger did not record it (\(ledgerError))") }
+        if let auditError { parts.append("the audit trail did not record it (\(auditError))") }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
 }
 
 extension OperatorActionResult: Equatable where Value: Equatable {}

@@ -1,4 +1,5 @@
 import Foundation
+import Profiles
 import Logging
 import Synchronization
 

@@ -7,7 +7,7 @@ import Logging
 /// not prove they came from the service, and applies the rest to the ledger and the screen.
 ///
 /// ```swift
-/// let receiver = CallbackReceiver(settings: .init(signingKey: key), ledger: ledger) { event in
+/// let receiver = CallbackServer(settings: .init(signingKey: key), ledger: ledger) { event in
 ///     send(.streamEvent(event))
 /// }
 /// try await receiver.start()
@@ -15,7 +15,7 @@ import Logging
 /// // …
 /// await receiver.stop()
 /// ```
-public actor CallbackReceiver {
+public actor CallbackServer {
     public nonisolated let settings: CallbackReceiverSettings
 
     private let ledger: StreamLedger

@@ -81,6 +81,13 @@ public struct Keymap: Equatable, Sendable {
         return Keymap(result)
     }
 
+    /// The key for `action` as messages name it (`x`, `C-x`, `F2`), so that a remapped key is
+    /// named right; `fallback` (a command, usually) when no key has it.
+    public func keyName(for action: Action, in context: KeyContext? = nil, fallback: String) -> String {
+        let binding = bindings.first { $0.action == action && (context.map($0.contexts.contains) ?? true) && !$0.keys.isEmpty }
+        return binding?.keys.first?.displayName ?? fallback
+    }
+
     public func hints(in context: KeyContext) -> [KeyBinding] {
         bindings.filter { $0.hint && $0.contexts.contains(context) }
     }

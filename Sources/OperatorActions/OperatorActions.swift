@@ -22,8 +22,6 @@ public struct OperatorActions: Sendable {
     public let profile: String?
     public let origin: AuditOrigin
     public let readOnly: Bool
-    /// The stream mechanics (the ledger's stream rows); audited here, not there.
-    public let streams: StreamActions
     let now: @Sendable () -> Date
 
     /// What a refusal in read-only mode says, in the dashboard and the CLI alike.
@@ -38,7 +36,6 @@ public struct OperatorActions: Sendable {
         self.profile = profile
         self.origin = origin
         self.readOnly = readOnly
-        self.streams = StreamActions(client: client, ledger: ledger)
         self.now = now
     }
 
@@ -69,7 +66,7 @@ public struct OperatorActions: Sendable {
     }
 
     /// Appends the row; a ledger that cannot write does not undo what the service did, so the
-    /// result says the row is missing instead of pretending the action failed.
+    /// result keeps the service's outcome and says the row is missing (`recordingProblem`).
     func finish<Value: Sendable>(
         _ action: AuditAction, conference: String, target: String?, parameters: [String: String],
         outcome: AuditOutcome, message: String, detail: String?, value: Value?
@@ -85,7 +82,6 @@ public struct OperatorActions: Sendable {
             result.audit = try await ledger.recordAudit(entry)
         } catch {
             result.auditError = String(describing: error)
-            result.message += " (not recorded in the audit trail: \(error))"
         }
         return result
     }

@@ -28,13 +28,17 @@ public enum Msg: Sendable {
     case tick(Date)
     /// The ledger's streams, re-read after any change to it (ours, a callback, another process).
     case streamsChanged([StreamRecord])
-    case streamStarted(StreamRecord)
+    /// The service started the stream; `notRecorded` says why the ledger or the audit trail
+    /// did not record it, when they did not.
+    case streamStarted(StreamRecord, notRecorded: String?)
     case streamStartFailed(String)
-    case streamStopFinished(StreamActions.StopResult)
+    case streamStopFinished(StreamStopReport)
     /// A conference or participant action came back: `ok` false means it did not happen, and
     /// an optimistic change on screen is rolled back.
     case actionFinished(ActionOutcome)
     case auditLoaded([AuditEntry])
+    /// `:profile NAME` connected: the screen starts over on the new space, in this state.
+    case profileSwitched(AppState)
 }
 
 /// What `update` asks the outside world to do.
@@ -69,10 +73,32 @@ public struct ActionOutcome: Equatable, Sendable {
     public var ok: Bool
     /// The call the action was about, so an optimistic change to it can be rolled back.
     public var callSid: String?
+    /// What the audit trail failed to record, shown beside the service's outcome.
+    public var notRecorded: String?
 
-    public init(summary: String, ok: Bool, callSid: String? = nil) {
+    public init(summary: String, ok: Bool, callSid: String? = nil, notRecorded: String? = nil) {
         self.summary = summary
         self.ok = ok
         self.callSid = callSid
+        self.notRecorded = notRecorded
+    }
+}
+
+/// What a stop came to at the service, and what confdash failed to record of it.
+public struct StreamStopReport: Equatable, Sendable {
+    public var sid: String
+    public var name: String?
+    public var outcome: StopOutcome
+    /// The service's refusal or the transport failure, when there was one.
+    public var error: String?
+    /// Why the ledger or the audit trail did not record the stop, when they did not.
+    public var notRecorded: String?
+
+    public init(sid: String, name: String?, outcome: StopOutcome, error: String? = nil, notRecorded: String? = nil) {
+        self.sid = sid
+        self.name = name
+        self.outcome = outcome
+        self.error = error
+        self.notRecorded = notRecorded
     }
 }

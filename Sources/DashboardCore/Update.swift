@@ -1,0 +1,228 @@
+import CompatAPI
+import Foundation
+import Ledger
+
+/// After this many failed polls in a row the header says offline instead of retrying.
+let offlineAfterAttempts = 3
+
+/// The one place the dashboard's state changes. Pure: no I/O, no clock; effects say what the
+/// service layer should do.
+public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
+    switch msg {
+    case .key(let key):
+        return handleKey(&state, key)
+    case .resized(_, let height):
+        state.visibleRows = ScreenLayout.tableRows(forHeight: height)
+        scrollToSelection(&state)
+        return []
+    case .pollSucceeded(let snapshot, let at):
+        state.now = at
+        let wasLive = Set(state.rows.values.filter { $0.conference.status.isLive }.map(\.id))
+        apply(snapshot, to: &state, at: at)
+        // A conference that completes stops its streams: the ledger marks them ended.
+        let ended = snapshot.conferences.filter { wasLive.contains($0.sid) && !$0.status.isLive }.map(\.sid)
+        let withOpenStreams = ended.filter { sid in state.streams[sid]?.contains { !$0.status.isTerminal } == true }
+        return withOpenStreams.isEmpty ? [] : [.conferencesEnded(withOpenStreams.sorted())]
+    case .pollFailed(let reason, let attempt, let retryAt, let at):
+        state.now = at
+        state.stale = state.lastRefresh != nil
+        state.poll =
+            attempt >= offlineAfterAttempts
+            ? .offline(at: retryAt, attempt: attempt, reason: reason)
+            : .retrying(at: retryAt, attempt: attempt, reason: reason)
+        return []
+    case .pauseChanged(let paused, let at):
+        state.now = at
+        if paused {
+            state.poll = .paused
+        } else if state.poll == .paused {
+            state.poll = .live
+        }
+        return []
+    case .tick(let now):
+        state.now = now
+        expire(&state)
+        return []
+    case .streamsChanged(let records):
+        state.streams = Dictionary(grouping: records, by: \.conferenceSid)
+        var rows = state.rows
+        for (sid, row) in rows {
+            rows[sid]?.streamCount = state.streams[row.id]?.filter { !$0.status.isTerminal }.count ?? 0
+        }
+        state.rows = rows
+        reconcileDetailSelection(&state)
+        return []
+    case .streamStarted(let record, let notRecorded):
+        if state.startStreamForm != nil { state.modal = nil }
+        var list = state.streams[record.conferenceSid] ?? []
+        list.removeAll { $0.sid == record.sid }
+        state.streams[record.conferenceSid] = [record] + list
+        state.rows[record.conferenceSid]?.streamCount += 1
+        if let notRecorded {
+            showStatus(&state, "started stream \(record.name ?? record.sid) at the service, but \(notRecorded)", .warning)
+        } else {
+            showStatus(&state, "started stream \(record.name ?? record.sid): \(record.status)", .success)
+        }
+        return []
+    case .streamStartFailed(let message):
+        if case .startStreamForm(var form) = state.modal {
+            form.submissionFailed(message)
+            state.modal = .startStreamForm(form)
+        }
+        showStatus(&state, "stream not started: \(message)", .error)
+        return []
+    case .actionFinished(let outcome):
+        if let call = outcome.callSid, let previous = state.pendingRollbacks.removeValue(forKey: call), !outcome.ok,
+            var row = state.rows[previous.conferenceSid],
+            let index = row.participants.firstIndex(where: { $0.callSid == call })
+        {
+            row.participants[index] = previous
+            state.rows[previous.conferenceSid] = row
+        }
+        if let notRecorded = outcome.notRecorded {
+            showStatus(&state, "\(outcome.summary), but \(notRecorded)", .warning)
+        } else {
+            showStatus(&state, outcome.summary, outcome.ok ? .success : .error)
+        }
+        return state.screen == .eventLog ? [.loadAudit] : []
+    case .profileSwitched(var next):
+        next.visibleRows = state.visibleRows
+        state = next
+        showStatus(&state, "switched to profile \(state.profile ?? "?")", .success)
+        return []
+    case .auditLoaded(let entries):
+        state.auditEntries = entries
+        state.eventLogCursor = min(state.eventLogCursor, max(0, entries.count - 1))
+        return []
+    case .streamStopFinished(let result):
+        // With a warning to fit on the line, the name alone (the sid is in the table beside it).
+        let label = result.notRecorded != nil ? result.name ?? result.sid : result.name.map { "\($0) (\(result.sid))" } ?? result.sid
+        let (text, severity): (String, StatusMessage.Severity) =
+            switch result.outcome {
+            case .stopped: ("stopped stream \(label)", .success)
+            case .alreadyStopped: ("stream \(label) was already stopped", .info)
+            case .notFound: ("stream \(label) not found by the service", .warning)
+            case .refused(let message): ("stream \(label) not stopped: \(message)", .error)
+            }
+        if let notRecorded = result.notRecorded {
+            // What the service did stands; what confdash failed to write down is said beside it.
+            showStatus(&state, "\(text) at the service, but \(notRecorded)", severity == .error ? .error : .warning)
+        } else {
+            showStatus(&state, text, severity)
+        }
+        return []
+    }
+}
+
+/// Replaces what a poll saw; conferences that left the live lists are kept as completed.
+func apply(_ snapshot: PollSnapshot, to state: inout AppState, at: Date) {
+    let selectedPosition = state.selectedSid.flatMap { state.visibleSids.firstIndex(of: $0) } ?? 0
+    var changedRows: [ConferenceRow] = []
+    var added = false
+    var seen = Set<String>(minimumCapacity: snapshot.conferences.count)
+    for conference in snapshot.conferences where seen.insert(conference.sid).inserted {
+        let before = state.rows[conference.sid]
+        var row = before ?? ConferenceRow(conference: conference)
+        row.conference = conference
+        if let participants = snapshot.participants[conference.sid] {
+            row.participants = participants
+            row.participantsKnown = true
+        }
+        guard let before else {
+            added = true
+            changedRows.append(row)
+            continue
+        }
+        if before != row {
+            changedRows.append(row)
+            if state.lastRefresh != nil {
+                state.changedUntil[conference.sid] = at.addingTimeInterval(AppState.highlightLifetime)
+            }
+        }
+    }
+    // A refresh that brought no new and no changed row leaves `rows` exactly as it is: the idle
+    // dashboard spent a sixth of its CPU re-sorting an unchanged table every two seconds. One
+    // that only changed rows already there, with no ended conference to let go of, puts just
+    // those in place.
+    if !changedRows.isEmpty {
+        if !added && state.rows.count - seen.count <= AppState.completedKept {
+            state.replace(changedRows)
+        } else {
+            var next: [String: ConferenceRow] = [:]
+            next.reserveCapacity(state.rows.count)
+            for row in changedRows { next[row.id] = row }
+            for sid in seen where next[sid] == nil { next[sid] = state.rows[sid] }
+            next.merge(carriedOver(state, seen: next)) { current, _ in current }
+            state.rows = next
+        }
+    }
+    state.lastRefresh = at
+    state.stale = false
+    if state.poll != .paused { state.poll = .live }
+    if state.selectedSid == nil || state.rows[state.selectedSid!] == nil {
+        // The selected conference is gone: the one that took its row is selected instead.
+        let sids = state.visibleSids
+        state.selectedSid = sids.isEmpty ? nil : sids[min(selectedPosition, sids.count - 1)]
+    }
+    reconcileDetailSelection(&state)
+    if !snapshot.participantFailures.isEmpty {
+        let count = snapshot.participantFailures.count
+        let first = snapshot.participantFailures.values.sorted().first ?? ""
+        showStatus(&state, "participants of \(count) conference\(count == 1 ? "" : "s") not refreshed: \(first)", .warning)
+    }
+    expire(&state)
+}
+
+/// The rows this poll did not list (conferences that ended and dropped off the lists), kept for
+/// reference: the most recently updated `AppState.completedKept`, plus the one on screen and the
+/// selected one. A dashboard left open for days must not hold every conference that ever ended.
+func carriedOver(_ state: AppState, seen: [String: ConferenceRow]) -> [String: ConferenceRow] {
+    let carried = state.rows.filter { seen[$0.key] == nil }
+    guard carried.count > AppState.completedKept else { return carried }
+    var keep = Set(
+        carried.values.sorted { ($0.conference.dateUpdated.date ?? .distantPast) > ($1.conference.dateUpdated.date ?? .distantPast) }
+            .prefix(AppState.completedKept).map(\.id))
+    if let selected = state.selectedSid { keep.insert(selected) }
+    if case .conference(let sid) = state.screen { keep.insert(sid) }
+    return carried.filter { keep.contains($0.key) }
+}
+
+/// After the open conference's participants or streams changed: keeps each pane's pick on the
+/// same participant or stream; if it left, the pick moves to the row that took its place, and
+/// the next mutating key says so before acting on anyone.
+func reconcileDetailSelection(_ state: inout AppState) {
+    guard state.openConference != nil else { return }
+    let participants = state.openConference?.participants.map(\.callSid) ?? []
+    if let index = state.selectedParticipantIndex {
+        let now = participants[index]
+        if let before = state.selectedCallSid, before != now {
+            state.selectionMoved = "\(before) left; the selection moved to \(now)"
+        }
+        state.selectedCallSid = now
+        state.detailPosition[.participants] = index
+    } else if let before = state.selectedCallSid {
+        state.selectionMoved = "\(before) left"
+        state.selectedCallSid = nil
+    }
+    let streams = state.openConferenceStreams.map(\.sid)
+    if let index = state.selectedStreamIndex {
+        let now = streams[index]
+        if let before = state.selectedStreamSid, before != now {
+            state.selectionMoved = "stream \(before) is gone; the selection moved to \(now)"
+        }
+        state.selectedStreamSid = now
+        state.detailPosition[.streams] = index
+    } else {
+        state.selectedStreamSid = nil
+    }
+}
+
+func expire(_ state: inout AppState) {
+    if let status = state.status, status.expires <= state.now { state.status = nil }
+    state.changedUntil = state.changedUntil.filter { $0.value > state.now }
+}
+
+func showStatus(_ state: inout AppState, _ text: String, _ severity: StatusMessage.Severity) {
+    state.status = StatusMessage(text: text, severity: severity, expires: state.now.addingTimeInterval(AppState.statusLifetime))
+}
+

@@ -1,0 +1,110 @@
+import CompatAPI
+import Foundation
+
+// The `:` command line, and the forms and questions commands and keys open.
+
+/// `:q`, `:refresh`, `:filter TEXT` and friends.
+func runCommand(_ state: inout AppState, _ line: String) -> [Effect] {
+    let trimmed = line.trimmingCharacters(in: .whitespaces)
+    let word = trimmed.split(separator: " ", maxSplits: 1).first.map(String.init) ?? ""
+    let argument = trimmed.dropFirst(word.count).trimmingCharacters(in: .whitespaces)
+    if state.readOnly, ["stream", "stop", "track"].contains(word) {
+        showStatus(&state, "the dashboard is read-only: :\(word) is off", .warning)
+        return []
+    }
+    switch word {
+    case "":
+        return []
+    case "q", "quit", "q!":
+        state.quitRequested = true
+        return [.quit]
+    case "refresh", "r":
+        return perform(.refresh, &state)
+    case "filter", "f":
+        state.filter = argument
+        keepSelectionVisible(&state)
+        showStatus(&state, argument.isEmpty ? "filter cleared" : "filter: \(argument)", .info)
+        return []
+    case "pause":
+        return state.poll == .paused ? [] : perform(.togglePause, &state)
+    case "resume":
+        return state.poll == .paused ? perform(.togglePause, &state) : []
+    case "completed":
+        return perform(.toggleCompleted, &state)
+    case "help":
+        state.modal = .help(scroll: 0)
+        return []
+    case "profile", "profiles":
+        let others = state.profiles.filter { $0 != state.profile }
+        let choices = others.isEmpty ? "no other profiles in the config file" : "others: \(others.joined(separator: ", "))"
+        guard !argument.isEmpty else {
+            showStatus(&state, "profile \(state.profile ?? "(none: flags and environment)") \u{2014} \(choices)", .info)
+            return []
+        }
+        guard argument != state.profile else {
+            showStatus(&state, "already on profile \(argument)", .info)
+            return []
+        }
+        showStatus(&state, "switching to profile \(argument)\u{2026}", .info)
+        return [.switchProfile(argument)]
+    case "stream":
+        openStartStreamForm(&state)
+        return []
+    case "stop":
+        guard !argument.isEmpty else {
+            showStatus(&state, ":stop needs a stream sid or name", .error)
+            return []
+        }
+        guard let conference = state.openConference ?? state.selectedRow else {
+            showStatus(&state, "open or select a conference first", .error)
+            return []
+        }
+        let known = (state.streams[conference.id] ?? []).first { $0.sid == argument || $0.name == argument }
+        state.modal = .confirmation(stopConfirmation(conference: conference, stream: known?.sid ?? argument, name: known?.name))
+        return []
+    case "track":
+        guard !argument.isEmpty, !argument.contains(" ") else {
+            showStatus(&state, ":track needs one stream sid", .error)
+            return []
+        }
+        guard let conference = state.openConference ?? state.selectedRow else {
+            showStatus(&state, "open or select a conference first", .error)
+            return []
+        }
+        showStatus(&state, "tracking stream \(argument) on \(conference.conference.friendlyName)…", .info)
+        return [.trackStream(conference: conference.id, sid: argument)]
+    default:
+        showStatus(
+            &state, "unknown command :\(word) (try :q, :refresh, :filter TEXT, :stream, :stop SID, :track SID, :profile NAME, :help)",
+            .error)
+        return []
+    }
+}
+
+/// Opens the start-stream form on the open conference, or the selected one.
+func openStartStreamForm(_ state: inout AppState) {
+    if let reason = state.streamsUnavailable {
+        showStatus(&state, reason, .warning)
+        return
+    }
+    guard let row = state.openConference ?? state.selectedRow else {
+        showStatus(&state, "no conference selected", .info)
+        return
+    }
+    guard row.conference.status.isLive else {
+        showStatus(&state, "\(row.conference.friendlyName) is completed: a stream needs a live conference", .error)
+        return
+    }
+    let openNames = Set((state.streams[row.id] ?? []).filter { !$0.status.isTerminal }.compactMap(\.name))
+    state.modal = .startStreamForm(
+        StartStreamForm(
+            conferenceSid: row.id, conferenceName: row.conference.friendlyName, existingNames: openNames,
+            callbackURL: state.callbackURL))
+}
+
+func stopConfirmation(conference: ConferenceRow, stream: String, name: String?) -> Confirmation {
+    Confirmation(
+        title: "Stop stream",
+        question: "Stop stream \(name.map { "\($0) (\(stream))" } ?? stream) on \(conference.conference.friendlyName)?",
+        verb: "Stop", action: .stopStream(conference: conference.id, stream: stream))
+}

@@ -1,0 +1,159 @@
+import CompatAPI
+import Foundation
+
+// Modals: each takes every key while it is open, and says what it came to when it closes.
+
+func handleModalKey(_ state: inout AppState, _ modal: Modal, _ key: Key) -> [Effect] {
+    switch modal {
+    case .help(let scroll):
+        handleHelpKey(&state, scroll: scroll, key)
+        return []
+    case .confirmation(let confirmation):
+        return handleConfirmationKey(&state, confirmation, key)
+    case .urlPrompt(let prompt):
+        return handleURLPromptKey(&state, prompt, key)
+    case .startStreamForm(var form):
+        switch form.apply(key) {
+        case .none:
+            state.modal = .startStreamForm(form)
+            return []
+        case .cancel:
+            state.modal = nil
+            showStatus(&state, "no stream started", .info)
+            return []
+        case .submit(let request):
+            state.modal = .startStreamForm(form)
+            return [.startStream(conference: form.conferenceSid, conferenceName: form.conferenceName, request)]
+        }
+    case .command(let editor):
+        return handleCommandKey(&state, editor, key)
+    case .filter(let editor):
+        handleFilterKey(&state, editor, key)
+        return []
+    }
+}
+
+/// The movement keys of the keymap scroll a help taller than the terminal; any other key closes it.
+func handleHelpKey(_ state: inout AppState, scroll: Int, _ key: Key) {
+    switch state.keymap.action(for: key, in: state.context) {
+    case .moveDown: state.modal = .help(scroll: scroll + 1)
+    case .moveUp: state.modal = .help(scroll: max(0, scroll - 1))
+    case .pageDown: state.modal = .help(scroll: scroll + state.visibleRows)
+    case .pageUp: state.modal = .help(scroll: max(0, scroll - state.visibleRows))
+    default: state.modal = nil
+    }
+}
+
+func handleFilterKey(_ state: inout AppState, _ editor: LineEditor, _ key: Key) {
+    var editor = editor
+    switch key {
+    case .escape:
+        // Esc clears the filter and leaves it.
+        state.filter = ""
+        state.modal = nil
+    case .enter:
+        state.modal = nil
+    default:
+        editor.apply(key)
+        state.modal = .filter(editor)
+        state.filter = editor.text
+    }
+    keepSelectionVisible(&state)
+}
+
+func handleCommandKey(_ state: inout AppState, _ editor: LineEditor, _ key: Key) -> [Effect] {
+    var editor = editor
+    switch key {
+    case .escape:
+        state.modal = nil
+        return []
+    case .enter:
+        state.modal = nil
+        return runCommand(&state, editor.text)
+    default:
+        editor.apply(key)
+        state.modal = .command(editor)
+        return []
+    }
+}
+
+/// A destructive action's question: Cancel is focused, so Enter alone does nothing; Tab or
+/// the arrows move to the action's button.
+func handleConfirmationKey(_ state: inout AppState, _ confirmation: Confirmation, _ key: Key) -> [Effect] {
+    var confirmation = confirmation
+    switch key {
+    case .tab, .backTab, .left, .right:
+        confirmation.confirmFocused.toggle()
+        state.modal = .confirmation(confirmation)
+        return []
+    case .enter, .character(" "):
+        state.modal = nil
+        guard confirmation.confirmFocused else {
+            showStatus(&state, "nothing done", .info)
+            return []
+        }
+        switch confirmation.action {
+        case .stopStream(let conference, let stream):
+            showStatus(&state, "stopping \(stream)…", .info)
+            return [.stopStream(conference: conference, stream: stream)]
+        case .endConference(let conference):
+            showStatus(&state, "ending \(conference)…", .info)
+            return [.endConference(conference)]
+        case .removeParticipant(let conference, let callSid):
+            showStatus(&state, "removing \(callSid)…", .info)
+            return [.removeParticipant(conference: conference, callSid: callSid)]
+        }
+    case .escape, .character("q"), .character("n"):
+        state.modal = nil
+        showStatus(&state, "nothing done", .info)
+        return []
+    default:
+        return []
+    }
+}
+
+/// Whether `text` is an absolute http(s) URL, the only kind the service fetches audio from.
+func isAbsoluteHTTPURL(_ text: String) -> Bool {
+    guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased() else { return false }
+    return (scheme == "https" || scheme == "http") && !(components.host ?? "").isEmpty
+        && !text.contains(where: { $0.isWhitespace || $0.unicodeScalars.contains { CharacterSet.controlCharacters.contains($0) } })
+}
+
+/// The URL prompt: type the URL, Tab switches GET/POST (announcements), Enter sends, Esc cancels.
+func handleURLPromptKey(_ state: inout AppState, _ prompt: URLPrompt, _ key: Key) -> [Effect] {
+    var prompt = prompt
+    switch key {
+    case .escape:
+        state.modal = nil
+        switch prompt.purpose {
+        case .announce: showStatus(&state, "no announcement", .info)
+        case .hold(let callSid): showStatus(&state, "\(callSid) not put on hold", .info)
+        }
+        return []
+    case .tab, .backTab:
+        if case .announce = prompt.purpose { prompt.method = prompt.method == .post ? .get : .post }
+    case .enter:
+        let url = prompt.url.text.trimmingCharacters(in: .whitespaces)
+        switch prompt.purpose {
+        case .announce:
+            guard isAbsoluteHTTPURL(url) else {
+                showStatus(&state, "the announcement needs an absolute http(s) URL", .error)
+                return []
+            }
+            state.modal = nil
+            showStatus(&state, "announcing to \(prompt.conferenceName)…", .info)
+            return [.announce(conference: prompt.conferenceSid, url: url, method: prompt.method)]
+        case .hold(let callSid):
+            guard url.isEmpty || isAbsoluteHTTPURL(url) else {
+                showStatus(&state, "hold music needs an absolute http(s) URL (or none, for the service's own)", .error)
+                return []
+            }
+            state.modal = nil
+            return setHold(&state, conference: prompt.conferenceSid, callSid: callSid, true, holdUrl: url.isEmpty ? nil : url)
+        }
+    default:
+        prompt.url.apply(key)
+    }
+    state.modal = .urlPrompt(prompt)
+    return []
+}

@@ -1,0 +1,181 @@
+import CompatAPI
+import DashboardCore
+import Foundation
+import Ledger
+import Testing
+import TerminalUI
+
+/// The real screens, whole, with their styles: every state below is reached through `update`
+/// from the messages and keys the running dashboard gets, and drawn by the real view.
+@Suite struct ScreenGoldenTests {
+    static let now = Date(timeIntervalSince1970: 1_800_000_000)
+    static let sizes = [Size(width: 80, height: 24), Size(width: 120, height: 40)]
+
+    /// SignalWire's sids are UUIDs (36 characters, longer than Twilio's 34); the prefix makes
+    /// each kind easy to tell apart in a golden.
+    static func sid(_ prefix: String, _ n: Int) -> String {
+        let kind = ["CF": "c0", "CA": "ca", "MZ": "5e"][prefix] ?? "00"
+        return "\(kind)f1a2b3-0000-4000-8000-0000000000" + String(format: "%02x", n)
+    }
+
+    static let bridge = sid("CF", 1)
+
+    static func conference(_ n: Int, _ name: String, status: ConferenceStatus = .inProgress, minutesAgo: Double) -> Conference {
+        let created = ServiceDate(now.addingTimeInterval(-minutesAgo * 60))
+        return Conference(
+            sid: sid("CF", n), accountSid: "AC123", friendlyName: name, status: status, region: n % 2 == 0 ? "us2" : "us1",
+            dateCreated: created, dateUpdated: created, uri: "/c", subresourceUris: SubresourceURIs(participants: "", recordings: ""))
+    }
+
+    static func participant(_ n: Int, muted: Bool = false, hold: Bool = false) -> Participant {
+        Participant(
+            callSid: sid("CA", n), conferenceSid: bridge, accountSid: "AC123", status: .inProgress, muted: muted, hold: hold,
+            dateCreated: ServiceDate(now.addingTimeInterval(-Double(n) * 95)), dateUpdated: ServiceDate(now), uri: "/p")
+    }
+
+    static func stream(_ n: Int, _ name: String?, _ status: StreamState, reason: String? = nil, track: StreamTrack? = nil) -> StreamRecord {
+        StreamRecord(
+            sid: sid("MZ", n), accountSid: "AC123", conferenceSid: bridge, conferenceName: "Support Bridge", name: name,
+            url: "wss://media.example.com/\(name ?? "in")", track: track, codec: n == 2 ? .pcmu : nil,
+            startedAt: now.addingTimeInterval(-Double(n) * 60), startedFrom: .dashboard, status: status, statusReason: reason,
+            updatedAt: now)
+    }
+
+    /// The dashboard after its first poll and the ledger's streams: five live conferences (one
+    /// with a CJK name, one with an emoji), one completed, a bridge with three callers and
+    /// streams in every state.
+    static func loaded() -> AppState {
+        var state = AppState(space: "example.signalwire.com", account: "AC123", now: now)
+        state.profile = "prod"
+        let conferences = [
+            conference(1, "Support Bridge", minutesAgo: 42),
+            conference(2, "Sales standup", minutesAgo: 7),
+            conference(3, "東京 standup", minutesAgo: 15),
+            conference(4, "🚑 on-call", minutesAgo: 3),
+            conference(5, "Escalation 4411", minutesAgo: 95),
+            conference(6, "Old call", status: .completed, minutesAgo: 300),
+        ]
+        let participants: [String: [Participant]] = [
+            bridge: [participant(1), participant(2, muted: true), participant(3, hold: true)],
+            sid("CF", 2): [participant(4), participant(5)], sid("CF", 3): [participant(6)], sid("CF", 4): [],
+            sid("CF", 5): [participant(7)], sid("CF", 6): [],
+        ]
+        _ = update(&state, .pollSucceeded(PollSnapshot(conferences: conferences, participants: participants), at: now))
+        _ = update(
+            &state,
+            .streamsChanged([
+                stream(1, "recorder", .inProgress, track: .both),
+                stream(2, "transcriber", .queued, track: .inbound),
+                stream(3, "coach-feed", .stopped),
+                stream(4, nil, .error, reason: "websocket handshake failed"),
+            ]))
+        return state
+    }
+
+    static func keys(_ state: inout AppState, _ keys: [Key]) {
+        for key in keys { _ = update(&state, .key(key)) }
+    }
+
+    /// Opens the bridge (it sorts last of the live ones by age: newest first).
+    static func detail() -> AppState {
+        var state = loaded()
+        state.selectedSid = bridge
+        keys(&state, [.enter, .down])
+        return state
+    }
+
+    func check(_ state: AppState, _ name: String, sizes: [Size] = ScreenGoldenTests.sizes) throws {
+        for size in sizes {
+            var state = state
+            _ = update(&state, .resized(width: size.width, height: size.height))
+            let frame = DashboardView(glyphs: .unicode).render(state, size: size)
+            try Golden.check(frame, "\(name)-\(size.width)x\(size.height)")
+        }
+    }
+
+    @Test func conferenceTable() throws {
+        try check(Self.loaded(), "conferences")
+    }
+
+    @Test func detailWithBothPanes() throws {
+        try check(Self.detail(), "detail")
+    }
+
+    @Test func startStreamFormWithAFieldError() throws {
+        var state = Self.detail()
+        Self.keys(&state, [.character("n")])
+        for character in "http://media.example.com/in" { _ = update(&state, .key(.character(character))) }
+        Self.keys(&state, [.enter])
+        #expect(state.startStreamForm != nil)
+        try check(state, "start-stream-form-error")
+    }
+
+    @Test func stopDialog() throws {
+        var state = Self.detail()
+        Self.keys(&state, [.tab, .character("x")])
+        #expect(state.confirmation?.action == .stopStream(conference: Self.bridge, stream: Self.sid("MZ", 1)))
+        try check(state, "stop-dialog")
+    }
+
+    @Test func help() throws {
+        var state = Self.loaded()
+        Self.keys(&state, [.character("?")])
+        try check(state, "help")
+    }
+
+    @Test func helpFitsWholeAt120x40() {
+        var state = Self.loaded()
+        _ = update(&state, .resized(width: 120, height: 40))
+        Self.keys(&state, [.character("?")])
+        let frame = DashboardView(glyphs: .unicode).render(state, size: Size(width: 120, height: 40))
+        // Every binding of the keymap is on screen at once: nothing to scroll to.
+        for binding in state.keymap.bindings {
+            #expect(frame.lines.contains { $0.contains(binding.summary) }, "help at 120x40 lacks \(binding.summary)")
+        }
+    }
+
+    @Test func streamSidsShowWholeAt120Columns() {
+        let state = Self.detail()
+        let frame = DashboardView(glyphs: .unicode).render(state, size: Size(width: 120, height: 40))
+        for n in 1...4 {
+            #expect(frame.lines.contains { $0.contains(Self.sid("MZ", n)) }, "stream \(n)'s sid is cut at 120 columns")
+        }
+    }
+
+    @Test func eventLog() throws {
+        var state = Self.loaded()
+        Self.keys(&state, [.character("L")])
+        let entries = [
+            AuditEntry(
+                id: 3, at: Self.now.addingTimeInterval(-20), localUser: "alice", profile: "prod", accountSid: "AC123",
+                action: .stopStream, conferenceSid: Self.bridge, targetSid: Self.sid("MZ", 3), outcome: .ok, detail: "stopped",
+                origin: .dashboard),
+            AuditEntry(
+                id: 2, at: Self.now.addingTimeInterval(-95), localUser: "bob", profile: "prod", accountSid: "AC123",
+                action: .mute, conferenceSid: Self.bridge, targetSid: Self.sid("CA", 2), outcome: .ok, detail: "Muted",
+                origin: .cli),
+            AuditEntry(
+                id: 1, at: Self.now.addingTimeInterval(-300), localUser: "alice", profile: "prod", accountSid: "AC123",
+                action: .startStream, conferenceSid: Self.bridge, outcome: .refused,
+                detail: "422 Unprocessable Entity: Duplicated stream name", origin: .dashboard),
+        ]
+        _ = update(&state, .auditLoaded(entries))
+        try check(state, "event-log")
+    }
+
+    @Test func terminalTooSmall() throws {
+        try check(Self.loaded(), "too-small", sizes: [Size(width: 50, height: 10)])
+    }
+
+    @Test func staleOfflineHeader() throws {
+        var state = Self.loaded()
+        for attempt in 1...3 {
+            _ = update(
+                &state,
+                .pollFailed(
+                    reason: "list conferences: 503 Service Unavailable (the service is down or overloaded; confdash retries)",
+                    attempt: attempt, retryAt: Self.now.addingTimeInterval(15), at: Self.now.addingTimeInterval(12)))
+        }
+        try check(state, "offline-stale")
+    }
+}
