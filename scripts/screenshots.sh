@@ -19,23 +19,26 @@ state=$(mktemp -d)
 trap 'rm -rf "$state"' EXIT
 demo=(env XDG_STATE_HOME="$state" NO_COLOR= .build/debug/confdash demo --seed 11 --conferences 40 --no-churn --refresh 2)
 
-# Starts a stream from the form: URL, Tab, name, Enter, and waits for the status line.
-start() { echo --keys n --wait 'Start a stream on' --type "$1" --keys Tab --type "$2" --keys Enter --wait "started stream $2"; }
+# Steps that start a stream from the form: URL, Tab, name, Enter, then wait for the status line.
+starts=()
+start() {
+    starts+=(--keys n --wait 'Start a stream on' --type "$1" --keys Tab --type "$2" --keys Enter --wait "started stream $2")
+}
+start wss://media.example.com/recorder recorder
+start wss://refused.invalid/in broken
+start wss://media.example.com/transcribe transcriber
 
-# shellcheck disable=SC2046
 scripts/screenshot.sh --size 120x40 --wait '● live' \
-    --keys 'j j Enter' --wait 'CALL SID' \
-    $(start wss://media.example.com/recorder recorder) \
-    $(start wss://refused.invalid/in broken) \
-    $(start wss://media.example.com/transcribe transcriber) \
+    --keys / --type 'Support Bridge' --keys 'Enter Enter' --wait 'CALL SID' \
+    "${starts[@]}" \
     --wait 'connection_refused' \
-    --keys 'Tab' --keys x --wait 'Stop stream transcriber' --shot screenshots/stop-confirmation.png \
+    --keys 'Tab g x' --wait 'Stop stream transcriber' --shot screenshots/stop-confirmation.png \
     --keys 'Tab Enter' --wait 'stopped stream transcriber' \
     --keys n --wait 'Start a stream on' --type ws://media.example.com/late --keys Enter --wait 'Url must use wss://' \
     --shot screenshots/start-stream-form.png \
     --keys C-u --type wss://media.example.com/late --keys Tab --type late --keys Enter --wait 'started stream late' \
     --shot screenshots/conference-detail.png \
-    --keys Escape --wait 'STREAMS' --shot screenshots/conferences.png \
+    --keys 'Escape / C-u Enter' --wait 'STREAMS' --shot screenshots/conferences.png \
     --keys '?' --wait 'Keys (' --shot screenshots/help.png \
     --keys Escape \
     --shell 'port=$(grep -o "emulator on port [0-9]*" <<<"$SCREEN" | grep -o "[0-9]*$"); curl -fsS -X POST -H "Content-Type: application/json" -d "{\"status\": 503}" "http://127.0.0.1:$port/__admin/faults" >/dev/null' \
