@@ -1,6 +1,7 @@
 import CompatAPI
 import CallbackReceiver
 import DashboardCore
+import DashboardTestSupport
 import DashboardRuntime
 import OperatorActions
 import Profiles

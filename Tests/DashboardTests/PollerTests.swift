@@ -2,6 +2,7 @@ import Clocks
 import CompatAPI
 import CallbackReceiver
 import DashboardCore
+import DashboardTestSupport
 import DashboardRuntime
 import OperatorActions
 import Profiles

@@ -1,5 +1,6 @@
 import CompatAPI
 @testable import DashboardCore
+import DashboardTestSupport
 import Foundation
 import Ledger
 import Testing

@@ -1,9 +1,6 @@
 import CompatAPI
-import CallbackReceiver
 import DashboardCore
-import DashboardRuntime
-import OperatorActions
-import Profiles
+import DashboardTestSupport
 import Emulator
 import Foundation
 import Testing

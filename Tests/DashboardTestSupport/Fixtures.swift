@@ -1,16 +1,12 @@
 import CompatAPI
-import CallbackReceiver
 import DashboardCore
-import DashboardRuntime
-import OperatorActions
-import Profiles
 import Foundation
 
 /// Conferences and participants built in code, for tests of the pure core.
-enum Fixtures {
-    static let epoch = Date(timeIntervalSince1970: 1_800_000_000)
+public enum Fixtures {
+    public static let epoch = Date(timeIntervalSince1970: 1_800_000_000)
 
-    static func conference(
+    public static func conference(
         _ sid: String, _ name: String, status: ConferenceStatus = .inProgress, minutesAgo: Double = 10
     ) -> Conference {
         let created = ServiceDate(epoch.addingTimeInterval(-minutesAgo * 60))
@@ -19,13 +15,13 @@ enum Fixtures {
             dateUpdated: created, uri: "/c/\(sid)", subresourceUris: SubresourceURIs(participants: "", recordings: ""))
     }
 
-    static func participant(_ callSid: String, in conference: String, muted: Bool = false) -> Participant {
+    public static func participant(_ callSid: String, in conference: String, muted: Bool = false) -> Participant {
         Participant(
             callSid: callSid, conferenceSid: conference, accountSid: "AC", status: .inProgress, muted: muted,
             dateCreated: ServiceDate(epoch), dateUpdated: ServiceDate(epoch), uri: "/p/\(callSid)")
     }
 
-    static func snapshot(_ conferences: [Conference], participants: [String: Int] = [:]) -> PollSnapshot {
+    public static func snapshot(_ conferences: [Conference], participants: [String: Int] = [:]) -> PollSnapshot {
         var lists: [String: [Participant]] = [:]
         for c in conferences {
             lists[c.sid] = (0..<(participants[c.sid] ?? 0)).map { participant("CA\(c.sid)-\($0)", in: c.sid) }
@@ -34,7 +30,7 @@ enum Fixtures {
     }
 
     /// A dashboard that has seen one poll of three conferences.
-    static func loadedState() -> AppState {
+    public static func loadedState() -> AppState {
         var state = AppState(space: "demo", account: "AC", now: epoch)
         _ = update(
             &state,
