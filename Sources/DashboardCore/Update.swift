@@ -191,30 +191,29 @@ func carriedOver(_ state: AppState, seen: [String: ConferenceRow]) -> [String: C
 /// same participant or stream; if it left, the pick moves to the row that took its place, and
 /// the next mutating key says so before acting on anyone.
 func reconcileDetailSelection(_ state: inout AppState) {
-    guard state.openConference != nil else { return }
-    let participants = state.openConference?.participants.map(\.callSid) ?? []
-    if let index = state.selectedParticipantIndex {
-        let now = participants[index]
-        if let before = state.selectedCallSid, before != now {
-            state.selectionMoved = "\(before) left; the selection moved to \(now)"
-        }
-        state.selectedCallSid = now
-        state.detailPosition[.participants] = index
-    } else if let before = state.selectedCallSid {
-        state.selectionMoved = "\(before) left"
-        state.selectedCallSid = nil
-    }
+    guard let row = state.openConference else { return }
+    let calls = row.participants.map(\.callSid)
     let streams = state.openConferenceStreams.map(\.sid)
-    if let index = state.selectedStreamIndex {
-        let now = streams[index]
-        if let before = state.selectedStreamSid, before != now {
-            state.selectionMoved = "stream \(before) is gone; the selection moved to \(now)"
-        }
-        state.selectedStreamSid = now
-        state.detailPosition[.streams] = index
-    } else {
-        state.selectedStreamSid = nil
+    if let moved = repick(&state.selectedCallSid, in: calls, pane: .participants, &state.detailPosition) {
+        state.selectionMoved = moved.now.map { "\(moved.before) left; the selection moved to \($0)" } ?? "\(moved.before) left"
     }
+    if let moved = repick(&state.selectedStreamSid, in: streams, pane: .streams, &state.detailPosition) {
+        state.selectionMoved =
+            moved.now.map { "stream \(moved.before) is gone; the selection moved to \($0)" } ?? "stream \(moved.before) is gone"
+    }
+}
+
+/// Keeps one pane's pick on the same sid, or moves it to the row that took its place (nil for
+/// an empty list); returns what it was and what it is now when the pick moved by itself.
+func repick(_ picked: inout String?, in sids: [String], pane: DetailPane, _ positions: inout [DetailPane: Int])
+    -> (before: String, now: String?)?
+{
+    let before = picked
+    let index = AppState.index(of: picked, in: sids, near: positions[pane])
+    picked = index.map { sids[$0] }
+    if let index { positions[pane] = index }
+    guard let before, before != picked else { return nil }
+    return (before, picked)
 }
 
 func expire(_ state: inout AppState) {

@@ -77,18 +77,28 @@ import Testing
         Dictionary(uniqueKeysWithValues: await d.harness.server.world.participants(conferenceSid: conference).map { ($0.callSid, $0.muted) })
     }
 
+    /// Presses `key` and checks that `call`'s mute flipped at the service, and nobody else's.
+    static func expectOnlyMuteOf(
+        _ call: String, toggledBy key: Character, in conference: String, _ d: Running,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let before = await muted(d, conference)
+        let wasMuted = try #require(before[call] as Bool?, sourceLocation: sourceLocation)
+        d.press(.character(key))
+        await d.screen(showing: "\(wasMuted ? "Unmuted" : "Muted") \(call)", sourceLocation: sourceLocation)
+        var expected = before
+        expected[call]?.toggle()
+        #expect(await muted(d, conference) == expected, "only \(call)'s mute changed", sourceLocation: sourceLocation)
+    }
+
     @Test func keysInFramesOutAndEffectsReachTheService() async throws {
         try await Self.withDashboard { d in
             let (conference, calls) = await d.harness.conference(participants: 3)
             await d.screen(showing: "Support Bridge")
             d.press(.enter)
             await d.screen(showing: calls[2])
-            let before = await Self.muted(d, conference)
-            d.press(.character("j"), .character("m"))
-            await d.screen(showing: "\(before[calls[1]]! ? "Unmuted" : "Muted") \(calls[1])")
-            var expected = before
-            expected[calls[1]]?.toggle()
-            #expect(await Self.muted(d, conference) == expected, "the second caller's mute changed, nobody else's")
+            d.press(.character("j"))
+            try await Self.expectOnlyMuteOf(calls[1], toggledBy: "m", in: conference, d)
             d.press(.character("q"))
             #expect(await d.run.value == .quit)
             #expect(d.backend.isActive == false, "the terminal is given back")
@@ -107,12 +117,7 @@ import Testing
             _ = try await d.harness.client.removeParticipant(conference: conference, callSid: calls[0])
             d.press(.character("r"))
             _ = await d.backend.frame(within: .seconds(20)) { frame in !frame.lines.contains { $0.contains(calls[0]) } }
-            let before = await Self.muted(d, conference)
-            d.press(.character("m"))
-            await d.screen(showing: "\(before[calls[1]]! ? "Unmuted" : "Muted") \(calls[1])")
-            var expected = before
-            expected[calls[1]]?.toggle()
-            #expect(await Self.muted(d, conference) == expected, "the picked caller's mute changed, nobody else's")
+            try await Self.expectOnlyMuteOf(calls[1], toggledBy: "m", in: conference, d)
         }
     }
 
