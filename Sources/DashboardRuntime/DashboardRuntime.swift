@@ -92,7 +92,6 @@ public final class DashboardRuntime: EffectHandler {
                         await session.close()
                         return
                     }
-                    post(.profileSwitched(session.state))
                     await old()
                 } catch {
                     self.running.withLock { $0.switching = nil }
@@ -107,7 +106,8 @@ public final class DashboardRuntime: EffectHandler {
     }
 
     /// Puts `session` in place of the current one and starts its polling; returns how to close
-    /// the old one, or nil when the runtime closed meanwhile.
+    /// the old one, or nil when the runtime closed meanwhile. The screen is told before the new
+    /// poller can report anything, so no result of the new space reaches the old state.
     private func adopt(_ session: DashboardSession) -> (@Sendable () async -> Void)? {
         running.withLock { running in
             guard !running.closed else { return nil }
@@ -115,6 +115,7 @@ public final class DashboardRuntime: EffectHandler {
             let old = running.session.close
             running.session = session
             running.switching = nil
+            post(.profileSwitched(session.state))
             let services = session.services
             running.polling = Task { await services.run() }
             return old
