@@ -88,9 +88,13 @@ import Testing
         let configuration = EmulatorConfiguration(conferences: 6, churn: true, churnInterval: .seconds(2))
         try await withEmulator(configuration, clock: clock) { api in
             let before = await api.world.summaries()
-            try await Task.sleep(for: .milliseconds(50))
+            // Churn steps at fixed deadlines on the clock (2 s, 4 s, ...): none is due while the
+            // clock has not moved, nor just short of the first, whatever real time passes.
             #expect(await api.world.summaries() == before)
-            for _ in 0..<20 { await clock.advance(by: .seconds(2)) }
+            await clock.advance(by: .milliseconds(1999))
+            #expect(await api.world.summaries() == before)
+            await clock.advance(by: .milliseconds(1))
+            for _ in 1..<20 { await clock.advance(by: .seconds(2)) }
             #expect(await eventually { await api.world.summaries() != before })
         }
     }
