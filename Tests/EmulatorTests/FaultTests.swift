@@ -187,24 +187,64 @@ import Testing
     }
 
     @Test func trickleDribblesTheWholeBody() async throws {
-        try await withEmulator { api in
+        let clock = TestClock<Duration>()
+        try await withEmulator(clock: clock) { api in
             let set = try await Self.patchFaults(api, #"{"body": "trickle", "trickleBytes": 200, "trickleIntervalMs": 30}"#)
             #expect(set.status == 200)
             #expect(set.object["body"] as? String == "trickle")
-            let exchange = await RawExchange.get(
-                port: api.server.port, path: "\(api.laml)/Conferences?PageSize=2", authorization: Emulated.goodAuth)
+            let progress = RawExchange.Progress()
+            let port = api.server.port
+            let path = "\(api.laml)/Conferences?PageSize=2"
+            // Generous deadlines, for failure only: with the suite's heavy tests on both cores,
+            // the test's own steps between two pieces once took longer than 10 s.
+            let pending = Task {
+                await RawExchange.get(
+                    port: port, path: path, authorization: Emulated.goodAuth, timeout: .seconds(60), progress: progress)
+            }
+            // In pieces, over time: each 200-byte write waits out a 30 ms pause of the injected
+            // clock first. Whenever the writer is asleep on its pause (nothing else sleeps on this
+            // clock), every piece written so far has arrived and nothing more has, since nothing
+            // more can be written until the clock moves.
+            var pauses = 0
+            while true {
+                let asleepOrOver = await eventually(timeout: .seconds(30)) {
+                    if progress.ended { return true }
+                    return await Self.somethingSleeps(on: clock)
+                }
+                guard asleepOrOver else {
+                    Issue.record("the body stopped after \(progress.bodyCount) bytes and \(pauses) pauses")
+                    break
+                }
+                if progress.ended { break }
+                // The bytes written in `pauses` pieces (known once the head has come with its length).
+                let pieces = pauses
+                func written() -> Int? { pieces == 0 ? 0 : progress.contentLength.map { min(pieces * 200, $0) } }
+                #expect(await eventually(timeout: .seconds(30)) { written().map { progress.bodyCount >= $0 } ?? false })
+                #expect(progress.bodyCount == written(), "after \(pauses) pauses")
+                await clock.advance(by: .milliseconds(30))
+                pauses += 1
+            }
+            let exchange = await pending.value
             #expect(exchange.status == 200)
             let length = try #require(exchange.header("Content-Length").flatMap(Int.init))
             #expect(exchange.body.count == length)
             #expect((try? JSONSerialization.jsonObject(with: Data(exchange.body))) != nil)
-            // In pieces, over time: at least as many reads as 200-byte writes, spread over at
-            // least the pauses between them (never more than 200 bytes come at once).
+            // One pause per 200-byte write, and at least as many reads as writes (each piece had
+            // arrived before the next was let through).
             let writes = (length + 199) / 200
             #expect(writes >= 3)
-            let bodyReads = exchange.reads.count
-            #expect(bodyReads >= writes)
-            let last = try #require(exchange.reads.last?.at)
-            #expect(last >= .milliseconds(30 * (writes - 1)), "all \(length) bytes within \(last)")
+            #expect(pauses == writes)
+            #expect(exchange.reads.count >= writes)
+        }
+    }
+
+    /// Whether anything is asleep on `clock` (TestClock's check throws when something is).
+    private static func somethingSleeps(on clock: TestClock<Duration>) async -> Bool {
+        do {
+            try await clock.checkSuspension()
+            return false
+        } catch {
+            return true
         }
     }
 
