@@ -18,9 +18,13 @@ import Testing
         return (counter, task)
     }
 
+    /// How long a wait may last before the test fails. For failure only, so generous: with the
+    /// whole suite on two cores, the stream's first yield once took more than 10 s to be counted.
+    static let patience = Duration.seconds(60)
+
     /// Waits for `counter` to reach `target`, failing after a generous deadline.
     func waitFor(_ counter: Counter, toReach target: Int) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + Self.patience
         while await counter.value < target {
             guard ContinuousClock.now < deadline else {
                 Issue.record("changes() yielded \(await counter.value) times, expected \(target)")
@@ -61,7 +65,7 @@ import Testing
     /// deadline. The poll sleeps, reads, yields when the mark moved and sleeps again, so its
     /// (n+1)th sleep means n polls have run to their end.
     func waitFor(_ clock: StepClock, sleep number: Int) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + Self.patience
         while clock.sleepsStarted < number {
             guard ContinuousClock.now < deadline else {
                 Issue.record("the poll slept \(clock.sleepsStarted) times, expected \(number)")
