@@ -30,11 +30,19 @@ struct APIResponder: Sendable {
         let settings = await faults.settings
         let delay = await faults.delay
         if delay > .zero {
+            // The deadline is fixed before the request counts as held, so a test that sees it
+            // held knows the clock must move by `delay` from then for it to be answered.
+            let deadline = clock.elapsed + delay
+            await faults.hold()
+            let waited: Bool
             do {
-                try await clock.sleep(for: delay)
+                try await clock.sleep(untilElapsed: deadline)
+                waited = true
             } catch {
-                return Replies.error(FaultInjector.internalError)
+                waited = false
             }
+            await faults.release()
+            if !waited { return Replies.error(FaultInjector.internalError) }
         }
         let response: Response
         switch verdict {

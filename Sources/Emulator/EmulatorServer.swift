@@ -149,6 +149,13 @@ public actor EmulatorServer {
         await faults.settings
     }
 
+    /// API requests the injected latency or hang is holding right now. Each one's deadline on the
+    /// injected clock is fixed before it counts here, so a test that sees a request held knows it
+    /// stays unanswered until the clock has moved by the whole delay.
+    public func heldRequests() async -> Int {
+        await faults.held
+    }
+
     /// The API requests received so far (the most recent 1000), oldest first.
     public func requests() async -> [RequestLogEntry] {
         await requestLog.all()

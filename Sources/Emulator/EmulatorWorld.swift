@@ -94,6 +94,11 @@ public actor EmulatorWorld {
 
     public var conferenceCount: Int { conferences.count }
 
+    /// Streams whose connect is still scheduled on the injected clock: started, not yet connected,
+    /// not stopped. Once the clock has passed every start deadline and this is 0, each scheduled
+    /// start has run or been called off, so the world has done all the starting it will do.
+    public var scheduledStreamStarts: Int { pendingStarts.count }
+
     // MARK: Shaping the world, for tests and the admin surface
 
     /// Adds one conference created now, with `participants` calls in it.

@@ -56,6 +56,14 @@ actor FaultInjector {
         return .proceed
     }
 
+    /// API requests waiting out the latency or a hang right now, each with its deadline on the
+    /// injected clock already fixed.
+    private(set) var held = 0
+
+    func hold() { held += 1 }
+
+    func release() { held -= 1 }
+
     /// How long a request waits before it is answered: the latency plus any hang.
     var delay: Duration {
         .milliseconds(max(0, settings.latencyMs)) + .milliseconds(Int64((max(0, settings.hangSeconds) * 1000).rounded()))

@@ -32,42 +32,60 @@ import Testing
     }
 
     @Test func latencyDelaysEveryAPIResponse() async throws {
-        try await withEmulator { api in
+        let clock = TestClock<Duration>()
+        try await withEmulator(clock: clock) { api in
             let set = try await Emulated.send(
                 "POST", api.server.adminURL + "/faults", headers: [("Content-Type", "application/json")],
                 body: #"{"latencyMs": 300}"#)
             #expect(set.status == 200)
             #expect(set.object["latencyMs"] as? Int == 300)
-            let clock = ContinuousClock()
-            let start = clock.now
-            let response = try await api.send("GET", "\(api.laml)/Conferences?PageSize=1")
-            let elapsed = clock.now - start
-            #expect(response.status == 200)
-            #expect(elapsed >= .milliseconds(300), "took \(elapsed)")
+            let response = try await Self.expectHeld(for: .milliseconds(300), api: api, clock: clock)
+            #expect(response?.status == 200)
         }
     }
 
     @Test func latencyWaitsOnTheInjectedClockAndSparesTheAdminSurface() async throws {
         let clock = TestClock<Duration>()
         try await withEmulator(EmulatorConfiguration(faults: FaultSettings(latencyMs: 300)), clock: clock) { api in
-            let finished = Flag()
-            let pending = Task {
-                let response = try await api.send("GET", "\(api.laml)/Conferences?PageSize=1")
-                await finished.raise()
-                return response
+            let response = try await Self.expectHeld(for: .milliseconds(300), api: api, clock: clock) {
+                // The admin surface answers at once while the API request waits for virtual time.
+                let admin = try await Emulated.send("GET", api.server.adminURL + "/faults")
+                #expect(admin.status == 200)
             }
-            // The admin surface answers at once while the API request waits for virtual time.
-            #expect(try await Emulated.send("GET", api.server.adminURL + "/faults").status == 200)
-            try await Task.sleep(for: .milliseconds(100))
-            #expect(await finished.isRaised == false)
-            // Advance until the request is answered; it cannot be before its 300 ms have passed.
-            #expect(
-                await eventually {
-                    await clock.advance(by: .milliseconds(300))
-                    return await finished.isRaised
-                })
-            #expect(try await pending.value.status == 200)
+            #expect(response?.status == 200)
         }
+    }
+
+    /// Sends an API request that the injected faults hold for `delay` of the injected clock, and
+    /// checks it is answered then and not before. It is waited on until the emulator holds it
+    /// (its deadline fixed); from then it cannot be answered while the clock stands still, nor
+    /// after `delay` less a millisecond, and it is answered once the clock reaches the deadline.
+    /// `whileHeld` runs while the request is certainly held. Nil when it was never answered.
+    private static func expectHeld(
+        for delay: Duration, api: Emulated, clock: TestClock<Duration>,
+        sourceLocation: SourceLocation = #_sourceLocation, whileHeld: () async throws -> Void = {}
+    ) async throws -> RawResponse? {
+        let finished = Flag()
+        let pending = Task {
+            let response = try await api.send("GET", "\(api.laml)/Conferences?PageSize=1")
+            await finished.raise()
+            return response
+        }
+        defer { pending.cancel() }
+        guard await eventually(timeout: .seconds(30), { await api.server.heldRequests() == 1 }) else {
+            Issue.record("the emulator never held the request", sourceLocation: sourceLocation)
+            return nil
+        }
+        try await whileHeld()
+        #expect(await finished.isRaised == false, "answered with no virtual time passed", sourceLocation: sourceLocation)
+        await clock.advance(by: delay - .milliseconds(1))
+        #expect(await finished.isRaised == false, "answered before its \(delay)", sourceLocation: sourceLocation)
+        await clock.advance(by: .milliseconds(1))
+        #expect(
+            await eventually(timeout: .seconds(30)) { await finished.isRaised }, "not answered after its \(delay)",
+            sourceLocation: sourceLocation)
+        #expect(await api.server.heldRequests() == 0, sourceLocation: sourceLocation)
+        return try await pending.value
     }
 
     private actor Flag {
@@ -129,27 +147,10 @@ import Testing
     @Test func hangHoldsRequestsOnTheInjectedClock() async throws {
         let clock = TestClock<Duration>()
         try await withEmulator(EmulatorConfiguration(faults: FaultSettings(hangSeconds: 60)), clock: clock) { api in
-            let finished = Flag()
-            let pending = Task {
-                let response = try await api.send("GET", "\(api.laml)/Conferences?PageSize=1")
-                await finished.raise()
-                return response
-            }
             #expect(try await Emulated.send("GET", api.server.adminURL + "/faults").object["hangSeconds"] as? Double == 60)
-            // Not answered after 59 virtual seconds (the request may still be on its way in, so
-            // keep advancing until it has certainly been held that long)...
-            for _ in 0..<20 {
-                try await Task.sleep(for: .milliseconds(10))
-                await clock.advance(by: .milliseconds(2950))
-            }
-            #expect(await finished.isRaised == false)
-            // ...and answered as usual once the hang is over.
-            #expect(
-                await eventually {
-                    await clock.advance(by: .seconds(1))
-                    return await finished.isRaised
-                })
-            #expect(try await pending.value.status == 200)
+            // Not answered after 59.999 virtual seconds, and answered as usual once the hang is over.
+            let response = try await Self.expectHeld(for: .seconds(60), api: api, clock: clock)
+            #expect(response?.status == 200)
         }
     }
 
@@ -186,24 +187,64 @@ import Testing
     }
 
     @Test func trickleDribblesTheWholeBody() async throws {
-        try await withEmulator { api in
+        let clock = TestClock<Duration>()
+        try await withEmulator(clock: clock) { api in
             let set = try await Self.patchFaults(api, #"{"body": "trickle", "trickleBytes": 200, "trickleIntervalMs": 30}"#)
             #expect(set.status == 200)
             #expect(set.object["body"] as? String == "trickle")
-            let exchange = await RawExchange.get(
-                port: api.server.port, path: "\(api.laml)/Conferences?PageSize=2", authorization: Emulated.goodAuth)
+            let progress = RawExchange.Progress()
+            let port = api.server.port
+            let path = "\(api.laml)/Conferences?PageSize=2"
+            // Generous deadlines, for failure only: with the suite's heavy tests on both cores,
+            // the test's own steps between two pieces once took longer than 10 s.
+            let pending = Task {
+                await RawExchange.get(
+                    port: port, path: path, authorization: Emulated.goodAuth, timeout: .seconds(60), progress: progress)
+            }
+            // In pieces, over time: each 200-byte write waits out a 30 ms pause of the injected
+            // clock first. Whenever the writer is asleep on its pause (nothing else sleeps on this
+            // clock), every piece written so far has arrived and nothing more has, since nothing
+            // more can be written until the clock moves.
+            var pauses = 0
+            while true {
+                let asleepOrOver = await eventually(timeout: .seconds(30)) {
+                    if progress.ended { return true }
+                    return await Self.somethingSleeps(on: clock)
+                }
+                guard asleepOrOver else {
+                    Issue.record("the body stopped after \(progress.bodyCount) bytes and \(pauses) pauses")
+                    break
+                }
+                if progress.ended { break }
+                // The bytes written in `pauses` pieces (known once the head has come with its length).
+                let pieces = pauses
+                func written() -> Int? { pieces == 0 ? 0 : progress.contentLength.map { min(pieces * 200, $0) } }
+                #expect(await eventually(timeout: .seconds(30)) { written().map { progress.bodyCount >= $0 } ?? false })
+                #expect(progress.bodyCount == written(), "after \(pauses) pauses")
+                await clock.advance(by: .milliseconds(30))
+                pauses += 1
+            }
+            let exchange = await pending.value
             #expect(exchange.status == 200)
             let length = try #require(exchange.header("Content-Length").flatMap(Int.init))
             #expect(exchange.body.count == length)
             #expect((try? JSONSerialization.jsonObject(with: Data(exchange.body))) != nil)
-            // In pieces, over time: at least as many reads as 200-byte writes, spread over at
-            // least the pauses between them (never more than 200 bytes come at once).
+            // One pause per 200-byte write, and at least as many reads as writes (each piece had
+            // arrived before the next was let through).
             let writes = (length + 199) / 200
             #expect(writes >= 3)
-            let bodyReads = exchange.reads.count
-            #expect(bodyReads >= writes)
-            let last = try #require(exchange.reads.last?.at)
-            #expect(last >= .milliseconds(30 * (writes - 1)), "all \(length) bytes within \(last)")
+            #expect(pauses == writes)
+            #expect(exchange.reads.count >= writes)
+        }
+    }
+
+    /// Whether anything is asleep on `clock` (TestClock's check throws when something is).
+    private static func somethingSleeps(on clock: TestClock<Duration>) async -> Bool {
+        do {
+            try await clock.checkSuspension()
+            return false
+        } catch {
+            return true
         }
     }
 

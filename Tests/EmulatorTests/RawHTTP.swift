@@ -48,17 +48,40 @@ struct RawExchange: Sendable {
     /// Sends a GET and reads until the body is as long as its Content-Length says, the server
     /// closes, or `timeout` passes without a byte. Runs on a thread of its own: blocking socket
     /// calls must never hold the cooperative pool the emulator answers on.
-    static func get(port: Int, path: String, authorization: String, timeout: Duration = .seconds(10)) async -> RawExchange {
+    /// `progress`, when given, follows the exchange as it goes.
+    static func get(
+        port: Int, path: String, authorization: String, timeout: Duration = .seconds(10), progress: Progress? = nil
+    ) async -> RawExchange {
         let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAuthorization: \(authorization)\r\nAccept: application/json\r\n\r\n"
         return await withCheckedContinuation { continuation in
             let thread = Thread {
-                continuation.resume(returning: exchange(port: port, request: request, timeout: timeout))
+                let result = exchange(port: port, request: request, timeout: timeout, progress: progress)
+                progress?.end()
+                continuation.resume(returning: result)
             }
             thread.start()
         }
     }
 
-    private static func exchange(port: Int, request: String, timeout: Duration) -> RawExchange {
+    /// What an exchange under way has received so far, for a test that moves the emulator's
+    /// clock step by step and waits for each step's bytes to arrive.
+    final class Progress: @unchecked Sendable {
+        private let lock = NSLock()
+        private var received = RawExchange(bytes: [], reads: [], closedByServer: false)
+        private var over = false
+
+        /// Body bytes received so far (0 until the whole head is in).
+        var bodyCount: Int { lock.withLock { received.body.count } }
+        /// The head's Content-Length, once the head is in.
+        var contentLength: Int? { lock.withLock { received.headEnd == nil ? nil : received.header("Content-Length").flatMap(Int.init) } }
+        /// The exchange is over: the body is complete, the server closed, or the wait timed out.
+        var ended: Bool { lock.withLock { over } }
+
+        fileprivate func update(_ exchange: RawExchange) { lock.withLock { received = exchange } }
+        fileprivate func end() { lock.withLock { over = true } }
+    }
+
+    private static func exchange(port: Int, request: String, timeout: Duration, progress: Progress?) -> RawExchange {
         var result = RawExchange(bytes: [], reads: [], closedByServer: false)
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return result }
@@ -86,6 +109,7 @@ struct RawExchange: Sendable {
             guard count > 0 else { break }
             result.bytes += buffer[..<count]
             result.reads.append((ContinuousClock.now - started, count))
+            progress?.update(result)
             if let length = result.header("Content-Length").flatMap(Int.init), result.headEnd != nil,
                 result.body.count >= length
             {

@@ -45,9 +45,15 @@ import Testing
             let path = "\(api.laml)/Conferences/\(conference.sid)/Streams"
             let sid = try #require(
                 try await api.postForm(path, [("Url", "wss://media.example.com/ws")]).object["sid"] as? String)
+            // Started with it and left alone: shows the same 5 s are enough for a stream to start.
+            let other = try #require(
+                try await api.postForm(path, [("Url", "wss://media.example.com/other")]).object["sid"] as? String)
             #expect(try await api.postForm("\(path)/\(sid)", [("Status", "stopped")]).status == 200)
             await clock.advance(by: .seconds(5))
-            try await Task.sleep(for: .milliseconds(50))
+            // Every start scheduled on the clock has run or been called off: the world has done
+            // all the starting it will do, so what it shows now is final.
+            #expect(await eventually { await api.world.scheduledStreamStarts == 0 })
+            #expect(await api.world.stream(sid: other)?.status == "in-progress")
             #expect(await api.world.stream(sid: sid)?.status == "stopped")
         }
     }
@@ -82,9 +88,13 @@ import Testing
         let configuration = EmulatorConfiguration(conferences: 6, churn: true, churnInterval: .seconds(2))
         try await withEmulator(configuration, clock: clock) { api in
             let before = await api.world.summaries()
-            try await Task.sleep(for: .milliseconds(50))
+            // Churn steps at fixed deadlines on the clock (2 s, 4 s, ...): none is due while the
+            // clock has not moved, nor just short of the first, whatever real time passes.
             #expect(await api.world.summaries() == before)
-            for _ in 0..<20 { await clock.advance(by: .seconds(2)) }
+            await clock.advance(by: .milliseconds(1999))
+            #expect(await api.world.summaries() == before)
+            await clock.advance(by: .milliseconds(1))
+            for _ in 1..<20 { await clock.advance(by: .seconds(2)) }
             #expect(await eventually { await api.world.summaries() != before })
         }
     }

@@ -19,6 +19,14 @@ import Testing
         return nil
     }
 
+    /// The selected row's name once the whole of it is drawn selected; nil while a frame is half
+    /// written (the old row no longer selected and the new one not yet, or reverse video drawn
+    /// over only part of the name, which leaves an escape sequence inside what was read).
+    static func wholeSelectedName(_ screenWithAttributes: String) -> String? {
+        guard let name = selectedName(screenWithAttributes), !name.isEmpty, !name.contains("\u{1B}") else { return nil }
+        return name
+    }
+
     static func name(in row: Substring) -> String? {
         guard let end = row.range(of: "  ") else { return nil }
         return String(row[..<end.lowerBound]).trimmingCharacters(in: .whitespaces)
@@ -36,7 +44,13 @@ import Testing
         defer { session.kill() }
         #expect(await session.waitFor(text: "● live", timeout: .seconds(15)))
         #expect(await session.waitFor(text: "NAME"))
-        let first = try #require(Self.selectedName(session.captureWithAttributes()))
+        var selected: String?
+        #expect(
+            await session.waitUntil("a selected row") { _ in
+                selected = Self.wholeSelectedName(session.captureWithAttributes())
+                return selected != nil
+            })
+        let first = try #require(selected)
         #expect(first == Self.firstRowName(session.capture()))
         try session.send(keys: "Enter")
         // Waited for, not read once: a capture can land while a frame is half written.
@@ -47,15 +61,13 @@ import Testing
         try session.send(keys: "Escape")
         #expect(await session.waitFor(text: "NAME"))
         try session.send(keys: "j")
-        #expect(await session.waitUntil("the selection to move") { _ in Self.selectedName(session.captureWithAttributes()) != first })
-        // The same name on two captures in a row: not a frame caught half written.
-        var second = Self.selectedName(session.captureWithAttributes())
-        for _ in 0..<50 {
-            try await Task.sleep(for: .milliseconds(30))
-            let again = Self.selectedName(session.captureWithAttributes())
-            if again == second { break }
-            second = again
-        }
+        // Another row, whole: not a frame caught half written.
+        var second: String?
+        #expect(
+            await session.waitUntil("the selection to move") { _ in
+                second = Self.wholeSelectedName(session.captureWithAttributes())
+                return second != nil && second != first
+            })
         let secondName = try #require(second)
         try session.send(keys: "Enter")
         #expect(await session.waitUntil("the detail of \(secondName)") { Self.detailName($0) == secondName })

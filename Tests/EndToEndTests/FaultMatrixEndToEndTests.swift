@@ -173,26 +173,33 @@ import Glibc
     }
 
     /// j and k move the selection while the fault lasts. The time from sending a key to seeing
-    /// its effect on screen is printed; the bound asserted is loose (machines are noisy), the
-    /// figures are what to read. They include starting a tmux client for send-keys and for each
-    /// capture (polled every 20 ms), so they overstate the dashboard's own reaction.
+    /// its effect on screen is printed as a figure (tens of ms), never asserted: machines are
+    /// noisy, and the times include starting a tmux client for send-keys and for each capture
+    /// (polled every 20 ms), so they overstate the dashboard's own reaction. What is asserted is
+    /// that each key moves the selection at all; the deadline only ends the wait for a screen
+    /// that does not answer, and is generous because each step spawns tmux processes (once over
+    /// 2 s, with the whole suite's demos and tmux servers running at once on two cores).
     static func expectKeysAnswer(_ session: TmuxSession, row: String, sourceLocation: SourceLocation = #_sourceLocation)
         async throws
     {
         var times: [String] = []
         for key in ["j", "k", "j", "k"] {
-            let selected = DashboardEndToEndTests.selectedName(session.captureWithAttributes())
+            // Both names from whole frames: the screen redraws while stale, and a frame caught
+            // half written (no row selected yet) is not the selection moving.
+            var selected: String?
+            #expect(
+                await session.waitUntil("a selected row", sourceLocation: sourceLocation) { _ in
+                    selected = DashboardEndToEndTests.wholeSelectedName(session.captureWithAttributes())
+                    return selected != nil
+                })
             let sent = ContinuousClock.now
             try session.send(keys: key)
-            let moved = await session.waitUntil("\(key) to move the selection", timeout: .seconds(5), sourceLocation: sourceLocation) {
-                _ in DashboardEndToEndTests.selectedName(session.captureWithAttributes()) != selected
+            let moved = await session.waitUntil("\(key) to move the selection", timeout: .seconds(10), sourceLocation: sourceLocation) {
+                _ in DashboardEndToEndTests.wholeSelectedName(session.captureWithAttributes()).map { $0 != selected } ?? false
             }
             let elapsed = ContinuousClock.now - sent
             times.append("\(key) \(Int((elapsed / .milliseconds(1)).rounded())) ms")
-            // A frozen screen, not a figure: the times printed below are the figure (tens of ms).
-            // Each step spawns tmux processes; once that took over 2 s, with the whole suite's
-            // demos and tmux servers running at once on two cores.
-            #expect(moved && elapsed < .seconds(4), "\(key) took \(elapsed)", sourceLocation: sourceLocation)
+            #expect(moved, "\(key) did not move the selection", sourceLocation: sourceLocation)
         }
         print("fault matrix, key to screen [\(row)]: \(times.joined(separator: ", "))")
     }

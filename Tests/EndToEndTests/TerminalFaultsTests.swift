@@ -43,14 +43,21 @@ struct TerminalFaultsTests {
         let run = try Wrapped()
         defer { run.close() }
         #expect(await run.session.waitFor(text: Demo.loaded, timeout: .seconds(15)))
-        // One key, so once the selection has moved it has moved for good.
-        let first = await selectedName(run.session)
+        // One key, so once the selection has moved it has moved for good. Both names are read
+        // from whole frames, not from one caught half written.
+        var first: String?
+        #expect(
+            await run.session.waitUntil("a selected row") { _ in
+                first = DashboardEndToEndTests.wholeSelectedName(run.session.captureWithAttributes())
+                return first != nil
+            })
         try run.session.send(keys: "G")
-        var selected = first
-        for _ in 0..<250 where selected == first {
-            try await Task.sleep(for: .milliseconds(20))
-            selected = await selectedName(run.session)
-        }
+        var selected: String?
+        #expect(
+            await run.session.waitUntil("G to move the selection") { _ in
+                selected = DashboardEndToEndTests.wholeSelectedName(run.session.captureWithAttributes())
+                return selected != nil && selected != first
+            })
         #expect(selected != nil && selected != first)
         // 50 resizes as fast as tmux takes them (about a second here), down to 10x3 and back.
         let sizes = [(10, 3), (100, 30), (40, 8), (200, 60), (61, 12), (59, 11), (1, 1), (120, 40), (10, 3), (80, 24)]
