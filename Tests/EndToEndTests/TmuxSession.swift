@@ -60,10 +60,15 @@ final class TmuxSession {
         (try? tmux(["capture-pane", "-p", "-e", "-N"])) ?? ""
     }
 
+    /// How long a wait gives up after: a failure deadline, not a figure. Every wait returns the
+    /// moment the screen shows what it expects, so a passing run is no slower for a long one,
+    /// and the whole suite on two loaded cores once took over 5 s to draw a status line.
+    static let failureDeadline: Duration = .seconds(20)
+
     /// Waits until `condition` holds for the screen; on timeout records an issue showing the last screen.
     @discardableResult
     func waitUntil(
-        _ description: String, timeout: Duration = .seconds(5), sourceLocation: SourceLocation = #_sourceLocation,
+        _ description: String, timeout: Duration = TmuxSession.failureDeadline, sourceLocation: SourceLocation = #_sourceLocation,
         _ condition: (String) -> Bool
     ) async -> Bool {
         let deadline = ContinuousClock.now + timeout
@@ -82,13 +87,13 @@ final class TmuxSession {
 
     /// Waits until `text` is on screen.
     @discardableResult
-    func waitFor(text: String, timeout: Duration = .seconds(5), sourceLocation: SourceLocation = #_sourceLocation) async -> Bool {
+    func waitFor(text: String, timeout: Duration = TmuxSession.failureDeadline, sourceLocation: SourceLocation = #_sourceLocation) async -> Bool {
         await waitUntil("\"\(text)\"", timeout: timeout, sourceLocation: sourceLocation) { $0.contains(text) }
     }
 
     /// Waits until `text` is gone from the screen.
     @discardableResult
-    func waitForAbsence(of text: String, timeout: Duration = .seconds(5), sourceLocation: SourceLocation = #_sourceLocation) async -> Bool {
+    func waitForAbsence(of text: String, timeout: Duration = TmuxSession.failureDeadline, sourceLocation: SourceLocation = #_sourceLocation) async -> Bool {
         await waitUntil("\"\(text)\" to go", timeout: timeout, sourceLocation: sourceLocation) { !$0.contains(text) }
     }
 
