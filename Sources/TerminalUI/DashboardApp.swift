@@ -103,7 +103,15 @@ public final class DashboardApp {
                 return .signal(signal)
             }
             let received = ContinuousClock.now
-            if case .tick = msg { msg = .tick(now()) }
+            switch msg {
+            case .tick: msg = .tick(now())
+            case .key:
+                // A key's status message lasts from now, not from the last poll: with polls late
+                // or failing, the state's clock can be seconds behind, and the message would be
+                // gone before anyone could read it.
+                _ = update(&state, .tick(now()))
+            default: break
+            }
             let effects = update(&state, msg)
             for effect in effects {
                 switch effect {

@@ -9,6 +9,7 @@ import Ledger
 import Logging
 import OperatorActions
 import TerminalUI
+import Synchronization
 import Testing
 
 /// The real run loop, in process: keys go in through the in-memory terminal, frames come out of
@@ -141,6 +142,36 @@ import Testing
             #expect(frame?.lines.contains { $0.contains("stopped stream recorder") && $0.contains("at the service") } == true)
             #expect(await d.harness.server.world.stream(sid: sid)?.status == "stopped")
         }
+    }
+}
+
+/// Effects written down instead of carried out: for run-loop tests about the loop itself.
+final class RecordedEffects: EffectHandler {
+    let performed = Mutex<[Effect]>([])
+    func start() {}
+    func perform(_ effect: Effect) { performed.withLock { $0.append(effect) } }
+    func show(_ conferences: Set<String>, version: Int) {}
+    func close() async {}
+}
+
+@MainActor
+@Suite struct RunLoopClockTests {
+    /// The state's clock is the last poll's time; with polls late, a key's message would be
+    /// dated in the past and gone at once. The loop moves the clock to now before the key.
+    @Test func aKeysMessageLastsFromThePressNotFromTheLastPoll() async {
+        let lastPoll = Date(timeIntervalSince1970: 1_800_000_000)
+        let pressed = lastPoll.addingTimeInterval(60)
+        let backend = TestBackend(width: 80, height: 24)
+        let mailbox = DashboardApp.Mailbox()
+        let app = DashboardApp(
+            state: AppState(space: "demo", account: "AC", now: lastPoll), terminal: backend, effects: RecordedEffects(),
+            mailbox: mailbox, now: { pressed }, logger: AuditHarness.quiet)
+        let run = Task { await app.run() }
+        backend.send(.character("Z"))
+        #expect(await backend.frame(showing: "Z does nothing here") != nil)
+        #expect(app.state.status?.expires == pressed.addingTimeInterval(AppState.statusLifetime))
+        backend.send(.character("q"))
+        #expect(await run.value == .quit)
     }
 }
 
