@@ -51,11 +51,15 @@ public struct StatusMessage: Equatable, Sendable {
     public var text: String
     public var severity: Severity
     public var expires: Date
+    /// Said by a poll (participants not refreshed), not in answer to the operator: it never
+    /// takes the place of what an action or a key said.
+    public var fromPoll: Bool
 
-    public init(text: String, severity: Severity, expires: Date) {
+    public init(text: String, severity: Severity, expires: Date, fromPoll: Bool = false) {
         self.text = text
         self.severity = severity
         self.expires = expires
+        self.fromPoll = fromPoll
     }
 }
 

@@ -165,12 +165,13 @@ func apply(_ snapshot: PollSnapshot, to state: inout AppState, at: Date) {
         state.selectedSid = sids.isEmpty ? nil : sids[min(selectedPosition, sids.count - 1)]
     }
     reconcileDetailSelection(&state)
-    if !snapshot.participantFailures.isEmpty {
+    expire(&state)
+    if !snapshot.participantFailures.isEmpty, state.status?.fromPoll ?? true {
         let count = snapshot.participantFailures.count
         let first = snapshot.participantFailures.values.sorted().first ?? ""
         showStatus(&state, "participants of \(count) conference\(count == 1 ? "" : "s") not refreshed: \(first)", .warning)
+        state.status?.fromPoll = true
     }
-    expire(&state)
 }
 
 /// The rows this poll did not list (conferences that ended and dropped off the lists), kept for

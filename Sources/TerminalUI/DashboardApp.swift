@@ -105,12 +105,14 @@ public final class DashboardApp {
             let received = ContinuousClock.now
             switch msg {
             case .tick: msg = .tick(now())
-            case .key:
-                // A key's status message lasts from now, not from the last poll: with polls late
-                // or failing, the state's clock can be seconds behind, and the message would be
-                // gone before anyone could read it.
+            case .pollSucceeded, .pollFailed, .pauseChanged:
+                // These carry their own time.
+                break
+            default:
+                // A key's or a result's status message lasts from now, not from the last poll:
+                // with polls late or failing, the state's clock can be seconds behind, and the
+                // message would be gone before anyone could read it.
                 _ = update(&state, .tick(now()))
-            default: break
             }
             let effects = update(&state, msg)
             for effect in effects {

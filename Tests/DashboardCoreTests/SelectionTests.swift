@@ -172,3 +172,25 @@ import Testing
         #expect(state.status?.text == "Muted CA1, but the audit trail did not record it (locked)")
     }
 }
+
+/// What the operator was told stays until it expires: a poll's own warning waits its turn.
+@Suite struct StatusPrecedenceTests {
+    static func pollWithFailures(at: Date) -> Msg {
+        .pollSucceeded(
+            PollSnapshot(
+                conferences: [Fixtures.conference("c1", "Support Bridge")], participants: [:],
+                participantFailures: ["c1": "no complete answer within 5 s"]),
+            at: at)
+    }
+
+    @Test func aPollWarningNeverReplacesAnActionsOutcome() {
+        var state = Fixtures.loadedState()
+        _ = update(&state, .actionFinished(ActionOutcome(summary: "Muted CA1", ok: true)))
+        _ = update(&state, Self.pollWithFailures(at: Fixtures.epoch.addingTimeInterval(1)))
+        #expect(state.status?.text == "Muted CA1")
+        // Once the outcome has had its time, the poll's warning shows.
+        _ = update(&state, Self.pollWithFailures(at: Fixtures.epoch.addingTimeInterval(AppState.statusLifetime + 1)))
+        #expect(state.status?.text.hasPrefix("participants of 1 conference not refreshed") == true)
+        #expect(state.status?.fromPoll == true)
+    }
+}

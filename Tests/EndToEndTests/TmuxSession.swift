@@ -1,16 +1,20 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// One program running in a detached pane of a private tmux server, driven by keys and read back
 /// with capture-pane. Every wait polls the screen against a deadline; nothing sleeps a fixed time.
-final class TmuxSession {
+///
+/// Sendable so that a wait can read the screen on a thread of its own (see `captureOffThePool`);
+/// its two counters are behind a lock and everything else is set once in `init`.
+final class TmuxSession: @unchecked Sendable {
     /// A fresh socket name per session: tmux 3.3a cannot reuse a name right after kill-server.
     let socket = "confdash-e2e-\(UUID().uuidString.prefix(13))"
     /// Scratch space for this session: the tmux config and whatever the command writes.
     let directory: URL
     private let configPath: String
-    private var killed = false
-    private var commandCount = 0
+    private let killed = Mutex(false)
+    private let commandCount = Mutex(0)
 
     /// Starts `command` (run by tmux through `sh -c`) in a `width`×`height` pane.
     init(command: String, width: Int = 100, height: Int = 30, environment: [String: String] = ["LANG": "C.UTF-8"]) throws {
@@ -38,8 +42,11 @@ final class TmuxSession {
     func tmux(_ arguments: [String]) throws -> String {
         // Output goes to a file, not a pipe: the tmux server is forked from the first client and keeps its
         // stdout, so reading a pipe to EOF would wait for the server to exit.
-        commandCount += 1
-        let outputPath = directory.appendingPathComponent("tmux-output-\(commandCount)").path
+        let number = commandCount.withLock { count in
+            count += 1
+            return count
+        }
+        let outputPath = directory.appendingPathComponent("tmux-output-\(number)").path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         let status = try ChildProcess.run(["tmux", "-L", socket, "-f", configPath] + arguments, outputPath: outputPath)
         let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
@@ -72,7 +79,7 @@ final class TmuxSession {
         _ condition: (String) -> Bool
     ) async -> Bool {
         let deadline = ContinuousClock.now + timeout
-        var screen = capture()
+        var screen = await captureOffThePool()
         while !condition(screen) {
             guard ContinuousClock.now < deadline else {
                 Issue.record("timed out after \(timeout) waiting for \(description); last screen:\n\(screen)",
@@ -80,9 +87,19 @@ final class TmuxSession {
                 return false
             }
             try? await Task.sleep(for: .milliseconds(20))
-            screen = capture()
+            screen = await captureOffThePool()
         }
         return true
+    }
+
+    /// `capture()` on a thread of its own. Spawning tmux and waiting for it blocks the thread, and
+    /// Swift's cooperative pool has one thread per core: with the whole suite running on two
+    /// cores, waits that blocked there starved every other test for seconds at a time, long
+    /// enough to miss a five-second status message.
+    func captureOffThePool() async -> String {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: self.capture()) }
+        }
     }
 
     /// Waits until `text` is on screen.
@@ -154,8 +171,12 @@ final class TmuxSession {
 
     /// Ends the tmux server (and the program with it) and removes the scratch directory.
     func kill() {
-        guard !killed else { return }
-        killed = true
+        let first = killed.withLock { killed -> Bool in
+            guard !killed else { return false }
+            killed = true
+            return true
+        }
+        guard first else { return }
         _ = try? tmux(["kill-server"])
         try? FileManager.default.removeItem(at: directory)
     }
