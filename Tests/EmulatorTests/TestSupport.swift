@@ -104,8 +104,10 @@ func withEmulator(
 
 /// Polls until `condition` holds, in real time, for work that finishes on another task (a
 /// stream's connect after the test clock moved, a callback on its way).
+/// The timeout is a failure deadline (it returns the moment the condition holds), long enough
+/// for a suite on two loaded cores.
 func eventually(
-    timeout: Duration = .seconds(5), _ condition: () async -> Bool
+    timeout: Duration = .seconds(30), _ condition: () async -> Bool
 ) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
