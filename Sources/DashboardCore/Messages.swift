@@ -38,7 +38,7 @@ public enum Msg: Sendable {
     case actionFinished(ActionOutcome)
     case auditLoaded([AuditEntry])
     /// `:profile NAME` connected: the screen starts over on the new space, in this state.
-    case profileSwitched(AppState)
+    indirect case profileSwitched(AppState)
 }
 
 /// What `update` asks the outside world to do.

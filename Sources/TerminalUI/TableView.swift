@@ -96,6 +96,23 @@ public struct TableView: Widget {
             // Integer division leaves a few cells: they go to the first flex column.
             if let first = weights.firstIndex(where: { $0 > 0 }) { widths[first] += spare - given }
         } else {
+            // Content-fitted columns give up their extra width first, widest first, so that a
+            // long status and a long sid share a narrow screen instead of the one on the right
+            // losing it all.
+            var excess = required - available
+            let fitMinimums = columns.map { column -> Int? in
+                if case .fit(let minimum, _) = column.width { return max(0, minimum) }
+                return nil
+            }
+            while excess > 0 {
+                let candidates = widths.indices.filter { index in
+                    guard let minimum = fitMinimums[index] else { return false }
+                    return widths[index] > minimum
+                }
+                guard let widest = candidates.max(by: { widths[$0] < widths[$1] }) else { break }
+                widths[widest] -= 1
+                excess -= 1
+            }
             var remaining = available
             for index in widths.indices {
                 widths[index] = min(widths[index], remaining)

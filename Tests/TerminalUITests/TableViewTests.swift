@@ -22,6 +22,21 @@ import Testing
         return joined.distance(from: joined.startIndex, to: range.lowerBound)
     }
 
+    /// `.fit` columns take their widest value, up to their maximum; on a narrow screen they give
+    /// width back widest first, so neither a long status nor a sid is cut to nothing.
+    @Test func fitColumnsFollowTheirContentAndShareANarrowScreen() {
+        let columns = [
+            TableColumn("NAME", width: .flex(min: 4)),
+            TableColumn("STATUS", width: .fit(min: 6, max: 40)),
+            TableColumn("SID", width: .fit(min: 10, max: 36)),
+        ]
+        let content = [34, 36]
+        #expect(TableView.columnWidths(columns, totalWidth: 120, gap: 2, contentWidths: [0] + content) == [46, 34, 36])
+        let narrow = TableView.columnWidths(columns, totalWidth: 60, gap: 2, contentWidths: [0] + content)
+        #expect(narrow == [4, 26, 26])
+        #expect(narrow.reduce(0, +) + 4 == 60)
+    }
+
     @Test func columnsStayAlignedWithWideNames() {
         var frame = Frame(width: 40, height: 5)
         frame.render(TableView(columns: Self.columns, rows: Self.rows))
