@@ -65,10 +65,16 @@ extension OperatorActions {
                 .stopStream, conference: conference, target: nil, parameters: parameters, outcome: .refused,
                 message: Self.readOnlyMessage, detail: Self.readOnlyMessage, value: nil)
         }
-        // The ledger may not be readable (that is reported below, with the write); the stop is
-        // still sent by the sid the operator gave.
-        var known = try? await ledger.stream(sid: stream)
-        if known == nil { known = try? await ledger.stream(named: stream, conferenceSid: conference) }
+        // A ledger that cannot be read does not stop the stop: it is sent by the sid the operator
+        // gave, and the read's failure is reported with the outcome.
+        var known: StreamRecord?
+        var readError: String?
+        do {
+            known = try await ledger.stream(sid: stream)
+            if known == nil { known = try await ledger.stream(named: stream, conferenceSid: conference) }
+        } catch {
+            readError = String(describing: error)
+        }
         let sid = known?.sid ?? stream
         let stop: StreamStop
         var failure: (any Error)?
@@ -97,8 +103,13 @@ extension OperatorActions {
             case .notFound: .refused
             case .refused: failure.map(Self.outcome(of:)) ?? .refused
             }
-        let message = outcome == .ok ? "Stream \(stop.label): \(stop.outcome)" : stop.error ?? stop.outcome.description
+        var message = outcome == .ok ? "Stream \(stop.label): \(stop.outcome)" : stop.error ?? stop.outcome.description
         var detail = stop.error ?? stop.outcome.description
+        if let readError {
+            // Said, not swallowed: the stop went out by the sid or name as typed.
+            message += " (the stream ledger could not be read, so \(stream) was sent as given: \(readError))"
+            detail += "; the stream ledger could not be read: \(readError)"
+        }
         if let ledgerError { detail += "; not in the stream ledger: \(ledgerError)" }
         var result = await finish(
             .stopStream, conference: conference, target: stop.sid, parameters: parameters, outcome: outcome,

@@ -3,10 +3,12 @@ import Emulator
 import Foundation
 import Logging
 
-/// Runs `body` against a fresh emulator on an ephemeral loopback port, with a real client.
+/// Runs `body` against a fresh emulator on an ephemeral loopback port, with a real client. The
+/// default request timeout is a failure deadline for tests that are not about timeouts (those
+/// pass their own): the whole suite on two cores once held an answer past 5 s.
 func withEmulator<T>(
     _ configuration: EmulatorConfiguration = EmulatorConfiguration(conferences: 12),
-    credentials: Credentials? = nil, requestTimeout: Duration = .seconds(5), retryPolicy: RetryPolicy = .default,
+    credentials: Credentials? = nil, requestTimeout: Duration = .seconds(30), retryPolicy: RetryPolicy = .default,
     clock: any Clock<Duration> = ContinuousClock(), emulatorClock: any Clock<Duration> = ContinuousClock(),
     _ body: (EmulatorServer, CompatClient) async throws -> T
 ) async throws -> T {

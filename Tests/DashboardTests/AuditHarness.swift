@@ -39,7 +39,7 @@ struct AuditHarness {
         let client = CompatClient(
             endpoint: try Endpoint(server.baseURL),
             credentials: Credentials(projectID: configuration.accountSid, apiToken: configuration.apiToken),
-            requestTimeout: .seconds(5), logger: quiet)
+            requestTimeout: .seconds(30), logger: quiet)
         let harness = AuditHarness(
             server: server, client: client, ledger: ledger, ledgerPath: ledgerPath,
             actions: OperatorActions(client: client, ledger: ledger, profile: profile, origin: origin, readOnly: readOnly))

@@ -37,6 +37,15 @@ import Testing
             return frame
         }
 
+        /// A live bridge of three callers, opened on screen with its participants read.
+        func openBridge(sourceLocation: SourceLocation = #_sourceLocation) async -> (sid: String, calls: [String]) {
+            let (conference, calls) = await harness.conference(participants: 3)
+            await screen(showing: "Support Bridge", sourceLocation: sourceLocation)
+            press(.enter)
+            await screen(showing: calls[2], sourceLocation: sourceLocation)
+            return (conference, calls)
+        }
+
         func press(_ keys: Key...) {
             for key in keys { backend.send(key) }
         }
@@ -94,10 +103,7 @@ import Testing
 
     @Test func keysInFramesOutAndEffectsReachTheService() async throws {
         try await Self.withDashboard { d in
-            let (conference, calls) = await d.harness.conference(participants: 3)
-            await d.screen(showing: "Support Bridge")
-            d.press(.enter)
-            await d.screen(showing: calls[2])
+            let (conference, calls) = await d.openBridge()
             d.press(.character("j"))
             try await Self.expectOnlyMuteOf(calls[1], toggledBy: "m", in: conference, d)
             d.press(.character("q"))
@@ -110,10 +116,7 @@ import Testing
     /// second, not the caller who slid into its row.
     @Test func thePickedCallerIsMutedWhenTheOneAboveLeaves() async throws {
         try await Self.withDashboard { d in
-            let (conference, calls) = await d.harness.conference(participants: 3)
-            await d.screen(showing: "Support Bridge")
-            d.press(.enter)
-            await d.screen(showing: calls[2])
+            let (conference, calls) = await d.openBridge()
             d.press(.character("j"))
             _ = try await d.harness.client.removeParticipant(conference: conference, callSid: calls[0])
             d.press(.character("r"))

@@ -34,10 +34,17 @@ import Testing
             return bridge
         }
 
+        /// A curl config file holding the credentials, so the token is never in argv (even the
+        /// emulator's demo token: a test does what the product does).
+        func credentialsFile() throws -> String {
+            let path = emulator.session.directory.appendingPathComponent("curl-credentials").path
+            try "user = \"\(emulator.projectID):\(emulator.token)\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+
         /// Each caller's call sid and whether the service has them muted, in the service's order.
         func participants() throws -> [(call: String, muted: Bool)] {
-            let list = try Self.curl(
-                ["-u", "\(emulator.projectID):\(emulator.token)", "\(participantsPath).json"], in: emulator.session.directory)
+            let list = try Self.curl(["-K", try credentialsFile(), "\(participantsPath).json"], in: emulator.session.directory)
             let participants = try #require(list["participants"] as? [[String: Any]])
             return participants.compactMap { p in (p["call_sid"] as? String).map { ($0, p["muted"] as? Bool ?? false) } }
         }
@@ -45,7 +52,7 @@ import Testing
         func remove(_ call: String) throws {
             let output = emulator.session.directory.appendingPathComponent("remove.txt").path
             let status = try ChildProcess.run(
-                ["curl", "-fsS", "-X", "DELETE", "-u", "\(emulator.projectID):\(emulator.token)", "\(participantsPath)/\(call).json"],
+                ["curl", "-fsS", "-X", "DELETE", "-K", try credentialsFile(), "\(participantsPath)/\(call).json"],
                 outputPath: output)
             #expect(status == 0)
         }
