@@ -48,6 +48,10 @@ public final class CompatClient: Sendable {
             configuration.redirectConfiguration = .disallow
             configuration.timeout.connect = .seconds(5)
             configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 16
+            // A refused connection or a name that does not resolve is said at once; the pool's
+            // own retries held it until the request's deadline (21 s for a CLI command that
+            // could not connect). Reads are retried by `RetryPolicy`, which knows what is worth it.
+            configuration.connectionPool.retryConnectionEstablishment = false
             self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             self.ownsHTTP = true
         }
@@ -254,7 +258,13 @@ public final class CompatClient: Sendable {
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            throw CompatError.unreachable(host: endpoint.host, reason: Self.describe(error))
+            let reason = Self.describe(error)
+            // A reset after the request went out leaves its outcome unknown; anything else
+            // failed before the service saw a byte.
+            if reason.contains("reset by peer") || reason.contains("ECONNRESET") {
+                throw CompatError.connectionLost(host: endpoint.host, reason: reason)
+            }
+            throw CompatError.unreachable(host: endpoint.host, reason: reason)
         }
         let status = Int(response.status.code)
         do {
@@ -312,7 +322,7 @@ public final class CompatClient: Sendable {
         case .connectTimeout, .tlsHandshakeTimeout:
             return .unreachable(host: endpoint.host, reason: "connection timed out")
         case .remoteConnectionClosed:
-            return .unreachable(host: endpoint.host, reason: "the connection closed before the answer was complete")
+            return .connectionLost(host: endpoint.host, reason: "the connection closed before the answer was complete")
         default:
             return .unreachable(host: endpoint.host, reason: Self.describe(error))
         }
@@ -341,7 +351,12 @@ public final class CompatClient: Sendable {
     static func describe(_ error: any Error) -> String {
         let text = String(describing: error)
         if text.contains("ECONNREFUSED") || text.contains("Connection refused") || text.contains("connectionRefused") {
-            return "connection refused"
+            return CompatError.connectionRefused
+        }
+        if text.contains("dnsAError") || text.contains("dnsAAAAError") || text.contains("SocketAddressError")
+            || text.contains("unknownHost") || text.contains("Name or service not known")
+        {
+            return CompatError.unresolvedPrefix + " (\(text.prefix(120)))"
         }
         if let decoding = error as? DecodingError {
             switch decoding {

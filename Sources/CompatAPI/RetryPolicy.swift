@@ -25,7 +25,8 @@ public struct RetryPolicy: Sendable, Hashable {
     public static func isRetryable(_ error: CompatError) -> Bool {
         switch error {
         case .service(let e, _): e.status == 429 || (500...599).contains(e.status)
-        case .unreachable, .timedOut: true
+        case .unreachable: !error.retryCannotFix
+        case .connectionLost, .timedOut: true
         case .unreadableResponse(let status, _): (500...599).contains(status)
         case .invalidRequest: false
         }

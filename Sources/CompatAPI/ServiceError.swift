@@ -63,8 +63,12 @@ public enum CompatError: Error, Sendable, CustomStringConvertible {
     case service(ServiceError, retryAfterSeconds: Double?)
     /// The request did not finish before its deadline.
     case timedOut(operation: String, seconds: Double)
-    /// The service could not be reached (refused, reset, DNS, TLS).
+    /// The service could not be reached (refused, DNS, TLS, no connection in time): the request
+    /// never left, so nothing happened at the service.
     case unreachable(host: String, reason: String)
+    /// The connection broke after the request was sent and before a whole answer came back:
+    /// the service may have done it.
+    case connectionLost(host: String, reason: String)
     /// The service answered, but not with something confdash can read.
     case unreadableResponse(status: Int, reason: String)
     /// confdash refused to send the request: bad input or configuration.
@@ -95,12 +99,35 @@ public enum CompatError: Error, Sendable, CustomStringConvertible {
             return "\(operation): no complete answer within \(Self.formatSeconds(seconds)) s (the service is slow or not answering)"
         case .unreachable(let host, let reason):
             return "cannot reach \(host): \(reason)"
+        case .connectionLost(let host, let reason):
+            return "lost the connection to \(host) before its answer: \(reason)"
         case .unreadableResponse(let status, let reason):
             return "the service sent an answer confdash could not read (HTTP \(status)): \(reason)"
         case .invalidRequest(let reason):
             return reason
         }
     }
+
+    /// True when the request may have reached the service but no answer says what became of
+    /// it: a timeout, a connection lost mid-answer, a success whose body was cut off. A change
+    /// in this state is "outcome unknown", never "failed": the next read settles it.
+    public var outcomeUnknown: Bool {
+        switch self {
+        case .timedOut, .connectionLost: true
+        case .unreadableResponse(let status, _): (200..<300).contains(status)
+        case .service, .unreachable, .invalidRequest: false
+        }
+    }
+
+    /// True for failures another attempt cannot mend soon: nothing listens at that address, or
+    /// the name does not resolve. Scripts are told at once instead of after silent retries.
+    public var retryCannotFix: Bool {
+        guard case .unreachable(_, let reason) = self else { return false }
+        return reason == CompatError.connectionRefused || reason.hasPrefix(CompatError.unresolvedPrefix)
+    }
+
+    public static let connectionRefused = "connection refused"
+    static let unresolvedPrefix = "the host name does not resolve"
 
     /// The HTTP status when the service answered.
     public var httpStatus: Int? {

@@ -91,10 +91,13 @@ public struct AuditOutcome: OpenEnum {
     public static let ok: Self = "ok"
     /// Said no: the service answered with an error, or confdash would not send it (read-only).
     public static let refused: Self = "refused"
-    /// No answer to go by: the service could not be reached, timed out, or answered unreadably;
-    /// the change may or may not have happened.
+    /// It did not happen: the service could not be reached, failed (5xx) or answered an error
+    /// confdash could not read.
     public static let failed: Self = "failed"
-    public static let known: [Self] = [.ok, .refused, .failed]
+    /// The request may have reached the service, but its answer never came (timeout, connection
+    /// lost, a success cut off): the next read of the service settles it.
+    public static let unknown: Self = "unknown"
+    public static let known: [Self] = [.ok, .refused, .failed, .unknown]
 }
 
 /// Where the operator asked for it.

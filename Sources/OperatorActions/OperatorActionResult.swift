@@ -20,6 +20,9 @@ public struct OperatorActionResult<Value: Sendable>: Sendable {
     /// Why the stream ledger did not record what happened to a stream, when it did not. The
     /// service's outcome stands; only confdash's record of it is missing.
     public var ledgerError: String?
+    /// The service's refusal or the transport's failure, when the action did not succeed: what
+    /// the CLI's exit status and the dashboard's wording are chosen by.
+    public var error: CompatError?
 
     public var succeeded: Bool { outcome == .ok }
 
@@ -33,4 +36,4 @@ public struct OperatorActionResult<Value: Sendable>: Sendable {
     }
 }
 
-extension OperatorActionResult: Equatable where Value: Equatable {}
+

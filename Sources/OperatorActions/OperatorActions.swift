@@ -59,9 +59,11 @@ public struct OperatorActions: Sendable {
                 message: message, detail: message, value: value)
         } catch {
             let message = Self.message(error)
-            return await finish(
+            var result: OperatorActionResult<Value> = await finish(
                 action, conference: conference, target: target, parameters: parameters,
                 outcome: Self.outcome(of: error), message: message, detail: message, value: nil)
+            result.error = error as? CompatError
+            return result
         }
     }
 
@@ -86,14 +88,16 @@ public struct OperatorActions: Sendable {
         return result
     }
 
-    /// `refused` when the service said no (a 4xx) or confdash would not send it; `failed` when
-    /// there is no answer to go by (timeout, unreachable, unreadable, 5xx): it may have happened.
+    /// `refused` when the service said no (a 4xx) or confdash would not send it; `unknown` when
+    /// the request may have arrived but no answer says so (timeout, connection lost, a success
+    /// cut off); `failed` when it surely did not happen (unreachable) or the service failed (5xx).
     static func outcome(of error: any Error) -> AuditOutcome {
         guard let error = error as? CompatError else { return .failed }
+        if error.outcomeUnknown { return .unknown }
         switch error {
         case .service(let e, _): return (400..<500).contains(e.status) ? .refused : .failed
         case .invalidRequest: return .refused
-        case .timedOut, .unreachable, .unreadableResponse: return .failed
+        case .timedOut, .unreachable, .connectionLost, .unreadableResponse: return .failed
         }
     }
 
