@@ -54,12 +54,16 @@ public struct StatusMessage: Equatable, Sendable {
     /// Said by a poll (participants not refreshed), not in answer to the operator: it never
     /// takes the place of what an action or a key said.
     public var fromPoll: Bool
+    /// An action's outcome: it stays until a key is pressed, even past `expires`, so an
+    /// operator who looked away still reads what came of what they did.
+    public var awaitingKey: Bool
 
-    public init(text: String, severity: Severity, expires: Date, fromPoll: Bool = false) {
+    public init(text: String, severity: Severity, expires: Date, fromPoll: Bool = false, awaitingKey: Bool = false) {
         self.text = text
         self.severity = severity
         self.expires = expires
         self.fromPoll = fromPoll
+        self.awaitingKey = awaitingKey
     }
 }
 
@@ -175,6 +179,12 @@ public struct AppState: Equatable, Sendable {
     /// Participants as they were before an optimistic mute or hold, by call sid, restored if
     /// the service refuses the change.
     public var pendingRollbacks: [String: Participant] = [:]
+    /// Changes whose answer never came, by `UnsettledChange.key`, until the service settles them.
+    public var unsettled: [String: UnsettledChange] = [:]
+    /// When the dashboard started: `connecting…` counts from here until the first answer.
+    public var startedAt: Date
+    /// How often the poller reads the service: a poll in flight longer than this is said.
+    public var refreshInterval: TimeInterval = 2
     /// The audit trail as last read, newest first, for the event log pane.
     public var auditEntries: [AuditEntry] = []
     public var eventLogCursor = 0
@@ -206,6 +216,44 @@ public struct AppState: Equatable, Sendable {
         self.space = space
         self.account = account
         self.now = now
+        self.startedAt = now
+    }
+
+    /// Whether stream status callbacks reach this dashboard (its receiver is on): without them a
+    /// stream's status after its start cannot be confirmed.
+    public var receivesCallbacks: Bool { callbackURL != nil }
+
+    /// How long the poll now in flight has waited for the service, once that is longer than the
+    /// refresh interval (nil before): the header must not say "live" about data the service is
+    /// not sending. A poll starts `refreshInterval` after the last one ended.
+    public var pollOverdue: TimeInterval? {
+        guard poll == .live, let lastRefresh else { return nil }
+        let inFlight = now.timeIntervalSince(lastRefresh) - refreshInterval
+        return inFlight > refreshInterval ? inFlight : nil
+    }
+
+    /// What is wrong right now, for the line under the title, until it is resolved: the
+    /// service's failure (why polls fail), a poll that is taking too long, changes whose
+    /// outcome is unknown. Transient messages go to the bottom line and never hide it.
+    public var currentProblem: (text: String, severe: Bool)? {
+        var parts: [String] = []
+        var severe = false
+        switch poll {
+        case .retrying(_, _, let reason):
+            parts.append(reason)
+        case .offline(_, _, let reason):
+            parts.append(reason)
+            severe = true
+        case .starting:
+            let waited = Int(now.timeIntervalSince(startedAt))
+            if waited >= 3 { parts.append("no answer from the service yet (\(waited)s)") }
+        case .live, .paused:
+            if let inFlight = pollOverdue {
+                parts.append("a refresh has waited \(Int(inFlight))s for the service's answer")
+            }
+        }
+        if let unsettledSummary { parts.append(unsettledSummary) }
+        return parts.isEmpty ? nil : (parts.joined(separator: "; "), severe)
     }
 
     public var context: KeyContext {
@@ -409,14 +457,21 @@ public struct AppState: Equatable, Sendable {
     /// retry countdown ticks. Nil means sleep until something happens.
     public var nextWake: Date? {
         var candidates: [Date] = []
-        if let status { candidates.append(status.expires) }
+        if let status, !status.awaitingKey { candidates.append(status.expires) }
         if let soonest = changedUntil.values.min() { candidates.append(soonest) }
         switch poll {
-        case .retrying(let at, _, _), .offline(let at, _, _):
-            // Once a second, so the countdown in the header moves.
-            let next = now.addingTimeInterval(1)
-            candidates.append(min(next, at))
-        default: break
+        case .retrying, .offline, .starting:
+            // Once a second, so countdowns and ages move while the service is not answering
+            // (a retry already due is a poll in flight: its time counts up).
+            candidates.append(now.addingTimeInterval(1))
+        case .live:
+            if pollOverdue != nil || !unsettled.isEmpty {
+                candidates.append(now.addingTimeInterval(1))
+            } else if let lastRefresh {
+                // The moment a late poll would first show, if no answer comes before it.
+                candidates.append(max(now.addingTimeInterval(0.05), lastRefresh.addingTimeInterval(2 * refreshInterval + 0.5)))
+            }
+        case .paused: break
         }
         return candidates.min()
     }

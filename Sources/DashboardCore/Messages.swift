@@ -31,7 +31,12 @@ public enum Msg: Sendable {
     /// The service started the stream; `notRecorded` says why the ledger or the audit trail
     /// did not record it, when they did not.
     case streamStarted(StreamRecord, notRecorded: String?)
-    case streamStartFailed(String)
+    /// The start was refused or did not go out; `name` is the stream's name as sent, when it was.
+    case streamStartFailed(conference: String, name: String?, message: String)
+    /// The start's answer never came: the stream may have started. `request` is what was sent,
+    /// with its name, so sending it again cannot make a second stream. `record` is the ledger's
+    /// row for it (status unknown), when it could write one.
+    case streamStartUnknown(conference: String, conferenceName: String, request: StartStreamRequest, record: StreamRecord?, message: String)
     case streamStopFinished(StreamStopReport)
     /// A conference or participant action came back: `ok` false means it did not happen, and
     /// an optimistic change on screen is rolled back.
@@ -75,12 +80,23 @@ public struct ActionOutcome: Equatable, Sendable {
     public var callSid: String?
     /// What the audit trail failed to record, shown beside the service's outcome.
     public var notRecorded: String?
+    /// The answer never came: the change may have happened. Nothing is rolled back; the next
+    /// reads settle it (`change` says what to look for).
+    public var unknown: Bool
+    public var change: ParticipantChange?
+    public var conferenceSid: String?
 
-    public init(summary: String, ok: Bool, callSid: String? = nil, notRecorded: String? = nil) {
+    public init(
+        summary: String, ok: Bool, callSid: String? = nil, notRecorded: String? = nil, unknown: Bool = false,
+        change: ParticipantChange? = nil, conferenceSid: String? = nil
+    ) {
         self.summary = summary
         self.ok = ok
         self.callSid = callSid
         self.notRecorded = notRecorded
+        self.unknown = unknown
+        self.change = change
+        self.conferenceSid = conferenceSid
     }
 }
 
@@ -93,12 +109,23 @@ public struct StreamStopReport: Equatable, Sendable {
     public var error: String?
     /// Why the ledger or the audit trail did not record the stop, when they did not.
     public var notRecorded: String?
+    /// The stop's answer never came: it may have stopped. The conference and what was sent,
+    /// so it can be sent again.
+    public var unknown: Bool
+    public var conferenceSid: String?
+    public var requested: String?
 
-    public init(sid: String, name: String?, outcome: StopOutcome, error: String? = nil, notRecorded: String? = nil) {
+    public init(
+        sid: String, name: String?, outcome: StopOutcome, error: String? = nil, notRecorded: String? = nil,
+        unknown: Bool = false, conferenceSid: String? = nil, requested: String? = nil
+    ) {
         self.sid = sid
         self.name = name
         self.outcome = outcome
         self.error = error
         self.notRecorded = notRecorded
+        self.unknown = unknown
+        self.conferenceSid = conferenceSid
+        self.requested = requested
     }
 }

@@ -219,6 +219,14 @@ public struct StartStreamForm: Equatable, Sendable {
         serviceError = message
     }
 
+    /// The start's answer never came: the form takes keys again, with the name it was sent
+    /// under filled in, so Enter sends the very same start (which cannot make a second stream).
+    public mutating func submissionUnknown(name: String, message: String) {
+        submitting = false
+        serviceError = message
+        if !name.isEmpty { self.name = LineEditor(name, limit: Limits.name) }
+    }
+
     // MARK: key handling
 
     /// Enter: Cancel cancels, "Add parameter" adds one, anywhere else starts the stream.

@@ -10,19 +10,25 @@ let offlineAfterAttempts = 3
 public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     switch msg {
     case .key(let key):
-        return handleKey(&state, key)
+        // A key is the operator's sign of having read the last outcome: it may go when its time is up.
+        state.status?.awaitingKey = false
+        let effects = handleKey(&state, key)
+        expire(&state)
+        return effects
     case .resized(_, let height):
         state.visibleRows = ScreenLayout.tableRows(forHeight: height)
         scrollToSelection(&state)
         return []
     case .pollSucceeded(let snapshot, let at):
         state.now = at
-        let wasLive = Set(state.rows.values.filter { $0.conference.status.isLive }.map(\.id))
         apply(snapshot, to: &state, at: at)
-        // A conference that completes stops its streams: the ledger marks them ended.
-        let ended = snapshot.conferences.filter { wasLive.contains($0.sid) && !$0.status.isLive }.map(\.sid)
+        // A completed conference takes its streams with it: the ledger marks them ended, whether
+        // this poll saw it complete or found it completed (a stream the ledger kept open since).
+        let ended = snapshot.conferences.filter { !$0.status.isLive }.map(\.sid)
         let withOpenStreams = ended.filter { sid in state.streams[sid]?.contains { !$0.status.isTerminal } == true }
-        return withOpenStreams.isEmpty ? [] : [.conferencesEnded(withOpenStreams.sorted())]
+        var effects = settleAfterPoll(&state, snapshot)
+        if !withOpenStreams.isEmpty { effects.append(.conferencesEnded(withOpenStreams.sorted())) }
+        return effects
     case .pollFailed(let reason, let attempt, let retryAt, let at):
         state.now = at
         state.stale = state.lastRefresh != nil
@@ -53,25 +59,61 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         reconcileDetailSelection(&state)
         return []
     case .streamStarted(let record, let notRecorded):
-        if state.startStreamForm != nil { state.modal = nil }
+        if let form = state.startStreamForm, form.conferenceSid == record.conferenceSid { state.modal = nil }
+        let settling = record.name.flatMap { state.unsettled.removeValue(forKey: startKey(record.conferenceSid, $0)) } != nil
         var list = state.streams[record.conferenceSid] ?? []
-        list.removeAll { $0.sid == record.sid }
+        // The row kept while the outcome was unknown is this stream: it is replaced, not added to.
+        let wasKept = list.contains { $0.sid == record.sid || (!$0.sidKnown && $0.name != nil && $0.name == record.name) }
+        list.removeAll { $0.sid == record.sid || (!$0.sidKnown && $0.name != nil && $0.name == record.name) }
         state.streams[record.conferenceSid] = [record] + list
-        state.rows[record.conferenceSid]?.streamCount += 1
+        if !wasKept { state.rows[record.conferenceSid]?.streamCount += 1 }
+        let name = record.name ?? record.sid
         if let notRecorded {
-            showStatus(&state, "started stream \(record.name ?? record.sid) at the service, but \(notRecorded)", .warning)
+            showOutcome(&state, "started stream \(name) at the service, but \(notRecorded)", .warning)
+        } else if !record.sidKnown {
+            showOutcome(&state, "settled: stream \(name) runs (the first start reached the service; its sid comes with a callback)", .success)
+        } else if settling {
+            showOutcome(&state, "settled: started stream \(name): \(record.status) (the first start had not reached the service)", .success)
         } else {
-            showStatus(&state, "started stream \(record.name ?? record.sid): \(record.status)", .success)
+            showOutcome(&state, "started stream \(name): \(record.status)", .success)
         }
         return []
-    case .streamStartFailed(let message):
-        if case .startStreamForm(var form) = state.modal {
+    case .streamStartFailed(let conference, let name, let message):
+        let settling = name.flatMap { state.unsettled.removeValue(forKey: startKey(conference, $0)) } != nil
+        if case .startStreamForm(var form) = state.modal, form.conferenceSid == conference {
             form.submissionFailed(message)
             state.modal = .startStreamForm(form)
         }
-        showStatus(&state, "stream not started: \(message)", .error)
+        showOutcome(&state, settling ? "settled: \(message)" : "stream not started: \(message)", .error)
+        return []
+    case .streamStartUnknown(let conference, let conferenceName, let request, let record, let message):
+        var change = UnsettledChange(
+            kind: .startStream(conference: conference, conferenceName: conferenceName, request: request), since: state.now)
+        change.inFlight = false
+        state.keepUnsettled(change)
+        if let record {
+            var list = state.streams[conference] ?? []
+            if !list.contains(where: { $0.sid == record.sid }) {
+                list.insert(record, at: 0)
+                state.streams[conference] = list
+            }
+        }
+        if case .startStreamForm(var form) = state.modal, form.conferenceSid == conference {
+            form.submissionUnknown(name: request.name ?? "", message: message)
+            state.modal = .startStreamForm(form)
+        }
+        showOutcome(&state, message, .warning)
         return []
     case .actionFinished(let outcome):
+        if outcome.unknown, let call = outcome.callSid, let conference = outcome.conferenceSid, let change = outcome.change {
+            // Not rolled back: it may have happened. The next reads of the conference settle it.
+            state.pendingRollbacks[call] = nil
+            state.keepUnsettled(
+                UnsettledChange(
+                    kind: .participant(conference: conference, callSid: call, change: change, reads: 0), since: state.now))
+            showOutcome(&state, "outcome unknown: \(outcome.summary); the next refreshes will tell", .warning)
+            return state.screen == .eventLog ? [.loadAudit] : []
+        }
         if let call = outcome.callSid, let previous = state.pendingRollbacks.removeValue(forKey: call), !outcome.ok,
             var row = state.rows[previous.conferenceSid],
             let index = row.participants.firstIndex(where: { $0.callSid == call })
@@ -80,9 +122,9 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
             state.rows[previous.conferenceSid] = row
         }
         if let notRecorded = outcome.notRecorded {
-            showStatus(&state, "\(outcome.summary), but \(notRecorded)", .warning)
+            showOutcome(&state, "\(outcome.summary), but \(notRecorded)", .warning)
         } else {
-            showStatus(&state, outcome.summary, outcome.ok ? .success : .error)
+            showOutcome(&state, outcome.summary, outcome.ok ? .success : .error)
         }
         return state.screen == .eventLog ? [.loadAudit] : []
     case .profileSwitched(var next):
@@ -95,6 +137,19 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         state.eventLogCursor = min(state.eventLogCursor, max(0, entries.count - 1))
         return []
     case .streamStopFinished(let result):
+        if let conference = result.conferenceSid, let requested = result.requested {
+            let key = "stop \(conference)/\(requested)"
+            if result.unknown {
+                let label = result.name.map { "\($0) (\(requested))" } ?? requested
+                state.keepUnsettled(
+                    UnsettledChange(kind: .stopStream(conference: conference, stream: requested, label: label), since: state.now))
+                showOutcome(
+                    &state, "outcome unknown: stop of stream \(label): \(result.error ?? "no answer"); sending it again once the service answers",
+                    .warning)
+                return []
+            }
+            state.unsettled[key] = nil
+        }
         // With a warning to fit on the line, the name alone (the sid is in the table beside it).
         let label = result.notRecorded != nil ? result.name ?? result.sid : result.name.map { "\($0) (\(result.sid))" } ?? result.sid
         let (text, severity): (String, StatusMessage.Severity) =
@@ -106,9 +161,9 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
             }
         if let notRecorded = result.notRecorded {
             // What the service did stands; what confdash failed to write down is said beside it.
-            showStatus(&state, "\(text) at the service, but \(notRecorded)", severity == .error ? .error : .warning)
+            showOutcome(&state, "\(text) at the service, but \(notRecorded)", severity == .error ? .error : .warning)
         } else {
-            showStatus(&state, text, severity)
+            showOutcome(&state, text, severity)
         }
         return []
     }
@@ -218,7 +273,7 @@ func repick(_ picked: inout String?, in sids: [String], pane: DetailPane, _ posi
 }
 
 func expire(_ state: inout AppState) {
-    if let status = state.status, status.expires <= state.now { state.status = nil }
+    if let status = state.status, status.expires <= state.now, !status.awaitingKey { state.status = nil }
     state.changedUntil = state.changedUntil.filter { $0.value > state.now }
 }
 
@@ -226,3 +281,11 @@ func showStatus(_ state: inout AppState, _ text: String, _ severity: StatusMessa
     state.status = StatusMessage(text: text, severity: severity, expires: state.now.addingTimeInterval(AppState.statusLifetime))
 }
 
+
+/// An action's outcome: like `showStatus`, but it stays until a key is pressed as well.
+func showOutcome(_ state: inout AppState, _ text: String, _ severity: StatusMessage.Severity) {
+    showStatus(&state, text, severity)
+    state.status?.awaitingKey = true
+}
+
+func startKey(_ conference: String, _ name: String) -> String { "start \(conference)/\(name)" }

@@ -95,7 +95,9 @@ func openStartStreamForm(_ state: inout AppState) {
         showStatus(&state, "\(row.conference.friendlyName) is completed: a stream needs a live conference", .error)
         return
     }
-    let openNames = Set((state.streams[row.id] ?? []).filter { !$0.status.isTerminal }.compactMap(\.name))
+    // A start whose outcome is unknown is not in the way: sending it again by its name settles it.
+    let openNames = Set(
+        (state.streams[row.id] ?? []).filter { !$0.status.isTerminal && $0.status != .unknown }.compactMap(\.name))
     state.modal = .startStreamForm(
         StartStreamForm(
             conferenceSid: row.id, conferenceName: row.conference.friendlyName, existingNames: openNames,

@@ -65,13 +65,27 @@ public final class DashboardServices: Sendable {
         case .watch(let conference):
             Task { await poller.watch(conference) }
         case .startStream(let conference, let conferenceName, let request):
-            guard let actions else { return post(.streamStartFailed("the stream ledger is not open, so no stream can be started")) }
+            guard let actions else {
+                return post(
+                    .streamStartFailed(
+                        conference: conference, name: request.name,
+                        message: "the stream ledger is not open, so no stream can be started"))
+            }
             Task {
+                // The name is chosen here when the operator left it empty, so a start sent again
+                // after an unknown outcome goes under the same one.
+                var request = request
+                if (request.name ?? "").isEmpty { request.name = OperatorActions.generatedStreamName() }
                 let result = await actions.startStream(conference: conference, conferenceName: conferenceName, request)
-                if let record = result.value {
+                if result.outcome == .unknown {
+                    post(
+                        .streamStartUnknown(
+                            conference: conference, conferenceName: conferenceName, request: request, record: result.value,
+                            message: result.recordingProblem.map { "\(result.message), and \($0)" } ?? result.message))
+                } else if let record = result.value {
                     post(.streamStarted(record, notRecorded: result.recordingProblem))
                 } else {
-                    post(.streamStartFailed(result.message))
+                    post(.streamStartFailed(conference: conference, name: request.name, message: result.message))
                 }
             }
         case .stopStream(let conference, let stream):
@@ -80,7 +94,7 @@ public final class DashboardServices: Sendable {
                     .streamStopFinished(
                         StreamStopReport(
                             sid: stream, name: nil, outcome: .refused("the stream ledger is not open"),
-                            error: "the stream ledger is not open")))
+                            error: "the stream ledger is not open", conferenceSid: conference, requested: stream)))
             }
             Task {
                 let result = await actions.stopStream(conference: conference, stream: stream)
@@ -89,7 +103,8 @@ public final class DashboardServices: Sendable {
                     .streamStopFinished(
                         StreamStopReport(
                             sid: stop?.sid ?? stream, name: stop?.name, outcome: stop?.outcome ?? .refused(result.message),
-                            error: stop?.error ?? result.message, notRecorded: result.recordingProblem)))
+                            error: stop?.error ?? result.message, notRecorded: result.recordingProblem,
+                            unknown: result.outcome == .unknown, conferenceSid: conference, requested: stream)))
             }
         case .trackStream(let conference, let sid):
             guard let actions else {
@@ -109,11 +124,17 @@ public final class DashboardServices: Sendable {
         case .announce(let conference, let url, let method):
             act { await $0.announceConference(conference: conference, url: url, method: method) }
         case .setMuted(let conference, let call, let muted):
-            act(call: call) { await $0.setMuted(conference: conference, call: call, muted) }
+            act(call: call, conference: conference, change: .mute(muted)) {
+                await $0.setMuted(conference: conference, call: call, muted)
+            }
         case .setHold(let conference, let call, let hold, let holdUrl):
-            act(call: call) { await $0.setHold(conference: conference, call: call, hold, holdUrl: holdUrl) }
+            act(call: call, conference: conference, change: .hold(hold)) {
+                await $0.setHold(conference: conference, call: call, hold, holdUrl: holdUrl)
+            }
         case .removeParticipant(let conference, let call):
-            act(call: call) { await $0.removeParticipant(conference: conference, call: call) }
+            act(call: call, conference: conference, change: .remove) {
+                await $0.removeParticipant(conference: conference, call: call)
+            }
         case .loadAudit:
             guard let ledger = actions?.ledger else {
                 return post(.auditLoaded([]))
@@ -148,7 +169,8 @@ public final class DashboardServices: Sendable {
 
     /// Runs a conference or participant action off the UI and reports how it ended.
     func act<Value: Sendable>(
-        call: String? = nil, _ action: @escaping @Sendable (OperatorActions) async -> OperatorActionResult<Value>
+        call: String? = nil, conference: String? = nil, change: ParticipantChange? = nil,
+        _ action: @escaping @Sendable (OperatorActions) async -> OperatorActionResult<Value>
     ) {
         let post = self.post
         guard let actions else {
@@ -161,7 +183,8 @@ public final class DashboardServices: Sendable {
             post(
                 .actionFinished(
                     ActionOutcome(
-                        summary: result.message, ok: result.succeeded, callSid: call, notRecorded: result.recordingProblem)))
+                        summary: result.message, ok: result.succeeded, callSid: call, notRecorded: result.recordingProblem,
+                        unknown: result.outcome == .unknown, change: change, conferenceSid: conference)))
             // The next poll confirms what the service did; ask for it now rather than in two seconds.
             await poller.refreshNow()
         }

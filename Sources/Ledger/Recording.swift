@@ -21,6 +21,8 @@ extension StreamLedger {
         ]
         let state = StreamState(serviceStatus: stream.status)
         return try await write("record the start of \(stream.sid)") { db in
+            // A retry by name that the service took: the row of the unanswered start becomes this stream.
+            try Self.adoptProvisional(db, sid: stream.sid, conferenceSid: stream.conferenceSid, name: request.name)
             if let current = try Self.state(db, sid: stream.sid) {
                 // The start's details fill in what a callback could not know; a name it knew stays.
                 try db.execute(
@@ -61,6 +63,8 @@ extension StreamLedger {
         outcome: StopOutcome
     ) async throws -> StreamRecord? {
         try await write("record the stop of \(sid)") { db in
+            // A stop by name of an unsettled start: the answer tells its sid at last.
+            try Self.adoptProvisional(db, sid: sid, conferenceSid: conferenceSid, name: name)
             if let current = try Self.state(db, sid: sid) {
                 if outcome.closesStream {
                     try Self.move(
@@ -97,6 +101,8 @@ extension StreamLedger {
         default: return .unrecognisedEvent(callback.event.rawValue)
         }
         return try await write("apply the \(callback.event) callback of \(callback.streamSid)") { [reason] db in
+            try Self.adoptProvisional(
+                db, sid: callback.streamSid, conferenceSid: callback.conferenceSid, name: callback.streamName)
             guard let current = try Self.state(db, sid: callback.streamSid) else {
                 try Self.insertLearned(
                     db, sid: callback.streamSid, accountSid: callback.accountSid, conferenceSid: callback.conferenceSid,
@@ -112,8 +118,11 @@ extension StreamLedger {
         }
     }
 
-    /// Adds a stream the operator names by hand (`:track SID`), taken to be running since the
-    /// operator says it is there. A stream already in the ledger is returned unchanged.
+    /// Why a stream tracked by hand is `unknown`: nothing has confirmed it runs.
+    public static let trackedReason = "tracked by hand; unconfirmed until a status callback or a stop"
+
+    /// Adds a stream the operator names by hand (`:track SID`), `unknown` until a callback or a
+    /// stop confirms it (the service cannot be asked). A stream already kept is returned unchanged.
     @discardableResult
     public func trackByHand(sid: String, conferenceSid: String, accountSid: String, name: String?, at date: Date)
         async throws -> StreamRecord
@@ -122,7 +131,7 @@ extension StreamLedger {
             if try Self.state(db, sid: sid) == nil {
                 try Self.insertLearned(
                     db, sid: sid, accountSid: accountSid, conferenceSid: conferenceSid, name: name, track: nil,
-                    origin: .manual, state: .inProgress, reason: nil, source: .manual, at: date,
+                    origin: .manual, state: .unknown, reason: Self.trackedReason, source: .manual, at: date,
                     historyReason: "tracked by hand")
             }
             return try Self.record(db, sid: sid)

@@ -28,6 +28,22 @@ public struct StreamRecord: Sendable, Hashable, Codable, Identifiable {
 
     public var id: String { sid }
 
+    /// The key a stream is kept under while its sid is not known: a start whose answer never
+    /// came. Names are unique among a conference's open streams at the service, so the
+    /// conference and the name pick it out until a callback, a retry or a stop tells the sid.
+    public static func provisionalSid(conferenceSid: String, name: String) -> String {
+        provisionalPrefix + conferenceSid + "/" + name
+    }
+
+    static let provisionalPrefix = "?"
+
+    /// False while the stream is kept under `provisionalSid`: act on it by its name.
+    public var sidKnown: Bool { !sid.hasPrefix(Self.provisionalPrefix) }
+
+    /// What to send the service to act on this stream: its sid, or its name while the sid is
+    /// not known (the service stops a stream by name as well).
+    public var serviceKey: String { sidKnown ? sid : (name ?? sid) }
+
     enum CodingKeys: String, CodingKey {
         case sid, accountSid, conferenceSid, conferenceName, name, url, track, codec, realTime, statusCallback
         case statusCallbackMethod, parameters, startedAt, startedFrom, status, statusReason, updatedAt

@@ -7,27 +7,48 @@ import Ledger
 // reported beside the service's outcome, never dropped.
 
 extension OperatorActions {
-    /// Starts a stream (sent once, never retried), records it in the ledger and audits it. The
-    /// value is the stream as the ledger holds it; nil when the start was refused. A stream that
-    /// started but that the ledger could not record still comes back (built from the service's
-    /// answer), with `ledgerError` saying so.
+    /// Starts a stream (sent once per call, never retried here), records it in the ledger and
+    /// audits it. The value is the stream as the ledger holds it; nil when the start was refused.
+    ///
+    /// Every stream confdash starts carries a name: the operator's, or `cd-<user>-<short id>`.
+    /// The service refuses a name already used by an open stream of the conference, and that is
+    /// what makes an unanswered start safe to send again:
+    /// - no answer (timeout, connection lost): outcome `unknown`, and the ledger keeps the stream
+    ///   as `unknown` under its name (`StreamLedger.recordStartUnknown`);
+    /// - the same start sent again either starts it (the first never arrived: the kept row
+    ///   becomes this stream) or is refused as a duplicate name (the first did start it: the
+    ///   kept row is settled as running). Either way the ledger ends with one stream.
+    /// A stream that started but that the ledger could not record still comes back (built from
+    /// the service's answer), with `ledgerError` saying so.
     public func startStream(conference: String, conferenceName: String?, _ request: StartStreamRequest) async
         -> OperatorActionResult<StreamRecord>
     {
+        var request = request
+        if (request.name ?? "").isEmpty { request.name = Self.generatedStreamName() }
+        let name = request.name ?? ""
         let parameters = Self.auditParameters(request, conferenceName: conferenceName)
         guard !readOnly else {
             return await finish(
                 .startStream, conference: conference, target: nil, parameters: parameters, outcome: .refused,
                 message: Self.readOnlyMessage, detail: Self.readOnlyMessage, value: nil)
         }
+        // Is this the retry of a start whose answer never came? A ledger that cannot say is
+        // reported with the outcome; the start goes out all the same (the name keeps it single).
+        var unsettled: StreamRecord?
+        var readError: String?
+        do {
+            unsettled = try await ledger.stream(sid: StreamRecord.provisionalSid(conferenceSid: conference, name: name))
+            if unsettled?.status != .unknown { unsettled = nil }
+        } catch {
+            readError = String(describing: error)
+        }
         let stream: ConferenceStream
         do {
             stream = try await client.startStream(conference: conference, request)
         } catch {
-            let message = Self.message(error)
-            return await finish(
-                .startStream, conference: conference, target: nil, parameters: parameters,
-                outcome: Self.outcome(of: error), message: message, detail: message, value: nil)
+            return await startFailed(
+                error, conference: conference, conferenceName: conferenceName, request: request, name: name,
+                unsettled: unsettled, readError: readError, parameters: parameters)
         }
         let started = now()
         var record: StreamRecord
@@ -45,13 +66,77 @@ extension OperatorActions {
                 startedFrom: streamOrigin, status: StreamState(serviceStatus: stream.status), updatedAt: started)
         }
         let label = record.name.map { "\(record.sid) (\($0))" } ?? record.sid
+        var message = "Started stream \(label): \(record.status)"
+        if unsettled != nil { message += " (the first start's answer never came; it had not reached the service)" }
         var result = await finish(
             .startStream, conference: conference, target: record.sid, parameters: parameters, outcome: .ok,
-            message: "Started stream \(label): \(record.status)",
+            message: message,
             detail: ledgerError.map { "\(record.status); not in the stream ledger: \($0)" } ?? "\(record.status)",
             value: record)
         result.ledgerError = ledgerError
         return result
+    }
+
+    /// A start that did not come back with a stream: unknown, a settled retry, or a refusal.
+    private func startFailed(
+        _ error: any Error, conference: String, conferenceName: String?, request: StartStreamRequest, name: String,
+        unsettled: StreamRecord?, readError: String?, parameters: [String: String]
+    ) async -> OperatorActionResult<StreamRecord> {
+        let compat = error as? CompatError
+        var message = Self.message(error)
+        var outcome = Self.outcome(of: error)
+        var value: StreamRecord?
+        var ledgerError: String?
+        let at = now()
+        do {
+            if compat?.outcomeUnknown == true {
+                message =
+                    "outcome unknown: \(message). Stream \(name) may have started; sending the same start again "
+                    + "is safe (the service refuses a second stream of that name) and settles it"
+                value = try await ledger.recordStartUnknown(
+                    conferenceSid: conference, accountSid: client.credentials.projectID, request: request, name: name,
+                    conferenceName: conferenceName, from: streamOrigin, reason: "start unanswered: \(Self.message(error))",
+                    at: at)
+            } else if unsettled != nil, let refusal = compat?.serviceError, Self.isDuplicateName(refusal) {
+                // The first start did reach the service: its stream runs under this name.
+                outcome = .ok
+                message =
+                    "Stream \(name) runs: the first start reached the service (its sid comes with a status callback or a stop)"
+                value = try await ledger.settleStartAsRunning(conferenceSid: conference, name: name, at: at)
+            } else if unsettled != nil, let status = compat?.httpStatus, Self.settlesUnknownStart(status: status) {
+                message = "stream not started: \(message) (the first start, whose answer never came, did not start it either)"
+                try await ledger.settleStartAsNotStarted(
+                    conferenceSid: conference, name: name, reason: Self.message(error), at: at)
+            }
+        } catch {
+            ledgerError = String(describing: error)
+        }
+        if let readError { message += " (the stream ledger could not be read: \(readError))" }
+        var result: OperatorActionResult<StreamRecord> = await finish(
+            .startStream, conference: conference, target: value?.sidKnown == true ? value?.sid : nil,
+            parameters: parameters, outcome: outcome, message: message, detail: message, value: value)
+        result.error = outcome == .ok ? nil : compat
+        result.ledgerError = ledgerError
+        return result
+    }
+
+    /// The service's refusal of a name an open stream of the conference already has.
+    static func isDuplicateName(_ error: ServiceError) -> Bool {
+        ([error.message] + error.errors).contains { $0.localizedCaseInsensitiveContains("duplicated stream name") }
+    }
+
+    /// A refusal that says the earlier, unanswered start made no running stream either: the
+    /// request as it stands is refused (bad input, the conference gone). Not an authentication,
+    /// permission or rate refusal, which says nothing about the stream.
+    static func settlesUnknownStart(status: Int) -> Bool {
+        (400..<500).contains(status) && ![401, 403, 429].contains(status)
+    }
+
+    /// `cd-<user>-<6 hex digits>`: whose it is, and unique enough among a conference's streams.
+    public static func generatedStreamName(user: String = AuditEntry.currentLocalUser()) -> String {
+        let cleaned = String(user.filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }.prefix(16))
+        let short = UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(6).lowercased()
+        return "cd-\(cleaned.isEmpty ? "op" : cleaned)-\(short)"
     }
 
     /// Stops a stream by sid, or by a name the ledger knows (sent as its sid: SignalWire
@@ -75,7 +160,7 @@ extension OperatorActions {
         } catch {
             readError = String(describing: error)
         }
-        let sid = known?.sid ?? stream
+        let sid = known?.serviceKey ?? stream
         let stop: StreamStop
         var failure: (any Error)?
         do {
@@ -89,12 +174,16 @@ extension OperatorActions {
             stop = StreamStop(sid: sid, name: known?.name, outcome: outcome, error: message)
         }
         var ledgerError: String?
-        do {
-            _ = try await ledger.recordStopped(
-                sid: stop.sid, conferenceSid: conference, accountSid: client.credentials.projectID, name: stop.name,
-                at: now(), outcome: stop.outcome)
-        } catch {
-            ledgerError = String(describing: error)
+        // A sid or name that neither the ledger nor the service knows is a typo: nothing to keep.
+        let existed = known != nil || stop.outcome != .notFound
+        if existed {
+            do {
+                _ = try await ledger.recordStopped(
+                    sid: stop.sid, conferenceSid: conference, accountSid: client.credentials.projectID, name: stop.name,
+                    at: now(), outcome: stop.outcome)
+            } catch {
+                ledgerError = String(describing: error)
+            }
         }
         if let name = stop.name { parameters["name"] = name }
         let outcome: AuditOutcome =

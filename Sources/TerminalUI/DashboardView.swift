@@ -73,6 +73,15 @@ public struct DashboardView {
         // Said up front, not only when a stream key is pressed: the operator should know before
         // reaching for one.
         if state.streamsUnavailable != nil { counts += "   streams: n/a on Twilio" }
+        // The current problem has this line until it is resolved: the bottom line's transient
+        // messages come and go without hiding it.
+        if let problem = state.currentProblem {
+            let text = "\(glyphs.warning) \(problem.text)"
+            frame.write(
+                TextWidth.truncate(text, to: width, ellipsis: glyphs.ellipsis), x: 0, y: 1,
+                style: Style(foreground: problem.severe ? .red : .yellow, bold: true))
+            return
+        }
         frame.write(TextWidth.truncate(counts, to: width, ellipsis: glyphs.ellipsis), x: 0, y: 1, style: .dim)
     }
 
@@ -82,16 +91,25 @@ public struct DashboardView {
         let stale = state.stale ? "STALE \(glyphs.bullet) " : ""
         switch state.poll {
         case .starting:
-            return ("connecting\(glyphs.ellipsis)", .dim)
+            return ("connecting\(glyphs.ellipsis) \(Self.age(from: state.startedAt, to: state.now))", .dim)
         case .live:
+            if let inFlight = state.pollOverdue {
+                // A poll in flight longer than the refresh interval: the data is not live.
+                return ("waiting for the service \(Int(inFlight))s \(glyphs.bullet) \(age)", Style(foreground: .yellow, bold: true))
+            }
             return ("\(glyphs.bullet) live \(glyphs.bullet) \(age)", Style(foreground: .green))
         case .paused:
             return ("paused \(glyphs.bullet) \(age)", Style(foreground: .yellow, bold: true))
         case .retrying(let at, _, _):
-            return ("\(stale)retrying in \(Self.countdown(to: at, from: state.now)) \(glyphs.bullet) \(age)", Style(foreground: .yellow, bold: true))
+            return ("\(stale)\(Self.retryText("retrying", at: at, now: state.now)) \(glyphs.bullet) \(age)", Style(foreground: .yellow, bold: true))
         case .offline(let at, _, _):
-            return ("\(stale)OFFLINE \(glyphs.bullet) retry in \(Self.countdown(to: at, from: state.now)) \(glyphs.bullet) \(age)", Style(foreground: .red, bold: true))
+            return ("\(stale)OFFLINE \(glyphs.bullet) \(Self.retryText("retry", at: at, now: state.now)) \(glyphs.bullet) \(age)", Style(foreground: .red, bold: true))
         }
+    }
+
+    /// `retrying in 4s` before the retry, `retrying now 3s` while it is in flight.
+    static func retryText(_ word: String, at: Date, now: Date) -> String {
+        at > now ? "\(word) in \(countdown(to: at, from: now))" : "\(word) now \(age(from: at, to: now))"
     }
 
     // MARK: conferences
@@ -208,22 +226,30 @@ public struct DashboardView {
             in: participantsBox.inner(participantsArea))
 
         let streams = state.openConferenceStreams
+        // Without the receiver nothing tells confdash that a stream connected, failed or stopped
+        // by itself: the pane says so, and how to turn it on, rather than show a frozen status.
+        var streamsTitle = "Streams (\(row.streamCount) open, \(streams.count) known)"
+        if !state.receivesCallbacks, state.streamsUnavailable == nil {
+            streamsTitle += " \(glyphs.bullet) ? unconfirmed: callbacks off (--callback-listen)"
+        }
         let streamsBox = Box(
-            title: "Streams (\(row.streamCount) open, \(streams.count) known)", glyphs: glyphs,
+            title: streamsTitle, glyphs: glyphs,
             style: state.detailPane == .streams ? Style(foreground: .cyan) : .dim,
             titleStyle: state.detailPane == .streams ? Style(foreground: .cyan, bold: true) : .bold)
         frame.render(streamsBox, in: streamsArea)
         let streamRows = streams.map { stream -> [String] in
             [
                 stream.name ?? "-",
-                stream.statusReason.map { "\(stream.status) (\($0))" } ?? stream.status.rawValue,
+                Self.streamStatus(stream, confirmable: state.receivesCallbacks),
                 stream.track?.rawValue ?? (stream.url == nil ? "-" : "default"),
                 stream.codec?.rawValue ?? (stream.url == nil ? "-" : "default"),
-                stream.sid,
+                stream.sidKnown ? stream.sid : "(not known yet)",
                 Self.age(from: stream.startedAt, to: state.now),
             ]
         }
-        let streamEmphasis = streams.map { $0.status.isTerminal ? RowEmphasis.dim : .normal }
+        let streamEmphasis = streams.map {
+            $0.status.isTerminal ? RowEmphasis.dim : $0.status == .unknown ? .highlight : .normal
+        }
         let newStream = state.readOnly ? nil : state.keymap.keyName(for: .newStream, in: .detail, fallback: ":stream")
         frame.render(
             TableView(
@@ -233,6 +259,14 @@ public struct DashboardView {
                     ?? "no streams started from confdash on this conference\(newStream.map { " (\($0) starts one)" } ?? "")",
                 glyphs: glyphs),
             in: streamsBox.inner(streamsArea))
+    }
+
+    /// A stream's status as the table says it: `unknown` says why; without callbacks an open
+    /// status is only what the start's answer said, and carries a `?` (it may have moved since).
+    static func streamStatus(_ stream: StreamRecord, confirmable: Bool) -> String {
+        var status = stream.status.rawValue
+        if !confirmable, !stream.status.isTerminal, stream.status != .unknown { status += "?" }
+        return stream.statusReason.map { "\(status) (\($0))" } ?? status
     }
 
     // MARK: event log
@@ -297,11 +331,8 @@ public struct DashboardView {
             frame.render(
                 StatusLine(status.text, severity: Self.severity(status.severity), glyphs: glyphs),
                 in: Rect(x: 0, y: y, width: width, height: 1))
-        } else if case .retrying(_, _, let reason) = state.poll {
-            frame.render(StatusLine(reason, severity: .warning, glyphs: glyphs), in: Rect(x: 0, y: y, width: width, height: 1))
-        } else if case .offline(_, _, let reason) = state.poll {
-            frame.render(StatusLine(reason, severity: .error, glyphs: glyphs), in: Rect(x: 0, y: y, width: width, height: 1))
         }
+        // Why polls fail is on the line under the title (`AppState.currentProblem`) until it is resolved.
     }
 
     /// The text being typed with a block cursor, scrolled so the cursor stays in view.

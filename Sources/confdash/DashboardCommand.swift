@@ -73,6 +73,7 @@ struct DashboardOptions: ParsableArguments {
         state.profile = profile
         state.profiles = profiles
         state.callbackURL = callbackURL
+        state.refreshInterval = refresh
         do {
             state.keymap = try Keymap.standard.applying(overrides: keyOverrides)
         } catch {

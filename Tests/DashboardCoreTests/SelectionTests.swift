@@ -188,8 +188,12 @@ import Testing
         _ = update(&state, .actionFinished(ActionOutcome(summary: "Muted CA1", ok: true)))
         _ = update(&state, Self.pollWithFailures(at: Fixtures.epoch.addingTimeInterval(1)))
         #expect(state.status?.text == "Muted CA1")
-        // Once the outcome has had its time, the poll's warning shows.
+        // Its time is up, but no key has been pressed since: the outcome stays.
         _ = update(&state, Self.pollWithFailures(at: Fixtures.epoch.addingTimeInterval(AppState.statusLifetime + 1)))
+        #expect(state.status?.text == "Muted CA1")
+        // Its time is up and a key was pressed: the poll's warning shows.
+        _ = update(&state, .key(.character("j")))
+        _ = update(&state, Self.pollWithFailures(at: Fixtures.epoch.addingTimeInterval(AppState.statusLifetime + 2)))
         #expect(state.status?.text.hasPrefix("participants of 1 conference not refreshed") == true)
         #expect(state.status?.fromPoll == true)
     }

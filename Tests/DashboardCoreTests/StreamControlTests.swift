@@ -84,8 +84,14 @@ struct StreamControlTests {
         var state = Fixtures.loadedState()
         _ = update(&state, .key(.character("n")))
         _ = update(&state, .key(.paste("wss://media.example.com/live")))
-        _ = update(&state, .key(.enter))
-        _ = update(&state, .streamStartFailed("request refused (422): Duplicated stream name"))
+        let effects = update(&state, .key(.enter))
+        guard case .startStream(let conference, _, let request)? = effects.first else {
+            Issue.record("no start: \(effects)")
+            return
+        }
+        _ = update(
+            &state,
+            .streamStartFailed(conference: conference, name: request.name, message: "request refused (422): Duplicated stream name"))
         #expect(state.startStreamForm?.serviceError?.contains("Duplicated stream name") == true)
         #expect(state.startStreamForm?.submitting == false)
     }

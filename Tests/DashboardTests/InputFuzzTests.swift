@@ -118,9 +118,9 @@ enum FuzzText {
                 let key = Self.key(&rng)
                 for effect in update(&state, .key(key)) {
                     Self.check(effect, seed: seed, sent: &sent)
-                    if case .startStream = effect {
+                    if case .startStream(let conference, _, let request) = effect {
                         // The service answered: let the form go on (as after a refusal).
-                        _ = update(&state, .streamStartFailed("refused by the fuzzer"))
+                        _ = update(&state, .streamStartFailed(conference: conference, name: request.name, message: "refused by the fuzzer"))
                     }
                     if case .quit = effect { state = Fixtures.loadedState() }
                 }

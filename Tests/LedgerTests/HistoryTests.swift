@@ -191,18 +191,20 @@ import Testing
         #expect(try await ledger.stream(sid: "MZ-unknown") == nil)
     }
 
-    @Test func trackingByHandAddsARunningStreamOnce() async throws {
+    @Test func trackingByHandAddsAnUnconfirmedStreamOnce() async throws {
         let temp = try TemporaryLedger()
         defer { temp.remove() }
         let tracked = try await temp.ledger.trackByHand(
             sid: "MZ-hand", conferenceSid: Sample.conference, accountSid: Sample.account, name: "by-hand",
             at: Sample.at(1))
         #expect(tracked.startedFrom == .manual)
-        #expect(tracked.status == .inProgress)
+        // Nothing has confirmed it runs: unknown, until a callback or a stop says.
+        #expect(tracked.status == .unknown)
+        #expect(tracked.statusReason == StreamLedger.trackedReason)
         let twice = try await temp.ledger.trackByHand(
             sid: "MZ-hand", conferenceSid: Sample.conference, accountSid: Sample.account, name: nil, at: Sample.at(2))
         #expect(twice == tracked)
-        #expect(try await temp.ledger.events(sid: "MZ-hand").summary == ["in-progress manual tracked by hand"])
+        #expect(try await temp.ledger.events(sid: "MZ-hand").summary == ["unknown manual tracked by hand"])
     }
 
     @Test func listsAreNewestFirstAndFilterByConference() async throws {

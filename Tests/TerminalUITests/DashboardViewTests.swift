@@ -156,11 +156,22 @@ struct DashboardViewTests {
         _ = update(&state, .pollFailed(reason: "service error 503", attempt: 1, retryAt: Self.now.addingTimeInterval(4), at: Self.now))
         var lines = render(state, 100, 24)
         #expect(lines[0].hasSuffix("STALE ● retrying in 4s ● refreshed 0s ago"))
-        #expect(lines[22].contains("service error 503"))
+        // The reason has the line under the title until it is resolved, whatever the bottom line says.
+        #expect(lines[1] == "! service error 503")
+        _ = update(&state, .key(.character("r")))
+        lines = render(state, 100, 24)
+        #expect(lines[1].hasPrefix("! service error 503"))
+        #expect(!lines[22].isEmpty)
         _ = update(&state, .pollFailed(reason: "cannot reach 127.0.0.1: connection refused", attempt: 3, retryAt: Self.now.addingTimeInterval(8), at: Self.now))
         lines = render(state, 100, 24)
         #expect(lines[0].contains("OFFLINE ● retry in 8s"))
+        #expect(lines[1].hasPrefix("! cannot reach 127.0.0.1: connection refused"))
         #expect(lines[3].hasPrefix("東京 standup"))  // the last good data stays on screen
+        // The retry is due and in flight: its time counts up instead of freezing at "1s".
+        _ = update(&state, .tick(Self.now.addingTimeInterval(11)))
+        lines = render(state, 100, 24)
+        #expect(lines[0].contains("OFFLINE ● retry now 3s ● refreshed 11s ago"))
+        #expect(state.nextWake == Self.now.addingTimeInterval(12))
     }
 
     @Test func staleRowsAreDrawnDimUntilTheNextGoodPoll() {
