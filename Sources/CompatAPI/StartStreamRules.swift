@@ -84,3 +84,20 @@ extension StartStreamRequest {
         text.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 }
+
+/// What a stream sid looks like: SignalWire's are UUIDs, Twilio's `MZ` and 32 hex digits.
+/// `:track` takes only these, so a typo cannot become a stream in the ledger.
+public enum StreamSidShape {
+    public static func isValid(_ text: String) -> Bool {
+        let hex = Set("0123456789abcdefABCDEF")
+        if text.hasPrefix("MZ") {
+            let rest = text.dropFirst(2)
+            return rest.count == 32 && rest.allSatisfy { hex.contains($0) }
+        }
+        let groups = text.split(separator: "-", omittingEmptySubsequences: false)
+        return groups.map(\.count) == [8, 4, 4, 4, 12] && groups.allSatisfy { $0.allSatisfy { hex.contains($0) } }
+    }
+
+    /// For messages: what a sid looks like.
+    public static let example = "a UUID such as 5ef1a2b3-0000-4000-8000-000000000001, or MZ and 32 hex digits"
+}

@@ -60,15 +60,28 @@ func runCommand(_ state: inout AppState, _ line: String) -> [Effect] {
             return []
         }
         let known = (state.streams[conference.id] ?? []).first { $0.sid == argument || $0.name == argument }
-        state.modal = .confirmation(stopConfirmation(conference: conference, stream: known?.sid ?? argument, name: known?.name))
+        var confirmation = stopConfirmation(conference: conference, stream: known?.sid ?? argument, name: known?.name)
+        if known == nil {
+            // Said before the yes: a typo is asked of the service and, unknown there too, leaves no trace.
+            confirmation.question += " confdash has no stream \(argument) on it: the service will be asked."
+        }
+        state.modal = .confirmation(confirmation)
         return []
     case "track":
         guard !argument.isEmpty, !argument.contains(" ") else {
             showStatus(&state, ":track needs one stream sid", .error)
             return []
         }
+        guard StreamSidShape.isValid(argument) else {
+            showStatus(&state, ":track takes a stream sid (\(StreamSidShape.example)), not \(argument)", .error)
+            return []
+        }
         guard let conference = state.openConference ?? state.selectedRow else {
             showStatus(&state, "open or select a conference first", .error)
+            return []
+        }
+        guard conference.conference.status.isLive else {
+            showStatus(&state, "\(conference.conference.friendlyName) is completed: no stream of it can be running", .error)
             return []
         }
         showStatus(&state, "tracking stream \(argument) on \(conference.conference.friendlyName)…", .info)
