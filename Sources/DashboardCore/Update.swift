@@ -105,12 +105,14 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         showOutcome(&state, message, .warning)
         return []
     case .actionFinished(let outcome):
-        if outcome.unknown, let call = outcome.callSid, let conference = outcome.conferenceSid, let change = outcome.change {
+        if outcome.unknown {
             // Not rolled back: it may have happened. The next reads of the conference settle it.
-            state.pendingRollbacks[call] = nil
-            state.keepUnsettled(
-                UnsettledChange(
-                    kind: .participant(conference: conference, callSid: call, change: change, reads: 0), since: state.now))
+            if let call = outcome.callSid, let conference = outcome.conferenceSid, let change = outcome.change {
+                state.pendingRollbacks[call] = nil
+                state.keepUnsettled(
+                    UnsettledChange(
+                        kind: .participant(conference: conference, callSid: call, change: change, reads: 0), since: state.now))
+            }
             showOutcome(&state, "outcome unknown: \(outcome.summary); the next refreshes will tell", .warning)
             return state.screen == .eventLog ? [.loadAudit] : []
         }

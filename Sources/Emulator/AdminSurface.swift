@@ -73,6 +73,10 @@ struct AdminSurface: Sendable {
             // Every fault off at once: what a test does when "the fault clears".
             await faults.update(FaultSettings())
             return Replies.json(FaultSettings())
+        case (.get, "held"):
+            // API requests waiting out a latency or hang right now: a test knows every request
+            // it sent has landed (or been refused) once this is zero.
+            return Replies.json(["held": await faults.held])
         case (.get, "requests"):
             return Replies.json(await requestLog.all())
         case (.delete, "requests"):

@@ -103,6 +103,14 @@ extension OperatorActions {
                 message =
                     "Stream \(name) runs: the first start reached the service (its sid comes with a status callback or a stop)"
                 value = try await ledger.settleStartAsRunning(conferenceSid: conference, name: name, at: at)
+            } else if let refusal = compat?.serviceError, Self.isDuplicateName(refusal),
+                let running = try await ledger.stream(named: name, conferenceSid: conference), !running.status.isTerminal
+            {
+                // The same start sent twice (a retry racing another, a script run again): the
+                // stream it asks for runs already, and the ledger knows it. Nothing more to do.
+                outcome = .ok
+                message = "Stream \(name) already runs (\(running.sidKnown ? running.sid : "sid not known yet"))"
+                value = running
             } else if unsettled != nil, let status = compat?.httpStatus, Self.settlesUnknownStart(status: status) {
                 message = "stream not started: \(message) (the first start, whose answer never came, did not start it either)"
                 try await ledger.settleStartAsNotStarted(
