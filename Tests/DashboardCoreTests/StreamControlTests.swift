@@ -120,8 +120,8 @@ struct StreamControlTests {
         #expect(state.confirmation?.action == .stopStream(conference: "c1", stream: "MZ1"))
         _ = update(&state, .key(.escape))
         _ = update(&state, .key(.character(":")))
-        _ = update(&state, .key(.paste("track MZ77")))
-        #expect(update(&state, .key(.enter)) == [.trackStream(conference: "c1", sid: "MZ77")])
+        _ = update(&state, .key(.paste("track MZ0123456789abcdef0123456789abcd77")))
+        #expect(update(&state, .key(.enter)) == [.trackStream(conference: "c1", sid: "MZ0123456789abcdef0123456789abcd77")])
     }
 
     @Test func eventLogOpensAndReadsTheAuditTrail() {

@@ -23,8 +23,9 @@ import Testing
             #expect(started.outcome == .ok)
             let sid = try #require(started.value?.sid)
             #expect(await h.server.world.stream(sid: sid)?.hasBearerToken == true)
-            // A refused start carries the token too (a duplicate name): its row must not either.
-            let refused = await h.actions.startStream(conference: conference, conferenceName: nil, request)
+            // A refused start carries the token too (a conference the service does not know): its
+            // row must not either.
+            let refused = await h.actions.startStream(conference: "CF-no-such-conference", conferenceName: nil, request)
             #expect(refused.outcome == .refused)
 
             let entries = try await h.ledger.auditEntries()
