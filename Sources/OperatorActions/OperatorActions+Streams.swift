@@ -25,9 +25,11 @@ extension OperatorActions {
             stream = try await client.startStream(conference: conference, request)
         } catch {
             let message = Self.message(error)
-            return await finish(
+            var result: OperatorActionResult<StreamRecord> = await finish(
                 .startStream, conference: conference, target: nil, parameters: parameters,
                 outcome: Self.outcome(of: error), message: message, detail: message, value: nil)
+            result.error = error as? CompatError
+            return result
         }
         let started = now()
         var record: StreamRecord
@@ -115,6 +117,7 @@ extension OperatorActions {
             .stopStream, conference: conference, target: stop.sid, parameters: parameters, outcome: outcome,
             message: message, detail: detail, value: stop)
         result.ledgerError = ledgerError
+        result.error = failure as? CompatError
         return result
     }
 

@@ -64,11 +64,12 @@ enum ConferenceActionCommands {
     }
 }
 
-/// Prints what an audited action came to; anything but `ok` is an error (exit status 1).
+/// Prints what an audited action came to; anything but `ok` is an error, with the exit status
+/// for it (`ExitStatus.of`).
 func report<Value>(_ result: OperatorActionResult<Value>) throws {
     guard result.succeeded else {
         warnIfNotRecorded(result)
-        throw CLIError(message: result.message)
+        throw CLIError(failed: result)
     }
     Output.line(result.message)
     try failIfNotRecorded(result)
@@ -80,9 +81,10 @@ func warnIfNotRecorded<Value>(_ result: OperatorActionResult<Value>) {
 }
 
 /// An action the service carried out but the ledger or the audit trail did not record ends
-/// with exit status 2 (not 0: a script must not take it as fully done; not 1: it did happen).
+/// with exit status 8 (not 0: a script must not take it as fully done; not a failure's status:
+/// it did happen).
 func failIfNotRecorded<Value>(_ result: OperatorActionResult<Value>) throws {
     guard result.recordingProblem != nil else { return }
     warnIfNotRecorded(result)
-    throw ExitCode(2)
+    throw CLIError(message: "", status: .notRecorded)
 }

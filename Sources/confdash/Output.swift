@@ -3,6 +3,9 @@ import Foundation
 
 /// Writes what a scripting command produced: a table for people, JSON for programs.
 enum Output {
+    /// What every line confdash writes on stderr starts with.
+    static let prefix = "confdash: "
+
     static func json<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -16,7 +19,7 @@ enum Output {
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data(("confdash: " + text + "\n").utf8))
+        FileHandle.standardError.write(Data((prefix + text + "\n").utf8))
     }
 
     /// `3h12m`, `45s`: how long ago a date was, for tables.

@@ -102,7 +102,7 @@ struct StreamsCommand: AsyncParsableCommand {
         func readBearerToken() throws -> String? {
             if bearerTokenStdin {
                 guard let line = readLine(strippingNewline: true), !line.isEmpty else {
-                    throw CLIError(message: "--bearer-token-stdin given but standard input had no token")
+                    throw CLIError(message: "--bearer-token-stdin given but standard input had no token", status: .usage)
                 }
                 return line
             }
@@ -117,7 +117,7 @@ struct StreamsCommand: AsyncParsableCommand {
             }
             guard let record = result.value else {
                 warnIfNotRecorded(result)
-                throw CLIError(message: result.message)
+                throw CLIError(failed: result)
             }
             if json {
                 try Output.json(record)
@@ -146,13 +146,12 @@ struct StreamsCommand: AsyncParsableCommand {
         func run() async throws {
             try await scope.withActions { actions, _, ledger in
                 let audited = await actions.stopStream(conference: conference, stream: stream)
-                guard let result = audited.value else {
+                guard let result = audited.value, result.error == nil, audited.succeeded else {
                     warnIfNotRecorded(audited)
-                    throw CLIError(message: audited.message)
-                }
-                if let error = result.error {
-                    warnIfNotRecorded(audited)
-                    throw CLIError(message: error)
+                    var failure = CLIError(failed: audited)
+                    // A stream the service does not know is not found, whatever else was said.
+                    if audited.value?.outcome == .notFound { failure.status = .notFound }
+                    throw failure
                 }
                 if json, audited.ledgerError == nil {
                     try Output.json(try await ledgerCall { try await ledger.stream(sid: result.sid) })
