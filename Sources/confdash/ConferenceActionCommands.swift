@@ -18,6 +18,9 @@ enum ConferenceActionCommands {
         @Flag(help: "Do not ask; needed when standard input is not a terminal.")
         var yes = false
 
+        @Flag(help: "Print the conference as JSON.")
+        var json = false
+
         func run() async throws {
             let result = try await scope.withActions { actions, client, _ in
                 // Read-only refuses (and audits) without a question it would not act on.
@@ -27,7 +30,7 @@ enum ConferenceActionCommands {
                 try Confirmation.require("End conference \(name) (\(conference))?", yes: yes)
                 return await actions.endConference(conference: conference, conferenceName: name)
             }
-            try report(result)
+            try report(result, json: json) { ConferenceJSON($0) }
         }
     }
 
@@ -45,6 +48,9 @@ enum ConferenceActionCommands {
         @Option(help: "GET or POST for --url (the service's default: POST).")
         var method: String?
 
+        @Flag(help: "Print the conference as JSON.")
+        var json = false
+
         func validate() throws {
             if let method, CallbackMethod.parse(method) == nil {
                 throw ValidationError("--method must be GET or POST (got \(method))")
@@ -59,19 +65,26 @@ enum ConferenceActionCommands {
                 await actions.announceConference(
                     conference: conference, url: url, method: method.flatMap(CallbackMethod.parse))
             }
-            try report(result)
+            try report(result, json: json) { ConferenceJSON($0) }
         }
     }
 }
 
-/// Prints what an audited action came to; anything but `ok` is an error, with the exit status
-/// for it (`ExitStatus.of`).
-func report<Value>(_ result: OperatorActionResult<Value>) throws {
+/// Prints what an audited action came to: its message (or, with `json`, the service's answer
+/// in its CLI shape) on stdout when it succeeded; otherwise the reason on stderr and the exit
+/// status for it (`ExitStatus.of`).
+func report<Value, Shape: Encodable>(
+    _ result: OperatorActionResult<Value>, json: Bool = false, as shape: (Value) -> Shape
+) throws {
     guard result.succeeded else {
         warnIfNotRecorded(result)
         throw CLIError(failed: result)
     }
-    Output.line(result.message)
+    if json, let value = result.value {
+        try Output.json(shape(value))
+    } else {
+        Output.line(result.message)
+    }
     try failIfNotRecorded(result)
 }
 

@@ -62,19 +62,22 @@ struct ConferencesCommand: AsyncParsableCommand {
                 dateUpdatedBefore: updatedBefore, dateUpdatedAfter: updatedAfter, pageSize: pageSize)
             let conferences = try await withClient(connection) { try await $0.conferences(filter) }
             if json {
-                try Output.json(conferences)
+                try Output.json(conferences.map(ConferenceJSON.init))
                 return
             }
             guard !conferences.isEmpty else {
-                Output.line("No conferences match.")
+                Output.note("No conferences match.")
                 return
             }
             var table = TextTable(["SID", "NAME", "STATUS", "REGION", "CREATED", "AGE"])
             for c in conferences {
-                table.add([c.sid, c.friendlyName, c.status.rawValue, c.region, c.dateCreated.raw, Output.age(c.dateCreated)])
+                table.add([
+                    c.sid, c.friendlyName, c.status.rawValue, c.region, c.dateCreated.date.map(Output.timestamp) ?? c.dateCreated.raw,
+                    Output.age(c.dateCreated),
+                ])
             }
             Output.line(table.render())
-            Output.line("\(conferences.count) conference\(conferences.count == 1 ? "" : "s")")
+            Output.note(Output.count(conferences.count, "conference"))
         }
     }
 }

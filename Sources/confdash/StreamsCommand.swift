@@ -120,7 +120,7 @@ struct StreamsCommand: AsyncParsableCommand {
                 throw CLIError(failed: result)
             }
             if json {
-                try Output.json(record)
+                try Output.json(StreamJSON(record))
             } else {
                 Output.line("Started stream \(record.sid)\(record.name.map { " (\($0))" } ?? "") on \(conference): \(record.status)")
             }
@@ -153,12 +153,28 @@ struct StreamsCommand: AsyncParsableCommand {
                     if audited.value?.outcome == .notFound { failure.status = .notFound }
                     throw failure
                 }
-                if json, audited.ledgerError == nil {
-                    try Output.json(try await ledgerCall { try await ledger.stream(sid: result.sid) })
-                } else {
+                guard json else {
                     Output.line("Stream \(result.label) on \(conference): \(result.outcome)")
+                    try failIfNotRecorded(audited)
+                    return
                 }
+                // The stream as the ledger holds it now; null when the ledger did not record the
+                // stop or cannot be read (said on stderr, exit status 8).
+                var record: StreamRecord?
+                var readError: String?
+                if audited.ledgerError == nil {
+                    do {
+                        record = try await ledger.stream(sid: result.sid)
+                    } catch {
+                        readError = String(describing: error)
+                    }
+                }
+                try Output.json(StreamStopJSON(conferenceSid: conference, stop: result, stream: record))
                 try failIfNotRecorded(audited)
+                if let readError {
+                    Output.error("warning: stopped, but the stream ledger could not be read back: \(readError)")
+                    throw CLIError(message: "", status: .notRecorded)
+                }
             }
         }
     }
