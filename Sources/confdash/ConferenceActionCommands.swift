@@ -22,13 +22,21 @@ enum ConferenceActionCommands {
         var json = false
 
         func run() async throws {
-            let result = try await scope.withActions { actions, client, _ in
+            let result = try await scope.withActions { actions, client, ledger in
                 // Read-only refuses (and audits) without a question it would not act on.
                 guard !actions.readOnly else { return await actions.endConference(conference: conference) }
                 // The question names the conference, so the operator sees which one they end.
                 let name = try await client.conference(conference).friendlyName
                 try Confirmation.require("End conference \(name) (\(conference))?", yes: yes)
-                return await actions.endConference(conference: conference, conferenceName: name)
+                let result = await actions.endConference(conference: conference, conferenceName: name)
+                if let ended = result.value, ended.status == .completed {
+                    do {
+                        try await EndedStreams.mark([ended.sid], in: ledger)
+                    } catch {
+                        Output.error("warning: could not mark the conference's streams ended: \(error)")
+                    }
+                }
+                return result
             }
             try report(result, json: json) { ConferenceJSON($0) }
         }

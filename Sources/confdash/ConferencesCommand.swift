@@ -1,6 +1,7 @@
 import ArgumentParser
 import CompatAPI
 import Foundation
+import Ledger
 
 /// `confdash conferences list`: the conferences of the space, all pages.
 struct ConferencesCommand: AsyncParsableCommand {
@@ -13,6 +14,9 @@ struct ConferencesCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List conferences (every page).")
 
         @OptionGroup var connection: ConnectionOptions
+
+        /// Read, never created: a completed conference ends the streams the ledger holds open.
+        @OptionGroup var ledgerOptions: LedgerOptions
 
         @Option(help: "Only conferences in this status: init, in-progress or completed.")
         var status: String?
@@ -61,6 +65,7 @@ struct ConferencesCommand: AsyncParsableCommand {
                 dateCreatedBefore: createdBefore, dateCreatedAfter: createdAfter, dateUpdated: updatedOn,
                 dateUpdatedBefore: updatedBefore, dateUpdatedAfter: updatedAfter, pageSize: pageSize)
             let conferences = try await withClient(connection) { try await $0.conferences(filter) }
+            await EndedStreams.mark(conferences, in: ledgerOptions)
             if json {
                 try Output.json(conferences.map(ConferenceJSON.init))
                 return
