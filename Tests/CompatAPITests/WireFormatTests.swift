@@ -179,7 +179,12 @@ struct RetryPolicyTests {
     @Test func onlyTransientFailuresAreRetried() {
         #expect(RetryPolicy.isRetryable(.service(ServiceError(status: 429, code: 20429, message: ""), retryAfterSeconds: nil)))
         #expect(RetryPolicy.isRetryable(.service(ServiceError(status: 503, code: nil, message: ""), retryAfterSeconds: nil)))
-        #expect(RetryPolicy.isRetryable(.unreachable(host: "h", reason: "connection refused")))
+        #expect(RetryPolicy.isRetryable(.unreachable(host: "h", reason: "no connection within 5 s")))
+        #expect(RetryPolicy.isRetryable(.timedOut(operation: "list conferences", seconds: 5)))
+        // Nothing listens there, or the name does not resolve: another attempt cannot mend it soon,
+        // so a script is told at once (issue 12: 21 s of silent retries before "connection refused").
+        #expect(!RetryPolicy.isRetryable(.unreachable(host: "h", reason: CompatError.connectionRefused)))
+        #expect(!RetryPolicy.isRetryable(.unreachable(host: "h", reason: "the host name does not resolve (h)")))
         #expect(!RetryPolicy.isRetryable(.service(ServiceError(status: 404, code: 20404, message: ""), retryAfterSeconds: nil)))
         #expect(!RetryPolicy.isRetryable(.service(ServiceError(status: 401, code: 20003, message: ""), retryAfterSeconds: nil)))
     }
