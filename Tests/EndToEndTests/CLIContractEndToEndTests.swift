@@ -8,7 +8,10 @@ import Glibc
 /// over real HTTP: every `--json` output valid against its schema in schemas/, every exit status
 /// of the README's table, counts and hints on stderr, and completed conferences ending the
 /// ledger's open streams.
-@Suite struct CLIContractEndToEndTests {
+///
+/// Serialized: each test starts an emulator process, and a dozen starting at once beside the
+/// other end-to-end suites' dashboards kept a tmux-started emulator from printing within its 10 s.
+@Suite(.serialized) struct CLIContractEndToEndTests {
     /// A `confdash emulator` of its own, and everything a CLI command needs to run against it: the
     /// credentials in the environment (never argv), a private state directory (log, ledger) and
     /// an empty config directory (no profile of the machine's user leaks in).
