@@ -34,9 +34,11 @@ import Glibc
             return Space(emulator: emulator, directory: directory, variables: variables)
         }
 
-        /// The emulator dies with the test (it is this test's own process, killed by its pid).
+        /// The emulator dies with the test (it is this test's own process, killed by its pid), and
+        /// its scratch directory (the emulator's log holds its demo credentials) goes with it.
         func stop() {
             _ = kill(emulator.pid, SIGKILL)
+            try? FileManager.default.removeItem(at: directory)
         }
 
         func run(_ arguments: [String], environment extra: [String: String] = [:]) throws -> CLIRun {
@@ -251,6 +253,7 @@ import Glibc
     /// Not the API's fault: the ledger cannot be opened (its directory is a file).
     @Test func exit1WhenTheLedgerCannotBeOpened() throws {
         let directory = try Self.scratch("exit1")
+        defer { try? FileManager.default.removeItem(at: directory) }
         let run = try CLIRun.run(
             ["streams", "list", "--ledger", "/dev/null/ledger.sqlite"], in: directory,
             environment: Self.environment(in: directory))
@@ -261,6 +264,7 @@ import Glibc
     /// A bad option (swift-argument-parser's own EX_USAGE, 64, is 2 here) and a missing credential.
     @Test func exit2ForUsage() throws {
         let directory = try Self.scratch("exit2")
+        defer { try? FileManager.default.removeItem(at: directory) }
         var environment = Self.environment(in: directory)
         environment["SIGNALWIRE_SPACE"] = "http://127.0.0.1:1"
         let bad = try CLIRun.run(["conferences", "list", "--status", "bogus"], in: directory, environment: environment)
@@ -317,6 +321,7 @@ import Glibc
     /// after the read's retries) is the same status.
     @Test func exit6WhenUnreachable() async throws {
         let directory = try Self.scratch("exit6")
+        defer { try? FileManager.default.removeItem(at: directory) }
         var environment = Self.environment(in: directory)
         environment["SIGNALWIRE_SPACE"] = "http://127.0.0.1:1"
         environment["SIGNALWIRE_PROJECT_ID"] = "project"
