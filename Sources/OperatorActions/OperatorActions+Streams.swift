@@ -212,6 +212,7 @@ extension OperatorActions {
             .stopStream, conference: conference, target: stop.sid, parameters: parameters, outcome: outcome,
             message: message, detail: detail, value: stop)
         result.ledgerError = ledgerError
+        result.error = failure as? CompatError
         return result
     }
 

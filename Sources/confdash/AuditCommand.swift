@@ -27,23 +27,17 @@ struct AuditCommand: AsyncParsableCommand {
         let ledger = try ledgerOptions.open()
         let entries = try await ledgerCall { try await ledger.auditEntries(limit: limit, conferenceSid: conference) }
         if json {
-            // Times as ISO 8601 text, which scripts and people can both read.
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.dateEncodingStrategy = .iso8601
-            FileHandle.standardOutput.write(try encoder.encode(entries))
-            FileHandle.standardOutput.write(Data("\n".utf8))
+            try Output.json(entries.map(AuditJSON.init))
             return
         }
         guard !entries.isEmpty else {
-            Output.line(conference.map { "No audited actions on \($0)." } ?? "No audited actions.")
+            Output.note(conference.map { "No audited actions on \($0)." } ?? "No audited actions.")
             return
         }
-        let time = ISO8601DateFormatter()
         var table = TextTable(["TIME", "USER", "PROFILE", "ACTION", "CONFERENCE", "TARGET", "OUTCOME", "DETAIL"])
         for e in entries {
             table.add([
-                time.string(from: e.at), e.localUser, e.profile ?? "-", e.action.rawValue, e.conferenceSid,
+                Output.timestamp(e.at), e.localUser, e.profile ?? "-", e.action.rawValue, e.conferenceSid,
                 e.targetSid ?? "-", e.outcome.rawValue, Self.oneLine(e.detail ?? ""),
             ])
         }

@@ -21,10 +21,24 @@ struct Confdash: AsyncParsableCommand {
         defaultSubcommand: DashboardCommand.self
     )
 
-    /// Sets the allocator up before anything runs (before any thread could take an arena).
+    /// Errors from swift-argument-parser read `confdash: …`, like every other failure.
+    static var _errorPrefix: String { Output.prefix }
+
+    /// Sets the allocator up before anything runs (before any thread could take an arena), then
+    /// parses and runs the command; every failure ends in `CLIExit`, the one place an error
+    /// becomes an exit status (see `ExitStatus`).
     static func main() async {
         Allocator.shareArenas()
-        await main(nil)
+        do {
+            var command = try await asyncParseAsRoot(nil)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            CLIExit.terminate(error)
+        }
     }
 }
 

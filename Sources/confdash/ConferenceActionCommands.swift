@@ -18,16 +18,27 @@ enum ConferenceActionCommands {
         @Flag(help: "Do not ask; needed when standard input is not a terminal.")
         var yes = false
 
+        @Flag(help: "Print the conference as JSON.")
+        var json = false
+
         func run() async throws {
-            let result = try await scope.withActions { actions, client, _ in
+            let result = try await scope.withActions { actions, client, ledger in
                 // Read-only refuses (and audits) without a question it would not act on.
                 guard !actions.readOnly else { return await actions.endConference(conference: conference) }
                 // The question names the conference, so the operator sees which one they end.
                 let name = try await client.conference(conference).friendlyName
                 try Confirmation.require("End conference \(name) (\(conference))?", yes: yes)
-                return await actions.endConference(conference: conference, conferenceName: name)
+                let result = await actions.endConference(conference: conference, conferenceName: name)
+                if let ended = result.value, ended.status == .completed {
+                    do {
+                        try await EndedStreams.mark([ended.sid], in: ledger)
+                    } catch {
+                        Output.error("warning: could not mark the conference's streams ended: \(error)")
+                    }
+                }
+                return result
             }
-            try report(result)
+            try report(result, json: json) { ConferenceJSON($0) }
         }
     }
 
@@ -45,6 +56,9 @@ enum ConferenceActionCommands {
         @Option(help: "GET or POST for --url (the service's default: POST).")
         var method: String?
 
+        @Flag(help: "Print the conference as JSON.")
+        var json = false
+
         func validate() throws {
             if let method, CallbackMethod.parse(method) == nil {
                 throw ValidationError("--method must be GET or POST (got \(method))")
@@ -59,18 +73,26 @@ enum ConferenceActionCommands {
                 await actions.announceConference(
                     conference: conference, url: url, method: method.flatMap(CallbackMethod.parse))
             }
-            try report(result)
+            try report(result, json: json) { ConferenceJSON($0) }
         }
     }
 }
 
-/// Prints what an audited action came to; anything but `ok` is an error (exit status 1).
-func report<Value>(_ result: OperatorActionResult<Value>) throws {
+/// Prints what an audited action came to: its message (or, with `json`, the service's answer
+/// in its CLI shape) on stdout when it succeeded; otherwise the reason on stderr and the exit
+/// status for it (`ExitStatus.of`).
+func report<Value, Shape: Encodable>(
+    _ result: OperatorActionResult<Value>, json: Bool = false, as shape: (Value) -> Shape
+) throws {
     guard result.succeeded else {
         warnIfNotRecorded(result)
-        throw CLIError(message: result.message)
+        throw CLIError(failed: result)
     }
-    Output.line(result.message)
+    if json, let value = result.value {
+        try Output.json(shape(value))
+    } else {
+        Output.line(result.message)
+    }
     try failIfNotRecorded(result)
 }
 
@@ -80,9 +102,10 @@ func warnIfNotRecorded<Value>(_ result: OperatorActionResult<Value>) {
 }
 
 /// An action the service carried out but the ledger or the audit trail did not record ends
-/// with exit status 2 (not 0: a script must not take it as fully done; not 1: it did happen).
+/// with exit status 8 (not 0: a script must not take it as fully done; not a failure's status:
+/// it did happen).
 func failIfNotRecorded<Value>(_ result: OperatorActionResult<Value>) throws {
     guard result.recordingProblem != nil else { return }
     warnIfNotRecorded(result)
-    throw ExitCode(2)
+    throw CLIError(message: "", status: .notRecorded)
 }

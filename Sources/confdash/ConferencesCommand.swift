@@ -1,6 +1,7 @@
 import ArgumentParser
 import CompatAPI
 import Foundation
+import Ledger
 
 /// `confdash conferences list`: the conferences of the space, all pages.
 struct ConferencesCommand: AsyncParsableCommand {
@@ -13,6 +14,9 @@ struct ConferencesCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List conferences (every page).")
 
         @OptionGroup var connection: ConnectionOptions
+
+        /// Read, never created: a completed conference ends the streams the ledger holds open.
+        @OptionGroup var ledgerOptions: LedgerOptions
 
         @Option(help: "Only conferences in this status: init, in-progress or completed.")
         var status: String?
@@ -61,20 +65,24 @@ struct ConferencesCommand: AsyncParsableCommand {
                 dateCreatedBefore: createdBefore, dateCreatedAfter: createdAfter, dateUpdated: updatedOn,
                 dateUpdatedBefore: updatedBefore, dateUpdatedAfter: updatedAfter, pageSize: pageSize)
             let conferences = try await withClient(connection) { try await $0.conferences(filter) }
+            await EndedStreams.mark(conferences, in: ledgerOptions)
             if json {
-                try Output.json(conferences)
+                try Output.json(conferences.map(ConferenceJSON.init))
                 return
             }
             guard !conferences.isEmpty else {
-                Output.line("No conferences match.")
+                Output.note("No conferences match.")
                 return
             }
             var table = TextTable(["SID", "NAME", "STATUS", "REGION", "CREATED", "AGE"])
             for c in conferences {
-                table.add([c.sid, c.friendlyName, c.status.rawValue, c.region, c.dateCreated.raw, Output.age(c.dateCreated)])
+                table.add([
+                    c.sid, c.friendlyName, c.status.rawValue, c.region, c.dateCreated.date.map(Output.timestamp) ?? c.dateCreated.raw,
+                    Output.age(c.dateCreated),
+                ])
             }
             Output.line(table.render())
-            Output.line("\(conferences.count) conference\(conferences.count == 1 ? "" : "s")")
+            Output.note(Output.count(conferences.count, "conference"))
         }
     }
 }

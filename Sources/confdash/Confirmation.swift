@@ -12,7 +12,8 @@ enum Confirmation {
     static func require(_ question: String, yes: Bool) throws {
         if yes { return }
         guard isatty(STDIN_FILENO) == 1 else {
-            throw CLIError(message: "\(question.dropLast()) needs confirmation: run it on a terminal, or pass --yes")
+            throw CLIError(
+                message: "\(question.dropLast()) needs confirmation: run it on a terminal, or pass --yes", status: .usage)
         }
         FileHandle.standardError.write(Data("\(question) [y/N] ".utf8))
         let answer = readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""

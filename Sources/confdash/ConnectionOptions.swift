@@ -59,7 +59,7 @@ struct ConnectionOptions: ParsableArguments {
 }
 
 /// Runs `body` with a client and always closes it; API errors become one line on stderr and
-/// exit status 1.
+/// the exit status for what went wrong (`ExitStatus`).
 func withClient<T>(_ options: ConnectionOptions, _ body: (CompatClient) async throws -> T) async throws -> T {
     try await withClient(options) { client, _ in try await body(client) }
 }
@@ -75,27 +75,19 @@ func withClient<T>(_ options: ConnectionOptions, _ body: (CompatClient, Resolved
     do {
         client = try options.makeClient(settings: settings)
     } catch let error as CompatError {
-        throw CLIError(message: error.operatorMessage)
+        throw CLIError(error, mutation: false)
     }
     do {
         let result = try await body(client, settings)
         await client.shutdown()
         return result
     } catch let error as CompatError {
+        // A change goes through `OperatorActions`, which never throws the service's errors:
+        // what arrives here failed a read.
         await client.shutdown()
-        throw CLIError(message: error.operatorMessage)
+        throw CLIError(error, mutation: false)
     } catch {
         await client.shutdown()
         throw error
     }
-}
-
-/// A failure already put in the operator's words: printed as `confdash: …`, exit status 1.
-struct CLIError: Error, CustomStringConvertible {
-    let message: String
-    var description: String { message }
-}
-
-extension CLIError: LocalizedError {
-    var errorDescription: String? { message }
 }

@@ -31,7 +31,7 @@ struct InfoCommand: AsyncParsableCommand {
                 logFile: StatePaths.logFile().path),
             versions: .init(confdash: ConfdashVersionText.text))
         if json {
-            try Output.json(report)
+            try Output.json(InfoJSON(report))
         } else {
             Output.line(report.text)
         }

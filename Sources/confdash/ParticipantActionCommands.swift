@@ -18,8 +18,12 @@ enum ParticipantActionCommands {
         @Argument(help: "The participant's call sid.")
         var call: String
 
-        func act<Value>(_ body: (OperatorActions) async -> OperatorActionResult<Value>) async throws {
-            try report(try await scope.withActions { actions, _, _ in await body(actions) })
+        @Flag(help: "Print the participant as the service answered, as JSON.")
+        var json = false
+
+        func act(_ body: (OperatorActions) async -> OperatorActionResult<Participant>) async throws {
+            let result = try await scope.withActions { actions, _, _ in await body(actions) }
+            try report(result, json: json) { ParticipantJSON($0) }
         }
     }
 
@@ -74,7 +78,13 @@ enum ParticipantActionCommands {
 
         func run() async throws {
             try Confirmation.require("Remove \(target.call) from conference \(target.conference)?", yes: yes)
-            try await target.act { await $0.removeParticipant(conference: target.conference, call: target.call) }
+            let result = try await target.scope.withActions { actions, _, _ in
+                await actions.removeParticipant(conference: target.conference, call: target.call)
+            }
+            // The service answers a removal with no body: what was removed, from where.
+            try report(result, json: target.json) { _ in
+                ParticipantRemovedJSON(conferenceSid: target.conference, callSid: target.call)
+            }
         }
     }
 }

@@ -36,11 +36,11 @@ struct ParticipantsCommand: AsyncParsableCommand {
                 try await $0.participants(conference: conference, filter: filter)
             }
             if json {
-                try Output.json(participants)
+                try Output.json(participants.map(ParticipantJSON.init))
                 return
             }
             guard !participants.isEmpty else {
-                Output.line("No participants in \(conference).")
+                Output.note("No participants in \(conference).")
                 return
             }
             var table = TextTable(["CALL SID", "STATUS", "MUTED", "HOLD", "COACHING", "JOINED"])
@@ -51,7 +51,7 @@ struct ParticipantsCommand: AsyncParsableCommand {
                 ])
             }
             Output.line(table.render())
-            Output.line("\(participants.count) participant\(participants.count == 1 ? "" : "s")")
+            Output.note(Output.count(participants.count, "participant"))
         }
     }
 }

@@ -29,7 +29,7 @@ struct ProfileOptions: ParsableArguments {
             let config = try ProfileConfigFile.load(path)
             return try ProfileResolution.resolve(flags: flags, environment: env, config: config, configPath: path.path)
         } catch let error as ProfileError {
-            throw CLIError(message: error.description)
+            throw CLIError(message: error.description, status: .usage)
         }
     }
 }

@@ -102,7 +102,7 @@ struct StreamsCommand: AsyncParsableCommand {
         func readBearerToken() throws -> String? {
             if bearerTokenStdin {
                 guard let line = readLine(strippingNewline: true), !line.isEmpty else {
-                    throw CLIError(message: "--bearer-token-stdin given but standard input had no token")
+                    throw CLIError(message: "--bearer-token-stdin given but standard input had no token", status: .usage)
                 }
                 return line
             }
@@ -115,12 +115,20 @@ struct StreamsCommand: AsyncParsableCommand {
             let result = try await scope.withActions { actions, _, _ in
                 await actions.startStream(conference: conference, conferenceName: nil, request)
             }
-            guard let record = result.value else {
+            guard let record = result.value, result.outcome != .unknown else {
                 warnIfNotRecorded(result)
-                throw CLIError(message: result.message)
+                if result.outcome == .unknown, let name = result.value?.name {
+                    // The same start again settles it: the service starts it, or refuses the name
+                    // because the first one did. Never a second stream.
+                    Output.error(
+                        "the ledger keeps it as unknown; to settle it, run the same command again with --name \(name)")
+                }
+                throw CLIError(failed: result)
             }
             if json {
-                try Output.json(record)
+                try Output.json(StreamJSON(record))
+            } else if !record.sidKnown || result.message.contains("already runs") {
+                Output.line(result.message)
             } else {
                 Output.line("Started stream \(record.sid)\(record.name.map { " (\($0))" } ?? "") on \(conference): \(record.status)")
             }
@@ -146,20 +154,35 @@ struct StreamsCommand: AsyncParsableCommand {
         func run() async throws {
             try await scope.withActions { actions, _, ledger in
                 let audited = await actions.stopStream(conference: conference, stream: stream)
-                guard let result = audited.value else {
+                guard let result = audited.value, result.error == nil, audited.succeeded else {
                     warnIfNotRecorded(audited)
-                    throw CLIError(message: audited.message)
+                    var failure = CLIError(failed: audited)
+                    // A stream the service does not know is not found, whatever else was said.
+                    if audited.value?.outcome == .notFound { failure.status = .notFound }
+                    throw failure
                 }
-                if let error = result.error {
-                    warnIfNotRecorded(audited)
-                    throw CLIError(message: error)
-                }
-                if json, audited.ledgerError == nil {
-                    try Output.json(try await ledgerCall { try await ledger.stream(sid: result.sid) })
-                } else {
+                guard json else {
                     Output.line("Stream \(result.label) on \(conference): \(result.outcome)")
+                    try failIfNotRecorded(audited)
+                    return
                 }
+                // The stream as the ledger holds it now; null when the ledger did not record the
+                // stop or cannot be read (said on stderr, exit status 8).
+                var record: StreamRecord?
+                var readError: String?
+                if audited.ledgerError == nil {
+                    do {
+                        record = try await ledger.stream(sid: result.sid)
+                    } catch {
+                        readError = String(describing: error)
+                    }
+                }
+                try Output.json(StreamStopJSON(conferenceSid: conference, stop: result, stream: record))
                 try failIfNotRecorded(audited)
+                if let readError {
+                    Output.error("warning: stopped, but the stream ledger could not be read back: \(readError)")
+                    throw CLIError(message: "", status: .notRecorded)
+                }
             }
         }
     }

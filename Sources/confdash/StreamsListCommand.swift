@@ -28,11 +28,12 @@ extension StreamsCommand {
                 streams = streams.filter { $0.conferenceSid == conference || $0.conferenceName == conference }
             }
             if json {
-                Output.line(try Self.json(streams))
+                try Output.json(streams.map(StreamJSON.init))
             } else if streams.isEmpty {
-                Output.line(conference.map { "No streams recorded for \($0)." } ?? "No streams recorded.")
+                Output.note(conference.map { "No streams recorded for \($0)." } ?? "No streams recorded.")
             } else {
                 Output.line(Self.table(streams))
+                Output.note(Output.count(streams.count, "stream"))
             }
         }
 
@@ -46,21 +47,10 @@ extension StreamsCommand {
                     s.sid, s.name ?? "-", s.conferenceName ?? s.conferenceSid,
                     s.status.rawValue + (s.statusReason.map { " (\($0))" } ?? ""),
                     s.track?.rawValue ?? unset, s.codec?.rawValue ?? unset,
-                    s.startedAt.formatted(.iso8601), s.startedFrom.rawValue,
+                    Output.timestamp(s.startedAt), s.startedFrom.rawValue,
                 ])
             }
-            return table.render() + "\n\(streams.count) stream\(streams.count == 1 ? "" : "s")"
-        }
-
-        /// The records with the ledger's own column names and ISO 8601 dates.
-        static func json(_ streams: [StreamRecord]) throws -> String {
-            // Foundation pretty-prints an empty array across three lines.
-            if streams.isEmpty { return "[]" }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.dateEncodingStrategy = .iso8601
-            return String(decoding: try encoder.encode(streams), as: UTF8.self)
+            return table.render()
         }
     }
 }

@@ -12,12 +12,25 @@ enum ChildProcess {
     /// returns the exit status.
     /// `environment` adds to (or replaces) the test's own variables.
     static func run(_ arguments: [String], outputPath: String, environment: [String: String] = [:]) throws -> Int32 {
+        try run(arguments, stdin: "/dev/null", stdout: outputPath, stderr: nil, environment: environment)
+    }
+
+    /// The same with stdout and stderr in files of their own (`stderr` nil: into stdout's) and
+    /// stdin read from `stdin`, for a command whose streams mean different things.
+    static func run(
+        _ arguments: [String], stdin: String = "/dev/null", stdout: String, stderr: String?,
+        environment: [String: String] = [:]
+    ) throws -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        if let stderr {
+            posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        }
         let argv = arguments.map { strdup($0) } + [nil]
         let variables = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]

@@ -93,8 +93,9 @@ import Testing
     }
 
     /// `confdash streams stop` on a ledger that cannot write: the stop happened at the service,
-    /// so it says so, says the ledger did not record it, and exits 2.
-    @Test func aStopTheLedgerCannotRecordExitsTwo() async throws {
+    /// so it says so, says the ledger did not record it, and exits 8 ("done at the service, not
+    /// recorded by confdash"; 2 is a usage error).
+    @Test func aStopTheLedgerCannotRecordExitsEight() async throws {
         let bridge = try await Bridge.start()
         defer { bridge.emulator.session.kill() }
         let directory = bridge.emulator.session.directory
@@ -127,7 +128,7 @@ import Testing
             [binary, "streams", "stop", bridge.conference, sid, "--ledger", ledger], outputPath: stopOutput,
             environment: environment)
         let stopText = try String(contentsOfFile: stopOutput, encoding: .utf8)
-        #expect(stopped == 2, "\(stopText)")
+        #expect(stopped == 8, "\(stopText)")
         #expect(stopText.contains("Stream \(sid) (recorder) on \(bridge.conference): stopped"))
         #expect(stopText.contains("the stream ledger did not record it"))
         #expect(stopText.contains("the audit trail did not record it"))
