@@ -77,7 +77,7 @@ struct DashboardOptions: ParsableArguments {
         do {
             state.keymap = try Keymap.standard.applying(overrides: keyOverrides)
         } catch {
-            throw CLIError(message: "key overrides in the profile: \(error)")
+            throw CLIError(message: "key overrides in the profile: \(error)", status: .usage)
         }
         return DashboardSession(state: state, services: services, close: { await client.shutdown() })
     }
@@ -91,7 +91,7 @@ struct DashboardOptions: ParsableArguments {
     ) async throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             await session.close()
-            throw CLIError(message: "the dashboard needs a terminal (for scripts, use: confdash conferences list)")
+            throw CLIError(message: "the dashboard needs a terminal (for scripts, use: confdash conferences list)", status: .usage)
         }
         if let problem = Terminal.unsuitability() {
             await session.close()
@@ -144,13 +144,14 @@ struct DashboardCommand: AsyncParsableCommand {
         guard let key = settings.signingKey.value.value else {
             throw CLIError(
                 message: "callback_listen (\(settings.callbackListen.source)) needs the project's Signing Key in "
-                    + "\(ProfileResolution.signingKeyVariable) or signing_key in the profile")
+                    + "\(ProfileResolution.signingKeyVariable) or signing_key in the profile", status: .usage)
         }
         let callbackURL = settings.callbackURL.value
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
             (0...65535).contains(port)
         else {
-            throw CLIError(message: "callback_listen (\(settings.callbackListen.source)) must be HOST:PORT (got \(listen))")
+            throw CLIError(
+                message: "callback_listen (\(settings.callbackListen.source)) must be HOST:PORT (got \(listen))", status: .usage)
         }
         return CallbackReceiverSettings(signingKey: key, host: String(listen[..<colon]), port: port, publicURL: callbackURL)
     }
@@ -164,7 +165,7 @@ struct DashboardCommand: AsyncParsableCommand {
         do {
             client = try connection.makeClient(settings: settings, retryPolicy: RetryPolicy(maxAttempts: 2), timeout: .seconds(5))
         } catch let error as CompatError {
-            throw CLIError(message: error.operatorMessage)
+            throw CLIError(error, mutation: false)
         }
         let (ledger, problem) = options.openLedger()
         var receiver: CallbackServer?

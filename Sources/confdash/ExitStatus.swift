@@ -73,7 +73,10 @@ struct CLIError: Error, CustomStringConvertible {
     /// outcome. One whose answer never came says so first: it may have happened.
     init<Value>(failed result: OperatorActionResult<Value>) {
         status = ExitStatus.of(result)
-        message = status == .outcomeUnknown ? "outcome unknown (it may have happened): \(result.message)" : result.message
+        // Said once: a start's own message already begins with it.
+        message =
+            status == .outcomeUnknown && !result.message.hasPrefix("outcome unknown")
+            ? "outcome unknown (it may have happened): \(result.message)" : result.message
     }
 
     init(message: String, status: ExitStatus = .failure) {
