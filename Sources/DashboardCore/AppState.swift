@@ -471,7 +471,13 @@ public struct AppState: Equatable, Sendable {
                 // The moment a late poll would first show, if no answer comes before it.
                 candidates.append(max(now.addingTimeInterval(0.05), lastRefresh.addingTimeInterval(2 * refreshInterval + 0.5)))
             }
-        case .paused: break
+        case .paused:
+            // Paused, the data still ages: the header's "refreshed Ns ago" moves with it (each
+            // second under a minute, then each minute).
+            if let lastRefresh {
+                let age = Int(now.timeIntervalSince(lastRefresh))
+                candidates.append(now.addingTimeInterval(age < 60 ? 1 : TimeInterval(60 - age % 60)))
+            }
         }
         return candidates.min()
     }

@@ -202,4 +202,13 @@ import Testing
         #expect(state.currentProblem?.text == "authentication failed (check the Project ID and API token)")
         #expect(state.nextWake == Fixtures.epoch.addingTimeInterval(9))
     }
+
+    @Test func pausedDataStillAges() {
+        var state = Fixtures.loadedState()
+        _ = update(&state, .pauseChanged(true, at: Fixtures.epoch.addingTimeInterval(1)))
+        #expect(state.nextWake == Fixtures.epoch.addingTimeInterval(2))
+        _ = update(&state, .tick(Fixtures.epoch.addingTimeInterval(90)))
+        // Past a minute the age reads in minutes: the next change is at two minutes.
+        #expect(state.nextWake == Fixtures.epoch.addingTimeInterval(120))
+    }
 }
