@@ -381,20 +381,20 @@ public struct AppState: Equatable, Sendable {
     /// The row of the picked participant in the open conference: where the highlight is, and
     /// who a participant key acts on. Nil when nobody is there.
     public var selectedParticipantIndex: Int? {
-        Self.index(of: selectedCallSid, in: openConference?.participants.map(\.callSid) ?? [], near: detailPosition[.participants])
+        Self.index(of: selectedCallSid, in: shownParticipants.map(\.callSid), near: detailPosition[.participants])
     }
 
     public var selectedParticipant: Participant? {
-        selectedParticipantIndex.flatMap { openConference?.participants[$0] }
+        selectedParticipantIndex.map { shownParticipants[$0] }
     }
 
     /// The row of the picked stream in the open conference.
     public var selectedStreamIndex: Int? {
-        Self.index(of: selectedStreamSid, in: openConferenceStreams.map(\.sid), near: detailPosition[.streams])
+        Self.index(of: selectedStreamSid, in: shownStreams.map(\.sid), near: detailPosition[.streams])
     }
 
     public var selectedStream: StreamRecord? {
-        selectedStreamIndex.map { openConferenceStreams[$0] }
+        selectedStreamIndex.map { shownStreams[$0] }
     }
 
     /// Where `sid` is in `sids`; if it is gone, the row that took its place (or the last row);

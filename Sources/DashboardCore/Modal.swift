@@ -13,4 +13,19 @@ public enum Modal: Equatable, Sendable {
     case command(LineEditor)
     /// The `/` filter, applied as it is typed.
     case filter(LineEditor)
+    /// Why a key did nothing (the conference has ended, the dashboard is read-only). It holds the
+    /// keyboard until Enter or Esc, so what was typed next for the form or prompt the key would
+    /// have opened never reaches the table behind it.
+    case notice(Notice)
+}
+
+/// A refusal said in a box: the title, and what happened in words for the operator.
+public struct Notice: Equatable, Sendable {
+    public var title: String
+    public var message: String
+
+    public init(title: String, message: String) {
+        self.title = title
+        self.message = message
+    }
 }

@@ -82,19 +82,17 @@ func runCommand(_ state: inout AppState, _ line: String) -> [Effect] {
 }
 
 /// Opens the start-stream form on the open conference, or the selected one.
+/// Whatever refuses it says so in a notice, so the keys typed next for the form reach nothing.
 func openStartStreamForm(_ state: inout AppState) {
     if let reason = state.streamsUnavailable {
-        showStatus(&state, reason, .warning)
+        refuse(&state, "No streams here", "\(reason). Nothing was done.")
         return
     }
     guard let row = state.openConference ?? state.selectedRow else {
-        showStatus(&state, "no conference selected", .info)
+        refuse(&state, "No conference", "No conference is selected to start a stream on. Nothing was done.")
         return
     }
-    guard row.conference.status.isLive else {
-        showStatus(&state, "\(row.conference.friendlyName) is completed: a stream needs a live conference", .error)
-        return
-    }
+    if refusedOnEndedConference(&state, .newStream) { return }
     let openNames = Set((state.streams[row.id] ?? []).filter { !$0.status.isTerminal }.compactMap(\.name))
     state.modal = .startStreamForm(
         StartStreamForm(

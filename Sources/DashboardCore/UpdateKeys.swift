@@ -17,9 +17,10 @@ func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         return []
     }
     if binding.mutating && state.readOnly {
-        showStatus(&state, "the dashboard is read-only: \(binding.summary) is off", .warning)
+        refuseReadOnly(&state, binding)
         return []
     }
+    if binding.mutating, refusedOnEndedConference(&state, binding.action) { return [] }
     return perform(binding.action, &state)
 }
 
@@ -79,20 +80,18 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
             showStatus(&state, "no conference selected", .info)
             return []
         }
-        guard row.conference.status.isLive else {
-            showStatus(&state, "\(row.conference.friendlyName) has already ended", .info)
-            return []
-        }
+        if refusedOnEndedConference(&state, .endConference) { return [] }
         state.modal = .confirmation(
             Confirmation(
                 title: "End conference",
                 question: "End conference \(row.conference.friendlyName) (\(row.id))? Everyone in it is disconnected.",
                 verb: "End", action: .endConference(row.id)))
     case .announce:
-        guard let row = state.openConference ?? state.selectedRow, row.conference.status.isLive else {
-            showStatus(&state, "announcements need a live conference", .info)
+        guard let row = state.openConference ?? state.selectedRow else {
+            showStatus(&state, "no conference selected", .info)
             return []
         }
+        if refusedOnEndedConference(&state, .announce) { return [] }
         state.modal = .urlPrompt(URLPrompt(.announce, conferenceSid: row.id, conferenceName: row.conference.friendlyName))
     case .toggleMute, .toggleHold, .removeParticipant:
         return actOnSelectedParticipant(action, &state)
@@ -145,13 +144,16 @@ func actOnSelectedParticipant(_ action: Action, _ state: inout AppState) -> [Eff
         return []
     }
     guard selectionConfirmed(&state, action) else { return [] }
-    let participant = row.participants[index]
+    let participant = state.shownParticipants[index]
     switch action {
     case .toggleMute:
         state.pendingRollbacks[participant.callSid] = participant
         var changed = participant
         changed.muted.toggle()
-        state.rows[row.id]?.participants[index] = changed
+        // By call sid: the rows shown need not be the rows the conference holds.
+        if let stored = row.participants.firstIndex(where: { $0.callSid == participant.callSid }) {
+            state.rows[row.id]?.participants[stored] = changed
+        }
         showStatus(&state, "\(changed.muted ? "muting" : "unmuting") \(participant.callSid)…", .info)
         return [.setMuted(conference: row.id, callSid: participant.callSid, changed.muted)]
     case .toggleHold where !participant.hold:
@@ -174,7 +176,7 @@ func actOnSelectedParticipant(_ action: Action, _ state: inout AppState) -> [Eff
 /// `x` on the streams pane: asks before stopping the stream highlighted on screen.
 func askToStopSelectedStream(_ state: inout AppState) -> [Effect] {
     if let reason = state.streamsUnavailable {
-        showStatus(&state, reason, .warning)
+        refuse(&state, "No streams here", "\(reason). Nothing was done.")
         return []
     }
     guard state.detailPane == .streams else {
@@ -212,13 +214,13 @@ func move(_ state: inout AppState, by delta: Int) {
         state.selectionMoved = nil
         switch state.detailPane {
         case .participants:
-            let calls = state.openConference?.participants.map(\.callSid) ?? []
+            let calls = state.shownParticipants.map(\.callSid)
             guard let current = state.selectedParticipantIndex else { return }
             let target = min(max(0, current + delta), calls.count - 1)
             state.selectedCallSid = calls[target]
             state.detailPosition[.participants] = target
         case .streams:
-            let sids = state.openConferenceStreams.map(\.sid)
+            let sids = state.shownStreams.map(\.sid)
             guard let current = state.selectedStreamIndex else { return }
             let target = min(max(0, current + delta), sids.count - 1)
             state.selectedStreamSid = sids[target]

@@ -30,7 +30,17 @@ func handleModalKey(_ state: inout AppState, _ modal: Modal, _ key: Key) -> [Eff
     case .filter(let editor):
         handleFilterKey(&state, editor, key)
         return []
+    case .notice:
+        handleNoticeKey(&state, key)
+        return []
     }
+}
+
+/// A notice closes on Enter or Esc only; every other key (Space too: it is part of a name
+/// typed for a form that never opened) is swallowed, so nothing typed reaches the screen behind.
+func handleNoticeKey(_ state: inout AppState, _ key: Key) {
+    guard key == .enter || key == .escape else { return }
+    state.modal = nil
 }
 
 /// The movement keys of the keymap scroll a help taller than the terminal; any other key closes it.

@@ -42,6 +42,8 @@ public struct DashboardView {
                 ConfirmDialog(
                     title: confirmation.title, message: confirmation.question, buttons: ["Cancel", confirmation.verb],
                     focusedButton: confirmation.confirmFocused ? 1 : 0, glyphs: glyphs))
+        case .notice(let notice):
+            frame.render(ConfirmDialog(title: notice.title, message: notice.message, buttons: ["OK"], focusedButton: 0, glyphs: glyphs))
         case .urlPrompt, .command, .filter, nil:
             // Drawn on the bottom line.
             break
@@ -123,7 +125,7 @@ public struct DashboardView {
                 c.friendlyName.isEmpty ? c.sid : c.friendlyName,
                 c.status.rawValue,
                 c.region,
-                row.participantsKnown ? String(row.participants.count) : (c.status.isLive ? "?" : "-"),
+                c.status.isLive ? (row.participantsKnown ? String(row.participants.count) : "?") : "-",
                 String(row.streamCount),
                 Self.shortDate(c.dateCreated),
                 c.dateCreated.date.map { Self.age(from: $0, to: state.now) } ?? "?",
@@ -188,12 +190,14 @@ public struct DashboardView {
         let participantsArea = Rect(x: area.x, y: y, width: area.width, height: participantsHeight)
         let streamsArea = Rect(x: area.x, y: y + participantsHeight, width: area.width, height: remaining - participantsHeight)
 
+        let participants = state.shownParticipants
+        let participantCount = !c.status.isLive ? "ended" : row.participantsKnown ? String(row.participants.count) : "?"
         let participantsBox = Box(
-            title: "Participants (\(row.participantsKnown ? String(row.participants.count) : "?"))", glyphs: glyphs,
+            title: "Participants (\(participantCount))", glyphs: glyphs,
             style: state.detailPane == .participants ? Style(foreground: .cyan) : .dim,
             titleStyle: state.detailPane == .participants ? Style(foreground: .cyan, bold: true) : .bold)
         frame.render(participantsBox, in: participantsArea)
-        let participantRows = row.participants.map { p -> [String] in
+        let participantRows = participants.map { p -> [String] in
             [
                 p.callSid, p.status.rawValue, p.muted ? "yes" : "no", p.hold ? "yes" : "no", p.coaching ? "yes" : "no",
                 p.dateCreated.date.map { Self.age(from: $0, to: state.now) } ?? "?",
@@ -203,11 +207,12 @@ public struct DashboardView {
             TableView(
                 columns: Self.participantColumns, rows: participantRows,
                 selectedRow: state.detailPane == .participants ? state.selectedParticipantIndex : nil,
-                emptyText: row.participantsKnown ? "nobody is in this conference" : "participants not read yet",
+                emptyText: !c.status.isLive ? "the conference has ended: nobody is in the call any more"
+                    : row.participantsKnown ? "nobody is in this conference" : "participants not read yet",
                 glyphs: glyphs),
             in: participantsBox.inner(participantsArea))
 
-        let streams = state.openConferenceStreams
+        let streams = state.shownStreams
         let streamsBox = Box(
             title: "Streams (\(row.streamCount) open, \(streams.count) known)", glyphs: glyphs,
             style: state.detailPane == .streams ? Style(foreground: .cyan) : .dim,
@@ -224,7 +229,7 @@ public struct DashboardView {
             ]
         }
         let streamEmphasis = streams.map { $0.status.isTerminal ? RowEmphasis.dim : .normal }
-        let newStream = state.readOnly ? nil : state.keymap.keyName(for: .newStream, in: .detail, fallback: ":stream")
+        let newStream = state.readOnly || !c.status.isLive ? nil : state.keymap.keyName(for: .newStream, in: .detail, fallback: ":stream")
         frame.render(
             TableView(
                 columns: Self.streamColumns, rows: streamRows, emphasis: streamEmphasis,
@@ -290,7 +295,7 @@ public struct DashboardView {
         case .filter(let editor):
             drawEditor(prefix: "/", editor, y: y, width: width, on: &frame)
             return
-        case .help, .startStreamForm, .confirmation, nil:
+        case .help, .startStreamForm, .confirmation, .notice, nil:
             break
         }
         if let status = state.status {

@@ -163,6 +163,28 @@ import TerminalUI
         try check(state, "event-log")
     }
 
+    /// The bridge as the next poll sees it: completed, its participants not read again.
+    static func bridgeEnded() -> AppState {
+        var state = detail()
+        let conferences = state.rows.values.map(\.conference).map { conference -> Conference in
+            var conference = conference
+            if conference.sid == bridge { conference.status = .completed }
+            return conference
+        }
+        _ = update(&state, .pollSucceeded(PollSnapshot(conferences: conferences, participants: [:]), at: now))
+        return state
+    }
+
+    @Test func endedConferenceHasNobodyInTheCall() throws {
+        try check(Self.bridgeEnded(), "detail-ended")
+    }
+
+    @Test func aKeyOnAnEndedConferenceSaysItHasEnded() throws {
+        var state = Self.bridgeEnded()
+        Self.keys(&state, [.character("m")])
+        try check(state, "ended-notice")
+    }
+
     @Test func terminalTooSmall() throws {
         try check(Self.loaded(), "too-small", sizes: [Size(width: 50, height: 10)])
     }
