@@ -145,6 +145,8 @@ public struct AppState: Equatable, Sendable {
     /// Where each pane's pick was last seen on screen, so that when the picked participant or
     /// stream leaves, the pick moves to the neighbour that took its place.
     public var detailPosition: [DetailPane: Int] = [:]
+    /// Each pane's `/` filter on a conference's screen (none: every row shows).
+    public var paneFilters: [DetailPane: String] = [:]
     /// The pick moved by itself (the picked participant or stream left) since the operator last
     /// moved it: the next mutating key says so instead of acting on someone not picked.
     public var selectionMoved: String?

@@ -2,7 +2,7 @@
 public enum Action: String, Hashable, Sendable, CaseIterable {
     case moveDown, moveUp, pageDown, pageUp, top, bottom
     case open, back, switchPane
-    case filter, command, refresh, togglePause, toggleCompleted
+    case filter, clearFilter, command, refresh, togglePause, toggleCompleted
     case newStream, stopStream
     case endConference, announce, toggleMute, toggleHold, removeParticipant
     case sortNext, sortReverse, copySid
@@ -111,10 +111,14 @@ public struct Keymap: Equatable, Sendable {
         KeyBinding([.character("g"), .home], .top, "first row", section: "Move"),
         KeyBinding([.character("G"), .end], .bottom, "last row", section: "Move"),
         KeyBinding([.enter], .open, "open conference", section: "View", contexts: [.conferences], hint: true),
+        // Before `back`: with a filter on, Esc clears it first; with none, it goes back.
+        KeyBinding([.escape], .clearFilter, "clear the filter (then back)", section: "View", contexts: [.conferences, .detail]),
         KeyBinding([.escape, .left], .back, "back to conferences", section: "View", contexts: [.detail, .eventLog], hint: true),
         KeyBinding([.character("L")], .eventLog, "event log (the audit trail)", section: "View", contexts: [.conferences, .detail]),
         KeyBinding([.tab], .switchPane, "switch pane", section: "View", contexts: [.detail], hint: true),
-        KeyBinding([.character("/")], .filter, "filter (Esc clears)", section: "View", contexts: [.conferences], hint: true),
+        KeyBinding(
+            [.character("/")], .filter, "filter the table, or the pane in front", section: "View", contexts: [.conferences, .detail],
+            hint: true),
         KeyBinding([.character("c")], .toggleCompleted, "show/hide completed", section: "View", contexts: [.conferences]),
         KeyBinding([.character(":")], .command, "command line (:q :filter TEXT :profile NAME)", section: "View"),
         KeyBinding([.character("n")], .newStream, "start a stream on this conference", section: "Streams", contexts: [.conferences, .detail], hint: true, mutating: true),

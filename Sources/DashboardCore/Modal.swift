@@ -11,7 +11,8 @@ public enum Modal: Equatable, Sendable {
     case startStreamForm(StartStreamForm)
     /// The `:` command line.
     case command(LineEditor)
-    /// The `/` filter, applied as it is typed.
+    /// The `/` filter, applied as it is typed: to the conferences table, or to the pane in front
+    /// on a conference's screen.
     case filter(LineEditor)
     /// Why a key did nothing (the conference has ended, the dashboard is read-only). It holds the
     /// keyboard until Enter or Esc, so what was typed next for the form or prompt the key would

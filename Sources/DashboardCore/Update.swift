@@ -193,7 +193,7 @@ func carriedOver(_ state: AppState, seen: [String: ConferenceRow]) -> [String: C
 /// the next mutating key says so before acting on anyone.
 func reconcileDetailSelection(_ state: inout AppState) {
     guard state.openConference != nil else { return }
-    // The rows on screen (who is in the call): the pick is one of them.
+    // The rows on screen (who is in the call, under each pane's filter): the pick is one of them.
     let calls = state.shownParticipants.map(\.callSid)
     let streams = state.shownStreams.map(\.sid)
     if let moved = repick(&state.selectedCallSid, in: calls, pane: .participants, &state.detailPosition) {

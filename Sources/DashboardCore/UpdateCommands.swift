@@ -21,8 +21,9 @@ func runCommand(_ state: inout AppState, _ line: String) -> [Effect] {
     case "refresh", "r":
         return perform(.refresh, &state)
     case "filter", "f":
-        state.filter = argument
-        keepSelectionVisible(&state)
+        // Where `/` would filter: the table, or the pane in front on a conference's screen.
+        state.focusedFilter = argument
+        if case .conference = state.screen { keepDetailSelectionShown(&state) } else { keepSelectionVisible(&state) }
         showStatus(&state, argument.isEmpty ? "filter cleared" : "filter: \(argument)", .info)
         return []
     case "pause":

@@ -42,6 +42,7 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
         state.selectedCallSid = nil
         state.selectedStreamSid = nil
         state.detailPosition = [:]
+        state.paneFilters = [:]
         state.selectionMoved = nil
         reconcileDetailSelection(&state)
         return [.watch(row.id), .refreshNow]
@@ -56,7 +57,15 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
     case .switchPane:
         state.detailPane = state.detailPane == .participants ? .streams : .participants
     case .filter:
-        state.modal = .filter(LineEditor(state.filter, limit: 256))
+        state.modal = .filter(LineEditor(state.focusedFilter, limit: 256))
+    case .clearFilter:
+        guard !state.focusedFilter.isEmpty else {
+            // Nothing to clear: the key is Esc, which on a conference's screen goes back.
+            return state.context == .conferences ? [] : perform(.back, &state)
+        }
+        state.focusedFilter = ""
+        if case .conference = state.screen { keepDetailSelectionShown(&state) } else { keepSelectionVisible(&state) }
+        showStatus(&state, "filter cleared", .info)
     case .command:
         state.modal = .command(LineEditor("", limit: 512))
     case .refresh:
@@ -150,7 +159,7 @@ func actOnSelectedParticipant(_ action: Action, _ state: inout AppState) -> [Eff
         state.pendingRollbacks[participant.callSid] = participant
         var changed = participant
         changed.muted.toggle()
-        // By call sid: the rows shown need not be the rows the conference holds.
+        // By call sid: the pane's filter may show fewer rows than the conference holds.
         if let stored = row.participants.firstIndex(where: { $0.callSid == participant.callSid }) {
             state.rows[row.id]?.participants[stored] = changed
         }

@@ -54,21 +54,22 @@ func handleHelpKey(_ state: inout AppState, scroll: Int, _ key: Key) {
     }
 }
 
+/// The `/` filter of the table, or of the pane in front on a conference's screen: applied as
+/// it is typed; Enter keeps it, Esc clears it.
 func handleFilterKey(_ state: inout AppState, _ editor: LineEditor, _ key: Key) {
     var editor = editor
     switch key {
     case .escape:
-        // Esc clears the filter and leaves it.
-        state.filter = ""
+        state.focusedFilter = ""
         state.modal = nil
     case .enter:
         state.modal = nil
     default:
         editor.apply(key)
         state.modal = .filter(editor)
-        state.filter = editor.text
+        state.focusedFilter = editor.text
     }
-    keepSelectionVisible(&state)
+    if case .conference = state.screen { keepDetailSelectionShown(&state) } else { keepSelectionVisible(&state) }
 }
 
 func handleCommandKey(_ state: inout AppState, _ editor: LineEditor, _ key: Key) -> [Effect] {

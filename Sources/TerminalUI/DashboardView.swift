@@ -137,7 +137,7 @@ public struct DashboardView {
         let empty =
             state.rows.isEmpty
             ? (state.lastRefresh == nil ? "waiting for the first refresh\(glyphs.ellipsis)" : "no live conferences")
-            : "no conference matches the filter (\(state.keymap.keyName(for: .filter, in: .conferences, fallback: ":filter")) then Esc clears it)"
+            : "no conference matches the filter (\(state.keymap.keyName(for: .clearFilter, in: .conferences, fallback: ":filter")) clears it)"
         let table = TableView(
             columns: Self.conferenceColumns, rows: rows, emphasis: emphasis, selectedRow: selected, scrollOffset: offset,
             emptyText: empty, glyphs: glyphs)
@@ -186,12 +186,17 @@ public struct DashboardView {
         }
         let remaining = area.maxY - y
         guard remaining >= 4 else { return }
+        let clearKey = state.keymap.keyName(for: .clearFilter, in: .detail, fallback: ":filter")
         let participantsHeight = max(2, (remaining * 3) / 5)
         let participantsArea = Rect(x: area.x, y: y, width: area.width, height: participantsHeight)
         let streamsArea = Rect(x: area.x, y: y + participantsHeight, width: area.width, height: remaining - participantsHeight)
 
         let participants = state.shownParticipants
-        let participantCount = !c.status.isLive ? "ended" : row.participantsKnown ? String(row.participants.count) : "?"
+        let participantsFilter = state.paneFilters[.participants]
+        let participantCount =
+            !c.status.isLive ? "ended" : !row.participantsKnown ? "?"
+            : participantsFilter == nil ? String(row.participants.count)
+            : "\(participants.count) of \(row.participants.count), filter: \(participantsFilter!)"
         let participantsBox = Box(
             title: "Participants (\(participantCount))", glyphs: glyphs,
             style: state.detailPane == .participants ? Style(foreground: .cyan) : .dim,
@@ -208,13 +213,17 @@ public struct DashboardView {
                 columns: Self.participantColumns, rows: participantRows,
                 selectedRow: state.detailPane == .participants ? state.selectedParticipantIndex : nil,
                 emptyText: !c.status.isLive ? "the conference has ended: nobody is in the call any more"
+                    : participantsFilter != nil ? "no participant matches the filter (\(clearKey) clears it)"
                     : row.participantsKnown ? "nobody is in this conference" : "participants not read yet",
                 glyphs: glyphs),
             in: participantsBox.inner(participantsArea))
 
         let streams = state.shownStreams
+        let streamsFilter = state.paneFilters[.streams]
         let streamsBox = Box(
-            title: "Streams (\(row.streamCount) open, \(streams.count) known)", glyphs: glyphs,
+            title: "Streams (\(row.streamCount) open, \(state.openConferenceStreams.count) known"
+                + (streamsFilter.map { ", \(streams.count) shown, filter: \($0)" } ?? "") + ")",
+            glyphs: glyphs,
             style: state.detailPane == .streams ? Style(foreground: .cyan) : .dim,
             titleStyle: state.detailPane == .streams ? Style(foreground: .cyan, bold: true) : .bold)
         frame.render(streamsBox, in: streamsArea)
@@ -235,6 +244,7 @@ public struct DashboardView {
                 columns: Self.streamColumns, rows: streamRows, emphasis: streamEmphasis,
                 selectedRow: state.detailPane == .streams ? state.selectedStreamIndex : nil,
                 emptyText: state.streamsUnavailable
+                    ?? (streamsFilter != nil ? "no stream matches the filter (\(clearKey) clears it)" : nil)
                     ?? "no streams started from confdash on this conference\(newStream.map { " (\($0) starts one)" } ?? "")",
                 glyphs: glyphs),
             in: streamsBox.inner(streamsArea))

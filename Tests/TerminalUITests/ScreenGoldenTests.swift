@@ -185,6 +185,12 @@ import TerminalUI
         try check(state, "ended-notice")
     }
 
+    @Test func detailPaneFiltered() throws {
+        var state = Self.detail()
+        Self.keys(&state, [.character("/"), .paste("0003"), .enter])
+        try check(state, "detail-filtered")
+    }
+
     @Test func terminalTooSmall() throws {
         try check(Self.loaded(), "too-small", sizes: [Size(width: 50, height: 10)])
     }
