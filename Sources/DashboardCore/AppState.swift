@@ -103,6 +103,9 @@ public struct URLPrompt: Equatable, Sendable {
     public var conferenceName: String
     public var url = LineEditor("", limit: 2048)
     public var method: CallbackMethod = .post
+    /// Why Enter sent nothing (the URL is not one the service can fetch), shown in the prompt
+    /// until the URL is edited.
+    public var problem: String?
 
     public init(_ purpose: Purpose, conferenceSid: String, conferenceName: String) {
         self.purpose = purpose

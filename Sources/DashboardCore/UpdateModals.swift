@@ -145,10 +145,14 @@ func handleURLPromptKey(_ state: inout AppState, _ prompt: URLPrompt, _ key: Key
         if case .announce = prompt.purpose { prompt.method = prompt.method == .post ? .get : .post }
     case .enter:
         let url = prompt.url.text.trimmingCharacters(in: .whitespaces)
+        // A refused URL is said in the prompt, which stays open with what was typed.
         switch prompt.purpose {
         case .announce:
             guard isAbsoluteHTTPURL(url) else {
-                showStatus(&state, "the announcement needs an absolute http(s) URL", .error)
+                prompt.problem = url.isEmpty
+                    ? "type the URL of the audio to play (http:// or https://)"
+                    : "not an absolute http(s) URL: the service can only fetch audio from http:// or https://host/…"
+                state.modal = .urlPrompt(prompt)
                 return []
             }
             state.modal = nil
@@ -156,14 +160,17 @@ func handleURLPromptKey(_ state: inout AppState, _ prompt: URLPrompt, _ key: Key
             return [.announce(conference: prompt.conferenceSid, url: url, method: prompt.method)]
         case .hold(let callSid):
             guard url.isEmpty || isAbsoluteHTTPURL(url) else {
-                showStatus(&state, "hold music needs an absolute http(s) URL (or none, for the service's own)", .error)
+                prompt.problem = "not an absolute http(s) URL: the service can only fetch music from http:// or https://host/… (empty keeps its own)"
+                state.modal = .urlPrompt(prompt)
                 return []
             }
             state.modal = nil
             return setHold(&state, conference: prompt.conferenceSid, callSid: callSid, true, holdUrl: url.isEmpty ? nil : url)
         }
     default:
+        let before = prompt.url.text
         prompt.url.apply(key)
+        if prompt.url.text != before { prompt.problem = nil }
     }
     state.modal = .urlPrompt(prompt)
     return []

@@ -44,7 +44,13 @@ public struct DashboardView {
                     focusedButton: confirmation.confirmFocused ? 1 : 0, glyphs: glyphs))
         case .notice(let notice):
             frame.render(ConfirmDialog(title: notice.title, message: notice.message, buttons: ["OK"], focusedButton: 0, glyphs: glyphs))
-        case .urlPrompt, .command, .filter, nil:
+        case .urlPrompt(let prompt):
+            // Over the bottom of the body and the status line, above the key hints.
+            let height = URLPromptView.height(prompt, width: width)
+            let top = max(ScreenLayout.headerLines, size.height - 1 - height)
+            frame.render(
+                URLPromptView(prompt, glyphs: glyphs), in: Rect(x: 0, y: top, width: width, height: size.height - 1 - top))
+        case .command, .filter, nil:
             // Drawn on the bottom line.
             break
         }
@@ -289,15 +295,8 @@ public struct DashboardView {
 
     func drawBottomLine(_ state: AppState, y: Int, width: Int, on frame: inout Frame) {
         switch state.modal {
-        case .urlPrompt(let prompt):
-            let label =
-                switch prompt.purpose {
-                case .announce: "announce to \(prompt.conferenceName) (\(prompt.method.rawValue), Tab switches) URL "
-                case .hold(let callSid): "hold \(callSid): music URL (Enter for the default) "
-                }
-            frame.write(TextWidth.truncate(label, to: width / 2, ellipsis: glyphs.ellipsis), x: 0, y: y, style: .bold)
-            let used = min(width / 2, TextWidth.width(of: label))
-            drawEditor(prefix: "", prompt.url, y: y, x: used, width: width - used, on: &frame)
+        case .urlPrompt:
+            // The prompt's own box covers this line.
             return
         case .command(let editor):
             drawEditor(prefix: ":", editor, y: y, width: width, on: &frame)
@@ -319,21 +318,8 @@ public struct DashboardView {
         }
     }
 
-    /// The text being typed with a block cursor, scrolled so the cursor stays in view.
     func drawEditor(prefix: String, _ editor: LineEditor, y: Int, x: Int = 0, width: Int, on frame: inout Frame) {
-        let chars = Array(editor.text)
-        let before = String(chars[..<editor.cursor])
-        let room = max(1, width - 2)
-        var shownBefore = before
-        while TextWidth.width(of: shownBefore) > room - 1, !shownBefore.isEmpty { shownBefore.removeFirst() }
-        let start = x + TextWidth.width(of: prefix)
-        frame.write(prefix, x: x, y: y, style: .bold)
-        let used = frame.write(shownBefore, x: start, y: y, maxWidth: room)
-        let cursorChar = editor.cursor < chars.count ? String(chars[editor.cursor]) : " "
-        let cursorWidth = frame.write(cursorChar, x: start + used, y: y, maxWidth: max(0, room - used), style: .reverse)
-        if editor.cursor + 1 < chars.count {
-            frame.write(String(chars[(editor.cursor + 1)...]), x: start + used + cursorWidth, y: y, maxWidth: max(0, room - used - cursorWidth))
-        }
+        frame.render(EditorLine(prefix: prefix, editor), in: Rect(x: x, y: y, width: width, height: 1))
     }
 
     func drawHelp(_ state: AppState, scroll: Int, on frame: inout Frame) {

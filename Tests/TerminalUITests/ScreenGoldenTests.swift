@@ -185,6 +185,19 @@ import TerminalUI
         try check(state, "ended-notice")
     }
 
+    @Test func announcePromptWithARefusedURL() throws {
+        var state = Self.detail()
+        Self.keys(&state, [.character("A"), .paste("media.example.com/welcome.mp3"), .enter])
+        #expect(state.urlPrompt?.problem != nil)
+        try check(state, "announce-prompt-error")
+    }
+
+    @Test func holdPromptNamesTheWholeCaller() throws {
+        var state = Self.detail()
+        Self.keys(&state, [.character("h"), .paste("https://music.example.com/hold/a-very-long-path/to/some/very/calm/music-for-waiting.mp3")])
+        try check(state, "hold-prompt")
+    }
+
     @Test func detailPaneFiltered() throws {
         var state = Self.detail()
         Self.keys(&state, [.character("/"), .paste("0003"), .enter])
