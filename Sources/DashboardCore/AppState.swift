@@ -228,7 +228,7 @@ public struct AppState: Equatable, Sendable {
     }
     /// The `:` command being typed, when it is.
     public var commandEditor: LineEditor? {
-        if case .command(let editor) = modal { return editor }
+        if case .command(let prompt) = modal { return prompt.editor }
         return nil
     }
     public var showHelp: Bool {

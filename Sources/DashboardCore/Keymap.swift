@@ -120,7 +120,7 @@ public struct Keymap: Equatable, Sendable {
             [.character("/")], .filter, "filter the table, or the pane in front", section: "View", contexts: [.conferences, .detail],
             hint: true),
         KeyBinding([.character("c")], .toggleCompleted, "show/hide completed", section: "View", contexts: [.conferences]),
-        KeyBinding([.character(":")], .command, "command line (:q :filter TEXT :profile NAME)", section: "View"),
+        KeyBinding([.character(":")], .command, "command line (Tab completes; :q :filter TEXT)", section: "View"),
         KeyBinding([.character("n")], .newStream, "start a stream on this conference", section: "Streams", contexts: [.conferences, .detail], hint: true, mutating: true),
         KeyBinding([.character("x")], .stopStream, "stop the selected stream (asks first)", section: "Streams", contexts: [.detail], hint: true, mutating: true),
         KeyBinding([.character("E")], .endConference, "end the conference (asks first)", section: "Conference", contexts: [.conferences, .detail], mutating: true),

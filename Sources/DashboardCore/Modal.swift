@@ -9,8 +9,8 @@ public enum Modal: Equatable, Sendable {
     case urlPrompt(URLPrompt)
     /// The start-stream form.
     case startStreamForm(StartStreamForm)
-    /// The `:` command line.
-    case command(LineEditor)
+    /// The `:` command line, with Tab completion.
+    case command(CommandPrompt)
     /// The `/` filter, applied as it is typed: to the conferences table, or to the pane in front
     /// on a conference's screen.
     case filter(LineEditor)

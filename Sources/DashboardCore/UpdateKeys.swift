@@ -67,7 +67,8 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
         if case .conference = state.screen { keepDetailSelectionShown(&state) } else { keepSelectionVisible(&state) }
         showStatus(&state, "filter cleared", .info)
     case .command:
-        state.modal = .command(LineEditor("", limit: 512))
+        let commands = ConsoleCommand.all.filter { !(state.readOnly && $0.mutating) }
+        state.modal = .command(CommandPrompt(commands: commands, profiles: state.profiles))
     case .refresh:
         showStatus(&state, "refreshing…", .info)
         return [.refreshNow]

@@ -25,8 +25,8 @@ func handleModalKey(_ state: inout AppState, _ modal: Modal, _ key: Key) -> [Eff
             state.modal = .startStreamForm(form)
             return [.startStream(conference: form.conferenceSid, conferenceName: form.conferenceName, request)]
         }
-    case .command(let editor):
-        return handleCommandKey(&state, editor, key)
+    case .command(let prompt):
+        return handleCommandKey(&state, prompt, key)
     case .filter(let editor):
         handleFilterKey(&state, editor, key)
         return []
@@ -72,19 +72,18 @@ func handleFilterKey(_ state: inout AppState, _ editor: LineEditor, _ key: Key) 
     if case .conference = state.screen { keepDetailSelectionShown(&state) } else { keepSelectionVisible(&state) }
 }
 
-func handleCommandKey(_ state: inout AppState, _ editor: LineEditor, _ key: Key) -> [Effect] {
-    var editor = editor
-    switch key {
-    case .escape:
+func handleCommandKey(_ state: inout AppState, _ prompt: CommandPrompt, _ key: Key) -> [Effect] {
+    var prompt = prompt
+    switch prompt.apply(key) {
+    case .none:
+        state.modal = .command(prompt)
+        return []
+    case .cancel:
         state.modal = nil
         return []
-    case .enter:
+    case .run(let line):
         state.modal = nil
-        return runCommand(&state, editor.text)
-    default:
-        editor.apply(key)
-        state.modal = .command(editor)
-        return []
+        return runCommand(&state, line)
     }
 }
 

@@ -50,7 +50,13 @@ public struct DashboardView {
             let top = max(ScreenLayout.headerLines, size.height - 1 - height)
             frame.render(
                 URLPromptView(prompt, glyphs: glyphs), in: Rect(x: 0, y: top, width: width, height: size.height - 1 - top))
-        case .command, .filter, nil:
+        case .command(let prompt):
+            // Above the command line, over the body.
+            let body = ScreenLayout.bodyHeight(forHeight: size.height)
+            let menu = CommandMenuView(prompt.menu, glyphs: glyphs)
+            let height = min(body, menu.height)
+            frame.render(menu, in: Rect(x: 0, y: size.height - 2 - height, width: width, height: height))
+        case .filter, nil:
             // Drawn on the bottom line.
             break
         }
@@ -298,8 +304,8 @@ public struct DashboardView {
         case .urlPrompt:
             // The prompt's own box covers this line.
             return
-        case .command(let editor):
-            drawEditor(prefix: ":", editor, y: y, width: width, on: &frame)
+        case .command(let prompt):
+            drawEditor(prefix: ":", prompt.editor, y: y, width: width, on: &frame)
             return
         case .filter(let editor):
             drawEditor(prefix: "/", editor, y: y, width: width, on: &frame)

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Keys an operator reaches for in the built binary: Esc on a committed filter.
+/// Keys an operator reaches for in the built binary: Esc on a committed filter, `:` with Tab.
 @Suite struct KeysEndToEndTests {
     @Test func escOnTheTableClearsACommittedFilter() async throws {
         let session = try TmuxSession(command: try Demo.command(), width: 80, height: 24, environment: Demo.environment())
@@ -16,6 +16,36 @@ import Testing
         try session.send(keys: "Escape")
         #expect(await session.waitForAbsence(of: "filter: \(needle)"))
         #expect(await session.waitFor(text: "filter cleared"))
+        #expect(DashboardEndToEndTests.firstRowName(session.capture()) == first)
+    }
+
+    @Test func commandLineCompletesWithTabAndListsTheCommands() async throws {
+        let session = try TmuxSession(command: try Demo.command(), width: 80, height: 24, environment: Demo.environment())
+        defer { session.kill() }
+        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(15)))
+        let first = try #require(DashboardEndToEndTests.firstRowName(session.capture()))
+        // An empty line lists what there is to run.
+        try session.send(keys: ":")
+        #expect(await session.waitFor(text: "read the service now"))
+        #expect(await session.waitFor(text: "profile NAME"))
+        // Several matches: each Tab puts the next on the line.
+        try session.type(literal: "re")
+        try session.send(keys: "Tab")
+        #expect(await session.waitUntil("`:refresh` on the line") { $0.contains("\n:refresh") })
+        try session.send(keys: "Tab")
+        #expect(await session.waitUntil("`:resume` on the line") { $0.contains("\n:resume") })
+        try session.send(keys: "Escape")
+        #expect(await session.waitForAbsence(of: "read the service now"))
+        // One match: completed, with room for its argument, and run.
+        let needle = String(first.prefix(6))
+        try session.send(keys: ":")
+        try session.type(literal: "fi")
+        try session.send(keys: "Tab")
+        #expect(await session.waitUntil("`:filter ` on the line") { $0.contains("\n:filter") })
+        try session.type(literal: needle)
+        #expect(await session.waitFor(text: ":filter \(needle)"))
+        try session.send(keys: "Enter")
+        #expect(await session.waitFor(text: "filter: \(needle)"))
         #expect(DashboardEndToEndTests.firstRowName(session.capture()) == first)
     }
 }

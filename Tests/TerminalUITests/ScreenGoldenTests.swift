@@ -198,6 +198,19 @@ import TerminalUI
         try check(state, "hold-prompt")
     }
 
+    @Test func commandLineListsTheCommands() throws {
+        var state = Self.loaded()
+        Self.keys(&state, [.character(":")])
+        try check(state, "command-menu")
+    }
+
+    @Test func commandLineCyclesThroughMatches() throws {
+        var state = Self.loaded()
+        Self.keys(&state, [.character(":"), .character("s"), .tab, .tab])
+        #expect(state.commandEditor?.text == "stop")
+        try check(state, "command-cycle")
+    }
+
     @Test func detailPaneFiltered() throws {
         var state = Self.detail()
         Self.keys(&state, [.character("/"), .paste("0003"), .enter])
