@@ -31,9 +31,11 @@ public struct DashboardView {
             drawEventLog(state, in: body, on: &frame)
         }
         drawBottomLine(state, y: size.height - 2, width: width, on: &frame)
-        let keymap = state.readOnly ? state.keymap.readOnly : state.keymap
-        let hints = keymap.hints(in: state.context).map { KeyHint($0.keys.map { $0.displayName(glyphs: glyphs) }.joined(separator: "/"), $0.summary) }
-        frame.render(KeyHints(hints, glyphs: glyphs), in: Rect(x: 0, y: size.height - 1, width: width, height: 1))
+        let footer = state.footerHints
+        func hint(_ h: FooterHint) -> KeyHint { KeyHint(h.keys.map { $0.displayName(glyphs: glyphs) }.joined(separator: "/"), h.summary) }
+        frame.render(
+            KeyHints(footer.hints.map(hint), pinned: footer.pinned.map(hint), glyphs: glyphs),
+            in: Rect(x: 0, y: size.height - 1, width: width, height: 1))
         switch state.modal {
         case .help(let scroll): drawHelp(state, scroll: scroll, on: &frame)
         case .startStreamForm(let form): frame.render(StartStreamFormView(form, glyphs: glyphs))

@@ -1,18 +1,24 @@
 import Foundation
 import Testing
 
-/// Keys an operator reaches for in the built binary: Esc on a committed filter, `:` with Tab.
+/// Keys an operator reaches for in the built binary: Esc on a committed filter, `:` with Tab,
+/// and the hint line's help and quit at 80 columns.
 @Suite struct KeysEndToEndTests {
     @Test func escOnTheTableClearsACommittedFilter() async throws {
         let session = try TmuxSession(command: try Demo.command(), width: 80, height: 24, environment: Demo.environment())
         defer { session.kill() }
         #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(15)))
+        // Help and quit are on the hint line at 80 columns.
+        #expect(await session.waitUntil("? help and q quit on the hint line") { screen in
+            screen.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }?.hasSuffix("? help  q quit") == true
+        })
         let first = try #require(DashboardEndToEndTests.firstRowName(session.capture()))
         let needle = String(first.prefix(6))
         try session.send(keys: "/")
         try session.type(literal: needle)
         try session.send(keys: "Enter")
         #expect(await session.waitFor(text: "filter: \(needle)"))
+        #expect(await session.waitFor(text: "Esc clear filter"))
         try session.send(keys: "Escape")
         #expect(await session.waitForAbsence(of: "filter: \(needle)"))
         #expect(await session.waitFor(text: "filter cleared"))
