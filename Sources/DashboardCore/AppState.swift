@@ -107,6 +107,9 @@ public struct URLPrompt: Equatable, Sendable {
     public var conferenceName: String
     public var url = LineEditor("", limit: 2048)
     public var method: CallbackMethod = .post
+    /// Why Enter sent nothing (the URL is not one the service can fetch), shown in the prompt
+    /// until the URL is edited.
+    public var problem: String?
 
     public init(_ purpose: Purpose, conferenceSid: String, conferenceName: String) {
         self.purpose = purpose
@@ -149,6 +152,8 @@ public struct AppState: Equatable, Sendable {
     /// Where each pane's pick was last seen on screen, so that when the picked participant or
     /// stream leaves, the pick moves to the neighbour that took its place.
     public var detailPosition: [DetailPane: Int] = [:]
+    /// Each pane's `/` filter on a conference's screen (none: every row shows).
+    public var paneFilters: [DetailPane: String] = [:]
     /// The pick moved by itself (the picked participant or stream left) since the operator last
     /// moved it: the next mutating key says so instead of acting on someone not picked.
     public var selectionMoved: String?
@@ -271,7 +276,7 @@ public struct AppState: Equatable, Sendable {
     }
     /// The `:` command being typed, when it is.
     public var commandEditor: LineEditor? {
-        if case .command(let editor) = modal { return editor }
+        if case .command(let prompt) = modal { return prompt.editor }
         return nil
     }
     public var showHelp: Bool {
@@ -429,20 +434,20 @@ public struct AppState: Equatable, Sendable {
     /// The row of the picked participant in the open conference: where the highlight is, and
     /// who a participant key acts on. Nil when nobody is there.
     public var selectedParticipantIndex: Int? {
-        Self.index(of: selectedCallSid, in: openConference?.participants.map(\.callSid) ?? [], near: detailPosition[.participants])
+        Self.index(of: selectedCallSid, in: shownParticipants.map(\.callSid), near: detailPosition[.participants])
     }
 
     public var selectedParticipant: Participant? {
-        selectedParticipantIndex.flatMap { openConference?.participants[$0] }
+        selectedParticipantIndex.map { shownParticipants[$0] }
     }
 
     /// The row of the picked stream in the open conference.
     public var selectedStreamIndex: Int? {
-        Self.index(of: selectedStreamSid, in: openConferenceStreams.map(\.sid), near: detailPosition[.streams])
+        Self.index(of: selectedStreamSid, in: shownStreams.map(\.sid), near: detailPosition[.streams])
     }
 
     public var selectedStream: StreamRecord? {
-        selectedStreamIndex.map { openConferenceStreams[$0] }
+        selectedStreamIndex.map { shownStreams[$0] }
     }
 
     /// Where `sid` is in `sids`; if it is gone, the row that took its place (or the last row);

@@ -2,7 +2,7 @@
 public enum Action: String, Hashable, Sendable, CaseIterable {
     case moveDown, moveUp, pageDown, pageUp, top, bottom
     case open, back, switchPane
-    case filter, command, refresh, togglePause, toggleCompleted
+    case filter, clearFilter, command, refresh, togglePause, toggleCompleted
     case newStream, stopStream
     case endConference, announce, toggleMute, toggleHold, removeParticipant
     case sortNext, sortReverse, copySid
@@ -28,10 +28,13 @@ public struct KeyBinding: Hashable, Sendable {
     public var hint: Bool
     /// Changes something on the service; removed in read-only mode.
     public var mutating: Bool
+    /// What the footer calls it when `summary` is too long for the footer ("down", "new stream").
+    public var hintLabel: String?
 
     public init(
         _ keys: [Key], _ action: Action, _ summary: String, section: String,
-        contexts: Set<KeyContext> = [.conferences, .detail, .eventLog], hint: Bool = false, mutating: Bool = false
+        contexts: Set<KeyContext> = [.conferences, .detail, .eventLog], hint: Bool = false, mutating: Bool = false,
+        hintLabel: String? = nil
     ) {
         self.keys = keys
         self.action = action
@@ -40,7 +43,11 @@ public struct KeyBinding: Hashable, Sendable {
         self.contexts = contexts
         self.hint = hint
         self.mutating = mutating
+        self.hintLabel = hintLabel
     }
+
+    /// How the footer names it.
+    public var hintSummary: String { hintLabel ?? summary }
 
     /// `j/↓`: the keys as the help and the hints write them.
     public var keysText: String { keys.map(\.displayName).joined(separator: "/") }
@@ -104,31 +111,43 @@ public struct Keymap: Equatable, Sendable {
     }
 
     public static let standard = Keymap([
-        KeyBinding([.character("j"), .down], .moveDown, "move down", section: "Move", hint: true),
-        KeyBinding([.character("k"), .up], .moveUp, "move up", section: "Move", hint: true),
+        KeyBinding([.character("j"), .down], .moveDown, "move down", section: "Move", hint: true, hintLabel: "down"),
+        KeyBinding([.character("k"), .up], .moveUp, "move up", section: "Move", hint: true, hintLabel: "up"),
         KeyBinding([.pageDown, .ctrl("f")], .pageDown, "page down", section: "Move"),
         KeyBinding([.pageUp, .ctrl("b")], .pageUp, "page up", section: "Move"),
         KeyBinding([.character("g"), .home], .top, "first row", section: "Move"),
         KeyBinding([.character("G"), .end], .bottom, "last row", section: "Move"),
-        KeyBinding([.enter], .open, "open conference", section: "View", contexts: [.conferences], hint: true),
-        KeyBinding([.escape, .left], .back, "back to conferences", section: "View", contexts: [.detail, .eventLog], hint: true),
+        KeyBinding([.enter], .open, "open conference", section: "View", contexts: [.conferences], hint: true, hintLabel: "open"),
+        // Before `back`: with a filter on, Esc clears it first; with none, it goes back.
+        KeyBinding(
+            [.escape], .clearFilter, "clear the filter (then back)", section: "View", contexts: [.conferences, .detail], hint: true,
+            hintLabel: "clear filter"),
+        KeyBinding([.escape, .left], .back, "back to conferences", section: "View", contexts: [.detail, .eventLog], hint: true, hintLabel: "back"),
         KeyBinding([.character("L")], .eventLog, "event log (the audit trail)", section: "View", contexts: [.conferences, .detail]),
-        KeyBinding([.tab], .switchPane, "switch pane", section: "View", contexts: [.detail], hint: true),
-        KeyBinding([.character("/")], .filter, "filter (Esc clears)", section: "View", contexts: [.conferences], hint: true),
+        KeyBinding([.tab], .switchPane, "switch pane", section: "View", contexts: [.detail], hint: true, hintLabel: "pane"),
+        KeyBinding(
+            [.character("/")], .filter, "filter the table, or the pane in front", section: "View", contexts: [.conferences, .detail],
+            hint: true, hintLabel: "filter"),
         KeyBinding([.character("c")], .toggleCompleted, "show/hide completed", section: "View", contexts: [.conferences]),
-        KeyBinding([.character(":")], .command, "command line (:q :filter TEXT :profile NAME)", section: "View"),
-        KeyBinding([.character("n")], .newStream, "start a stream on this conference", section: "Streams", contexts: [.conferences, .detail], hint: true, mutating: true),
-        KeyBinding([.character("x")], .stopStream, "stop the selected stream (asks first)", section: "Streams", contexts: [.detail], hint: true, mutating: true),
+        KeyBinding([.character(":")], .command, "command line (Tab completes; :q :filter TEXT)", section: "View"),
+        KeyBinding(
+            [.character("n")], .newStream, "start a stream on this conference", section: "Streams", contexts: [.conferences, .detail],
+            hint: true, mutating: true, hintLabel: "new stream"),
+        KeyBinding(
+            [.character("x")], .stopStream, "stop the selected stream (asks first)", section: "Streams", contexts: [.detail], hint: true,
+            mutating: true, hintLabel: "stop stream"),
         KeyBinding([.character("E")], .endConference, "end the conference (asks first)", section: "Conference", contexts: [.conferences, .detail], mutating: true),
         KeyBinding([.character("A")], .announce, "announce to the conference", section: "Conference", contexts: [.conferences, .detail], mutating: true),
-        KeyBinding([.character("m")], .toggleMute, "mute/unmute the participant", section: "Participant", contexts: [.detail], hint: true, mutating: true),
+        KeyBinding(
+            [.character("m")], .toggleMute, "mute/unmute the participant", section: "Participant", contexts: [.detail], hint: true,
+            mutating: true, hintLabel: "mute"),
         KeyBinding([.character("h")], .toggleHold, "hold/unhold the participant", section: "Participant", contexts: [.detail], mutating: true),
         KeyBinding([.character("K")], .removeParticipant, "remove the participant (asks first)", section: "Participant", contexts: [.detail], mutating: true),
         KeyBinding([.character("s")], .sortNext, "sort by the next column", section: "View", contexts: [.conferences]),
         KeyBinding([.character("S")], .sortReverse, "reverse the sort", section: "View", contexts: [.conferences]),
         KeyBinding([.character("y")], .copySid, "copy the sid (OSC 52, works over SSH)", section: "View", contexts: [.conferences, .detail]),
-        KeyBinding([.character("r")], .refresh, "refresh now", section: "Polling", hint: true),
-        KeyBinding([.character("p")], .togglePause, "pause/resume polling", section: "Polling", hint: true),
+        KeyBinding([.character("r")], .refresh, "refresh now", section: "Polling", hint: true, hintLabel: "refresh"),
+        KeyBinding([.character("p")], .togglePause, "pause/resume polling", section: "Polling", hint: true, hintLabel: "pause/resume"),
         KeyBinding([.character("?")], .help, "help", section: "General", hint: true),
         KeyBinding([.character("q")], .quit, "quit", section: "General", hint: true),
     ])

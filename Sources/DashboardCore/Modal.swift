@@ -9,8 +9,24 @@ public enum Modal: Equatable, Sendable {
     case urlPrompt(URLPrompt)
     /// The start-stream form.
     case startStreamForm(StartStreamForm)
-    /// The `:` command line.
-    case command(LineEditor)
-    /// The `/` filter, applied as it is typed.
+    /// The `:` command line, with Tab completion.
+    case command(CommandPrompt)
+    /// The `/` filter, applied as it is typed: to the conferences table, or to the pane in front
+    /// on a conference's screen.
     case filter(LineEditor)
+    /// Why a key did nothing (the conference has ended, the dashboard is read-only). It holds the
+    /// keyboard until Enter or Esc, so what was typed next for the form or prompt the key would
+    /// have opened never reaches the table behind it.
+    case notice(Notice)
+}
+
+/// A refusal said in a box: the title, and what happened in words for the operator.
+public struct Notice: Equatable, Sendable {
+    public var title: String
+    public var message: String
+
+    public init(title: String, message: String) {
+        self.title = title
+        self.message = message
+    }
 }

@@ -171,7 +171,9 @@ public struct StartStreamForm: Equatable, Sendable {
             return [Hint([.enter], "choose"), Hint([.tab], "switch"), Hint([.escape], "discard")]
         }
         if submitting { return [] }
-        var hints = [Hint([.enter], "start"), Hint([.escape], "cancel"), Hint([.tab, .backTab], "move")]
+        // On a choice Enter takes it and moves on; on a text field or Start it starts the stream.
+        let enter = focus.isChoice ? "next field" : focus == .cancel ? "cancel" : focus == .addParameter ? "add" : "start"
+        var hints = [Hint([.enter], enter), Hint([.escape], "cancel"), Hint([.tab, .backTab], "move")]
         switch focus {
         case .track, .codec, .callbackMethod: hints.append(Hint([.left, .right, .character(" ")], "change"))
         case .realTime: hints.append(Hint([.character(" ")], "toggle"))
@@ -229,12 +231,17 @@ public struct StartStreamForm: Equatable, Sendable {
 
     // MARK: key handling
 
-    /// Enter: Cancel cancels, "Add parameter" adds one, anywhere else starts the stream.
+    /// Enter: on a choice (track, codec, real-time, callback method) it keeps what is shown and
+    /// moves to the next field, so the operator who picks with Enter does not start the stream
+    /// half filled in; Cancel cancels, "Add parameter" adds one, anywhere else starts the stream.
     private mutating func activate(_ field: Field) -> Outcome {
         switch field {
         case .cancel: return cancel()
         case .addParameter:
             addParameter()
+            return .none
+        case _ where field.isChoice:
+            moveFocus(by: 1)
             return .none
         default: return submit()
         }

@@ -36,6 +36,15 @@ extension StartStreamForm {
             }
         }
 
+        /// True for the fields picked from a few choices (and the real-time toggle): Enter on
+        /// one moves on instead of starting the stream.
+        public var isChoice: Bool {
+            switch self {
+            case .track, .codec, .realTime, .callbackMethod: true
+            default: false
+            }
+        }
+
         /// The parameter row this field belongs to, if any.
         public var parameterRow: Int? {
             switch self {

@@ -249,9 +249,10 @@ func carriedOver(_ state: AppState, seen: [String: ConferenceRow]) -> [String: C
 /// same participant or stream; if it left, the pick moves to the row that took its place, and
 /// the next mutating key says so before acting on anyone.
 func reconcileDetailSelection(_ state: inout AppState) {
-    guard let row = state.openConference else { return }
-    let calls = row.participants.map(\.callSid)
-    let streams = state.openConferenceStreams.map(\.sid)
+    guard state.openConference != nil else { return }
+    // The rows on screen (who is in the call, under each pane's filter): the pick is one of them.
+    let calls = state.shownParticipants.map(\.callSid)
+    let streams = state.shownStreams.map(\.sid)
     if let moved = repick(&state.selectedCallSid, in: calls, pane: .participants, &state.detailPosition) {
         state.selectionMoved = moved.now.map { "\(moved.before) left; the selection moved to \($0)" } ?? "\(moved.before) left"
     }

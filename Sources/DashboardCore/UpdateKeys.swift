@@ -17,9 +17,10 @@ func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         return []
     }
     if binding.mutating && state.readOnly {
-        showStatus(&state, "the dashboard is read-only: \(binding.summary) is off", .warning)
+        refuseReadOnly(&state, binding)
         return []
     }
+    if binding.mutating, refusedOnEndedConference(&state, binding.action) { return [] }
     return perform(binding.action, &state)
 }
 
@@ -41,6 +42,7 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
         state.selectedCallSid = nil
         state.selectedStreamSid = nil
         state.detailPosition = [:]
+        state.paneFilters = [:]
         state.selectionMoved = nil
         reconcileDetailSelection(&state)
         return [.watch(row.id), .refreshNow]
@@ -55,9 +57,18 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
     case .switchPane:
         state.detailPane = state.detailPane == .participants ? .streams : .participants
     case .filter:
-        state.modal = .filter(LineEditor(state.filter, limit: 256))
+        state.modal = .filter(LineEditor(state.focusedFilter, limit: 256))
+    case .clearFilter:
+        guard !state.focusedFilter.isEmpty else {
+            // Nothing to clear: the key is Esc, which on a conference's screen goes back.
+            return state.context == .conferences ? [] : perform(.back, &state)
+        }
+        state.focusedFilter = ""
+        if case .conference = state.screen { keepDetailSelectionShown(&state) } else { keepSelectionVisible(&state) }
+        showStatus(&state, "filter cleared", .info)
     case .command:
-        state.modal = .command(LineEditor("", limit: 512))
+        let commands = ConsoleCommand.all.filter { !(state.readOnly && $0.mutating) }
+        state.modal = .command(CommandPrompt(commands: commands, profiles: state.profiles))
     case .refresh:
         showStatus(&state, "refreshing…", .info)
         return [.refreshNow]
@@ -79,20 +90,18 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
             showStatus(&state, "no conference selected", .info)
             return []
         }
-        guard row.conference.status.isLive else {
-            showStatus(&state, "\(row.conference.friendlyName) has already ended", .info)
-            return []
-        }
+        if refusedOnEndedConference(&state, .endConference) { return [] }
         state.modal = .confirmation(
             Confirmation(
                 title: "End conference",
                 question: "End conference \(row.conference.friendlyName) (\(row.id))? Everyone in it is disconnected.",
                 verb: "End", action: .endConference(row.id)))
     case .announce:
-        guard let row = state.openConference ?? state.selectedRow, row.conference.status.isLive else {
-            showStatus(&state, "announcements need a live conference", .info)
+        guard let row = state.openConference ?? state.selectedRow else {
+            showStatus(&state, "no conference selected", .info)
             return []
         }
+        if refusedOnEndedConference(&state, .announce) { return [] }
         state.modal = .urlPrompt(URLPrompt(.announce, conferenceSid: row.id, conferenceName: row.conference.friendlyName))
     case .toggleMute, .toggleHold, .removeParticipant:
         return actOnSelectedParticipant(action, &state)
@@ -145,13 +154,16 @@ func actOnSelectedParticipant(_ action: Action, _ state: inout AppState) -> [Eff
         return []
     }
     guard selectionConfirmed(&state, action) else { return [] }
-    let participant = row.participants[index]
+    let participant = state.shownParticipants[index]
     switch action {
     case .toggleMute:
         state.pendingRollbacks[participant.callSid] = participant
         var changed = participant
         changed.muted.toggle()
-        state.rows[row.id]?.participants[index] = changed
+        // By call sid: the pane's filter may show fewer rows than the conference holds.
+        if let stored = row.participants.firstIndex(where: { $0.callSid == participant.callSid }) {
+            state.rows[row.id]?.participants[stored] = changed
+        }
         showStatus(&state, "\(changed.muted ? "muting" : "unmuting") \(participant.callSid)…", .info)
         return [.setMuted(conference: row.id, callSid: participant.callSid, changed.muted)]
     case .toggleHold where !participant.hold:
@@ -174,7 +186,7 @@ func actOnSelectedParticipant(_ action: Action, _ state: inout AppState) -> [Eff
 /// `x` on the streams pane: asks before stopping the stream highlighted on screen.
 func askToStopSelectedStream(_ state: inout AppState) -> [Effect] {
     if let reason = state.streamsUnavailable {
-        showStatus(&state, reason, .warning)
+        refuse(&state, "No streams here", "\(reason). Nothing was done.")
         return []
     }
     guard state.detailPane == .streams else {
@@ -212,13 +224,13 @@ func move(_ state: inout AppState, by delta: Int) {
         state.selectionMoved = nil
         switch state.detailPane {
         case .participants:
-            let calls = state.openConference?.participants.map(\.callSid) ?? []
+            let calls = state.shownParticipants.map(\.callSid)
             guard let current = state.selectedParticipantIndex else { return }
             let target = min(max(0, current + delta), calls.count - 1)
             state.selectedCallSid = calls[target]
             state.detailPosition[.participants] = target
         case .streams:
-            let sids = state.openConferenceStreams.map(\.sid)
+            let sids = state.shownStreams.map(\.sid)
             guard let current = state.selectedStreamIndex else { return }
             let target = min(max(0, current + delta), sids.count - 1)
             state.selectedStreamSid = sids[target]

@@ -25,12 +25,22 @@ func handleModalKey(_ state: inout AppState, _ modal: Modal, _ key: Key) -> [Eff
             state.modal = .startStreamForm(form)
             return [.startStream(conference: form.conferenceSid, conferenceName: form.conferenceName, request)]
         }
-    case .command(let editor):
-        return handleCommandKey(&state, editor, key)
+    case .command(let prompt):
+        return handleCommandKey(&state, prompt, key)
     case .filter(let editor):
         handleFilterKey(&state, editor, key)
         return []
+    case .notice:
+        handleNoticeKey(&state, key)
+        return []
     }
+}
+
+/// A notice closes on Enter or Esc only; every other key (Space too: it is part of a name
+/// typed for a form that never opened) is swallowed, so nothing typed reaches the screen behind.
+func handleNoticeKey(_ state: inout AppState, _ key: Key) {
+    guard key == .enter || key == .escape else { return }
+    state.modal = nil
 }
 
 /// The movement keys of the keymap scroll a help taller than the terminal; any other key closes it.
@@ -44,36 +54,36 @@ func handleHelpKey(_ state: inout AppState, scroll: Int, _ key: Key) {
     }
 }
 
+/// The `/` filter of the table, or of the pane in front on a conference's screen: applied as
+/// it is typed; Enter keeps it, Esc clears it.
 func handleFilterKey(_ state: inout AppState, _ editor: LineEditor, _ key: Key) {
     var editor = editor
     switch key {
     case .escape:
-        // Esc clears the filter and leaves it.
-        state.filter = ""
+        state.focusedFilter = ""
         state.modal = nil
     case .enter:
         state.modal = nil
     default:
         editor.apply(key)
         state.modal = .filter(editor)
-        state.filter = editor.text
+        state.focusedFilter = editor.text
     }
-    keepSelectionVisible(&state)
+    if case .conference = state.screen { keepDetailSelectionShown(&state) } else { keepSelectionVisible(&state) }
 }
 
-func handleCommandKey(_ state: inout AppState, _ editor: LineEditor, _ key: Key) -> [Effect] {
-    var editor = editor
-    switch key {
-    case .escape:
+func handleCommandKey(_ state: inout AppState, _ prompt: CommandPrompt, _ key: Key) -> [Effect] {
+    var prompt = prompt
+    switch prompt.apply(key) {
+    case .none:
+        state.modal = .command(prompt)
+        return []
+    case .cancel:
         state.modal = nil
         return []
-    case .enter:
+    case .run(let line):
         state.modal = nil
-        return runCommand(&state, editor.text)
-    default:
-        editor.apply(key)
-        state.modal = .command(editor)
-        return []
+        return runCommand(&state, line)
     }
 }
 
@@ -134,10 +144,14 @@ func handleURLPromptKey(_ state: inout AppState, _ prompt: URLPrompt, _ key: Key
         if case .announce = prompt.purpose { prompt.method = prompt.method == .post ? .get : .post }
     case .enter:
         let url = prompt.url.text.trimmingCharacters(in: .whitespaces)
+        // A refused URL is said in the prompt, which stays open with what was typed.
         switch prompt.purpose {
         case .announce:
             guard isAbsoluteHTTPURL(url) else {
-                showStatus(&state, "the announcement needs an absolute http(s) URL", .error)
+                prompt.problem = url.isEmpty
+                    ? "type the URL of the audio to play (http:// or https://)"
+                    : "not an absolute http(s) URL: the service can only fetch audio from http:// or https://host/…"
+                state.modal = .urlPrompt(prompt)
                 return []
             }
             state.modal = nil
@@ -145,14 +159,17 @@ func handleURLPromptKey(_ state: inout AppState, _ prompt: URLPrompt, _ key: Key
             return [.announce(conference: prompt.conferenceSid, url: url, method: prompt.method)]
         case .hold(let callSid):
             guard url.isEmpty || isAbsoluteHTTPURL(url) else {
-                showStatus(&state, "hold music needs an absolute http(s) URL (or none, for the service's own)", .error)
+                prompt.problem = "not an absolute http(s) URL: the service can only fetch music from http:// or https://host/… (empty keeps its own)"
+                state.modal = .urlPrompt(prompt)
                 return []
             }
             state.modal = nil
             return setHold(&state, conference: prompt.conferenceSid, callSid: callSid, true, holdUrl: url.isEmpty ? nil : url)
         }
     default:
+        let before = prompt.url.text
         prompt.url.apply(key)
+        if prompt.url.text != before { prompt.problem = nil }
     }
     state.modal = .urlPrompt(prompt)
     return []

@@ -31,9 +31,11 @@ public struct DashboardView {
             drawEventLog(state, in: body, on: &frame)
         }
         drawBottomLine(state, y: size.height - 2, width: width, on: &frame)
-        let keymap = state.readOnly ? state.keymap.readOnly : state.keymap
-        let hints = keymap.hints(in: state.context).map { KeyHint($0.keys.map { $0.displayName(glyphs: glyphs) }.joined(separator: "/"), $0.summary) }
-        frame.render(KeyHints(hints, glyphs: glyphs), in: Rect(x: 0, y: size.height - 1, width: width, height: 1))
+        let footer = state.footerHints
+        func hint(_ h: FooterHint) -> KeyHint { KeyHint(h.keys.map { $0.displayName(glyphs: glyphs) }.joined(separator: "/"), h.summary) }
+        frame.render(
+            KeyHints(footer.hints.map(hint), pinned: footer.pinned.map(hint), glyphs: glyphs),
+            in: Rect(x: 0, y: size.height - 1, width: width, height: 1))
         switch state.modal {
         case .help(let scroll): drawHelp(state, scroll: scroll, on: &frame)
         case .startStreamForm(let form): frame.render(StartStreamFormView(form, glyphs: glyphs))
@@ -42,7 +44,21 @@ public struct DashboardView {
                 ConfirmDialog(
                     title: confirmation.title, message: confirmation.question, buttons: ["Cancel", confirmation.verb],
                     focusedButton: confirmation.confirmFocused ? 1 : 0, glyphs: glyphs))
-        case .urlPrompt, .command, .filter, nil:
+        case .notice(let notice):
+            frame.render(ConfirmDialog(title: notice.title, message: notice.message, buttons: ["OK"], focusedButton: 0, glyphs: glyphs))
+        case .urlPrompt(let prompt):
+            // Over the bottom of the body and the status line, above the key hints.
+            let height = URLPromptView.height(prompt, width: width)
+            let top = max(ScreenLayout.headerLines, size.height - 1 - height)
+            frame.render(
+                URLPromptView(prompt, glyphs: glyphs), in: Rect(x: 0, y: top, width: width, height: size.height - 1 - top))
+        case .command(let prompt):
+            // Above the command line, over the body.
+            let body = ScreenLayout.bodyHeight(forHeight: size.height)
+            let menu = CommandMenuView(prompt.menu, glyphs: glyphs)
+            let height = min(body, menu.height)
+            frame.render(menu, in: Rect(x: 0, y: size.height - 2 - height, width: width, height: height))
+        case .filter, nil:
             // Drawn on the bottom line.
             break
         }
@@ -141,7 +157,7 @@ public struct DashboardView {
                 c.friendlyName.isEmpty ? c.sid : c.friendlyName,
                 c.status.rawValue,
                 c.region,
-                row.participantsKnown ? String(row.participants.count) : (c.status.isLive ? "?" : "-"),
+                c.status.isLive ? (row.participantsKnown ? String(row.participants.count) : "?") : "-",
                 String(row.streamCount),
                 Self.shortDate(c.dateCreated),
                 c.dateCreated.date.map { Self.age(from: $0, to: state.now) } ?? "?",
@@ -153,7 +169,7 @@ public struct DashboardView {
         let empty =
             state.rows.isEmpty
             ? (state.lastRefresh == nil ? "waiting for the first refresh\(glyphs.ellipsis)" : "no live conferences")
-            : "no conference matches the filter (\(state.keymap.keyName(for: .filter, in: .conferences, fallback: ":filter")) then Esc clears it)"
+            : "no conference matches the filter (\(state.keymap.keyName(for: .clearFilter, in: .conferences, fallback: ":filter")) clears it)"
         let table = TableView(
             columns: Self.conferenceColumns, rows: rows, emphasis: emphasis, selectedRow: selected, scrollOffset: offset,
             emptyText: empty, glyphs: glyphs)
@@ -202,16 +218,23 @@ public struct DashboardView {
         }
         let remaining = area.maxY - y
         guard remaining >= 4 else { return }
+        let clearKey = state.keymap.keyName(for: .clearFilter, in: .detail, fallback: ":filter")
         let participantsHeight = max(2, (remaining * 3) / 5)
         let participantsArea = Rect(x: area.x, y: y, width: area.width, height: participantsHeight)
         let streamsArea = Rect(x: area.x, y: y + participantsHeight, width: area.width, height: remaining - participantsHeight)
 
+        let participants = state.shownParticipants
+        let participantsFilter = state.paneFilters[.participants]
+        let participantCount =
+            !c.status.isLive ? "ended" : !row.participantsKnown ? "?"
+            : participantsFilter == nil ? String(row.participants.count)
+            : "\(participants.count) of \(row.participants.count), filter: \(participantsFilter!)"
         let participantsBox = Box(
-            title: "Participants (\(row.participantsKnown ? String(row.participants.count) : "?"))", glyphs: glyphs,
+            title: "Participants (\(participantCount))", glyphs: glyphs,
             style: state.detailPane == .participants ? Style(foreground: .cyan) : .dim,
             titleStyle: state.detailPane == .participants ? Style(foreground: .cyan, bold: true) : .bold)
         frame.render(participantsBox, in: participantsArea)
-        let participantRows = row.participants.map { p -> [String] in
+        let participantRows = participants.map { p -> [String] in
             [
                 p.callSid, p.status.rawValue, p.muted ? "yes" : "no", p.hold ? "yes" : "no", p.coaching ? "yes" : "no",
                 p.dateCreated.date.map { Self.age(from: $0, to: state.now) } ?? "?",
@@ -221,14 +244,19 @@ public struct DashboardView {
             TableView(
                 columns: Self.participantColumns, rows: participantRows,
                 selectedRow: state.detailPane == .participants ? state.selectedParticipantIndex : nil,
-                emptyText: row.participantsKnown ? "nobody is in this conference" : "participants not read yet",
+                emptyText: !c.status.isLive ? "the conference has ended: nobody is in the call any more"
+                    : participantsFilter != nil ? "no participant matches the filter (\(clearKey) clears it)"
+                    : row.participantsKnown ? "nobody is in this conference" : "participants not read yet",
                 glyphs: glyphs),
             in: participantsBox.inner(participantsArea))
 
-        let streams = state.openConferenceStreams
+        let streams = state.shownStreams
+        let streamsFilter = state.paneFilters[.streams]
+        var streamsTitle =
+            "Streams (\(row.streamCount) open, \(state.openConferenceStreams.count) known"
+            + (streamsFilter.map { ", \(streams.count) shown, filter: \($0)" } ?? "") + ")"
         // Without the receiver nothing tells confdash that a stream connected, failed or stopped
         // by itself: the pane says so, and how to turn it on, rather than show a frozen status.
-        var streamsTitle = "Streams (\(row.streamCount) open, \(streams.count) known)"
         if !state.receivesCallbacks, state.streamsUnavailable == nil {
             streamsTitle += " \(glyphs.bullet) ? unconfirmed: callbacks off (--callback-listen)"
         }
@@ -250,12 +278,13 @@ public struct DashboardView {
         let streamEmphasis = streams.map {
             $0.status.isTerminal ? RowEmphasis.dim : $0.status == .unknown ? .highlight : .normal
         }
-        let newStream = state.readOnly ? nil : state.keymap.keyName(for: .newStream, in: .detail, fallback: ":stream")
+        let newStream = state.readOnly || !c.status.isLive ? nil : state.keymap.keyName(for: .newStream, in: .detail, fallback: ":stream")
         frame.render(
             TableView(
                 columns: Self.streamColumns, rows: streamRows, emphasis: streamEmphasis,
                 selectedRow: state.detailPane == .streams ? state.selectedStreamIndex : nil,
                 emptyText: state.streamsUnavailable
+                    ?? (streamsFilter != nil ? "no stream matches the filter (\(clearKey) clears it)" : nil)
                     ?? "no streams started from confdash on this conference\(newStream.map { " (\($0) starts one)" } ?? "")",
                 glyphs: glyphs),
             in: streamsBox.inner(streamsArea))
@@ -308,23 +337,16 @@ public struct DashboardView {
 
     func drawBottomLine(_ state: AppState, y: Int, width: Int, on frame: inout Frame) {
         switch state.modal {
-        case .urlPrompt(let prompt):
-            let label =
-                switch prompt.purpose {
-                case .announce: "announce to \(prompt.conferenceName) (\(prompt.method.rawValue), Tab switches) URL "
-                case .hold(let callSid): "hold \(callSid): music URL (Enter for the default) "
-                }
-            frame.write(TextWidth.truncate(label, to: width / 2, ellipsis: glyphs.ellipsis), x: 0, y: y, style: .bold)
-            let used = min(width / 2, TextWidth.width(of: label))
-            drawEditor(prefix: "", prompt.url, y: y, x: used, width: width - used, on: &frame)
+        case .urlPrompt:
+            // The prompt's own box covers this line.
             return
-        case .command(let editor):
-            drawEditor(prefix: ":", editor, y: y, width: width, on: &frame)
+        case .command(let prompt):
+            drawEditor(prefix: ":", prompt.editor, y: y, width: width, on: &frame)
             return
         case .filter(let editor):
             drawEditor(prefix: "/", editor, y: y, width: width, on: &frame)
             return
-        case .help, .startStreamForm, .confirmation, nil:
+        case .help, .startStreamForm, .confirmation, .notice, nil:
             break
         }
         if let status = state.status {
@@ -335,21 +357,8 @@ public struct DashboardView {
         // Why polls fail is on the line under the title (`AppState.currentProblem`) until it is resolved.
     }
 
-    /// The text being typed with a block cursor, scrolled so the cursor stays in view.
     func drawEditor(prefix: String, _ editor: LineEditor, y: Int, x: Int = 0, width: Int, on frame: inout Frame) {
-        let chars = Array(editor.text)
-        let before = String(chars[..<editor.cursor])
-        let room = max(1, width - 2)
-        var shownBefore = before
-        while TextWidth.width(of: shownBefore) > room - 1, !shownBefore.isEmpty { shownBefore.removeFirst() }
-        let start = x + TextWidth.width(of: prefix)
-        frame.write(prefix, x: x, y: y, style: .bold)
-        let used = frame.write(shownBefore, x: start, y: y, maxWidth: room)
-        let cursorChar = editor.cursor < chars.count ? String(chars[editor.cursor]) : " "
-        let cursorWidth = frame.write(cursorChar, x: start + used, y: y, maxWidth: max(0, room - used), style: .reverse)
-        if editor.cursor + 1 < chars.count {
-            frame.write(String(chars[(editor.cursor + 1)...]), x: start + used + cursorWidth, y: y, maxWidth: max(0, room - used - cursorWidth))
-        }
+        frame.render(EditorLine(prefix: prefix, editor), in: Rect(x: x, y: y, width: width, height: 1))
     }
 
     func drawHelp(_ state: AppState, scroll: Int, on frame: inout Frame) {

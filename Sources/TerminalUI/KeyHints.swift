@@ -9,38 +9,49 @@ public struct KeyHint: Hashable, Sendable {
     }
 }
 
-/// The footer row of key hints, "j/k move  ⏎ open  ? help  q quit"; whole hints that do not fit are left off.
+/// The footer row of key hints, "j/k move  ⏎ open  ? help  q quit"; whole hints that do not fit are left off,
+/// except the pinned ones (help and quit), which end the row at every width.
 public struct KeyHints: Widget {
     public var hints: [KeyHint]
+    /// Shown whatever the width, after the others.
+    public var pinned: [KeyHint]
     public var glyphs: Glyphs
     public static let separator = "  "
     public static let keyStyle = Style(foreground: .cyan, bold: true)
 
-    public init(_ hints: [KeyHint], glyphs: Glyphs = .unicode) {
+    public init(_ hints: [KeyHint], pinned: [KeyHint] = [], glyphs: Glyphs = .unicode) {
         self.hints = hints
+        self.pinned = pinned
         self.glyphs = glyphs
     }
 
-    /// The hints that fit in `width` cells, in order; at least the first one (cut) when any width is left.
+    /// Cells one hint takes: "keys action", or the action alone for a hint without keys.
+    static func width(of hint: KeyHint) -> Int {
+        hint.keys.isEmpty ? TextWidth.width(of: hint.action) : TextWidth.width(of: hint.keys) + 1 + TextWidth.width(of: hint.action)
+    }
+
+    /// The hints that fit in `width` cells, in order, the pinned ones last; at least the first one
+    /// (cut) when any width is left.
     public func visibleHints(width: Int) -> [KeyHint] {
+        let pinnedWidth = pinned.reduce(0) { $0 + Self.separator.count + Self.width(of: $1) }
         var used = 0
         var shown: [KeyHint] = []
         for hint in hints {
-            let hintWidth = TextWidth.width(of: hint.keys) + 1 + TextWidth.width(of: hint.action)
-            let needed = shown.isEmpty ? hintWidth : Self.separator.count + hintWidth
-            if used + needed > width {
-                if shown.isEmpty, width > 0 { shown.append(hint) }
+            let needed = (shown.isEmpty ? 0 : Self.separator.count) + Self.width(of: hint)
+            if used + needed + (pinned.isEmpty ? 0 : pinnedWidth) > width {
+                if shown.isEmpty, width > 0, pinned.isEmpty { shown.append(hint) }
                 break
             }
             used += needed
             shown.append(hint)
         }
-        return shown
+        return shown + pinned
     }
 
     /// The footer as plain text fitted to `width`.
     public func text(width: Int) -> String {
-        let joined = visibleHints(width: width).map { "\($0.keys) \($0.action)" }.joined(separator: Self.separator)
+        let joined = visibleHints(width: width).map { $0.keys.isEmpty ? $0.action : "\($0.keys) \($0.action)" }
+            .joined(separator: Self.separator)
         return TextWidth.truncate(joined, to: width, ellipsis: glyphs.ellipsis)
     }
 
@@ -55,7 +66,7 @@ public struct KeyHints: Widget {
             )
             guard x < area.maxX else { break }
             x += frame.write(
-                TextWidth.truncate(" " + hint.action, to: area.maxX - x, ellipsis: glyphs.ellipsis),
+                TextWidth.truncate((hint.keys.isEmpty ? "" : " ") + hint.action, to: area.maxX - x, ellipsis: glyphs.ellipsis),
                 x: x, y: area.y, maxWidth: area.maxX - x
             )
         }

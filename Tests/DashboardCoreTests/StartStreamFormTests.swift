@@ -334,3 +334,36 @@ struct FormInputCase: Sendable, CustomTestStringConvertible {
         #expect(form.request()?.bearerToken == "tok-SECRET-42")
     }
 }
+
+/// Enter on a choice picks what it shows and moves on; it never starts the stream.
+struct StartStreamFormPickerEnterTests {
+    static let validURL = "wss://media.example.com/in"
+
+    @Test(arguments: [StartStreamForm.Field.track, .codec, .realTime, .callbackMethod])
+    func enterOnAChoiceMovesToTheNextFieldWithoutStarting(field: StartStreamForm.Field) {
+        var form = StartStreamForm(conferenceSid: "CF1", conferenceName: "standup")
+        _ = form.apply(.paste(Self.validURL))
+        while form.focus != field { _ = form.apply(.tab) }
+        _ = form.apply(.right)
+        let order = form.focusOrder
+        let next = order[order.firstIndex(of: field)! + 1]
+        #expect(form.apply(.enter) == .none)
+        #expect(!form.submitting)
+        #expect(form.focus == next)
+    }
+
+    @Test func theHintSaysWhatEnterDoesWhereTheFocusIs() {
+        var form = StartStreamForm(conferenceSid: "CF1", conferenceName: "standup")
+        #expect(form.hints.first == .init([.enter], "start"))
+        _ = form.apply(.tab)
+        _ = form.apply(.tab)
+        #expect(form.focus == .track)
+        #expect(form.hints.first == .init([.enter], "next field"))
+    }
+
+    @Test func enterOnTheURLStillStarts() {
+        var form = StartStreamForm(conferenceSid: "CF1", conferenceName: "standup")
+        _ = form.apply(.paste(Self.validURL))
+        #expect(form.apply(.enter) == .submit(StartStreamRequest(url: Self.validURL, track: .both)))
+    }
+}

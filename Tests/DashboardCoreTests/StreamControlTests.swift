@@ -101,7 +101,11 @@ struct StreamControlTests {
         _ = update(&state, .key(.character("G")))
         _ = update(&state, .key(.character("n")))
         #expect(state.startStreamForm == nil)
-        #expect(state.status?.severity == .error)
+        guard case .notice(let notice) = state.modal else {
+            Issue.record("n on a completed conference opened \(String(describing: state.modal))")
+            return
+        }
+        #expect(notice.message == "Old call has ended (completed): a stream can only start on a live conference. Nothing was done.")
     }
 
     @Test func aConferenceThatEndsEndsItsOpenStreams() {
@@ -157,7 +161,7 @@ struct StreamControlTests {
         // A URL the service would refuse stays in the prompt with a reason.
         _ = update(&state, .key(.paste("ftp://music.example.com/x.mp3")))
         #expect(update(&state, .key(.enter)) == [])
-        #expect(state.urlPrompt != nil && state.status?.severity == .error)
+        #expect(state.urlPrompt?.problem?.contains("http") == true)
         // A good URL holds the participant at once, with that music.
         for _ in 0..<40 { _ = update(&state, .key(.backspace)) }
         _ = update(&state, .key(.paste("https://music.example.com/hold.mp3")))
@@ -202,7 +206,12 @@ struct StreamControlTests {
         state.readOnly = true
         for key: Character in ["n", "E", "A"] {
             #expect(update(&state, .key(.character(key))) == [])
-            #expect(state.status?.text.contains("read-only") == true)
+            guard case .notice(let notice) = state.modal else {
+                Issue.record("read-only \(key) opened \(String(describing: state.modal))")
+                continue
+            }
+            #expect(notice.message.contains("read-only"))
+            _ = update(&state, .key(.escape))
         }
         #expect(state.startStreamForm == nil && state.confirmation == nil && state.urlPrompt == nil)
         #expect(!state.keymap.readOnly.bindings.contains { $0.mutating })

@@ -113,6 +113,7 @@ enum FuzzText {
         for episode in 0..<24 {
             var state = Fixtures.loadedState()
             for key in Self.openers[episode % Self.openers.count] { _ = update(&state, .key(key)) }
+            var startedFromButton = false
             for step in 0..<120 {
                 await Task.yield()
                 let key = Self.key(&rng)
@@ -123,6 +124,19 @@ enum FuzzText {
                         _ = update(&state, .streamStartFailed(conference: conference, name: request.name, message: "refused by the fuzzer"))
                     }
                     if case .quit = effect { state = Fixtures.loadedState() }
+                }
+                // The first time in an episode the form would start, it is started from its Start
+                // button: a random Enter lands on a choice as often as not, and Enter there moves
+                // on instead of starting, so luck alone left some seeds never reaching the service.
+                if !startedFromButton, let form = state.startStreamForm, form.isValid, form.confirmingDiscard == nil, !form.submitting {
+                    startedFromButton = true
+                    for _ in form.focusOrder where state.startStreamForm?.focus != .submit { _ = update(&state, .key(.tab)) }
+                    for effect in update(&state, .key(.enter)) {
+                        Self.check(effect, seed: seed, sent: &sent)
+                        if case .startStream(let conference, _, let request) = effect {
+                            _ = update(&state, .streamStartFailed(conference: conference, name: request.name, message: "refused by the fuzzer"))
+                        }
+                    }
                 }
                 // Drawing what was typed must not trap either, at an odd size now and then.
                 if step % 40 == 0 {

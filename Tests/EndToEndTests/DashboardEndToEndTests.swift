@@ -95,7 +95,8 @@ import Testing
     }
 
     @Test func helpIsGeneratedFromTheKeymapAndAnyKeyClosesIt() async throws {
-        let session = try TmuxSession(command: try Demo.command(), width: 100, height: 40, environment: Demo.environment())
+        // Tall enough for the whole help in one column at this width (the last section included).
+        let session = try TmuxSession(command: try Demo.command(), width: 100, height: 50, environment: Demo.environment())
         defer { session.kill() }
         #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(15)))
         try session.send(keys: "?")

@@ -102,6 +102,9 @@ struct ProfileEndToEndTests {
         try session.send(keys: "E")
         #expect(await session.waitFor(text: "read-only"))
         #expect(!(try bravo.requestLog(in: session.directory)).contains("\"POST\""))
+        // The refusal is a notice that holds the keyboard until Esc (so q would not quit yet).
+        try session.send(keys: "Escape")
+        #expect(await session.waitForAbsence(of: "dashboard is read-only"))
 
         let screen = session.capture()
         // `sh -c` execs a lone command, so the pane's own process is confdash.

@@ -60,7 +60,8 @@ struct DashboardViewTests {
         #expect(lines[4].hasPrefix("🚑 on-call"))
         #expect(lines[5].hasPrefix("Support Bridge"))
         #expect(lines[6].hasPrefix("Old call"))
-        #expect(lines[23].hasPrefix("j/↓ move down  k/↑ move up  ⏎ open conference"))
+        #expect(lines[23].hasPrefix("j/↓ down  k/↑ up  ⏎ open  / filter"))
+        #expect(lines[23].hasSuffix("? help  q quit"))
     }
 
     @Test(arguments: [(80, 24), (120, 40)])
@@ -99,7 +100,7 @@ struct DashboardViewTests {
         #expect(lines.contains { $0.hasPrefix("╭─ Participants (2) ") })
         #expect(lines.contains { $0.contains("CA-two") && $0.contains("yes") })
         #expect(lines.contains { $0.hasPrefix("╭─ Streams (0 open, 0 known) ") })
-        #expect(lines[23].contains("Esc/← back to conferences"))
+        #expect(lines[23].contains("Esc/← back"))
     }
 
     @Test func aTwilioProfileSaysUpFrontThatStreamsAreOff() {

@@ -163,6 +163,60 @@ import TerminalUI
         try check(state, "event-log")
     }
 
+    /// The bridge as the next poll sees it: completed, its participants not read again.
+    static func bridgeEnded() -> AppState {
+        var state = detail()
+        let conferences = state.rows.values.map(\.conference).map { conference -> Conference in
+            var conference = conference
+            if conference.sid == bridge { conference.status = .completed }
+            return conference
+        }
+        _ = update(&state, .pollSucceeded(PollSnapshot(conferences: conferences, participants: [:]), at: now))
+        return state
+    }
+
+    @Test func endedConferenceHasNobodyInTheCall() throws {
+        try check(Self.bridgeEnded(), "detail-ended")
+    }
+
+    @Test func aKeyOnAnEndedConferenceSaysItHasEnded() throws {
+        var state = Self.bridgeEnded()
+        Self.keys(&state, [.character("m")])
+        try check(state, "ended-notice")
+    }
+
+    @Test func announcePromptWithARefusedURL() throws {
+        var state = Self.detail()
+        Self.keys(&state, [.character("A"), .paste("media.example.com/welcome.mp3"), .enter])
+        #expect(state.urlPrompt?.problem != nil)
+        try check(state, "announce-prompt-error")
+    }
+
+    @Test func holdPromptNamesTheWholeCaller() throws {
+        var state = Self.detail()
+        Self.keys(&state, [.character("h"), .paste("https://music.example.com/hold/a-very-long-path/to/some/very/calm/music-for-waiting.mp3")])
+        try check(state, "hold-prompt")
+    }
+
+    @Test func commandLineListsTheCommands() throws {
+        var state = Self.loaded()
+        Self.keys(&state, [.character(":")])
+        try check(state, "command-menu")
+    }
+
+    @Test func commandLineCyclesThroughMatches() throws {
+        var state = Self.loaded()
+        Self.keys(&state, [.character(":"), .character("s"), .tab, .tab])
+        #expect(state.commandEditor?.text == "stop")
+        try check(state, "command-cycle")
+    }
+
+    @Test func detailPaneFiltered() throws {
+        var state = Self.detail()
+        Self.keys(&state, [.character("/"), .paste("0003"), .enter])
+        try check(state, "detail-filtered")
+    }
+
     @Test func terminalTooSmall() throws {
         try check(Self.loaded(), "too-small", sizes: [Size(width: 50, height: 10)])
     }
