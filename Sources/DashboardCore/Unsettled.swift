@@ -83,9 +83,11 @@ public struct UnsettledChange: Equatable, Sendable {
         }
     }
 
-    /// Reads of a participant that must agree the change did not happen before it counts as not
-    /// done: a request held somewhere can still land a moment after a read that missed it.
+    /// Reads of a participant that must agree the change did not happen, over at least this
+    /// long, before it counts as not done: a request held somewhere (a service that answers
+    /// late) can still land seconds after a read that missed it.
     static let readsBeforeNotDone = 3
+    static let secondsBeforeNotDone: TimeInterval = 15
 }
 
 extension AppState {
@@ -124,10 +126,12 @@ func settleAfterPoll(_ state: inout AppState, _ snapshot: PollSnapshot) -> [Effe
             let participant = participants.first { $0.callSid == call }
             if what.happened(participant) {
                 state.unsettled[key] = nil
-                showStatus(&state, "settled: the \(what.word) of \(call) reached the service (\(what.shown(participant)))", .success)
-            } else if reads + 1 >= UnsettledChange.readsBeforeNotDone {
+                showOutcome(&state, "settled: the \(what.word) of \(call) reached the service (\(what.shown(participant)))", .success)
+            } else if reads + 1 >= UnsettledChange.readsBeforeNotDone,
+                state.now.timeIntervalSince(change.since) >= UnsettledChange.secondsBeforeNotDone
+            {
                 state.unsettled[key] = nil
-                showStatus(&state, "settled: the \(what.word) of \(call) did not happen (\(what.shown(participant)))", .warning)
+                showOutcome(&state, "settled: the \(what.word) of \(call) did not happen (\(what.shown(participant)))", .warning)
             } else {
                 change.kind = .participant(conference: conference, callSid: call, change: what, reads: reads + 1)
                 state.unsettled[key] = change

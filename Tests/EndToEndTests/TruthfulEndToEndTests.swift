@@ -92,6 +92,28 @@ import Testing
         #expect(rows.first?.contains(name) == true)
     }
 
+    @Test func aHangDuringAMuteEndsWithTheScreenMatchingTheService() async throws {
+        let bridge = try await Bridge.start()
+        defer { bridge.emulator.session.kill() }
+        let ledger = bridge.emulator.session.directory.appendingPathComponent("ledger.sqlite").path
+        let session = try Self.dashboard(bridge, ledger: ledger)
+        defer { session.kill() }
+        #expect(await session.waitFor(text: "Support Bridge", timeout: .seconds(15)))
+        try session.send(keys: "Enter")
+        let call = try #require(bridge.participants().first?.call)
+        #expect(await session.waitFor(text: call))
+        try Self.setFaults(bridge, #"{"hangSeconds": 8}"#)
+        try session.send(keys: "m")
+        // No answer within the dashboard's 5 s: unknown, not failed, and not rolled back.
+        #expect(await session.waitFor(text: "outcome unknown", timeout: .seconds(30)))
+        try Self.clearFaults(bridge)
+        // The service carried it out when its hang ended; the next reads settle it.
+        #expect(await session.waitFor(text: "settled: the mute of \(call) reached the service (muted)", timeout: .seconds(30)))
+        #expect(try bridge.participants().first { $0.call == call }?.muted == true)
+        let row = session.capture().split(separator: "\n").first { $0.contains(call) && $0.contains("in-progress") }
+        #expect(row?.contains("yes") == true, "the screen shows what the service has: \(row ?? "")")
+    }
+
     @Test func duringAHangTheHeadersAgeCountsUpEverySecond() async throws {
         let bridge = try await Bridge.start()
         defer { bridge.emulator.session.kill() }
