@@ -7,6 +7,26 @@ import Testing
 @Suite struct TruthfulEndToEndTests {
     typealias Bridge = RedesignEndToEndTests.Bridge
 
+    /// A bridge, and the dashboard showing it with its ledger at a known path. End both with `end`.
+    static func bridgeOnScreen() async throws -> (Bridge, ledger: String, TmuxSession) {
+        let bridge = try await Bridge.start()
+        let ledger = bridge.emulator.session.directory.appendingPathComponent("ledger.sqlite").path
+        let session: TmuxSession
+        do {
+            session = try Self.dashboard(bridge, ledger: ledger)
+        } catch {
+            bridge.emulator.session.kill()
+            throw error
+        }
+        #expect(await session.waitFor(text: "Support Bridge", timeout: .seconds(15)))
+        return (bridge, ledger, session)
+    }
+
+    static func end(_ bridge: Bridge, _ session: TmuxSession) {
+        session.kill()
+        bridge.emulator.session.kill()
+    }
+
     /// The dashboard on the bridge, with its ledger at a known path.
     static func dashboard(_ bridge: Bridge, ledger: String, refresh: Int = 1) throws -> TmuxSession {
         try TmuxSession(
@@ -58,12 +78,8 @@ import Testing
     }
 
     @Test func aHangDuringAFormStartThenEnterAgainLeavesOneStream() async throws {
-        let bridge = try await Bridge.start()
-        defer { bridge.emulator.session.kill() }
-        let ledger = bridge.emulator.session.directory.appendingPathComponent("ledger.sqlite").path
-        let session = try Self.dashboard(bridge, ledger: ledger)
-        defer { session.kill() }
-        #expect(await session.waitFor(text: "Support Bridge", timeout: .seconds(15)))
+        let (bridge, ledger, session) = try await Self.bridgeOnScreen()
+        defer { Self.end(bridge, session) }
         try session.send(keys: "Enter")
         #expect(await session.waitFor(text: "Participants ("))
         try session.send(keys: "n")
@@ -93,12 +109,8 @@ import Testing
     }
 
     @Test func aHangDuringAMuteEndsWithTheScreenMatchingTheService() async throws {
-        let bridge = try await Bridge.start()
-        defer { bridge.emulator.session.kill() }
-        let ledger = bridge.emulator.session.directory.appendingPathComponent("ledger.sqlite").path
-        let session = try Self.dashboard(bridge, ledger: ledger)
-        defer { session.kill() }
-        #expect(await session.waitFor(text: "Support Bridge", timeout: .seconds(15)))
+        let (bridge, _, session) = try await Self.bridgeOnScreen()
+        defer { Self.end(bridge, session) }
         try session.send(keys: "Enter")
         let call = try #require(bridge.participants().first?.call)
         #expect(await session.waitFor(text: call))
@@ -115,12 +127,8 @@ import Testing
     }
 
     @Test func duringAHangTheHeadersAgeCountsUpEverySecond() async throws {
-        let bridge = try await Bridge.start()
-        defer { bridge.emulator.session.kill() }
-        let ledger = bridge.emulator.session.directory.appendingPathComponent("ledger.sqlite").path
-        let session = try Self.dashboard(bridge, ledger: ledger)
-        defer { session.kill() }
-        #expect(await session.waitFor(text: "Support Bridge", timeout: .seconds(15)))
+        let (bridge, _, session) = try await Self.bridgeOnScreen()
+        defer { Self.end(bridge, session) }
         try Self.setFaults(bridge, #"{"hangSeconds": 12}"#)
         // Every age the header shows on the way to 9 s: it must move, not freeze.
         var seen: [Int] = []
@@ -139,12 +147,8 @@ import Testing
     }
 
     @Test func anAuthenticationFailureKeepsItsPlaceUntilItClears() async throws {
-        let bridge = try await Bridge.start()
-        defer { bridge.emulator.session.kill() }
-        let ledger = bridge.emulator.session.directory.appendingPathComponent("ledger.sqlite").path
-        let session = try Self.dashboard(bridge, ledger: ledger)
-        defer { session.kill() }
-        #expect(await session.waitFor(text: "Support Bridge", timeout: .seconds(15)))
+        let (bridge, _, session) = try await Self.bridgeOnScreen()
+        defer { Self.end(bridge, session) }
         try Self.setFaults(bridge, #"{"status": 401}"#)
         #expect(await session.waitFor(text: "authentication failed", timeout: .seconds(20)))
         // Whatever the bottom line says next, the reason stays on the line under the title.
@@ -162,12 +166,8 @@ import Testing
     }
 
     @Test func aTypoInStopOrTrackLeavesTheLedgerAsItWas() async throws {
-        let bridge = try await Bridge.start()
-        defer { bridge.emulator.session.kill() }
-        let ledger = bridge.emulator.session.directory.appendingPathComponent("ledger.sqlite").path
-        let session = try Self.dashboard(bridge, ledger: ledger)
-        defer { session.kill() }
-        #expect(await session.waitFor(text: "Support Bridge", timeout: .seconds(15)))
+        let (bridge, ledger, session) = try await Self.bridgeOnScreen()
+        defer { Self.end(bridge, session) }
         try session.send(keys: "Enter")
         #expect(await session.waitFor(text: "Participants ("))
         try session.send(keys: ":")
