@@ -58,6 +58,9 @@ public enum Effect: Equatable, Sendable {
     case trackStream(conference: String, sid: String)
     /// These conferences were seen completed: their open streams ended with them.
     case conferencesEnded([String])
+    /// A participant change whose outcome was unknown has been settled by a read: the audit
+    /// trail gets a row saying whether it happened.
+    case recordSettlement(conference: String, callSid: String, change: ParticipantChange, happened: Bool)
     case endConference(String)
     case announce(conference: String, url: String, method: CallbackMethod)
     case setMuted(conference: String, callSid: String, Bool)

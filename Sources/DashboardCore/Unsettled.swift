@@ -126,11 +126,13 @@ func settleAfterPoll(_ state: inout AppState, _ snapshot: PollSnapshot) -> [Effe
             let participant = participants.first { $0.callSid == call }
             if what.happened(participant) {
                 state.unsettled[key] = nil
+                effects.append(.recordSettlement(conference: conference, callSid: call, change: what, happened: true))
                 showOutcome(&state, "settled: the \(what.word) of \(call) reached the service (\(what.shown(participant)))", .success)
             } else if reads + 1 >= UnsettledChange.readsBeforeNotDone,
                 state.now.timeIntervalSince(change.since) >= UnsettledChange.secondsBeforeNotDone
             {
                 state.unsettled[key] = nil
+                effects.append(.recordSettlement(conference: conference, callSid: call, change: what, happened: false))
                 showOutcome(&state, "settled: the \(what.word) of \(call) did not happen (\(what.shown(participant)))", .warning)
             } else {
                 change.kind = .participant(conference: conference, callSid: call, change: what, reads: reads + 1)

@@ -151,6 +151,27 @@ public final class DashboardServices: Sendable {
             // The run loop's own (the terminal writes the clipboard, OSC 52) and the runtime's
             // (a profile switch replaces these services altogether).
             return
+        case .recordSettlement(let conference, let call, let change, let happened):
+            guard let actions else { return }
+            let action: AuditAction =
+                switch change {
+                case .mute(let on): on ? .mute : .unmute
+                case .hold(let on): on ? .hold : .unhold
+                case .remove: .removeParticipant
+                }
+            let detail =
+                happened
+                ? "settled by a later read: the \(change.word) reached the service"
+                : "settled by later reads: the \(change.word) did not happen"
+            let logger = self.logger
+            Task {
+                if let problem = await actions.recordSettlement(
+                    action, conference: conference, call: call, happened: happened, detail: detail)
+                {
+                    logger.warning("cannot audit a settlement", metadata: ["call": "\(call)", "error": "\(problem)"])
+                    post(.actionFinished(ActionOutcome(summary: "the audit trail did not record the settlement (\(problem))", ok: false)))
+                }
+            }
         case .conferencesEnded(let sids):
             guard let ledger = actions?.ledger else { return }
             let logger = self.logger

@@ -61,3 +61,17 @@ extension OperatorActions {
         ) { try await client.removeParticipant(conference: conference, callSid: call) }
     }
 }
+
+extension OperatorActions {
+    /// Appends the row that settles an action audited `unknown`: a later read of the service
+    /// showed whether it happened (`ok`) or not (`failed`). Nothing is sent to the service.
+    /// Returns why the row could not be written, when it could not.
+    public func recordSettlement(
+        _ action: AuditAction, conference: String, call: String, happened: Bool, detail: String
+    ) async -> String? {
+        let result: OperatorActionResult<Bool> = await finish(
+            action, conference: conference, target: call, parameters: ["settles": "unknown"],
+            outcome: happened ? .ok : .failed, message: detail, detail: detail, value: happened)
+        return result.auditError
+    }
+}

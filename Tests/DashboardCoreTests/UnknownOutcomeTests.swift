@@ -103,7 +103,8 @@ import Testing
         #expect(state.status?.text.hasPrefix("outcome unknown: mute") == true)
         #expect(state.currentProblem?.text.contains("mute of \(call)") == true)
         // The next read shows it muted: it reached the service.
-        _ = Self.poll(&state, at: 2, muted: true)
+        let settled = Self.poll(&state, at: 2, muted: true)
+        #expect(settled.contains(.recordSettlement(conference: conference, callSid: call, change: .mute(true), happened: true)))
         #expect(state.unsettled.isEmpty)
         #expect(state.status?.text == "settled: the mute of \(call) reached the service (muted)")
     }
@@ -120,7 +121,8 @@ import Testing
         _ = Self.poll(&state, at: 4)
         _ = Self.poll(&state, at: 6)
         #expect(state.unsettled.count == 1, "reads a few seconds after are not enough: a held request may land later")
-        _ = Self.poll(&state, at: 16)
+        let effects = Self.poll(&state, at: 16)
+        #expect(effects.contains(.recordSettlement(conference: "c1", callSid: "CAc1-1", change: .mute(true), happened: false)))
         #expect(state.unsettled.isEmpty)
         #expect(state.status?.text == "settled: the mute of CAc1-1 did not happen (not muted)")
     }

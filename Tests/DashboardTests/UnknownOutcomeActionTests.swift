@@ -89,8 +89,15 @@ import Testing
             #expect(result.error?.outcomeUnknown == true)
             let audited = try await h.onlyAuditEntry()
             #expect(audited?.outcome == .unknown)
-            // And it did happen: the next read is what settles it.
+            // And it did happen: the next read is what settles it, in the audit trail too.
             #expect(await eventually { await h.server.world.participants(conferenceSid: conference).first?.muted == true })
+            let problem = await actions.recordSettlement(
+                .mute, conference: conference, call: calls[0], happened: true,
+                detail: "settled by a later read: the mute reached the service")
+            #expect(problem == nil)
+            let trail = try await h.ledger.auditEntries()
+            #expect(trail.map(\.outcome) == [.ok, .unknown], "newest first: the settlement after the unknown")
+            #expect(trail.first?.parameters["settles"] == "unknown")
             await client.shutdown()
         }
     }
