@@ -281,7 +281,11 @@ func expire(_ state: inout AppState) {
 }
 
 func showStatus(_ state: inout AppState, _ text: String, _ severity: StatusMessage.Severity) {
-    state.status = StatusMessage(text: text, severity: severity, expires: state.now.addingTimeInterval(AppState.statusLifetime))
+    // An error stays until a key is pressed, like an action's outcome: a refused command or a
+    // failed action must not be gone before the operator looked.
+    state.status = StatusMessage(
+        text: text, severity: severity, expires: state.now.addingTimeInterval(AppState.statusLifetime),
+        awaitingKey: severity == .error)
 }
 
 
