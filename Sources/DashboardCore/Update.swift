@@ -63,8 +63,11 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         let settling = record.name.flatMap { state.unsettled.removeValue(forKey: startKey(record.conferenceSid, $0)) } != nil
         var list = state.streams[record.conferenceSid] ?? []
         // The row kept while the outcome was unknown is this stream: it is replaced, not added to.
-        let wasKept = list.contains { $0.sid == record.sid || (!$0.sidKnown && $0.name != nil && $0.name == record.name) }
-        list.removeAll { $0.sid == record.sid || (!$0.sidKnown && $0.name != nil && $0.name == record.name) }
+        let isThisStream = { (kept: StreamRecord) in
+            kept.sid == record.sid || (!kept.sidKnown && kept.name != nil && kept.name == record.name)
+        }
+        let wasKept = list.contains(where: isThisStream)
+        list.removeAll(where: isThisStream)
         state.streams[record.conferenceSid] = [record] + list
         if !wasKept { state.rows[record.conferenceSid]?.streamCount += 1 }
         let name = record.name ?? record.sid
