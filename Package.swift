@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/pointfreeco/swift-clocks", from: "1.1.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // libncursesw with a small shim for what Swift cannot import (see Sources/CNcurses/shim.h).
@@ -61,6 +63,11 @@ let package = Package(
             dependencies: [
                 "CompatAPI",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -188,7 +195,15 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerTests",
-            dependencies: ["Ledger", "CompatAPI", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Ledger", "CompatAPI", "StoreTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        // A real PostgreSQL server for the tests (initdb and pg_ctl in a temporary directory).
+        .target(
+            name: "StoreTestSupport",
+            path: "Tests/StoreTestSupport",
             swiftSettings: strict
         ),
         .testTarget(

@@ -177,6 +177,8 @@ public struct AppState: Equatable, Sendable {
     public var quitRequested = false
     /// Streams the ledger knows, by conference sid, newest first.
     public var streams: [String: [StreamRecord]] = [:]
+    /// Why the shared store cannot be reached now (the header's problem line says it), or nil.
+    public var storeProblem: String?
     /// The dashboard may not change anything on the service: mutating keys say so instead.
     public var readOnly = false
     /// Why stream actions are off (Twilio has no conference streams), when they are.
@@ -258,6 +260,10 @@ public struct AppState: Equatable, Sendable {
             }
         }
         if let unsettledSummary { parts.append(unsettledSummary) }
+        if let storeProblem {
+            parts.append(storeProblem)
+            severe = true
+        }
         return parts.isEmpty ? nil : (parts.joined(separator: "; "), severe)
     }
 

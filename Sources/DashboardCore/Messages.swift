@@ -28,6 +28,13 @@ public enum Msg: Sendable {
     case tick(Date)
     /// The ledger's streams, re-read after any change to it (ours, a callback, another process).
     case streamsChanged([StreamRecord])
+    /// What the store's change feed named: these streams were written (by anyone, on any host),
+    /// these sids are no longer kept (an unsettled start that found its sid). Only these change.
+    case streamsUpdated(changed: [StreamRecord], removed: Set<String>)
+    /// Audit entries appended to the shared store (any operator's), newest last.
+    case auditAppended([AuditEntry])
+    /// The store cannot be reached (its words), or nil once it answers again.
+    case storeProblem(String?)
     /// The service started the stream; `notRecorded` says why the ledger or the audit trail
     /// did not record it, when they did not.
     case streamStarted(StreamRecord, notRecorded: String?)

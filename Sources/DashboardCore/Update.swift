@@ -58,6 +58,15 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         state.rows = rows
         reconcileDetailSelection(&state)
         return []
+    case .streamsUpdated(let changed, let removed):
+        applyStreamChanges(&state, changed: changed, removed: removed)
+        return []
+    case .auditAppended(let entries):
+        appendAudit(&state, entries)
+        return []
+    case .storeProblem(let problem):
+        state.storeProblem = problem
+        return []
     case .streamStarted(let record, let notRecorded):
         if let form = state.startStreamForm, form.conferenceSid == record.conferenceSid { state.modal = nil }
         let settling = record.name.flatMap { state.unsettled.removeValue(forKey: startKey(record.conferenceSid, $0)) } != nil

@@ -13,14 +13,22 @@ public final class DashboardServices: Sendable {
     let actions: OperatorActions?
     let post: @Sendable (Msg) -> Void
     let logger: Logger
+    /// Conference events another process stored (the team receiver): handed to whoever turns
+    /// them into messages (the dashboard's wiring), since their parsing lives with the receiver.
+    let onConferenceEvents: @Sendable ([StoredConferenceEvent]) -> Void
 
     /// `actions` is nil when the ledger could not be opened: every mutating action then explains
     /// why (none may go unaudited).
-    public init(poller: ConferencePoller, actions: OperatorActions?, logger: Logger, post: @escaping @Sendable (Msg) -> Void) {
+    public init(
+        poller: ConferencePoller, actions: OperatorActions?, logger: Logger,
+        onConferenceEvents: @escaping @Sendable ([StoredConferenceEvent]) -> Void = { _ in },
+        post: @escaping @Sendable (Msg) -> Void
+    ) {
         self.poller = poller
         self.actions = actions
         self.post = post
         self.logger = logger
+        self.onConferenceEvents = onConferenceEvents
     }
 
     /// Polls, and follows the ledger (writes by this process, by callbacks and by other
@@ -29,21 +37,52 @@ public final class DashboardServices: Sendable {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.poller.run() }
             if let ledger = actions?.ledger {
-                group.addTask {
-                    for await _ in ledger.changes() {
-                        if Task.isCancelled { break }
-                        await self.reportStreams(ledger)
-                    }
-                }
+                group.addTask { await self.follow(ledger) }
             }
         }
     }
 
-    func reportStreams(_ ledger: StreamLedger) async {
-        do {
-            post(.streamsChanged(try await ledger.streams()))
-        } catch {
-            logger.warning("cannot read the stream ledger", metadata: ["error": "\(error)"])
+    /// Follows the store's change feed: one full read at the start and after the feed lost
+    /// track, otherwise only what each batch names (a team's store may take a thousand
+    /// callbacks a second; the dashboard re-reads the streams they name, not the ledger).
+    func follow(_ ledger: StreamLedger) async {
+        var problem: String?
+        for await batch in ledger.changes() {
+            if Task.isCancelled { break }
+            if let storeProblem = batch.storeProblem {
+                if storeProblem != problem {
+                    problem = storeProblem
+                    post(.storeProblem(storeProblem))
+                }
+                continue
+            }
+            do {
+                if batch.resync {
+                    post(.streamsChanged(try await ledger.streams()))
+                    post(.auditAppended(try await ledger.auditEntries(limit: 500).reversed()))
+                } else if !batch.streams.isEmpty {
+                    let changed = try await ledger.streams(sids: batch.streams)
+                    post(.streamsUpdated(changed: changed, removed: batch.streams.subtracting(changed.map(\.sid))))
+                }
+                if !batch.resync, !batch.audit.isEmpty {
+                    post(.auditAppended(try await ledger.auditEntries(ids: batch.audit)))
+                }
+                if !batch.conferenceEvents.isEmpty {
+                    let events = try await ledger.conferenceEvents(ids: batch.conferenceEvents)
+                    if !events.isEmpty { onConferenceEvents(events) }
+                }
+                if problem != nil {
+                    problem = nil
+                    post(.storeProblem(nil))
+                }
+            } catch {
+                logger.warning("cannot read the store", metadata: ["error": "\(error)"])
+                let words = "cannot read the store at \(ledger.location): \((error as? LedgerError)?.description ?? "\(error)")"
+                if words != problem {
+                    problem = words
+                    post(.storeProblem(words))
+                }
+            }
         }
     }
 

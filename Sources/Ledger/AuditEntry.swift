@@ -16,6 +16,9 @@ public struct AuditEntry: Sendable, Hashable, Codable {
     public var at: Date
     /// The local account that ran confdash, so several operators on one host can be told apart.
     public var localUser: String
+    /// The host it ran on (nil in entries written before the store was shared), so a team's
+    /// merged trail says who did it where: `alice@ops-1`.
+    public var host: String?
     /// The configuration profile in use, when there was one.
     public var profile: String?
     /// The Project ID (Account SID) the request went to.
@@ -32,13 +35,15 @@ public struct AuditEntry: Sendable, Hashable, Codable {
     public var origin: AuditOrigin
 
     public init(
-        id: Int64? = nil, at: Date, localUser: String = AuditEntry.currentLocalUser(), profile: String?,
+        id: Int64? = nil, at: Date, localUser: String = AuditEntry.currentLocalUser(),
+        host: String? = AuditEntry.currentHost(), profile: String?,
         accountSid: String, action: AuditAction, conferenceSid: String, targetSid: String? = nil,
         parameters: [String: String] = [:], outcome: AuditOutcome, detail: String? = nil, origin: AuditOrigin
     ) {
         self.id = id
         self.at = at
         self.localUser = localUser
+        self.host = host
         self.profile = profile
         self.accountSid = accountSid
         self.action = action
@@ -49,6 +54,20 @@ public struct AuditEntry: Sendable, Hashable, Codable {
         self.detail = detail
         self.origin = origin
     }
+
+    /// `user@host`, or the user alone when the host is not known.
+    public var who: String { host.map { "\(localUser)@\($0)" } ?? localUser }
+
+    /// This machine's short host name (`ops-1`, not `ops-1.example.com`).
+    public static func currentHost() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.split(separator: ".").first.map(String.init) ?? (name.isEmpty ? "localhost" : name)
+    }
+
+    /// `user@host` of whoever runs this process: what a stream row says started it.
+    public static func currentOperator() -> String { "\(currentLocalUser())@\(currentHost())" }
 
     /// The name of the effective user, as `id -un` says it; $USER only when the password
     /// database has no entry (a container's arbitrary uid), since $USER is whatever the shell set.

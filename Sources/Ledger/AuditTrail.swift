@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 // The audit trail shares the ledger's file and pool: one file to keep private, to back up and
 // to pass with --ledger, and every write already waits politely for other processes.
@@ -11,23 +10,22 @@ extension StreamLedger {
     public func recordAudit(_ entry: AuditEntry) async throws -> AuditEntry {
         let parameters = try AuditParameterColumn.encode(entry.parameters)
         return try await write("record the audit of \(entry.action) on \(entry.conferenceSid)") { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO audit (at, local_user, profile, account_sid, action, conference_sid, target_sid,
-                        parameters, outcome, detail, origin)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    entry.at, entry.localUser, entry.profile, entry.accountSid, entry.action.rawValue,
+            let id = try db.insertReturningID(
+                """
+                INSERT INTO audit (at, local_user, host, profile, account_sid, action, conference_sid, target_sid,
+                    parameters, outcome, detail, origin)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    entry.at, entry.localUser, entry.host, entry.profile, entry.accountSid, entry.action.rawValue,
                     entry.conferenceSid, entry.targetSid, parameters, entry.outcome.rawValue, entry.detail,
                     entry.origin.rawValue,
                 ])
+            try db.noteChange(.audit, String(id))
             // Read back, so the caller holds what a later read returns (the file keeps milliseconds).
-            guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM audit WHERE id = ?", arguments: [db.lastInsertedRowID])
-            else {
-                throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "an audit row vanished inside its own transaction")
+            guard let row = try db.row("SELECT * FROM audit WHERE id = ?", [id]) else {
+                throw LedgerError.failed(
+                    operation: "read back audit \(id)", path: "", reason: "the row vanished inside its own transaction")
             }
             return try AuditEntry(row: row)
         }
@@ -39,26 +37,43 @@ extension StreamLedger {
             // id, not `at`: two processes' clocks may disagree, the order of appends cannot.
             let rows =
                 if let conferenceSid {
-                    try Row.fetchAll(
-                        db, sql: "SELECT * FROM audit WHERE conference_sid = ? ORDER BY id DESC LIMIT ?",
-                        arguments: [conferenceSid, max(0, limit)])
+                    try db.rows(
+                        "SELECT * FROM audit WHERE conference_sid = ? ORDER BY id DESC LIMIT ?",
+                        [conferenceSid, max(0, limit)])
                 } else {
-                    try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY id DESC LIMIT ?", arguments: [max(0, limit)])
+                    try db.rows("SELECT * FROM audit ORDER BY id DESC LIMIT ?", [max(0, limit)])
                 }
             return try rows.map(AuditEntry.init(row:))
+        }
+    }
+
+    /// The entries with these ids, oldest first: what a change feed reader appends.
+    public func auditEntries(ids: [Int64]) async throws -> [AuditEntry] {
+        guard !ids.isEmpty else { return [] }
+        return try await read("read \(ids.count) audit entries") { db in
+            var entries: [AuditEntry] = []
+            for start in stride(from: 0, to: ids.count, by: 200) {
+                let slice = Array(ids[start..<min(start + 200, ids.count)])
+                let marks = Array(repeating: "?", count: slice.count).joined(separator: ", ")
+                entries += try db.rows(
+                    "SELECT * FROM audit WHERE id IN (\(marks))", StoreArguments(values: slice.map(\.storeValue))
+                ).map(AuditEntry.init(row:))
+            }
+            return entries.sorted { ($0.id ?? 0) < ($1.id ?? 0) }
         }
     }
 }
 
 extension AuditEntry {
-    init(row: Row) throws {
+    init(row: any StoreRow) throws {
         self.init(
-            id: row["id"], at: row["at"], localUser: row["local_user"], profile: row["profile"],
-            accountSid: row["account_sid"], action: AuditAction(rawValue: row["action"]),
-            conferenceSid: row["conference_sid"], targetSid: row["target_sid"],
-            parameters: try AuditParameterColumn.decode(row["parameters"]),
-            outcome: AuditOutcome(rawValue: row["outcome"]), detail: row["detail"],
-            origin: AuditOrigin(rawValue: row["origin"]))
+            id: row.integer("id"), at: try row.date("at"), localUser: row.string("local_user") ?? "",
+            host: row.string("host"), profile: row.string("profile"),
+            accountSid: row.string("account_sid") ?? "", action: AuditAction(rawValue: row.string("action") ?? ""),
+            conferenceSid: row.string("conference_sid") ?? "", targetSid: row.string("target_sid"),
+            parameters: try AuditParameterColumn.decode(row.string("parameters") ?? "{}"),
+            outcome: AuditOutcome(rawValue: row.string("outcome") ?? ""), detail: row.string("detail"),
+            origin: AuditOrigin(rawValue: row.string("origin") ?? ""))
     }
 }
 

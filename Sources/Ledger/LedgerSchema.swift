@@ -1,13 +1,18 @@
 import GRDB
 
-/// The ledger's tables, one registered migration per change. A migration, once shipped, is
-/// never edited: an operator's ledger already holds it. The audit trail (issue 5) came as a
-/// migration of its own after the first.
+/// The store's tables, one registered migration per change, on both engines. A migration, once
+/// shipped, is never edited: an operator's ledger already holds it. The audit trail (issue 5)
+/// came as a migration of its own after the first; the team view (v3) added who started a
+/// stream, the host of an audit entry, the change log and conference events.
 enum LedgerSchema {
     static let streamsAndEvents = "v1 streams and events"
     static let audit = "v2 audit"
+    static let team = "v3 team view"
 
-    static var migrator: DatabaseMigrator {
+    /// The identifiers in order, the same on both engines.
+    static let identifiers = [streamsAndEvents, audit, team]
+
+    static var sqliteMigrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         // Plain SQL so the schema on disk reads the same as here, whatever GRDB's builder does later.
         migrator.registerMigration(streamsAndEvents) { db in
@@ -67,6 +72,111 @@ enum LedgerSchema {
                     CREATE INDEX audit_by_conference ON audit(conference_sid, id);
                     """)
         }
+        migrator.registerMigration(team) { db in
+            // change_log: SQLite cannot notify other processes, so they poll this (see
+            // LedgerChanges.swift); a reader asks only for what came after the last id it saw.
+            try db.execute(
+                sql: """
+                    ALTER TABLE stream ADD COLUMN started_by TEXT;
+                    ALTER TABLE audit ADD COLUMN host TEXT;
+                    CREATE TABLE change_log (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        kind TEXT NOT NULL,
+                        key TEXT NOT NULL
+                    );
+                    CREATE TABLE conference_event (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at DATETIME NOT NULL,
+                        received_at DATETIME NOT NULL,
+                        account_sid TEXT NOT NULL,
+                        conference_sid TEXT NOT NULL,
+                        event TEXT NOT NULL,
+                        call_sid TEXT,
+                        sequence INTEGER,
+                        parameters TEXT NOT NULL DEFAULT '{}'
+                    );
+                    CREATE INDEX conference_event_by_conference ON conference_event(conference_sid, id);
+                    """)
+        }
         return migrator
     }
+
+    /// The same schema in PostgreSQL's words. `seq` stands in for SQLite's rowid (the order rows
+    /// were inserted in); changes are announced with NOTIFY instead of a change log.
+    static let postgres: [(String, String)] = [
+        (
+            streamsAndEvents,
+            """
+            CREATE TABLE stream (
+                sid TEXT NOT NULL PRIMARY KEY,
+                seq BIGSERIAL NOT NULL,
+                account_sid TEXT NOT NULL,
+                conference_sid TEXT NOT NULL,
+                conference_name TEXT,
+                name TEXT,
+                url TEXT,
+                track TEXT,
+                codec TEXT,
+                real_time BOOLEAN NOT NULL DEFAULT false,
+                status_callback TEXT,
+                status_callback_method TEXT,
+                parameters TEXT NOT NULL DEFAULT '[]',
+                started_at TIMESTAMPTZ NOT NULL,
+                started_from TEXT NOT NULL,
+                status TEXT NOT NULL,
+                status_reason TEXT,
+                updated_at TIMESTAMPTZ NOT NULL
+            );
+            CREATE INDEX stream_by_conference ON stream(conference_sid, started_at);
+            CREATE TABLE stream_event (
+                id BIGSERIAL PRIMARY KEY,
+                stream_sid TEXT NOT NULL REFERENCES stream(sid) ON DELETE CASCADE,
+                at TIMESTAMPTZ NOT NULL,
+                status TEXT NOT NULL,
+                reason TEXT,
+                source TEXT NOT NULL
+            );
+            CREATE INDEX stream_event_by_stream ON stream_event(stream_sid, id);
+            """
+        ),
+        (
+            audit,
+            """
+            CREATE TABLE audit (
+                id BIGSERIAL PRIMARY KEY,
+                at TIMESTAMPTZ NOT NULL,
+                local_user TEXT NOT NULL,
+                profile TEXT,
+                account_sid TEXT NOT NULL,
+                action TEXT NOT NULL,
+                conference_sid TEXT NOT NULL,
+                target_sid TEXT,
+                parameters TEXT NOT NULL DEFAULT '{}',
+                outcome TEXT NOT NULL,
+                detail TEXT,
+                origin TEXT NOT NULL
+            );
+            CREATE INDEX audit_by_conference ON audit(conference_sid, id);
+            """
+        ),
+        (
+            team,
+            """
+            ALTER TABLE stream ADD COLUMN started_by TEXT;
+            ALTER TABLE audit ADD COLUMN host TEXT;
+            CREATE TABLE conference_event (
+                id BIGSERIAL PRIMARY KEY,
+                at TIMESTAMPTZ NOT NULL,
+                received_at TIMESTAMPTZ NOT NULL,
+                account_sid TEXT NOT NULL,
+                conference_sid TEXT NOT NULL,
+                event TEXT NOT NULL,
+                call_sid TEXT,
+                sequence BIGINT,
+                parameters TEXT NOT NULL DEFAULT '{}'
+            );
+            CREATE INDEX conference_event_by_conference ON conference_event(conference_sid, id);
+            """
+        ),
+    ]
 }

@@ -1,27 +1,42 @@
-import GRDB
-
 extension StreamLedger {
     /// The streams of one conference, or of all when `conferenceSid` is nil, newest first.
     public func streams(conferenceSid: String? = nil) async throws -> [StreamRecord] {
         try await read("list streams") { db in
-            // rowid breaks ties between streams started in the same millisecond, newest first too.
+            // The insertion order breaks ties between streams started in the same millisecond.
+            let order = "ORDER BY started_at DESC, \(db.dialect.insertionOrder) DESC"
             let rows =
                 if let conferenceSid {
-                    try Row.fetchAll(
-                        db, sql: "SELECT * FROM stream WHERE conference_sid = ? ORDER BY started_at DESC, rowid DESC",
-                        arguments: [conferenceSid])
+                    try db.rows("SELECT * FROM stream WHERE conference_sid = ? \(order)", [conferenceSid])
                 } else {
-                    try Row.fetchAll(db, sql: "SELECT * FROM stream ORDER BY started_at DESC, rowid DESC")
+                    try db.rows("SELECT * FROM stream \(order)", [])
                 }
             return try rows.map(StreamRecord.init(row:))
+        }
+    }
+
+    /// The streams among `sids` that the store holds (a sid it does not hold has been removed:
+    /// an unsettled start that found its real sid). What a change feed reader re-reads.
+    public func streams(sids: Set<String>) async throws -> [StreamRecord] {
+        guard !sids.isEmpty else { return [] }
+        return try await read("read \(sids.count) changed streams") { db in
+            var records: [StreamRecord] = []
+            // In slices, so a burst of changes never makes one statement with thousands of parameters.
+            let all = Array(sids)
+            for start in stride(from: 0, to: all.count, by: 200) {
+                let slice = Array(all[start..<min(start + 200, all.count)])
+                let marks = Array(repeating: "?", count: slice.count).joined(separator: ", ")
+                let rows = try db.rows(
+                    "SELECT * FROM stream WHERE sid IN (\(marks))", StoreArguments(values: slice.map(\.storeValue)))
+                records += try rows.map(StreamRecord.init(row:))
+            }
+            return records
         }
     }
 
     /// One stream by its sid.
     public func stream(sid: String) async throws -> StreamRecord? {
         try await read("read stream \(sid)") { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM stream WHERE sid = ?", arguments: [sid]).map(
-                StreamRecord.init(row:))
+            try db.row("SELECT * FROM stream WHERE sid = ?", [sid]).map(StreamRecord.init(row:))
         }
     }
 
@@ -29,13 +44,14 @@ extension StreamLedger {
     /// name, or else the newest of any status.
     public func stream(named name: String, conferenceSid: String) async throws -> StreamRecord? {
         try await read("find stream \(name)") { db in
-            try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT * FROM stream WHERE conference_sid = ? AND name = ?
-                    ORDER BY status IN \(Self.openStatesSQL) DESC, started_at DESC, rowid DESC LIMIT 1
-                    """,
-                arguments: [conferenceSid, name]
+            try db.row(
+                """
+                SELECT * FROM stream WHERE conference_sid = ? AND name = ?
+                ORDER BY CASE WHEN status IN \(Self.openStatesSQL) THEN 1 ELSE 0 END DESC, started_at DESC,
+                    \(db.dialect.insertionOrder) DESC
+                LIMIT 1
+                """,
+                [conferenceSid, name]
             ).map(StreamRecord.init(row:))
         }
     }
@@ -43,7 +59,7 @@ extension StreamLedger {
     /// A stream's status history, oldest first.
     public func events(sid: String) async throws -> [StreamHistoryEntry] {
         try await read("read the history of \(sid)") { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM stream_event WHERE stream_sid = ? ORDER BY id", arguments: [sid])
+            try db.rows("SELECT * FROM stream_event WHERE stream_sid = ? ORDER BY id", [sid])
                 .map(StreamHistoryEntry.init(row:))
         }
     }
@@ -52,18 +68,17 @@ extension StreamLedger {
     /// duplicate ("Duplicated stream name"), so the start form warns first.
     public func nameInUse(name: String, conferenceSid: String) async throws -> Bool {
         try await read("check stream name \(name)") { db in
-            try Bool.fetchOne(
-                db,
-                sql: """
-                    SELECT EXISTS (
-                        SELECT 1 FROM stream WHERE conference_sid = ? AND name = ? AND status IN \(Self.openStatesSQL))
-                    """,
-                arguments: [conferenceSid, name]) ?? false
+            try db.row(
+                """
+                SELECT COUNT(*) AS n FROM stream WHERE conference_sid = ? AND name = ? AND status IN \(Self.openStatesSQL)
+                """,
+                [conferenceSid, name]
+            ).flatMap { $0.integer("n") }.map { $0 > 0 } ?? false
         }
     }
 
-    /// The newest history entry's id: it grows with every change, whichever process made it.
-    static func changeMark(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM stream_event") ?? 0
+    /// Answers when the store does: a cheap read for health checks (`/healthz`).
+    public func ping() async throws {
+        _ = try await read("check the store") { db in try db.row("SELECT 1 AS one", []) != nil }
     }
 }

@@ -1,6 +1,5 @@
 import CompatAPI
 import Foundation
-import GRDB
 
 // Every change to a stream's status appends one history entry in the same transaction, so the
 // history is the stream's status over time and its newest id tells readers something changed.
@@ -11,13 +10,13 @@ extension StreamLedger {
     @discardableResult
     public func recordStarted(
         _ stream: ConferenceStream, request: StartStreamRequest, conferenceName: String?, from origin: StreamOrigin,
-        at date: Date
+        by startedBy: String? = nil, at date: Date
     ) async throws -> StreamRecord {
         // The bearer token goes no further than this: these are the only fields written.
-        let details: StatementArguments = [
+        let details: StoreArguments = [
             conferenceName, request.name ?? stream.name, request.url, request.track?.rawValue, request.codec?.rawValue,
             request.realTime ?? false, request.statusCallback, request.statusCallbackMethod?.rawValue,
-            try ParameterColumn.encode(request.parameters), date, origin.rawValue,
+            try ParameterColumn.encode(request.parameters), date, origin.rawValue, startedBy,
         ]
         let state = StreamState(serviceStatus: stream.status)
         return try await write("record the start of \(stream.sid)") { db in
@@ -25,27 +24,24 @@ extension StreamLedger {
             try Self.adoptProvisional(db, sid: stream.sid, conferenceSid: stream.conferenceSid, name: request.name)
             if let current = try Self.state(db, sid: stream.sid) {
                 // The start's details fill in what a callback could not know; a name it knew stays.
-                try db.execute(
-                    sql: """
+                try db.execute("""
                         UPDATE stream SET conference_name = COALESCE(?, conference_name), name = COALESCE(?, name),
                             url = ?, track = ?, codec = ?, real_time = ?, status_callback = ?,
                             status_callback_method = ?, parameters = ?, started_at = ?, started_from = ?,
-                            updated_at = ?
+                            started_by = ?, updated_at = ?
                         WHERE sid = ?
                         """,
-                    arguments: details + [date, stream.sid])
+                    details + [date, stream.sid])
                 try Self.move(
                     db, sid: stream.sid, from: current, to: state, reason: nil, source: .start, at: date,
                     keepEvenIfUnchanged: true)
             } else {
-                try db.execute(
-                    sql: """
+                try db.execute("""
                         INSERT INTO stream (conference_name, name, url, track, codec, real_time, status_callback,
-                            status_callback_method, parameters, started_at, started_from,
+                            status_callback_method, parameters, started_at, started_from, started_by,
                             sid, account_sid, conference_sid, status, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: details + [stream.sid, stream.accountSid, stream.conferenceSid, state.rawValue, date])
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """, details + [stream.sid, stream.accountSid, stream.conferenceSid, state.rawValue, date])
                 try Self.appendHistory(db, sid: stream.sid, at: date, status: state, reason: nil, source: .start)
             }
             return try Self.record(db, sid: stream.sid)
@@ -59,8 +55,8 @@ extension StreamLedger {
     /// records nothing (nil).
     @discardableResult
     public func recordStopped(
-        sid: String, conferenceSid: String, accountSid: String, name: String? = nil, at date: Date,
-        outcome: StopOutcome
+        sid: String, conferenceSid: String, accountSid: String, name: String? = nil, by stoppedBy: String? = nil,
+        at date: Date, outcome: StopOutcome
     ) async throws -> StreamRecord? {
         try await write("record the stop of \(sid)") { db in
             // A stop by name of an unsettled start: the answer tells its sid at last.
@@ -77,7 +73,8 @@ extension StreamLedger {
             } else if outcome.closesStream {
                 try Self.insertLearned(
                     db, sid: sid, accountSid: accountSid, conferenceSid: conferenceSid, name: name, track: nil,
-                    origin: .manual, state: .stopped, reason: outcome.reason, source: .stop, at: date)
+                    origin: .manual, startedBy: stoppedBy, state: .stopped, reason: outcome.reason, source: .stop,
+                    at: date)
             } else {
                 return nil
             }
@@ -124,14 +121,16 @@ extension StreamLedger {
     /// Adds a stream the operator names by hand (`:track SID`), `unknown` until a callback or a
     /// stop confirms it (the service cannot be asked). A stream already kept is returned unchanged.
     @discardableResult
-    public func trackByHand(sid: String, conferenceSid: String, accountSid: String, name: String?, at date: Date)
-        async throws -> StreamRecord
-    {
+    public func trackByHand(
+        sid: String, conferenceSid: String, accountSid: String, name: String?, by trackedBy: String? = nil,
+        at date: Date
+    ) async throws -> StreamRecord {
         try await write("track \(sid)") { db in
             if try Self.state(db, sid: sid) == nil {
                 try Self.insertLearned(
                     db, sid: sid, accountSid: accountSid, conferenceSid: conferenceSid, name: name, track: nil,
-                    origin: .manual, state: .unknown, reason: Self.trackedReason, source: .manual, at: date,
+                    origin: .manual, startedBy: trackedBy, state: .unknown, reason: Self.trackedReason,
+                    source: .manual, at: date,
                     historyReason: "tracked by hand")
             }
             return try Self.record(db, sid: sid)
@@ -143,20 +142,19 @@ extension StreamLedger {
     @discardableResult
     public func markConferenceEnded(conferenceSid: String, at date: Date) async throws -> [String] {
         try await write("mark the streams of \(conferenceSid) ended") { db in
-            let open = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT sid, status FROM stream WHERE conference_sid = ? AND status IN \(Self.openStatesSQL)
-                    ORDER BY started_at
-                    """,
-                arguments: [conferenceSid])
-            for row in open {
+            let open = try db.rows(
+                """
+                SELECT sid, status FROM stream WHERE conference_sid = ? AND status IN \(Self.openStatesSQL)
+                ORDER BY started_at
+                """,
+                [conferenceSid]
+            ).map { (sid: try $0.requiredString("sid"), status: StreamState(stored: $0.string("status") ?? "")) }
+            for stream in open {
                 try Self.move(
-                    db, sid: row["sid"], from: StreamState(stored: row["status"]), to: .ended,
-                    reason: "conference ended",
+                    db, sid: stream.sid, from: stream.status, to: .ended, reason: "conference ended",
                     source: .conferenceEnded, at: date, keepEvenIfUnchanged: false)
             }
-            return open.map { $0["sid"] as String }
+            return open.map(\.sid)
         }
     }
 
@@ -166,16 +164,17 @@ extension StreamLedger {
     static let openStatesSQL =
         "(" + StreamState.allCases.filter { !$0.isTerminal }.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
 
-    static func state(_ db: Database, sid: String) throws -> StreamState? {
-        try String.fetchOne(db, sql: "SELECT status FROM stream WHERE sid = ?", arguments: [sid]).map(
-            StreamState.init(stored:))
+    static func state(_ db: any StoreSQL, sid: String) throws -> StreamState? {
+        try db.row("SELECT status FROM stream WHERE sid = ?", [sid]).map {
+            StreamState(stored: $0.string("status") ?? "")
+        }
     }
 
-    static func record(_ db: Database, sid: String) throws -> StreamRecord {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM stream WHERE sid = ?", arguments: [sid]) else {
+    static func record(_ db: any StoreSQL, sid: String) throws -> StreamRecord {
+        guard let row = try db.row("SELECT * FROM stream WHERE sid = ?", [sid]) else {
             // Written in this same transaction a moment ago; absence is a broken database.
-            throw DatabaseError(
-                resultCode: .SQLITE_CORRUPT, message: "stream \(sid) vanished inside its own transaction")
+            throw LedgerError.failed(
+                operation: "read back \(sid)", path: "", reason: "the stream vanished inside its own transaction")
         }
         return try StreamRecord(row: row)
     }
@@ -184,13 +183,13 @@ extension StreamLedger {
     /// but is still kept in the history when `keepEvenIfUnchanged` (an operator's stop).
     @discardableResult
     static func move(
-        _ db: Database, sid: String, from current: StreamState, to next: StreamState, reason: String?,
+        _ db: any StoreSQL, sid: String, from current: StreamState, to next: StreamState, reason: String?,
         source: HistorySource, at date: Date, keepEvenIfUnchanged: Bool
     ) throws -> Bool {
         if current.canMove(to: next) {
             try db.execute(
-                sql: "UPDATE stream SET status = ?, status_reason = ?, updated_at = ? WHERE sid = ?",
-                arguments: [next.rawValue, reason, date, sid])
+                "UPDATE stream SET status = ?, status_reason = ?, updated_at = ? WHERE sid = ?",
+                [next.rawValue, reason, date, sid])
             try appendHistory(db, sid: sid, at: date, status: next, reason: reason, source: source)
             return true
         }
@@ -203,28 +202,30 @@ extension StreamLedger {
     /// A stream confdash did not start: only what the service tells about it is known, and it
     /// counts as started when the ledger first heard of it.
     static func insertLearned(
-        _ db: Database, sid: String, accountSid: String, conferenceSid: String, name: String?, track: StreamTrack?,
-        origin: StreamOrigin, state: StreamState, reason: String?, source: HistorySource, at date: Date,
-        historyReason: String? = nil
+        _ db: any StoreSQL, sid: String, accountSid: String, conferenceSid: String, name: String?, track: StreamTrack?,
+        origin: StreamOrigin, startedBy: String? = nil, state: StreamState, reason: String?, source: HistorySource,
+        at date: Date, historyReason: String? = nil
     ) throws {
         try db.execute(
-            sql: """
-                INSERT INTO stream (sid, account_sid, conference_sid, name, track, started_at, started_from, status,
-                    status_reason, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                sid, accountSid, conferenceSid, name, track?.rawValue, date, origin.rawValue, state.rawValue, reason,
-                date,
+            """
+            INSERT INTO stream (sid, account_sid, conference_sid, name, track, started_at, started_from, started_by,
+                status, status_reason, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                sid, accountSid, conferenceSid, name, track?.rawValue, date, origin.rawValue, startedBy,
+                state.rawValue, reason, date,
             ])
         try appendHistory(db, sid: sid, at: date, status: state, reason: historyReason ?? reason, source: source)
     }
 
     static func appendHistory(
-        _ db: Database, sid: String, at date: Date, status: StreamState, reason: String?, source: HistorySource
+        _ db: any StoreSQL, sid: String, at date: Date, status: StreamState, reason: String?, source: HistorySource
     ) throws {
         try db.execute(
-            sql: "INSERT INTO stream_event (stream_sid, at, status, reason, source) VALUES (?, ?, ?, ?, ?)",
-            arguments: [sid, date, status.rawValue, reason, source.rawValue])
+            "INSERT INTO stream_event (stream_sid, at, status, reason, source) VALUES (?, ?, ?, ?, ?)",
+            [sid, date, status.rawValue, reason, source.rawValue])
+        // Every change to a stream appends here, so this is the one place readers are told of it.
+        try db.noteChange(.stream, sid)
     }
 }

@@ -1,34 +1,36 @@
 import CompatAPI
 import Foundation
-import GRDB
 
 // Rows are read by hand rather than through Codable records so that the column names stay the
 // schema's own and a value this build does not know (a later confdash wrote it) still reads.
 
 extension StreamRecord {
-    init(row: Row) throws {
+    init(row: any StoreRow) throws {
         self.init(
-            sid: row["sid"], accountSid: row["account_sid"], conferenceSid: row["conference_sid"],
-            conferenceName: row["conference_name"], name: row["name"], url: row["url"],
-            track: (row["track"] as String?).map(StreamTrack.init(rawValue:)),
-            codec: (row["codec"] as String?).map(StreamCodec.init(rawValue:)),
-            realTime: row["real_time"],
-            statusCallback: row["status_callback"],
-            statusCallbackMethod: (row["status_callback_method"] as String?).map(CallbackMethod.init(rawValue:)),
-            parameters: try ParameterColumn.decode(row["parameters"]),
-            startedAt: row["started_at"],
-            startedFrom: StreamOrigin(rawValue: row["started_from"]) ?? .manual,
-            status: StreamState(stored: row["status"]),
-            statusReason: row["status_reason"],
-            updatedAt: row["updated_at"])
+            sid: try row.requiredString("sid"), accountSid: try row.requiredString("account_sid"),
+            conferenceSid: try row.requiredString("conference_sid"),
+            conferenceName: row.string("conference_name"), name: row.string("name"), url: row.string("url"),
+            track: row.string("track").map(StreamTrack.init(rawValue:)),
+            codec: row.string("codec").map(StreamCodec.init(rawValue:)),
+            realTime: row.bool("real_time"),
+            statusCallback: row.string("status_callback"),
+            statusCallbackMethod: row.string("status_callback_method").map(CallbackMethod.init(rawValue:)),
+            parameters: try ParameterColumn.decode(row.string("parameters") ?? "[]"),
+            startedAt: try row.date("started_at"),
+            startedFrom: StreamOrigin(rawValue: row.string("started_from") ?? "") ?? .manual,
+            startedBy: row.string("started_by"),
+            status: StreamState(stored: row.string("status") ?? ""),
+            statusReason: row.string("status_reason"),
+            updatedAt: try row.date("updated_at"))
     }
 }
 
 extension StreamHistoryEntry {
-    init(row: Row) {
+    init(row: any StoreRow) throws {
         self.init(
-            id: row["id"], streamSid: row["stream_sid"], at: row["at"], status: StreamState(stored: row["status"]),
-            reason: row["reason"], source: HistorySource(rawValue: row["source"]) ?? .manual)
+            id: row.integer("id") ?? 0, streamSid: try row.requiredString("stream_sid"), at: try row.date("at"),
+            status: StreamState(stored: row.string("status") ?? ""),
+            reason: row.string("reason"), source: HistorySource(rawValue: row.string("source") ?? "") ?? .manual)
     }
 }
 

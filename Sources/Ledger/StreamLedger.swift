@@ -1,18 +1,12 @@
 import Foundation
-import GRDB
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
-/// The durable record of every stream confdash started or learned of, and of its status history,
-/// in one SQLite file that the dashboard and CLI commands share.
+/// The durable record of every stream confdash started or learned of, its status history, the
+/// audit trail and the conference events the receiver stored: the store a team shares.
 ///
-/// The service cannot list or fetch a conference's streams, so this file is the only place they
-/// are known. Several processes may hold it open at once: writes are IMMEDIATE transactions (GRDB's
-/// default for a pool) that wait up to `busyTimeout` for each other instead of failing.
+/// The service cannot list or fetch a conference's streams, so this is the only place they are
+/// known. One interface, two engines: a SQLite file (the embedded default; several processes on
+/// one host may share it) or a PostgreSQL database (a team on several hosts). Every rule about
+/// what a change may do is written once (Recording.swift, UnsettledStarts.swift) and runs on both.
 public final class StreamLedger: Sendable {
     /// The file name inside confdash's state directory.
     public static let fileName = "ledger.sqlite"
@@ -20,127 +14,63 @@ public final class StreamLedger: Sendable {
     /// How long a write waits for another process's write before it gives up.
     public static let busyTimeout: TimeInterval = 5
 
-    /// The ledger file.
-    public let path: URL
+    let engine: any StoreEngine
 
-    let pool: DatabasePool
+    /// Where the store is, for messages: the file's path, or the PostgreSQL URL without a password.
+    public var location: String { engine.location }
 
-    /// `<state directory>/ledger.sqlite`; the state directory itself lives in Dashboard's `StatePaths`.
+    /// The SQLite file (for a PostgreSQL store, its location as a path-like URL: use `location`).
+    public var path: URL { (engine as? SQLiteStore)?.path ?? URL(fileURLWithPath: location) }
+
+    /// Which engine holds the store, in the operator's words: "SQLite" or "PostgreSQL".
+    public var engineName: String { engine is SQLiteStore ? "SQLite" : "PostgreSQL" }
+
+    /// `<state directory>/ledger.sqlite`; the state directory itself lives in Profiles' `StatePaths`.
     public static func defaultFile(inStateDirectory directory: URL) -> URL {
         directory.appendingPathComponent(fileName)
     }
 
-    /// Opens the ledger at `path`, creating it (directory 0700, file 0600) and bringing its
-    /// schema up to date.
-    public init(path: URL) throws(LedgerError) {
-        self.path = path
-        do {
-            try Self.createPrivately(path)
-            var configuration = Configuration()
-            configuration.busyMode = .timeout(Self.busyTimeout)
-            configuration.label = "ledger"
-            pool = try Self.openPool(path, configuration)
-            try Self.migrate(pool)
-        } catch {
-            throw .cannotOpen(path: path.path, reason: Self.reason(error))
+    /// Opens the SQLite ledger at `path`, creating it (directory 0700, file 0600) and bringing
+    /// its schema up to date.
+    public convenience init(path: URL) throws(LedgerError) {
+        self.init(engine: try SQLiteStore(path: path))
+    }
+
+    /// A PostgreSQL store. Nothing is connected yet: the first operation connects and brings the
+    /// schema up to date, and an unreachable server is an error of that operation (a dashboard
+    /// keeps going and says so; it catches up when the server is back).
+    public convenience init(postgres settings: PostgresStoreSettings) {
+        self.init(engine: PostgresStore(settings: settings))
+    }
+
+    /// Opens the store a `StoreLocation` names.
+    public convenience init(_ location: StoreLocation) throws(LedgerError) {
+        switch location {
+        case .file(let path): try self.init(path: path)
+        case .postgres(let settings): self.init(postgres: settings)
         }
     }
 
-    /// The directory and the file readable by their owner only: the ledger names conferences,
-    /// stream URLs and custom parameters. SQLite gives its -wal and -shm files the same mode.
-    static func createPrivately(_ path: URL) throws {
-        try makeDirectory(path.deletingLastPathComponent(), for: path)
-        // O_EXCL: another process may be creating the same ledger right now, and it must not be
-        // truncated under it. An existing file is left as it is.
-        let fd = open(path.path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
-        if fd >= 0 {
-            close(fd)
-        } else if errno != EEXIST {
-            throw LedgerError.cannotOpen(path: path.path, reason: String(cString: strerror(errno)))
-        }
+    init(engine: any StoreEngine) {
+        self.engine = engine
     }
 
-    /// `mkdir -p` with mode 0700 for each directory it makes, failing in the system's words.
-    static func makeDirectory(_ directory: URL, for path: URL) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else {
-                throw LedgerError.cannotOpen(path: path.path, reason: "\(directory.path) is not a directory")
-            }
-            return
-        }
-        try makeDirectory(directory.deletingLastPathComponent(), for: path)
-        if mkdir(directory.path, 0o700) != 0 && errno != EEXIST {
-            throw LedgerError.cannotOpen(
-                path: path.path, reason: "cannot create \(directory.path): \(String(cString: strerror(errno)))")
-        }
+    /// Ends the store's connections and background work (PostgreSQL); the ledger is not used after.
+    public func close() async {
+        await engine.close()
     }
 
-    /// Switching a brand-new file to WAL needs a moment alone with it, and SQLite answers a
-    /// process that races another one there with SQLITE_BUSY at once, without its busy handler.
-    /// The switch happens once in a ledger's life, so retrying for the busy timeout is enough.
-    static func openPool(_ path: URL, _ configuration: Configuration) throws -> DatabasePool {
-        let deadline = Date().addingTimeInterval(busyTimeout)
-        while true {
-            do {
-                return try DatabasePool(path: path.path, configuration: configuration)
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
-                usleep(useconds_t.random(in: 5_000...25_000))
-            }
-        }
+    /// A write in one transaction; its errors come back as `LedgerError`s naming it.
+    func write<T: Sendable>(_ operation: String, _ updates: @escaping @Sendable (any StoreSQL) throws -> T)
+        async throws -> T
+    {
+        try await engine.write(operation, updates)
     }
 
-    /// Two processes opening a new ledger at once both find it unmigrated; the slower one's
-    /// migration fails on tables that now exist and rolls back. It then finds the work done (or
-    /// continues with what is left), so a race is not an error.
-    static func migrate(_ pool: DatabasePool) throws {
-        let migrator = LedgerSchema.migrator
-        var attempt = 0
-        while true {
-            do {
-                try migrator.migrate(pool)
-                return
-            } catch {
-                attempt += 1
-                if try pool.read(migrator.hasCompletedMigrations) { return }
-                if attempt >= 3 { throw error }
-            }
-        }
-    }
-
-    /// A write in one IMMEDIATE transaction; its errors come back as `LedgerError`s naming it.
-    func write<T: Sendable>(_ operation: String, _ updates: @escaping @Sendable (Database) throws -> T) async throws
+    /// A read of one consistent snapshot.
+    func read<T: Sendable>(_ operation: String, _ value: @escaping @Sendable (any StoreSQL) throws -> T) async throws
         -> T
     {
-        do {
-            return try await pool.write(updates)
-        } catch let error as CancellationError {
-            throw error
-        } catch let error as LedgerError {
-            throw error
-        } catch {
-            throw LedgerError.failed(operation: operation, path: path.path, reason: Self.reason(error))
-        }
-    }
-
-    /// A read of one consistent snapshot, which never waits for writers.
-    func read<T: Sendable>(_ operation: String, _ value: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await pool.read(value)
-        } catch let error as CancellationError {
-            throw error
-        } catch {
-            throw LedgerError.failed(operation: operation, path: path.path, reason: Self.reason(error))
-        }
-    }
-
-    static func reason(_ error: any Error) -> String {
-        if let error = error as? DatabaseError { return "\(error)" }
-        if let error = error as? LedgerError {
-            switch error {
-            case .cannotOpen(_, let reason), .failed(_, _, let reason): return reason
-            }
-        }
-        return "\(error)"
+        try await engine.read(operation, value)
     }
 }

@@ -21,6 +21,9 @@ public struct StreamRecord: Sendable, Hashable, Codable, Identifiable {
     public var parameters: [StreamParameter]
     public var startedAt: Date
     public var startedFrom: StreamOrigin
+    /// `user@host` of the operator who started (or tracked, or stopped) it; nil for a stream the
+    /// application started (learned from a callback) and for rows written before it was kept.
+    public var startedBy: String?
     public var status: StreamState
     /// Why it is in its status: the service's StreamError, "conference ended", a stop outcome.
     public var statusReason: String?
@@ -46,7 +49,7 @@ public struct StreamRecord: Sendable, Hashable, Codable, Identifiable {
 
     enum CodingKeys: String, CodingKey {
         case sid, accountSid, conferenceSid, conferenceName, name, url, track, codec, realTime, statusCallback
-        case statusCallbackMethod, parameters, startedAt, startedFrom, status, statusReason, updatedAt
+        case statusCallbackMethod, parameters, startedAt, startedFrom, startedBy, status, statusReason, updatedAt
     }
 
     // Every key is always written, null when unknown, so scripts reading the JSON see one shape.
@@ -66,6 +69,7 @@ public struct StreamRecord: Sendable, Hashable, Codable, Identifiable {
         try c.encode(parameters, forKey: .parameters)
         try c.encode(startedAt, forKey: .startedAt)
         try c.encode(startedFrom, forKey: .startedFrom)
+        try c.encode(startedBy, forKey: .startedBy)
         try c.encode(status, forKey: .status)
         try c.encode(statusReason, forKey: .statusReason)
         try c.encode(updatedAt, forKey: .updatedAt)
@@ -75,7 +79,8 @@ public struct StreamRecord: Sendable, Hashable, Codable, Identifiable {
         sid: String, accountSid: String, conferenceSid: String, conferenceName: String? = nil, name: String? = nil,
         url: String? = nil, track: StreamTrack? = nil, codec: StreamCodec? = nil, realTime: Bool = false,
         statusCallback: String? = nil, statusCallbackMethod: CallbackMethod? = nil,
-        parameters: [StreamParameter] = [], startedAt: Date, startedFrom: StreamOrigin, status: StreamState,
+        parameters: [StreamParameter] = [], startedAt: Date, startedFrom: StreamOrigin, startedBy: String? = nil,
+        status: StreamState,
         statusReason: String? = nil, updatedAt: Date
     ) {
         self.sid = sid
@@ -92,6 +97,7 @@ public struct StreamRecord: Sendable, Hashable, Codable, Identifiable {
         self.parameters = parameters
         self.startedAt = startedAt
         self.startedFrom = startedFrom
+        self.startedBy = startedBy
         self.status = status
         self.statusReason = statusReason
         self.updatedAt = updatedAt

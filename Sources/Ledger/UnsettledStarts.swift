@@ -1,6 +1,5 @@
 import CompatAPI
 import Foundation
-import GRDB
 
 // A start whose answer never came (a timeout, a connection lost mid-answer) may or may not have
 // made a stream. It is kept under a provisional sid (`StreamRecord.provisionalSid`) in state
@@ -15,27 +14,27 @@ extension StreamLedger {
     @discardableResult
     public func recordStartUnknown(
         conferenceSid: String, accountSid: String, request: StartStreamRequest, name: String, conferenceName: String?,
-        from origin: StreamOrigin, reason: String, at date: Date
+        from origin: StreamOrigin, by startedBy: String? = nil, reason: String, at date: Date
     ) async throws -> StreamRecord {
         let sid = StreamRecord.provisionalSid(conferenceSid: conferenceSid, name: name)
         // The bearer token goes no further than this: these are the only fields written.
-        let details: StatementArguments = [
+        let details: StoreArguments = [
             conferenceName, name, request.url, request.track?.rawValue, request.codec?.rawValue,
             request.realTime ?? false, request.statusCallback, request.statusCallbackMethod?.rawValue,
-            try ParameterColumn.encode(request.parameters), date, origin.rawValue,
+            try ParameterColumn.encode(request.parameters), date, origin.rawValue, startedBy,
         ]
         return try await write("record the unanswered start of \(name)") { db in
             if let current = try Self.state(db, sid: sid) {
                 try Self.appendHistory(db, sid: sid, at: date, status: current, reason: reason, source: .start)
             } else {
                 try db.execute(
-                    sql: """
-                        INSERT INTO stream (conference_name, name, url, track, codec, real_time, status_callback,
-                            status_callback_method, parameters, started_at, started_from,
-                            sid, account_sid, conference_sid, status, status_reason, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: details + [
+                    """
+                    INSERT INTO stream (conference_name, name, url, track, codec, real_time, status_callback,
+                        status_callback_method, parameters, started_at, started_from, started_by,
+                        sid, account_sid, conference_sid, status, status_reason, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    details + [
                         sid, accountSid, conferenceSid, StreamState.unknown.rawValue, reason, date,
                     ])
                 try Self.appendHistory(db, sid: sid, at: date, status: .unknown, reason: reason, source: .start)
@@ -80,25 +79,27 @@ extension StreamLedger {
     /// history, so the stream is never kept twice. Does nothing when `sid` is already kept or
     /// no unsettled start of that name exists. Returns whether it moved one.
     @discardableResult
-    static func adoptProvisional(_ db: Database, sid: String, conferenceSid: String, name: String?) throws -> Bool {
+    static func adoptProvisional(_ db: any StoreSQL, sid: String, conferenceSid: String, name: String?) throws -> Bool {
         guard let name, !sid.hasPrefix(StreamRecord.provisionalPrefix) else { return false }
         let provisional = StreamRecord.provisionalSid(conferenceSid: conferenceSid, name: name)
         guard try state(db, sid: provisional) != nil, try state(db, sid: sid) == nil else { return false }
         // The history points at the stream by sid, so the row is copied under the new sid, the
         // history moved to it, and the old row deleted, all in the caller's transaction.
         try db.execute(
-            sql: """
-                INSERT INTO stream (sid, account_sid, conference_sid, conference_name, name, url, track, codec,
-                    real_time, status_callback, status_callback_method, parameters, started_at, started_from,
-                    status, status_reason, updated_at)
-                SELECT ?, account_sid, conference_sid, conference_name, name, url, track, codec,
-                    real_time, status_callback, status_callback_method, parameters, started_at, started_from,
-                    status, status_reason, updated_at
-                FROM stream WHERE sid = ?
-                """,
-            arguments: [sid, provisional])
-        try db.execute(sql: "UPDATE stream_event SET stream_sid = ? WHERE stream_sid = ?", arguments: [sid, provisional])
-        try db.execute(sql: "DELETE FROM stream WHERE sid = ?", arguments: [provisional])
+            """
+            INSERT INTO stream (sid, account_sid, conference_sid, conference_name, name, url, track, codec,
+                real_time, status_callback, status_callback_method, parameters, started_at, started_from,
+                started_by, status, status_reason, updated_at)
+            SELECT ?, account_sid, conference_sid, conference_name, name, url, track, codec,
+                real_time, status_callback, status_callback_method, parameters, started_at, started_from,
+                started_by, status, status_reason, updated_at
+            FROM stream WHERE sid = ?
+            """,
+            [sid, provisional])
+        try db.execute("UPDATE stream_event SET stream_sid = ? WHERE stream_sid = ?", [sid, provisional])
+        try db.execute("DELETE FROM stream WHERE sid = ?", [provisional])
+        try db.noteChange(.streamGone, provisional)
+        try db.noteChange(.stream, sid)
         return true
     }
 }

@@ -2,20 +2,24 @@ import CompatAPI
 import Foundation
 import Ledger
 
-/// `ledger-writer PATH PREFIX COUNT`: records COUNT started streams, each followed by its
+/// `ledger-writer STORE PREFIX COUNT`: records COUNT started streams, each followed by its
 /// stream-started callback, one transaction each. LedgerTests runs several at once against one
-/// file to prove that concurrent processes lose no write.
+/// store (a file, or a postgres:// URL with the password in CONFDASH_STORE_PASSWORD) to prove
+/// that concurrent processes lose no write.
 @main
 enum LedgerWriter {
     static func main() async {
         let arguments = CommandLine.arguments.dropFirst()
         guard arguments.count == 3, let count = Int(arguments[arguments.startIndex + 2]), count >= 0 else {
-            fail("usage: ledger-writer PATH PREFIX COUNT")
+            fail("usage: ledger-writer STORE PREFIX COUNT")
         }
-        let path = URL(fileURLWithPath: arguments[arguments.startIndex])
         let prefix = arguments[arguments.startIndex + 1]
         do {
-            let ledger = try StreamLedger(path: path)
+            let location = try StoreLocation.parse(
+                arguments[arguments.startIndex],
+                password: ProcessInfo.processInfo.environment["CONFDASH_STORE_PASSWORD"])
+            let ledger = try StreamLedger(location)
+            defer { Task { await ledger.close() } }
             for index in 0..<count {
                 let sid = "\(prefix)-\(index)"
                 let now = Date()

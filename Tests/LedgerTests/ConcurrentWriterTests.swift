@@ -1,5 +1,5 @@
 import Foundation
-import GRDB
+import StoreTestSupport
 import Testing
 
 @testable import Ledger
@@ -8,33 +8,41 @@ import Testing
 @Suite struct ConcurrentWriterTests {
     static let perWriter = 150
 
-    @Test func twoProcessesWritingAtOnceLoseNothing() async throws {
+    @Test(arguments: Engine.allCases) func twoProcessesWritingAtOnceLoseNothing(engine: Engine) async throws {
         let writer = try Self.ledgerWriterExecutable()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "ledger-procs-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
-        // A file neither has created yet: they also race to create and migrate it.
-        let path = directory.appendingPathComponent(StreamLedger.fileName)
+        // A store neither has created yet: they also race to create and migrate it.
+        let store: String
+        switch engine {
+        case .sqlite: store = directory.appendingPathComponent(StreamLedger.fileName).path
+        case .postgres: store = try await TestPostgres.shared.freshDatabase().url
+        }
 
-        async let first = Self.run(writer, [path.path, "alpha", "\(Self.perWriter)"])
-        async let second = Self.run(writer, [path.path, "beta", "\(Self.perWriter)"])
+        async let first = Self.run(writer, [store, "alpha", "\(Self.perWriter)"])
+        async let second = Self.run(writer, [store, "beta", "\(Self.perWriter)"])
         let results = try await [first, second]
         for result in results {
             #expect(result.status == 0, "ledger-writer failed: \(result.errorOutput)")
         }
 
-        let ledger = try StreamLedger(path: path)
+        let ledger = try StreamLedger(StoreLocation.parse(store, password: TestPostgres.password))
         let streams = try await ledger.streams()
         #expect(streams.count == 2 * Self.perWriter)
         let expected = Set(["alpha", "beta"].flatMap { prefix in (0..<Self.perWriter).map { "\(prefix)-\($0)" } })
         #expect(Set(streams.map(\.sid)) == expected)
         #expect(streams.allSatisfy { $0.status == .inProgress })
-        let events = try await ledger.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stream_event") }
-        #expect(events == 2 * Self.perWriter * 2)
+        #expect(try await Self.historyCount(ledger) == Int64(2 * Self.perWriter * 2))
     }
 
-    @Test func concurrentWritersInOneProcessLoseNothing() async throws {
-        let temp = try TemporaryLedger()
+    /// Every history entry, on either engine.
+    static func historyCount(_ ledger: StreamLedger) async throws -> Int64 {
+        try await ledger.read("count") { db in try db.row("SELECT COUNT(*) AS n FROM stream_event")?.integer("n") ?? -1 }
+    }
+
+    @Test(arguments: Engine.allCases) func concurrentWritersInOneProcessLoseNothing(engine: Engine) async throws {
+        let temp = try await TemporaryLedger.make(engine)
         defer { temp.remove() }
         // Two pools on one file (SQLite's locking between connections) and tasks sharing each.
         let ledgers = [temp.ledger, try temp.reopen()]
@@ -54,10 +62,7 @@ import Testing
             try await group.waitForAll()
         }
         #expect(try await temp.ledger.streams().count == writers * perWriter)
-        let events = try await temp.ledger.pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stream_event")
-        }
-        #expect(events == writers * perWriter * 2)
+        #expect(try await Self.historyCount(temp.ledger) == Int64(writers * perWriter * 2))
     }
 
     struct Finished: Sendable {
@@ -73,6 +78,9 @@ import Testing
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
+        // The PostgreSQL store's password, as the product takes it: from the environment.
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["CONFDASH_STORE_PASSWORD": TestPostgres.password]) { $1 }
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
             do { try process.run() } catch { continuation.resume(throwing: error) }

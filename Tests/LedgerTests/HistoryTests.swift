@@ -5,8 +5,8 @@ import Testing
 @testable import Ledger
 
 @Suite struct HistoryTests {
-    @Test func startRecordsWhatTheStreamWasStartedWith() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func startRecordsWhatTheStreamWasStartedWith(engine: Engine) async throws {
+        let temp = try await TemporaryLedger.make(engine)
         defer { temp.remove() }
         let record = try await Sample.start("MZ1", in: temp.ledger, name: "agent-audio")
         #expect(
@@ -24,8 +24,8 @@ import Testing
         #expect(try await temp.ledger.stream(sid: "MZ1") == record)
     }
 
-    @Test func startThenCallbacksThenStopMakeTheHistory() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func startThenCallbacksThenStopMakeTheHistory(engine: Engine) async throws {
+        let temp = try await TemporaryLedger.make(engine)
         defer { temp.remove() }
         let ledger = temp.ledger
         try await Sample.start("MZ1", in: ledger)
@@ -46,8 +46,8 @@ import Testing
         #expect(record.updatedAt == Sample.at(10))
     }
 
-    @Test func lateCallbacksNeverMoveAStreamBack() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func lateCallbacksNeverMoveAStreamBack(engine: Engine) async throws {
+        let temp = try await TemporaryLedger.make(engine)
         defer { temp.remove() }
         let ledger = temp.ledger
         try await Sample.start("MZ1", in: ledger)
@@ -63,8 +63,8 @@ import Testing
         #expect(try await ledger.events(sid: "MZ1").summary == ["queued start", "stopped callback"])
     }
 
-    @Test func repeatedCallbackAddsNoHistory() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func repeatedCallbackAddsNoHistory(engine: Engine) async throws {
+        let temp = try await TemporaryLedger.make(engine)
         defer { temp.remove() }
         try await Sample.start("MZ1", in: temp.ledger)
         try await temp.ledger.applyCallback(Sample.callback("MZ1", .started, at: 2))
@@ -74,8 +74,8 @@ import Testing
         #expect(try await temp.ledger.events(sid: "MZ1").count == 2)
     }
 
-    @Test func streamErrorKeepsTheServicesReason() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func streamErrorKeepsTheServicesReason(engine: Engine) async throws {
+        let temp = try await TemporaryLedger.make(engine)
         defer { temp.remove() }
         try await Sample.start("MZ1", in: temp.ledger)
         try await temp.ledger.applyCallback(Sample.callback("MZ1", .error, error: "connection_refused", at: 3))
@@ -86,8 +86,8 @@ import Testing
             try await temp.ledger.events(sid: "MZ1").summary == ["queued start", "error callback connection_refused"])
     }
 
-    @Test func unrecognisedCallbackEventWritesNothing() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func unrecognisedCallbackEventWritesNothing(engine: Engine) async throws {
+        let temp = try await TemporaryLedger.make(engine)
         defer { temp.remove() }
         #expect(
             try await temp.ledger.applyCallback(Sample.callback("MZ9", "stream-paused", at: 1))
@@ -95,8 +95,8 @@ import Testing
         #expect(try await temp.ledger.streams().isEmpty)
     }
 
-    @Test func callbackForAnUnknownStreamAddsIt() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func callbackForAnUnknownStreamAddsIt(engine: Engine) async throws {
+        let temp = try await TemporaryLedger.make(engine)
         defer { temp.remove() }
         var callback = Sample.callback("MZ-other", .started, at: 4)
         callback.streamName = "someone-elses"
@@ -112,8 +112,8 @@ import Testing
         #expect(try await temp.ledger.events(sid: "MZ-other").summary == ["in-progress callback"])
     }
 
-    @Test func callbackThatOvertakesTheStartReplyKeepsItsState() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func callbackThatOvertakesTheStartReplyKeepsItsState(engine: Engine) async throws {
+        let temp = try await TemporaryLedger.make(engine)
         defer { temp.remove() }
         try await temp.ledger.applyCallback(Sample.callback("MZ1", .started, at: 0))
         let record = try await Sample.start("MZ1", in: temp.ledger, name: "late-reply")
@@ -124,8 +124,8 @@ import Testing
         #expect(try await temp.ledger.events(sid: "MZ1").summary == ["in-progress callback", "in-progress start"])
     }
 
-    @Test func conferenceEndedClosesOnlyItsOpenStreams() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func conferenceEndedClosesOnlyItsOpenStreams(engine: Engine) async throws {
+        let temp = try await TemporaryLedger.make(engine)
         defer { temp.remove() }
         let ledger = temp.ledger
         try await Sample.start("MZ-queued", in: ledger)
@@ -150,8 +150,8 @@ import Testing
         )
     }
 
-    @Test func stopOutcomesAreAllKept() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func stopOutcomesAreAllKept(engine: Engine) async throws {
+        let temp = try await TemporaryLedger.make(engine)
         defer { temp.remove() }
         let ledger = temp.ledger
         func stop(_ sid: String, _ outcome: StopOutcome, at seconds: Int) async throws -> StreamRecord? {
@@ -191,8 +191,8 @@ import Testing
         #expect(try await ledger.stream(sid: "MZ-unknown") == nil)
     }
 
-    @Test func trackingByHandAddsAnUnconfirmedStreamOnce() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func trackingByHandAddsAnUnconfirmedStreamOnce(engine: Engine) async throws {
+        let temp = try await TemporaryLedger.make(engine)
         defer { temp.remove() }
         let tracked = try await temp.ledger.trackByHand(
             sid: "MZ-hand", conferenceSid: Sample.conference, accountSid: Sample.account, name: "by-hand",
@@ -207,8 +207,8 @@ import Testing
         #expect(try await temp.ledger.events(sid: "MZ-hand").summary == ["unknown manual tracked by hand"])
     }
 
-    @Test func listsAreNewestFirstAndFilterByConference() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func listsAreNewestFirstAndFilterByConference(engine: Engine) async throws {
+        let temp = try await TemporaryLedger.make(engine)
         defer { temp.remove() }
         let ledger = temp.ledger
         for (index, sid) in ["MZ-a", "MZ-b", "MZ-c"].enumerated() {
@@ -221,8 +221,8 @@ import Testing
         #expect(try await ledger.streams(conferenceSid: "CF-none").isEmpty)
     }
 
-    @Test func nameIsInUseOnlyWhileAStreamWithItIsOpen() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func nameIsInUseOnlyWhileAStreamWithItIsOpen(engine: Engine) async throws {
+        let temp = try await TemporaryLedger.make(engine)
         defer { temp.remove() }
         let ledger = temp.ledger
         try await Sample.start("MZ1", in: ledger, name: "agent-audio")

@@ -10,7 +10,7 @@ import Testing
         func bump() { value += 1 }
     }
 
-    func count(_ changes: AsyncStream<Void>) -> (Counter, Task<Void, Never>) {
+    func count(_ changes: AsyncStream<LedgerChanges>) -> (Counter, Task<Void, Never>) {
         let counter = Counter()
         let task = Task {
             for await _ in changes { await counter.bump() }

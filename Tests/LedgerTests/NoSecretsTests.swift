@@ -8,14 +8,25 @@ import Testing
 /// The bearer token of a start request is a secret: the ledger has nowhere to put it, and it
 /// never reaches the disk.
 @Suite struct NoSecretsTests {
-    @Test func schemaHasNoTokenColumn() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func schemaHasNoTokenColumn(engine: Engine) async throws {
+        let temp = try await TemporaryLedger.make(engine)
         defer { temp.remove() }
-        let (columns, schemaSQL) = try await temp.ledger.pool.read { db in
-            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
-            let columns = try tables.flatMap { table in try db.columns(in: table).map { "\(table).\($0.name)" } }
-            let sql = try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL")
-            return (columns, sql.joined(separator: "\n"))
+        let (columns, schemaSQL): ([String], String)
+        if let pool = temp.ledger.sqlitePool {
+            (columns, schemaSQL) = try await pool.read { db in
+                let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+                let columns = try tables.flatMap { table in try db.columns(in: table).map { "\(table).\($0.name)" } }
+                let sql = try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL")
+                return (columns, sql.joined(separator: "\n"))
+            }
+        } else {
+            // PostgreSQL: the catalogue of the store's own schema, and the migrations' text.
+            columns = try await temp.ledger.read("list columns") { db in
+                try db.rows(
+                    "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'", []
+                ).map { "\($0.string("table_name") ?? "").\($0.string("column_name") ?? "")" }
+            }
+            schemaSQL = LedgerSchema.postgres.map(\.1).joined(separator: "\n")
         }
         #expect(columns.contains("stream.sid"))
         #expect(columns.filter { $0.lowercased().contains("token") } == [])
@@ -35,7 +46,7 @@ import Testing
 
         // Before the checkpoint the row lives in the -wal file; after it, in the main file.
         let beforeCheckpoint = try rawBytes(of: temp.path)
-        try await temp.ledger.pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        try await #require(temp.ledger.sqlitePool).writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
         let afterCheckpoint = try rawBytes(of: temp.path)
 
         for bytes in [beforeCheckpoint, afterCheckpoint] {

@@ -8,7 +8,7 @@ import Testing
     @Test func migrationsCreateTheSchema() async throws {
         let temp = try TemporaryLedger()
         defer { temp.remove() }
-        let (migrations, streamColumns, eventColumns, auditColumns, journal) = try await temp.ledger.pool.read { db in
+        let (migrations, streamColumns, eventColumns, auditColumns, journal) = try await #require(temp.ledger.sqlitePool).read { db in
             (
                 try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid"),
                 try db.columns(in: "stream").map(\.name),
@@ -17,17 +17,17 @@ import Testing
                 try String.fetchOne(db, sql: "PRAGMA journal_mode")
             )
         }
-        #expect(migrations == ["v1 streams and events", "v2 audit"])
+        #expect(migrations == ["v1 streams and events", "v2 audit", "v3 team view"])
         #expect(
             auditColumns == [
                 "id", "at", "local_user", "profile", "account_sid", "action", "conference_sid", "target_sid",
-                "parameters", "outcome", "detail", "origin",
+                "parameters", "outcome", "detail", "origin", "host",
             ])
         #expect(
             streamColumns == [
                 "sid", "account_sid", "conference_sid", "conference_name", "name", "url", "track", "codec", "real_time",
                 "status_callback", "status_callback_method", "parameters", "started_at", "started_from", "status",
-                "status_reason", "updated_at",
+                "status_reason", "updated_at", "started_by",
             ])
         #expect(eventColumns == ["id", "stream_sid", "at", "status", "reason", "source"])
         #expect(journal == "wal")
@@ -39,10 +39,10 @@ import Testing
         try await Sample.start("MZ1", in: temp.ledger)
         let again = try temp.reopen()
         #expect(try await again.stream(sid: "MZ1")?.url == "wss://media.example.com/listen")
-        let migrations = try await again.pool.read { db in
+        let migrations = try await #require(again.sqlitePool).read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations")
         }
-        #expect(migrations == 2)
+        #expect(migrations == 3)
     }
 
     @Test func ledgerFileAndDirectoryAreOwnerOnly() throws {

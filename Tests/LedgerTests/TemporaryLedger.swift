@@ -1,25 +1,61 @@
 import CompatAPI
 import Foundation
+import StoreTestSupport
 
 @testable import Ledger
+import Testing
 
-/// A real ledger file in a directory of its own, removed when the test is done.
+/// The two engines the same store tests run on.
+enum Engine: String, CaseIterable, CustomTestStringConvertible {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
+}
+
+/// A real ledger: a file in a directory of its own (removed when the test is done), or a fresh
+/// database on the tests' own PostgreSQL server (TestPostgres: initdb, pg_ctl, a free port).
 struct TemporaryLedger {
     let directory: URL
     let path: URL
     let ledger: StreamLedger
+    /// The PostgreSQL store's settings, password included; nil for a file.
+    let postgres: PostgresStoreSettings?
 
+    /// A SQLite ledger file.
     init() throws {
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("ledger-tests-\(UUID().uuidString)")
         path = directory.appendingPathComponent("state/confdash").appendingPathComponent(StreamLedger.fileName)
         ledger = try StreamLedger(path: path)
+        postgres = nil
     }
 
-    /// Another connection pool on the same file, as a second process would have.
-    func reopen() throws -> StreamLedger { try StreamLedger(path: path) }
+    private init(postgres settings: PostgresStoreSettings) {
+        directory = FileManager.default.temporaryDirectory
+        path = directory
+        postgres = settings
+        ledger = StreamLedger(postgres: settings)
+    }
+
+    /// A ledger on `engine`.
+    static func make(_ engine: Engine) async throws -> TemporaryLedger {
+        switch engine {
+        case .sqlite:
+            return try TemporaryLedger()
+        case .postgres:
+            let database = try await TestPostgres.shared.freshDatabase()
+            return TemporaryLedger(
+                postgres: try PostgresStoreSettings.parse(database.url, password: TestPostgres.password))
+        }
+    }
+
+    /// Another connection pool on the same store, as a second process would have.
+    func reopen() throws -> StreamLedger {
+        if let postgres { return StreamLedger(postgres: postgres) }
+        return try StreamLedger(path: path)
+    }
 
     func remove() {
+        guard postgres == nil else { return }  // the server and its databases go when the tests end
         try? FileManager.default.removeItem(at: directory)
     }
 }

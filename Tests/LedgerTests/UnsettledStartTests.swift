@@ -14,8 +14,8 @@ import Testing
             at: Sample.at(seconds))
     }
 
-    @Test func anUnansweredStartIsKeptOnceAsUnknownUnderItsName() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func anUnansweredStartIsKeptOnceAsUnknownUnderItsName(engine: Engine) async throws {
+        let temp = try await TemporaryLedger.make(engine)
         defer { temp.remove() }
         let kept = try await Self.unknown(temp.ledger)
         #expect(kept.status == .unknown)
@@ -31,8 +31,8 @@ import Testing
         #expect(try await temp.ledger.nameInUse(name: "rec-1", conferenceSid: Sample.conference))
     }
 
-    @Test func aRetryTheServiceTookBecomesTheKeptRow() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func aRetryTheServiceTookBecomesTheKeptRow(engine: Engine) async throws {
+        let temp = try await TemporaryLedger.make(engine)
         defer { temp.remove() }
         let kept = try await Self.unknown(temp.ledger)
         let started = try await temp.ledger.recordStarted(
@@ -49,8 +49,8 @@ import Testing
             ])
     }
 
-    @Test func aDuplicateNameSettlesItAsRunningAndAStopByNameTellsItsSid() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func aDuplicateNameSettlesItAsRunningAndAStopByNameTellsItsSid(engine: Engine) async throws {
+        let temp = try await TemporaryLedger.make(engine)
         defer { temp.remove() }
         let kept = try await Self.unknown(temp.ledger)
         let running = try #require(try await temp.ledger.settleStartAsRunning(conferenceSid: Sample.conference, name: "rec-1", at: Sample.at(6)))
@@ -65,8 +65,8 @@ import Testing
         #expect(try await temp.ledger.streams().map(\.sid) == ["MZ-real"])
     }
 
-    @Test func aCallbackNamingItGivesItItsSid() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func aCallbackNamingItGivesItItsSid(engine: Engine) async throws {
+        let temp = try await TemporaryLedger.make(engine)
         defer { temp.remove() }
         _ = try await Self.unknown(temp.ledger)
         let outcome = try await temp.ledger.applyCallback(
@@ -79,8 +79,8 @@ import Testing
         #expect(all.first?.url == "wss://media.example.com/listen")
     }
 
-    @Test func aRefusedRetryMeansItNeverStarted() async throws {
-        let temp = try TemporaryLedger()
+    @Test(arguments: Engine.allCases) func aRefusedRetryMeansItNeverStarted(engine: Engine) async throws {
+        let temp = try await TemporaryLedger.make(engine)
         defer { temp.remove() }
         _ = try await Self.unknown(temp.ledger)
         let settled = try await temp.ledger.settleStartAsNotStarted(

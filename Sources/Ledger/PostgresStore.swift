@@ -1,0 +1,379 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+
+/// The ledger on a PostgreSQL server, for a team on several hosts.
+///
+/// The ledger's rules are synchronous (they run inside SQLite's transaction closures too), so a
+/// PostgreSQL transaction runs them on a thread of its own (NIOThreadPool, made for blocking
+/// work), each statement waiting for the server's answer on a leased connection. A transaction
+/// that loses a race with another writer (a unique key taken a moment ago, a serialization
+/// failure, a deadlock) is run again from the start, as PostgreSQL advises.
+final class PostgresStore: StoreEngine {
+    let settings: PostgresStoreSettings
+    let connections: PostgresConnections
+    let threads: NIOThreadPool
+    let logger: Logger
+
+    var location: String { settings.location }
+
+    /// How many times a transaction that lost a race is run again before its error is reported.
+    static let attempts = 4
+
+    /// The NOTIFY channel every write announces its changes on.
+    static let channel = "confdash_changes"
+
+    init(settings: PostgresStoreSettings, logger: Logger = Logger(label: "confdash.store")) {
+        self.settings = settings
+        self.logger = logger
+        threads = NIOThreadPool(numberOfThreads: max(1, settings.maximumConnections))
+        threads.start()
+        connections = PostgresConnections(settings: settings, logger: logger)
+    }
+
+    func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreSQL) throws -> T) async throws
+        -> T
+    {
+        try await transaction(operation, begin: "BEGIN", body)
+    }
+
+    func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (any StoreSQL) throws -> T) async throws
+        -> T
+    {
+        try await transaction(operation, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+    }
+
+    private func transaction<T: Sendable>(
+        _ operation: String, begin: String, _ body: @escaping @Sendable (any StoreSQL) throws -> T
+    ) async throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let connection: PostgresConnection
+            do {
+                connection = try await connections.lease()
+            } catch {
+                throw LedgerError.failed(operation: operation, path: location, reason: Self.reason(error))
+            }
+            do {
+                let value = try await threads.runIfActive {
+                    try PostgresSQL.run(on: connection, begin: begin, body)
+                }
+                await connections.release(connection)
+                return value
+            } catch {
+                await connections.release(connection)
+                if attempt < Self.attempts, Self.isRace(error) {
+                    continue
+                }
+                if let error = error as? LedgerError { throw error.at(location) }
+                throw LedgerError.failed(operation: operation, path: location, reason: Self.reason(error))
+            }
+        }
+    }
+
+    func close() async {
+        await connections.closeAll()
+        try? await threads.shutdownGracefully()
+    }
+
+    /// A unique key taken by a concurrent transaction, a serialization failure or a deadlock:
+    /// running the transaction again from the start is the cure.
+    static func isRace(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] else { return false }
+        return state == "23505" || state == "40001" || state == "40P01"
+    }
+
+    /// The error in the operator's words, never the password (PostgresNIO's own description is a
+    /// placeholder on purpose, and its debug description may name the query's values).
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] {
+                let state = error.serverInfo?[.sqlState].map { " (\($0))" } ?? ""
+                return message + state
+            }
+            if let underlying = error.underlying { return reason(underlying) }
+            switch error.code {
+            case .serverClosedConnection, .uncleanShutdown: return "the server closed the connection"
+            case .connectionError: return "cannot connect"
+            case .sslUnsupported: return "the server does not offer TLS (sslmode=require)"
+            case .authMechanismRequiresPassword:
+                return "the server asks for a password: set store_password_env or store_password_command"
+            default: return "\(error.code)"
+            }
+        }
+        if let error = error as? LedgerError {
+            switch error {
+            case .cannotOpen(_, let reason), .failed(_, _, let reason): return reason
+            }
+        }
+        if let error = error as? IOError { return error.description }
+        if error is NIOConnectionError || "\(type(of: error))".contains("Connect") {
+            return "cannot connect (is the server running, and is the address right?)"
+        }
+        return "\(error)"
+    }
+}
+
+/// The store's connections: up to `maximumConnections`, opened when needed, dropped when broken.
+/// The first one brings the schema up to date.
+actor PostgresConnections {
+    let settings: PostgresStoreSettings
+    let logger: Logger
+    private var idle: [PostgresConnection] = []
+    private var open = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var migrated = false
+    private var nextID = 0
+
+    init(settings: PostgresStoreSettings, logger: Logger) {
+        self.settings = settings
+        self.logger = logger
+    }
+
+    func lease() async throws -> PostgresConnection {
+        while true {
+            while let connection = idle.popLast() {
+                if !connection.isClosed { return connection }
+                open -= 1
+            }
+            if open < settings.maximumConnections {
+                open += 1
+                do {
+                    let connection = try await connect()
+                    if !migrated {
+                        do {
+                            try await PostgresMigrations.migrate(connection)
+                        } catch {
+                            try? await connection.close()
+                            throw error
+                        }
+                        migrated = true
+                    }
+                    return connection
+                } catch {
+                    open -= 1
+                    wakeOne()
+                    throw error
+                }
+            }
+            await withCheckedContinuation { waiting.append($0) }
+        }
+    }
+
+    func release(_ connection: PostgresConnection) {
+        if connection.isClosed {
+            open -= 1
+        } else {
+            idle.append(connection)
+        }
+        wakeOne()
+    }
+
+    func closeAll() async {
+        let all = idle
+        idle = []
+        for connection in all { try? await connection.close() }
+    }
+
+    /// A store dropped without `close()` (a CLI command's ledger going out of scope) still closes
+    /// its connections: the task holds each one until it is closed.
+    deinit {
+        let all = idle
+        guard !all.isEmpty else { return }
+        Task {
+            for connection in all { try? await connection.close() }
+        }
+    }
+
+    private func wakeOne() {
+        if !waiting.isEmpty { waiting.removeFirst().resume() }
+    }
+
+    func connect() async throws -> PostgresConnection {
+        nextID += 1
+        return try await PostgresConnection.connect(
+            configuration: try Self.configuration(settings), id: nextID, logger: logger)
+    }
+
+    static func configuration(_ settings: PostgresStoreSettings) throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS
+        switch settings.tls {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: settings.host, port: settings.port, username: settings.user, password: settings.password,
+            database: settings.database, tls: tls)
+        // A store that does not answer is reported within seconds, not after TCP's minutes.
+        configuration.options.connectTimeout = .seconds(5)
+        return configuration
+    }
+}
+
+/// The versioned schema on PostgreSQL: `confdash_migrations` lists what was applied, and an
+/// advisory lock makes two processes that start at once take turns.
+enum PostgresMigrations {
+    static func migrate(_ connection: PostgresConnection) async throws {
+        let logger = Logger(label: "confdash.store")
+        try await connection.query("BEGIN", logger: logger)
+        do {
+            try await connection.query("SELECT pg_advisory_xact_lock(4242001)", logger: logger)
+            try await connection.query(
+                """
+                CREATE TABLE IF NOT EXISTS confdash_migrations (
+                    identifier TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+                """, logger: logger)
+            var applied: Set<String> = []
+            for try await (identifier) in try await connection.query(
+                "SELECT identifier FROM confdash_migrations", logger: logger
+            ).decode(String.self) {
+                applied.insert(identifier)
+            }
+            for (identifier, sql) in LedgerSchema.postgres where !applied.contains(identifier) {
+                // One statement at a time (the extended protocol takes one); no statement of the
+                // schema has a semicolon inside it.
+                for statement in sql.split(separator: ";") where !statement.allSatisfy(\.isWhitespace) {
+                    _ = try await connection.query(String(statement), []).get()
+                }
+                try await connection.query(
+                    "INSERT INTO confdash_migrations (identifier) VALUES (\(identifier))", logger: logger)
+            }
+            try await connection.query("COMMIT", logger: logger)
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
+        }
+    }
+}
+
+/// One PostgreSQL transaction, as the ledger's rules see it: run on a thread that may block.
+final class PostgresSQL: StoreSQL {
+    let connection: PostgresConnection
+    private var announcements: [String] = []
+
+    init(connection: PostgresConnection) {
+        self.connection = connection
+    }
+
+    var dialect: StoreDialect { StoreDialect(insertionOrder: "seq") }
+
+    static func run<T>(on connection: PostgresConnection, begin: String, _ body: (any StoreSQL) throws -> T) throws
+        -> T
+    {
+        let sql = PostgresSQL(connection: connection)
+        _ = try connection.simpleQuery(begin).wait()
+        do {
+            let value = try body(sql)
+            try sql.announce()
+            _ = try connection.simpleQuery("COMMIT").wait()
+            return value
+        } catch {
+            if !connection.isClosed { _ = try? connection.simpleQuery("ROLLBACK").wait() }
+            throw error
+        }
+    }
+
+    func execute(_ sql: String, _ arguments: StoreArguments) throws {
+        _ = try connection.query(Self.numbered(sql), Self.bind(arguments)).wait()
+    }
+
+    func rows(_ sql: String, _ arguments: StoreArguments) throws -> [any StoreRow] {
+        try connection.query(Self.numbered(sql), Self.bind(arguments)).wait().rows.map(PostgresStoreRow.init(row:))
+    }
+
+    func insertReturningID(_ sql: String, _ arguments: StoreArguments) throws -> Int64 {
+        let rows = try rows(sql + " RETURNING id", arguments)
+        guard let id = rows.first?.integer("id") else {
+            throw LedgerError.failed(operation: "insert", path: "", reason: "the server returned no id")
+        }
+        return id
+    }
+
+    func noteChange(_ kind: ChangeKind, _ key: String) throws {
+        announcements.append("\(kind.rawValue):\(key)")
+    }
+
+    /// One NOTIFY per transaction (more when the payload would pass PostgreSQL's 8000 bytes),
+    /// sent with the commit: listeners hear of it only once it is durable.
+    private func announce() throws {
+        var unique: [String] = []
+        var seen: Set<String> = []
+        for line in announcements where seen.insert(line).inserted { unique.append(line) }
+        var payload = ""
+        for line in unique {
+            if payload.utf8.count + line.utf8.count + 1 > 7_000 {
+                try notify(payload)
+                payload = ""
+            }
+            payload += payload.isEmpty ? line : "\n" + line
+        }
+        if !payload.isEmpty { try notify(payload) }
+    }
+
+    private func notify(_ payload: String) throws {
+        _ = try connection.query("SELECT pg_notify($1, $2)", [PostgresData(string: PostgresStore.channel), PostgresData(string: payload)])
+            .wait()
+    }
+
+    /// `?` placeholders as PostgreSQL's `$1, $2, …`, leaving quoted text alone.
+    static func numbered(_ sql: String) -> String {
+        var out = ""
+        out.reserveCapacity(sql.utf8.count + 16)
+        var n = 0
+        var quoted = false
+        for character in sql {
+            if character == "'" { quoted.toggle() }
+            if character == "?" && !quoted {
+                n += 1
+                out += "$\(n)"
+            } else {
+                out.append(character)
+            }
+        }
+        return out
+    }
+
+    static func bind(_ arguments: StoreArguments) -> [PostgresData] {
+        arguments.values.map { value in
+            switch value {
+            case .null: PostgresData.null
+            case .text(let text): PostgresData(string: text)
+            case .integer(let number): PostgresData(int64: number)
+            case .bool(let flag): PostgresData(bool: flag)
+            case .date(let date): PostgresData(date: date)
+            }
+        }
+    }
+}
+
+struct PostgresStoreRow: StoreRow {
+    let values: [String: StoreValue]
+
+    init(row: PostgresRow) {
+        var values: [String: StoreValue] = [:]
+        for cell in row {
+            values[cell.columnName] = Self.value(cell)
+        }
+        self.values = values
+    }
+
+    static func value(_ cell: PostgresCell) -> StoreValue {
+        guard let bytes = cell.bytes else { return .null }
+        let data = PostgresData(type: cell.dataType, formatCode: cell.format, value: bytes)
+        switch cell.dataType {
+        case .bool: return data.bool.map(StoreValue.bool) ?? .null
+        case .int2, .int4, .int8: return data.int64.map(StoreValue.integer) ?? .null
+        case .timestamptz, .timestamp: return data.date.map(StoreValue.date) ?? .null
+        default: return data.string.map(StoreValue.text) ?? .null
+        }
+    }
+
+    func value(_ column: String) -> StoreValue { values[column] ?? .null }
+
+    func date(_ column: String) throws -> Date { try anyDate(column) }
+}
