@@ -1,3 +1,4 @@
+import CompatAPI
 import Foundation
 import Hummingbird
 import Ledger
@@ -22,6 +23,7 @@ public actor CallbackServer {
     private let logger: Logger
     private let now: @Sendable () -> Date
     private let onEvent: @Sendable (ReceivedStreamEvent) -> Void
+    private let onConferenceEvent: @Sendable (ConferenceStatusEvent) async throws -> Void
     private var state: State = .stopped
     private let signingKeys: SigningKeyRing
 
@@ -39,16 +41,20 @@ public actor CallbackServer {
 
     /// `onEvent` is called once for every verified callback, after the ledger has it, from the
     /// server's tasks: it must return quickly (hand the event to the run loop and go).
+    /// `onConferenceEvent` takes each verified conference status callback (at
+    /// `conferenceEventsURL`); the service hears 204 once it returns, 503 if it throws.
     public init(
         settings: CallbackReceiverSettings, ledger: StreamLedger,
         logger: Logger = Logger(label: "confdash.callbacks"), now: @escaping @Sendable () -> Date = { Date() },
-        onEvent: @escaping @Sendable (ReceivedStreamEvent) -> Void = { _ in }
+        onEvent: @escaping @Sendable (ReceivedStreamEvent) -> Void = { _ in },
+        onConferenceEvent: @escaping @Sendable (ConferenceStatusEvent) async throws -> Void = { _ in }
     ) {
         self.settings = settings
         self.ledger = ledger
         self.logger = logger
         self.now = now
         self.onEvent = onEvent
+        self.onConferenceEvent = onConferenceEvent
         self.signingKeys = SigningKeyRing(settings.signingKey)
     }
 
@@ -62,6 +68,13 @@ public actor CallbackServer {
     /// receiver's own (with the bound port once started).
     public var callbackURL: String {
         settings.publicURL ?? StreamCallbackEndpoint.ownURL(host: settings.host, port: port ?? settings.port)
+    }
+
+    /// What the application's cXML should give as `<Conference statusCallback=…>`: the public
+    /// URL for conference events when there is one, else the receiver's own.
+    public var conferenceEventsURL: String {
+        settings.conferenceEventsPublicURL
+            ?? ConferenceEventsEndpoint.ownURL(host: settings.host, port: port ?? settings.port)
     }
 
     /// Starts listening and returns the bound port once connections are accepted. Calling it
@@ -79,9 +92,12 @@ public actor CallbackServer {
         let endpoint = StreamCallbackEndpoint(
             publicBase: try Self.publicBase(settings), host: settings.host, signingKeys: signingKeys,
             ledger: ledger, logger: logger, now: now, onEvent: onEvent)
+        let conferenceEvents = ConferenceEventsEndpoint(
+            publicBase: try Self.publicBase(settings.conferenceEventsPublicURL), host: settings.host,
+            signingKeys: signingKeys, logger: logger, now: now, handler: onConferenceEvent)
         let settings = self.settings
         let logger = self.logger
-        let launch = Task { try await Self.launch(endpoint, settings: settings, logger: logger) }
+        let launch = Task { try await Self.launch(endpoint, conferenceEvents, settings: settings, logger: logger) }
         state = .starting(launch)
         do {
             let running = try await launch.value
@@ -123,11 +139,15 @@ public actor CallbackServer {
         logger.info("callback receiver stopped")
     }
 
-    private static func launch(_ endpoint: StreamCallbackEndpoint, settings: CallbackReceiverSettings, logger: Logger)
-        async throws(CallbackReceiverError) -> Running
-    {
+    private static func launch(
+        _ endpoint: StreamCallbackEndpoint, _ conferenceEvents: ConferenceEventsEndpoint,
+        settings: CallbackReceiverSettings, logger: Logger
+    ) async throws(CallbackReceiverError) -> Running {
         let responder = CallbackResponder<CallbackRequestContext> { request, context in
-            await endpoint.respond(to: request, context: context)
+            if request.uri.path == CallbackReceiverSettings.conferenceEventsPath {
+                return await conferenceEvents.respond(to: request, context: context)
+            }
+            return await endpoint.respond(to: request, context: context)
         }
         // Hummingbird logs the cancellation that stops it as errors; it only speaks below info.
         var serverLogger = logger
@@ -164,6 +184,7 @@ public actor CallbackServer {
             "callback receiver listening",
             metadata: [
                 "address": "\(settings.host):\(port)", "path": "\(CallbackReceiverSettings.path)",
+                "conference_events": "\(CallbackReceiverSettings.conferenceEventsPath)",
                 "public": "\(settings.publicURL.map(Self.loggableURL) ?? "none")",
             ])
         return Running(port: port, server: server)
@@ -173,7 +194,11 @@ public actor CallbackServer {
     /// typo fails at once instead of refusing every callback later.
     static func publicBase(_ settings: CallbackReceiverSettings) throws(CallbackReceiverError) -> String? {
         if settings.signingKey.isEmpty { throw .missingSigningKey }
-        guard let url = settings.publicURL else { return nil }
+        return try publicBase(settings.publicURL)
+    }
+
+    static func publicBase(_ publicURL: String?) throws(CallbackReceiverError) -> String? {
+        guard let url = publicURL else { return nil }
         guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
             scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty,
             components.fragment == nil

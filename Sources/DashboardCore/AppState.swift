@@ -209,6 +209,8 @@ public struct AppState: Equatable, Sendable {
     /// profiles of the config file that `:profile NAME` can switch to.
     public var profile: String?
     public var profiles: [String] = []
+    /// What conference status callbacks said: who is speaking, and changes polls must not undo.
+    public var conferenceEvents = ConferenceEventState()
 
     /// Conferences no poll lists any more (ended and gone from the recent list) kept on screen
     /// for reference, the most recent first.

@@ -9,11 +9,18 @@ public struct PollSnapshot: Equatable, Sendable {
     public var participants: [String: [Participant]]
     /// Conferences whose participants could not be read this time, with why.
     public var participantFailures: [String: String]
+    /// When the poll began: a conference event that came after it may not show in its answer.
+    /// Nil: not known, taken as "just now".
+    public var startedAt: Date?
 
-    public init(conferences: [Conference], participants: [String: [Participant]], participantFailures: [String: String] = [:]) {
+    public init(
+        conferences: [Conference], participants: [String: [Participant]], participantFailures: [String: String] = [:],
+        startedAt: Date? = nil
+    ) {
         self.conferences = conferences
         self.participants = participants
         self.participantFailures = participantFailures
+        self.startedAt = startedAt
     }
 }
 
@@ -49,6 +56,9 @@ public enum Msg: Sendable {
     /// an optimistic change on screen is rolled back.
     case actionFinished(ActionOutcome)
     case auditLoaded([AuditEntry])
+    /// A conference status callback the receiver verified (`at`: when it reached the dashboard):
+    /// applied at once, without waiting for a poll.
+    case conferenceEvent(ConferenceStatusEvent, at: Date)
     /// `:profile NAME` connected: the screen starts over on the new space, in this state.
     indirect case profileSwitched(AppState)
 }

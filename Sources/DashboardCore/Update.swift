@@ -146,6 +146,8 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         state = next
         showStatus(&state, "switched to profile \(state.profile ?? "?")", .success)
         return []
+    case .conferenceEvent(let event, let at):
+        return receive(event, at: at, into: &state)
     case .auditLoaded(let entries):
         state.auditEntries = entries
         state.eventLogCursor = min(state.eventLogCursor, max(0, entries.count - 1))
@@ -225,6 +227,7 @@ func apply(_ snapshot: PollSnapshot, to state: inout AppState, at: Date) {
             state.rows = next
         }
     }
+    replayConferenceEvents(after: snapshot, &state)
     state.lastRefresh = at
     state.stale = false
     if state.poll != .paused { state.poll = .live }

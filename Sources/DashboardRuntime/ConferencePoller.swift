@@ -91,7 +91,9 @@ public actor ConferencePoller {
             // to the report (a test advancing a TestClock) can never slip in before the sleep.
             let next: Wake
             do {
-                let snapshot = try await pollOnce()
+                let started = now()
+                var snapshot = try await pollOnce()
+                snapshot.startedAt = started
                 failures = 0
                 next = wake(after: settings.interval)
                 emit(.pollSucceeded(snapshot, at: now()))

@@ -11,6 +11,7 @@ struct AdminSurface: Sendable {
     let world: EmulatorWorld
     let faults: FaultInjector
     let requestLog: RequestLog
+    let callbacks: CallbackSender
 
     static func handles(_ path: String) -> Bool {
         path == prefix || path.hasPrefix(prefix + "/")
@@ -18,10 +19,13 @@ struct AdminSurface: Sendable {
 
     func respond(method: HTTPRequest.Method, path: String, body: String) async -> Response {
         let segments = path.dropFirst(Self.prefix.count).split(separator: "/").map(String.init)
-        // "conferences/*/streams": the sid, when there is one, is the second segment.
+        // "conferences/*/streams": the sid, when there is one, is the second segment;
+        // "conferences/*/participants/*/speech": the call sid the fourth.
         let sid = segments.count > 1 && segments[0] == "conferences" ? segments[1] : ""
-        let shape = segments.enumerated().map { $0.offset == 1 && !sid.isEmpty ? "*" : $0.element }
-            .joined(separator: "/")
+        let call = !sid.isEmpty && segments.count > 3 && segments[2] == "participants" ? segments[3] : ""
+        let shape = segments.enumerated().map { segment in
+            (segment.offset == 1 && !sid.isEmpty) || (segment.offset == 3 && !call.isEmpty) ? "*" : segment.element
+        }.joined(separator: "/")
         switch (method, shape) {
         case (.get, "conferences"):
             return Replies.json(await world.summaries())
@@ -47,6 +51,44 @@ struct AdminSurface: Sendable {
                 return failure(404, "no conference \(sid)")
             }
             return Replies.json(conference)
+        case (.post, "conferences/*/participants"):
+            guard let request = decode(NewParticipant.self, body) else {
+                return failure(400, NewParticipant.expected)
+            }
+            do throws(ServiceError) {
+                return Replies.json(
+                    try await world.addParticipant(
+                        conferenceSid: sid, muted: request.muted ?? false, hold: request.hold ?? false,
+                        startConferenceOnEnter: request.startConferenceOnEnter ?? true,
+                        endConferenceOnExit: request.endConferenceOnExit ?? false))
+            } catch {
+                return failure(error.status, error.message)
+            }
+        case (.post, "conferences/*/participants/*/speech"):
+            guard let request = decode(Speech.self, body) else { return failure(400, "expected {\"speaking\": Bool}") }
+            do throws(ServiceError) {
+                try await world.setSpeaking(conferenceSid: sid, callSid: call, speaking: request.speaking)
+                return Replies.json(Speakers(speaking: await world.speakers(conferenceSid: sid)))
+            } catch {
+                return failure(error.status, error.message)
+            }
+        case (.get, "conference-events"):
+            return Replies.json(
+                ConferenceEventsState(
+                    subscription: await world.conferenceEventSubscription, deliveries: callbacks.conferenceEvents))
+        case (.post, "conference-events"):
+            guard let request = decode(SubscriptionRequest.self, body), let url = request.url else {
+                return failure(400, SubscriptionRequest.expected)
+            }
+            let subscription = ConferenceEventSubscription(
+                url: url, method: CallbackMethod(rawValue: (request.method ?? "POST").uppercased()),
+                events: request.events ?? ConferenceEvent.subscriptions)
+            if let problem = subscription.problem { return failure(400, problem) }
+            await world.setConferenceEvents(subscription)
+            return Replies.json(ConferenceEventsState(subscription: subscription, deliveries: callbacks.conferenceEvents))
+        case (.delete, "conference-events"):
+            await world.setConferenceEvents(nil)
+            return Replies.json(ConferenceEventsState(subscription: nil, deliveries: callbacks.conferenceEvents))
         case (.post, "seed"):
             guard let request = decode(Seed.self, body), (0...100_000).contains(request.conferences) else {
                 return failure(400, "expected {\"conferences\": 0...100000}")
@@ -100,6 +142,51 @@ struct AdminSurface: Sendable {
         var friendlyName: String?
         var participants: Int?
         var status: String?
+    }
+
+    private struct NewParticipant: Decodable {
+        static let expected =
+            "expected {\"muted\": Bool?, \"hold\": Bool?, \"startConferenceOnEnter\": Bool?, \"endConferenceOnExit\": Bool?}"
+        var muted: Bool?
+        var hold: Bool?
+        var startConferenceOnEnter: Bool?
+        var endConferenceOnExit: Bool?
+    }
+
+    private struct Speech: Decodable {
+        var speaking: Bool
+    }
+
+    private struct Speakers: Encodable {
+        var speaking: [String]
+    }
+
+    /// `events` left out: all of them, as `start end join leave mute hold speaker`.
+    private struct SubscriptionRequest: Decodable {
+        static let expected =
+            "expected {\"url\": String, \"method\": \"POST\" or \"GET\"?, \"events\": [start, end, join, leave, mute, hold, speaker]?}"
+        var url: String?
+        var method: String?
+        var events: [String]?
+    }
+
+    /// Where conference events go, and how their deliveries went (a test waits on `delivered`).
+    private struct ConferenceEventsState: Encodable {
+        var subscription: ConferenceEventSubscription?
+        var deliveries: ConferenceEventDeliveries
+
+        enum CodingKeys: String, CodingKey { case url, method, events, sent, delivered, failed, pending }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(subscription?.url, forKey: .url)
+            try container.encode(subscription?.method, forKey: .method)
+            try container.encode(subscription?.events ?? [], forKey: .events)
+            try container.encode(deliveries.sent, forKey: .sent)
+            try container.encode(deliveries.delivered, forKey: .delivered)
+            try container.encode(deliveries.failed, forKey: .failed)
+            try container.encode(deliveries.pending, forKey: .pending)
+        }
     }
 
     private struct Seed: Decodable {

@@ -5,42 +5,79 @@ import Logging
 import NIOCore
 import Synchronization
 
-/// One stream status callback, ready to send.
-struct StreamCallback: Sendable {
+/// One status callback, ready to send: a stream's, or a conference's.
+struct OutgoingCallback: Sendable {
+    enum Kind: String, Sendable {
+        case stream
+        case conference
+    }
+
     var url: String
     var method: CallbackMethod
     /// In the order the service sends them; the signature sorts them itself.
     var fields: [(String, String)]
-    var streamSid: String
+    var kind: Kind
+    /// Callbacks with the same key (one stream's, one conference's) go out one after another.
+    var orderKey: String
+    /// The field that names the event, for the log.
+    var eventField: String { kind == .stream ? "StreamEvent" : "StatusCallbackEvent" }
 }
 
-/// Sends stream status callbacks, signed like the service signs them, fire-and-forget. Events
-/// of one stream go out one after another in the order they were enqueued, so a receiver sees
-/// `stream-started` before `stream-stopped`; different streams do not wait for each other.
+/// Conference status callbacks handed to the sender and how their delivery went, for tests to
+/// wait on instead of sleeping.
+public struct ConferenceEventDeliveries: Codable, Sendable, Hashable {
+    /// Enqueued, in all.
+    public var sent = 0
+    /// Answered with a 2xx.
+    public var delivered = 0
+    /// Answered otherwise, or not at all.
+    public var failed = 0
+
+    /// Enqueued and not yet answered.
+    public var pending: Int { sent - delivered - failed }
+
+    public init(sent: Int = 0, delivered: Int = 0, failed: Int = 0) {
+        self.sent = sent
+        self.delivered = delivered
+        self.failed = failed
+    }
+}
+
+/// Sends status callbacks, signed like the service signs them, fire-and-forget. Events of one
+/// stream (or one conference) go out one after another in the order they were enqueued, so a
+/// receiver sees `stream-started` before `stream-stopped`, and a conference's events in the
+/// order of their `SequenceNumber`; different streams and conferences do not wait for each other.
 final class CallbackSender: Sendable {
     private let client: HTTPClient
-    private let queue: AsyncStream<StreamCallback>.Continuation
+    private let queue: AsyncStream<OutgoingCallback>.Continuation
     private let dispatcher: Task<Void, Never>
     private let logger: Logger
     private let tails = Tails()
+    private let conferenceDeliveries = Counts()
 
     init(signingKey: String, logger: Logger, timeout: TimeAmount = .seconds(5)) {
         let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup)
-        let (callbacks, queue) = AsyncStream.makeStream(of: StreamCallback.self)
+        let (callbacks, queue) = AsyncStream.makeStream(of: OutgoingCallback.self)
         self.client = client
         self.queue = queue
         self.logger = logger
         let tails = self.tails
+        let deliveries = self.conferenceDeliveries
         dispatcher = Task {
-            // The last delivery of each stream still under way; the next one of that stream
-            // waits for it. A delivery that finishes while still the last takes itself out, so
-            // a demo that runs for hours does not keep a task for every stream it ever had.
+            // The last delivery of each stream (or conference) still under way; the next one of
+            // it waits for it. A delivery that finishes while still the last takes itself out,
+            // so a demo that runs for hours does not keep a task for every stream it ever had.
             var serial = 0
             for await callback in callbacks {
                 serial += 1
-                tails.chain(callback.streamSid, number: serial) {
-                    await Self.deliver(
+                tails.chain("\(callback.kind.rawValue) \(callback.orderKey)", number: serial) {
+                    let answered = await Self.deliver(
                         callback, client: client, signingKey: signingKey, timeout: timeout, logger: logger)
+                    if callback.kind == .conference {
+                        deliveries.count { counts in
+                            if answered { counts.delivered += 1 } else { counts.failed += 1 }
+                        }
+                    }
                 }
             }
             await tails.drain()
@@ -77,11 +114,21 @@ final class CallbackSender: Sendable {
         }
     }
 
-    /// Streams with a callback still queued or being delivered.
+    /// Conference status callbacks sent and answered, shared with the deliveries.
+    private final class Counts: Sendable {
+        private let counts = Mutex(ConferenceEventDeliveries())
+        func count(_ change: (inout ConferenceEventDeliveries) -> Void) { counts.withLock { change(&$0) } }
+        var value: ConferenceEventDeliveries { counts.withLock { $0 } }
+    }
+
+    /// Streams and conferences with a callback still queued or being delivered.
     var streamsUnderWay: Int { tails.count }
 
+    var conferenceEvents: ConferenceEventDeliveries { conferenceDeliveries.value }
+
     /// Synchronous, so the order of calls is the order of delivery.
-    func enqueue(_ callback: StreamCallback) {
+    func enqueue(_ callback: OutgoingCallback) {
+        if callback.kind == .conference { conferenceDeliveries.count { $0.sent += 1 } }
         queue.yield(callback)
     }
 
@@ -100,7 +147,7 @@ final class CallbackSender: Sendable {
 
     /// The request a callback becomes: a signed form POST, or a GET with the fields in the
     /// query and the full URL signed with no parameters.
-    static func request(for callback: StreamCallback, signingKey: String) -> HTTPClientRequest {
+    static func request(for callback: OutgoingCallback, signingKey: String) -> HTTPClientRequest {
         let signedURL: String
         var request: HTTPClientRequest
         if callback.method == .get {
@@ -125,27 +172,32 @@ final class CallbackSender: Sendable {
         return request
     }
 
+    /// True when the receiver answered 2xx.
     private static func deliver(
-        _ callback: StreamCallback, client: HTTPClient, signingKey: String, timeout: TimeAmount, logger: Logger
-    ) async {
+        _ callback: OutgoingCallback, client: HTTPClient, signingKey: String, timeout: TimeAmount, logger: Logger
+    ) async -> Bool {
         let outgoing = Self.request(for: callback, signingKey: signingKey)
         // The query may carry secrets of the receiver's own; log where, not what.
         let target = callback.url.split(separator: "?", maxSplits: 1).first.map(String.init) ?? callback.url
-        let event = callback.fields.first { $0.0 == "StreamEvent" }?.1 ?? "?"
+        let event = callback.fields.first { $0.0 == callback.eventField }?.1 ?? "?"
+        let kind = callback.kind.rawValue
         do {
             let response = try await client.execute(outgoing, timeout: timeout, logger: logger)
             _ = try? await response.body.collect(upTo: 64 * 1024)
-            if !(200..<300).contains(Int(response.status.code)) {
+            guard (200..<300).contains(Int(response.status.code)) else {
                 logger.warning(
-                    "stream callback answered \(response.status.code)",
-                    metadata: ["url": "\(target)", "event": "\(event)", "stream": "\(callback.streamSid)"])
+                    "\(kind) callback answered \(response.status.code)",
+                    metadata: ["url": "\(target)", "event": "\(event)", "\(kind)": "\(callback.orderKey)"])
+                return false
             }
+            return true
         } catch {
             logger.warning(
-                "stream callback failed",
+                "\(kind) callback failed",
                 metadata: [
-                    "url": "\(target)", "event": "\(event)", "stream": "\(callback.streamSid)", "error": "\(error)",
+                    "url": "\(target)", "event": "\(event)", "\(kind)": "\(callback.orderKey)", "error": "\(error)",
                 ])
+            return false
         }
     }
 }

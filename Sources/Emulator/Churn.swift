@@ -38,11 +38,13 @@ extension EmulatorWorld {
         if live.isEmpty || roll < starts {
             startChurnConference()
         } else if roll < starts + ends && live.count > 3 {
-            complete(conferenceSid: rng.pick(live))
+            // Everyone hangs up at once.
+            complete(conferenceSid: rng.pick(live), reason: .lastLeft)
             forgetOldestCompleted()
         } else {
             changeParticipants(in: rng.pick(live))
         }
+        speakingTurns()
     }
 
     /// Completed conferences beyond the cap leave the world, the longest-ended first (the
@@ -56,6 +58,7 @@ extension EmulatorWorld {
         let gone = Set(oldest)
         for sid in gone {
             for stream in conferences.removeValue(forKey: sid)?.streams ?? [] { streamOwners.removeValue(forKey: stream.sid) }
+            conferenceEventSequence.removeValue(forKey: sid)
         }
         order.removeAll { gone.contains($0) }
     }
@@ -63,10 +66,11 @@ extension EmulatorWorld {
     private func startChurnConference() {
         let waiting = rng.chance(0.2)
         let count = waiting ? 1 : Int.random(in: participantsPerConference, using: &rng)
-        insert(
-            makeConference(
-                name: SeedCatalog.friendlyName(using: &rng), status: waiting ? .initializing : .inProgress,
-                created: now, ended: nil, participantCount: count))
+        let record = makeConference(
+            name: SeedCatalog.friendlyName(using: &rng), status: waiting ? .initializing : .inProgress,
+            created: now, ended: nil, participantCount: count)
+        insert(record)
+        announceOpening(record.sid)
     }
 
     private func changeParticipants(in conferenceSid: String) {
@@ -80,20 +84,16 @@ extension EmulatorWorld {
                 callSid: rng.uuid(), status: .inProgress, muted: rng.chance(0.2), hold: false, coaching: false,
                 callSidToCoach: nil, startConferenceOnEnter: starts || record.status != .initializing,
                 endConferenceOnExit: false, dateCreated: current, dateUpdated: current, sequence: takeSequence())
-            conferences[conferenceSid]?.participants.append(participant)
-            conferences[conferenceSid]?.dateUpdated = current
-            if starts { conferences[conferenceSid]?.status = .inProgress }
+            join(participant, conferenceSid: conferenceSid, starts: starts)
             return
         }
         let index = Int.random(in: 0..<record.participants.count, using: &rng)
         if roll < 0.5 && record.participants.count > 1 {
-            removeParticipant(at: index, from: conferenceSid)
+            removeParticipant(at: index, from: conferenceSid, kicked: false)
         } else if roll < 0.85 {
-            conferences[conferenceSid]?.participants[index].muted.toggle()
-            conferences[conferenceSid]?.participants[index].dateUpdated = current
+            toggle(\.muted, ofParticipantAt: index, in: conferenceSid)
         } else {
-            conferences[conferenceSid]?.participants[index].hold.toggle()
-            conferences[conferenceSid]?.participants[index].dateUpdated = current
+            toggle(\.hold, ofParticipantAt: index, in: conferenceSid)
         }
     }
 }

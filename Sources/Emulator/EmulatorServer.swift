@@ -60,7 +60,7 @@ public actor EmulatorServer {
         let api = APIResponder(
             world: world, faults: faults, clock: emulatorClock, accountSid: configuration.accountSid,
             apiToken: configuration.apiToken, logger: logger)
-        let admin = AdminSurface(world: world, faults: faults, requestLog: requestLog)
+        let admin = AdminSurface(world: world, faults: faults, requestLog: requestLog, callbacks: callbacks)
 
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             await Self.respond(to: request, api: api, admin: admin, requestLog: requestLog)
@@ -139,6 +139,16 @@ public actor EmulatorServer {
 
     /// Streams with a status callback still queued or being delivered (0 once all are out).
     public var callbackStreamsUnderWay: Int { callbacks.streamsUnderWay }
+
+    /// Where conference status callbacks go (nil: nowhere), as `POST /__admin/conference-events`
+    /// and `DELETE` set it: the way an application's cXML asks for them.
+    public func setConferenceEvents(_ subscription: ConferenceEventSubscription?) async {
+        await world.setConferenceEvents(subscription)
+    }
+
+    /// Conference status callbacks sent so far and how their deliveries went: a test waits for
+    /// `delivered` to reach what it expects instead of sleeping.
+    public nonisolated var conferenceEventDeliveries: ConferenceEventDeliveries { callbacks.conferenceEvents }
 
     /// Changes the injected faults at run time, as `POST /__admin/faults` does.
     public func setFaults(_ settings: FaultSettings) async {

@@ -30,6 +30,13 @@ public actor EmulatorWorld {
     /// day neither grows nor empties.
     var churnLiveTarget: Int?
     var churnCompletedCap = 0
+    /// Where conference status callbacks go, as an application's cXML would ask; nil: nowhere.
+    var conferenceEvents: ConferenceEventSubscription?
+    /// The `SequenceNumber` of each conference's last status callback.
+    var conferenceEventSequence: [String: Int] = [:]
+    /// Draws who speaks: apart from `rng`, so that turning conference events on does not change
+    /// which conferences and participants the same seed and churn steps give.
+    var speechRNG: SeededGenerator
 
     init(
         configuration: EmulatorConfiguration, clock: EmulatorClock, callbacks: CallbackSender?, logger: Logger,
@@ -44,6 +51,7 @@ public actor EmulatorWorld {
         self.callbacks = callbacks
         self.logger = logger
         rng = SeededGenerator(seed: configuration.seed)
+        speechRNG = SeededGenerator(seed: configuration.seed ^ 0x5EEC_4000_0000_0001)
         seedInitialWorld(count: configuration.conferences)
     }
 
@@ -111,6 +119,7 @@ public actor EmulatorWorld {
             name: name, status: status, created: now, ended: status == .completed ? now : nil,
             participantCount: max(0, participants))
         insert(record)
+        announceOpening(record.sid)
         return record.wire(paths: paths, accountSid: accountSid)
     }
 
@@ -134,7 +143,7 @@ public actor EmulatorWorld {
     @discardableResult
     public func endConference(sid: String) -> Conference? {
         guard conferences[sid] != nil else { return nil }
-        if conferences[sid]?.status != .completed { complete(conferenceSid: sid) }
+        if conferences[sid]?.status != .completed { complete(conferenceSid: sid, reason: .endedViaAPI) }
         return conference(sid: sid)
     }
 
@@ -174,7 +183,7 @@ public actor EmulatorWorld {
             conferences[sid]?.lastAnnouncement = url
             conferences[sid]?.dateUpdated = now
         }
-        if change.end { complete(conferenceSid: sid) }
+        if change.end { complete(conferenceSid: sid, reason: .endedViaAPI) }
         return try fetchConference(sid)
     }
 
@@ -238,8 +247,11 @@ public actor EmulatorWorld {
             updated.callSidToCoach = nil
         case nil: break
         }
+        // A muted or held participant is not heard.
+        if updated.muted || updated.hold { updated.speaking = false }
         updated.dateUpdated = now
         conferences[conferenceSid]?.participants[index] = updated
+        announceChanges(from: participant, to: updated, in: conferenceSid)
         return updated.wire(conferenceSid: conferenceSid, paths: paths, accountSid: accountSid)
     }
 
@@ -250,7 +262,7 @@ public actor EmulatorWorld {
         guard conference.status != .completed, conference.participants[index].status != .completed else {
             throw Validation.invalid(["Participant \(callSid) is completed and can no longer be removed"])
         }
-        removeParticipant(at: index, from: conferenceSid)
+        removeParticipant(at: index, from: conferenceSid, kicked: true)
     }
 
     // MARK: Helpers shared by the API, churn and the stream lifecycle
@@ -268,9 +280,11 @@ public actor EmulatorWorld {
         return (record, index)
     }
 
-    func removeParticipant(at index: Int, from conferenceSid: String) {
+    /// `kicked`: removed through the API; otherwise the caller hung up.
+    func removeParticipant(at index: Int, from conferenceSid: String, kicked: Bool) {
         guard var record = conferences[conferenceSid] else { return }
-        let leaving = record.participants.remove(at: index)
+        var leaving = record.participants.remove(at: index)
+        leaving.speaking = false
         let current = now
         for other in record.participants.indices where record.participants[other].callSidToCoach == leaving.callSid {
             record.participants[other].coaching = false
@@ -279,22 +293,42 @@ public actor EmulatorWorld {
         }
         record.dateUpdated = current
         conferences[conferenceSid] = record
-        if leaving.endConferenceOnExit || record.participants.isEmpty {
-            complete(conferenceSid: conferenceSid)
+        announce(.participantLeave, conferenceSid: conferenceSid, participant: leaving)
+        if leaving.endConferenceOnExit {
+            complete(
+                conferenceSid: conferenceSid, reason: kicked ? .moderatorKicked : .moderatorLeft, endingCall: leaving.callSid)
+        } else if record.participants.isEmpty {
+            complete(conferenceSid: conferenceSid, reason: kicked ? .lastKicked : .lastLeft, endingCall: leaving.callSid)
         }
     }
 
-    /// Ends a conference: its participants complete and its streams stop.
-    func complete(conferenceSid: String) {
+    /// Why a conference ended, in Twilio's words (`ReasonConferenceEnded`).
+    enum EndReason: String {
+        case endedViaAPI = "conference-ended-via-api"
+        case moderatorLeft = "participant-with-end-conference-on-exit-left"
+        case moderatorKicked = "participant-with-end-conference-on-exit-kicked"
+        case lastKicked = "last-participant-kicked"
+        case lastLeft = "last-participant-left"
+    }
+
+    /// Ends a conference: its participants leave (and complete) and its streams stop.
+    func complete(conferenceSid: String, reason: EndReason, endingCall: String? = nil) {
         guard var record = conferences[conferenceSid], record.status != .completed else { return }
         let current = now
+        for participant in record.participants where participant.status != .completed {
+            var leaving = participant
+            leaving.speaking = false
+            announce(.participantLeave, conferenceSid: conferenceSid, participant: leaving)
+        }
         record.status = .completed
         record.dateUpdated = current
         for index in record.participants.indices {
             record.participants[index].status = .completed
+            record.participants[index].speaking = false
             record.participants[index].dateUpdated = current
         }
         conferences[conferenceSid] = record
+        announce(.conferenceEnd, conferenceSid: conferenceSid, reason: reason.rawValue, endingCall: endingCall)
         for stream in record.streams where stream.status != .stopped {
             stop(streamSid: stream.sid, in: conferenceSid, event: .stopped, error: nil)
         }

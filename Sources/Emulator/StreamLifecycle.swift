@@ -114,8 +114,8 @@ extension EmulatorWorld {
         if let error { fields.append(("StreamError", error)) }
         fields.append(("Timestamp", now.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))))
         fields.append(("Unique-ID", rng.uuid()))
-        let callback = StreamCallback(
-            url: url, method: stream.statusCallbackMethod, fields: fields, streamSid: stream.sid)
+        let callback = OutgoingCallback(
+            url: url, method: stream.statusCallbackMethod, fields: fields, kind: .stream, orderKey: stream.sid)
         callbacks.enqueue(callback)
     }
 }

@@ -36,6 +36,8 @@ struct ParticipantRecord: Sendable {
     var holdUrl: String?
     var waitUrl: String?
     var lastAnnouncement: String?
+    /// Speaking now: only conference status callbacks tell (the REST resource has no field for it).
+    var speaking = false
 
     var cursor: PageCursor { PageCursor(date: dateCreated, sequence: sequence) }
 }

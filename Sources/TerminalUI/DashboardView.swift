@@ -178,7 +178,16 @@ public struct DashboardView {
 
     // MARK: detail
 
-    static let participantColumns = [
+    /// With conference events reaching the dashboard, SPEAKING says who the service last said
+    /// is speaking; without them nobody can tell, and the column is not there.
+    static func participantColumns(speaking: Bool) -> [TableColumn] {
+        speaking ? [participantColumnsWithoutSpeaking[0], speakingColumn] + participantColumnsWithoutSpeaking.dropFirst()
+            : participantColumnsWithoutSpeaking
+    }
+
+    static let speakingColumn = TableColumn("SPEAKING", width: .fixed(8))
+
+    static let participantColumnsWithoutSpeaking = [
         TableColumn("CALL SID", width: .flex(min: 12, weight: 1)),
         TableColumn("STATUS", width: .fixed(11)),
         TableColumn("MUTED", width: .fixed(5)),
@@ -234,15 +243,18 @@ public struct DashboardView {
             style: state.detailPane == .participants ? Style(foreground: .cyan) : .dim,
             titleStyle: state.detailPane == .participants ? Style(foreground: .cyan, bold: true) : .bold)
         frame.render(participantsBox, in: participantsArea)
+        let showsSpeaking = state.showsSpeaking
         let participantRows = participants.map { p -> [String] in
-            [
+            var cells = [
                 p.callSid, p.status.rawValue, p.muted ? "yes" : "no", p.hold ? "yes" : "no", p.coaching ? "yes" : "no",
                 p.dateCreated.date.map { Self.age(from: $0, to: state.now) } ?? "?",
             ]
+            if showsSpeaking { cells.insert(state.isSpeaking(p.callSid) ? "speaking" : "", at: 1) }
+            return cells
         }
         frame.render(
             TableView(
-                columns: Self.participantColumns, rows: participantRows,
+                columns: Self.participantColumns(speaking: showsSpeaking), rows: participantRows,
                 selectedRow: state.detailPane == .participants ? state.selectedParticipantIndex : nil,
                 emptyText: !c.status.isLive ? "the conference has ended: nobody is in the call any more"
                     : participantsFilter != nil ? "no participant matches the filter (\(clearKey) clears it)"

@@ -82,6 +82,12 @@ struct DashboardOptions: ParsableArguments {
         return DashboardSession(state: state, services: services, close: { await client.shutdown() })
     }
 
+    /// Conference status callbacks the receiver verified, into the run loop: the service hears
+    /// 204 once the event is in the loop's mailbox.
+    static func conferenceEvents(into mailbox: DashboardApp.Mailbox) -> @Sendable (ConferenceStatusEvent) async throws -> Void {
+        { event in mailbox.post(.conferenceEvent(event, at: Date())) }
+    }
+
     /// Runs the dashboard on `session` until the operator quits; the terminal is restored
     /// before this returns, and a signal ends the process with the conventional status.
     @MainActor
@@ -168,9 +174,12 @@ struct DashboardCommand: AsyncParsableCommand {
             throw CLIError(error, mutation: false)
         }
         let (ledger, problem) = options.openLedger()
+        let mailbox = DashboardApp.Mailbox()
         var receiver: CallbackServer?
         if let ledger, let receiverSettings = try receiverSettings(settings) {
-            let started = CallbackServer(settings: receiverSettings, ledger: ledger, logger: Logger(label: "confdash.callbacks"))
+            let started = CallbackServer(
+                settings: receiverSettings, ledger: ledger, logger: Logger(label: "confdash.callbacks"),
+                onConferenceEvent: DashboardOptions.conferenceEvents(into: mailbox))
             do {
                 try await started.start()
             } catch {
@@ -179,7 +188,6 @@ struct DashboardCommand: AsyncParsableCommand {
             }
             receiver = started
         }
-        let mailbox = DashboardApp.Mailbox()
         let session = try options.makeSession(
             client: client, space: client.endpoint.host, account: client.credentials.projectID, ledger: ledger,
             mailbox: mailbox, refresh: settings.refresh.value, readOnly: settings.readOnly.value,
@@ -257,18 +265,21 @@ struct DemoCommand: AsyncParsableCommand {
             credentials: Credentials(projectID: configuration.accountSid, apiToken: configuration.apiToken),
             requestTimeout: .seconds(5), retryPolicy: RetryPolicy(maxAttempts: 2), logger: Logger(label: "confdash.api"))
         // The demo turns the callback receiver on: the emulator signs with the demo signing key and
-        // calls it, so streams go queued, in progress, stopped on screen.
+        // calls it, so streams go queued, in progress, stopped on screen, and (as an
+        // application's cXML would ask) every conference's events reach it: joins, leaves,
+        // mutes and who is speaking show at once.
         let (ledger, problem) = options.openLedger()
+        let mailbox = DashboardApp.Mailbox()
         var receiver: CallbackServer?
         if let ledger {
             let started = CallbackServer(
                 settings: CallbackReceiverSettings(signingKey: configuration.signingKey), ledger: ledger,
-                logger: Logger(label: "confdash.callbacks"))
+                logger: Logger(label: "confdash.callbacks"), onConferenceEvent: DashboardOptions.conferenceEvents(into: mailbox))
             try await started.start()
             receiver = started
+            await server.setConferenceEvents(ConferenceEventSubscription(url: await started.conferenceEventsURL))
         }
         do {
-            let mailbox = DashboardApp.Mailbox()
             let session = try options.makeSession(
                 client: client, space: "demo (emulator on port \(server.port))", account: configuration.accountSid,
                 ledger: ledger, mailbox: mailbox, refresh: options.refresh ?? ProfileResolution.defaultRefresh,

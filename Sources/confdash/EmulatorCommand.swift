@@ -71,6 +71,7 @@ struct EmulatorCommand: AsyncParsableCommand {
               export SIGNALWIRE_SPACE=\(origin)
               export SIGNALWIRE_PROJECT_ID=\(configuration.accountSid)
               export SIGNALWIRE_API_TOKEN=\(configuration.apiToken)
+              export SIGNALWIRE_SIGNING_KEY=\(configuration.signingKey)
             then, in another shell:
               confdash conferences list
 

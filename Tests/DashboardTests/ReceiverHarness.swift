@@ -30,15 +30,18 @@ struct ReceiverHarness {
 
     /// Runs `body` with a started receiver, and stops it, the client and the ledger after.
     static func run<T>(
-        publicURL: String? = nil, logger: Logger = quiet, _ body: (ReceiverHarness) async throws -> T
+        publicURL: String? = nil, conferenceEventsPublicURL: String? = nil, logger: Logger = quiet,
+        onConferenceEvent: @escaping @Sendable (ConferenceStatusEvent) async throws -> Void = { _ in },
+        _ body: (ReceiverHarness) async throws -> T
     ) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("receiver-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let ledger = try StreamLedger(path: directory.appendingPathComponent(StreamLedger.fileName))
         let events = EventRecorder()
         let receiver = CallbackServer(
-            settings: CallbackReceiverSettings(signingKey: signingKey, publicURL: publicURL), ledger: ledger,
-            logger: logger, onEvent: { events.append($0) })
+            settings: CallbackReceiverSettings(
+                signingKey: signingKey, publicURL: publicURL, conferenceEventsPublicURL: conferenceEventsPublicURL),
+            ledger: ledger, logger: logger, onEvent: { events.append($0) }, onConferenceEvent: onConferenceEvent)
         let port = try await receiver.start()
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         let harness = ReceiverHarness(

@@ -2,8 +2,10 @@ import CompatAPI
 import Foundation
 import Hummingbird
 import Logging
+import Synchronization
 
-/// A status-callback endpoint on a loopback port that keeps every request it receives.
+/// A status-callback endpoint on a loopback port that keeps every request it receives, and
+/// answers it at once, or (`answering: false`) not until it stops.
 final class CallbackReceiver: Sendable {
     /// One received callback, as the receiver's own server saw it.
     struct Received: Sendable {
@@ -27,11 +29,20 @@ final class CallbackReceiver: Sendable {
     let port: Int
     private let store: Store
     private let task: Task<Void, Never>
+    private let stopping: Stopping
 
-    private init(port: Int, store: Store, task: Task<Void, Never>) {
+    /// Set when the receiver stops: a request held unanswered is let go.
+    private final class Stopping: Sendable {
+        private let flag = Mutex(false)
+        var isSet: Bool { flag.withLock { $0 } }
+        func set() { flag.withLock { $0 = true } }
+    }
+
+    private init(port: Int, store: Store, task: Task<Void, Never>, stopping: Stopping) {
         self.port = port
         self.store = store
         self.task = task
+        self.stopping = stopping
     }
 
     var url: String { "http://127.0.0.1:\(port)/callbacks/stream" }
@@ -40,8 +51,9 @@ final class CallbackReceiver: Sendable {
         get async { await store.received }
     }
 
-    static func start() async throws -> CallbackReceiver {
+    static func start(answering: Bool = true) async throws -> CallbackReceiver {
         let store = Store()
+        let stopping = Stopping()
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             var request = request
             let body = String(buffer: try await request.collectBody(upTo: 1 << 20))
@@ -50,6 +62,7 @@ final class CallbackReceiver: Sendable {
                 Received(
                     method: request.method.rawValue, path: request.uri.path, query: request.uri.query,
                     signature: signature, body: body))
+            while !answering && !stopping.isSet { try? await Task.sleep(for: .milliseconds(20)) }
             return Response(status: .noContent)
         }
         let (ports, sink) = AsyncStream.makeStream(of: Int.self)
@@ -69,10 +82,11 @@ final class CallbackReceiver: Sendable {
             task.cancel()
             throw CancellationError()
         }
-        return CallbackReceiver(port: port, store: store, task: task)
+        return CallbackReceiver(port: port, store: store, task: task, stopping: stopping)
     }
 
     func stop() async {
+        stopping.set()
         task.cancel()
         await task.value
     }

@@ -163,6 +163,24 @@ import TerminalUI
         try check(state, "event-log")
     }
 
+    /// The bridge with the callback receiver on: conference events said who joined and who is
+    /// speaking now, and the participants pane has a SPEAKING column.
+    @Test func detailWithWhoIsSpeaking() throws {
+        var state = Self.detail()
+        state.callbackURL = "http://127.0.0.1:8088/streams/callback"
+        for (sequence, call, kind) in [
+            (1, 4, ConferenceEvent.participantJoin), (2, 4, .participantSpeechStart), (3, 1, .participantSpeechStart),
+        ] {
+            let event = ConferenceStatusEvent(
+                accountSid: "AC123", conferenceSid: Self.bridge, friendlyName: "Support Bridge", event: kind,
+                sequenceNumber: sequence, callSid: Self.sid("CA", call), muted: false, hold: false,
+                at: Self.now.addingTimeInterval(-30))
+            _ = update(&state, .conferenceEvent(event, at: Self.now))
+        }
+        #expect(state.isSpeaking(Self.sid("CA", 4)))
+        try check(state, "detail-speaking")
+    }
+
     /// The bridge as the next poll sees it: completed, its participants not read again.
     static func bridgeEnded() -> AppState {
         var state = detail()
