@@ -79,7 +79,7 @@ public struct ReceiverService: Sendable {
                 services: [application(onRunning: onRunning)], gracefulShutdownSignals: signals, logger: logger))
     }
 
-    /// Every route as the service must be told it, for the startup log and the README's table.
+    /// Every route with the URL the service must be given for it, for the startup log.
     public func callbackURLs(port: Int) -> [(profile: String, path: String, url: String)] {
         routes.map { ($0.profile, $0.path, $0.callbackURL(host: configuration.host, port: port)) }
     }
