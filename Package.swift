@@ -30,6 +30,9 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // libncursesw with a small shim for what Swift cannot import (see Sources/CNcurses/shim.h).
@@ -111,6 +114,25 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // `confdash receiver`: the team's headless callback service. Every profile's signed stream
+        // callbacks into the store (checked as CallbackReceiver checks them), /healthz, Prometheus
+        // /metrics, JSON log lines, graceful shutdown under swift-service-lifecycle.
+        .target(
+            name: "ReceiverService",
+            dependencies: [
+                "CallbackReceiver",
+                "CompatAPI",
+                "Ledger",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         // Runs the core's effects: the poller, action tasks, the ledger's changes, profile switching.
         .target(
             name: "DashboardRuntime",
@@ -139,10 +161,12 @@ let package = Package(
                 "Ledger",
                 "OperatorActions",
                 "Profiles",
+                "ReceiverService",
                 "TerminalUI",
                 "CNcurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -150,8 +174,11 @@ let package = Package(
         .executableTarget(
             name: "confdash-bench",
             dependencies: [
-                "CompatAPI", "DashboardCore", "DashboardRuntime", "Emulator", "TerminalUI",
+                "CompatAPI", "DashboardCore", "DashboardRuntime", "Emulator", "Ledger", "ReceiverService", "TerminalUI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Sources/ConfdashBench",
             swiftSettings: strict
@@ -191,6 +218,20 @@ let package = Package(
         .testTarget(
             name: "DashboardCoreTests",
             dependencies: ["DashboardCore", "DashboardTestSupport", "CompatAPI", "Emulator", "Ledger"],
+            swiftSettings: strict
+        ),
+        // The team receiver over real HTTP: the emulator's signed callbacks, forgeries, a store
+        // held by another connection, graceful shutdown, its profiles and its log lines.
+        .testTarget(
+            name: "ReceiverServiceTests",
+            dependencies: [
+                "ReceiverService", "CallbackReceiver", "CompatAPI", "Emulator", "Ledger", "Profiles",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

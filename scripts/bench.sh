@@ -7,7 +7,10 @@
 #      (confdash-bench draw);
 #   4. the dashboard in tmux against a separate emulator with 500 live conferences: first frame,
 #      key press to screen, idle CPU over 60 s, bytes written while idle (bench-dashboard.sh);
-#   5. the same with 5,000 conferences, for memory (RSS).
+#   5. the same with 5,000 conferences, for memory (RSS);
+#   6. the team receiver (confdash receiver's service, in process): signed stream callbacks at
+#      1,000/s over loopback into a new SQLite ledger, achieved rate and p50/p99 latency
+#      (confdash-bench receiver).
 #
 #   scripts/bench.sh [--config release|debug] [--quick]
 #
@@ -23,8 +26,8 @@ while [ $# -gt 0 ]; do
         *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
-reps=5 iterations=200 idle=60
-[ "$quick" = yes ] && reps=2 iterations=50 idle=15
+reps=5 iterations=200 idle=60 receiver_seconds=20
+[ "$quick" = yes ] && reps=2 iterations=50 idle=15 receiver_seconds=3
 
 echo "== building ($config)"
 swift build -c "$config" --product confdash >/dev/null
@@ -58,3 +61,6 @@ scripts/bench-dashboard.sh --skip-build --config "$config" --conferences 500 --i
 
 echo "== 5. the dashboard in tmux, 5,000 live conferences"
 scripts/bench-dashboard.sh --skip-build --config "$config" --conferences 5000 --idle-seconds "$idle" --key-presses 20
+
+echo "== 6. the team receiver: signed callbacks at 1,000/s into SQLite"
+"$bindir/confdash-bench" receiver --rate 1000 --seconds "$receiver_seconds"

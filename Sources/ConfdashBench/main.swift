@@ -16,6 +16,7 @@ import Glibc
 ///     confdash-bench poll   [--conferences 500] [--latency-ms 20] [--repetitions 5]
 ///     confdash-bench render [--conferences 5000] [--iterations 200]
 ///     confdash-bench draw   --out FILE [--conferences 5000] [--iterations 50]   (inside a terminal)
+///     confdash-bench receiver [--rate 1000] [--seconds 10] [--store PATH] [--connections 16] [--in-flight 256]
 ///
 /// Everything runs against a real `EmulatorServer` on loopback over real HTTP, through the real
 /// `CompatClient`, `ConferencePoller`, `update`, `DashboardView` and `Terminal`: nothing is mocked.
@@ -31,17 +32,24 @@ struct Options {
     var repetitions = 5
     var iterations: Int?
     var out: String?
+    /// The receiver bench: callbacks a second, for how long, into which store, over how many connections.
+    var rate = 1000
+    var seconds = 10
+    var store: String?
+    var connections = 16
+    var inFlight = 256
 
     static let usage = """
         usage: confdash-bench poll [--conferences 500] [--latency-ms 20] [--repetitions 5]
                confdash-bench render [--conferences 5000] [--iterations 200]
                confdash-bench draw --out FILE [--conferences 5000] [--iterations 50]
+               confdash-bench receiver [--rate 1000] [--seconds 10] [--store PATH] [--connections 16] [--in-flight 256]
         """
 
     static func parse(_ arguments: [String]) -> Options? {
         var options = Options()
         var rest = arguments[...]
-        guard let command = rest.popFirst(), ["poll", "render", "draw"].contains(command) else { return nil }
+        guard let command = rest.popFirst(), ["poll", "render", "draw", "receiver"].contains(command) else { return nil }
         options.command = command
         while let flag = rest.popFirst() {
             guard let value = rest.popFirst() else { return nil }
@@ -51,6 +59,11 @@ struct Options {
             case "--repetitions": options.repetitions = max(1, Int(value) ?? options.repetitions)
             case "--iterations": options.iterations = Int(value).map { max(1, $0) }
             case "--out": options.out = value
+            case "--rate": options.rate = max(1, Int(value) ?? options.rate)
+            case "--seconds": options.seconds = max(1, Int(value) ?? options.seconds)
+            case "--store": options.store = value
+            case "--connections": options.connections = max(1, Int(value) ?? options.connections)
+            case "--in-flight": options.inFlight = max(1, Int(value) ?? options.inFlight)
             default: return nil
             }
         }
@@ -387,6 +400,7 @@ do {
     switch options.command {
     case "poll": try await pollBench(options)
     case "render": try await renderBench(options)
+    case "receiver": try await receiverBench(options)
     default: try await drawBench(options)
     }
 } catch {

@@ -16,7 +16,7 @@ struct Confdash: AsyncParsableCommand {
         version: ConfdashVersionText.text,
         subcommands: [
             DashboardCommand.self, DemoCommand.self, EmulatorCommand.self, ConferencesCommand.self,
-            ParticipantsCommand.self, StreamsCommand.self, InfoCommand.self, AuditCommand.self,
+            ParticipantsCommand.self, StreamsCommand.self, InfoCommand.self, AuditCommand.self, ReceiverCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )

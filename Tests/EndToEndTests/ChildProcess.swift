@@ -21,6 +21,20 @@ enum ChildProcess {
         _ arguments: [String], stdin: String = "/dev/null", stdout: String, stderr: String?,
         environment: [String: String] = [:]
     ) throws -> Int32 {
+        let pid = try spawn(arguments, stdin: stdin, stdout: stdout, stderr: stderr, environment: environment)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else { throw ChildProcessError(arguments: arguments, code: errno) }
+        }
+        return exitStatus(status)
+    }
+
+    /// Starts `arguments` the same way and returns at once with its pid, for a long-running
+    /// child the test signals and then waits for (`waitForExit`).
+    static func spawn(
+        _ arguments: [String], stdin: String = "/dev/null", stdout: String, stderr: String?,
+        environment: [String: String] = [:]
+    ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -56,12 +70,28 @@ enum ChildProcess {
         var pid: pid_t = 0
         let spawned = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)
         guard spawned == 0 else { throw ChildProcessError(arguments: arguments, code: spawned) }
+        return pid
+    }
+
+    /// Waits for a child from `spawn` to exit and returns its status; nil when it is still
+    /// running after `timeout` (it is left running: the caller decides what to do).
+    static func waitForExit(_ pid: pid_t, timeout: Duration) async -> Int32? {
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 {
-            guard errno == EINTR else { throw ChildProcessError(arguments: arguments, code: errno) }
+        while true {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid { return exitStatus(status) }
+            if reaped == -1 && errno != EINTR { return nil }
+            if clock.now >= deadline { return nil }
+            try? await Task.sleep(for: .milliseconds(20))
         }
-        // WIFEXITED / WEXITSTATUS are macros Swift cannot import.
-        return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+    }
+
+    /// The exit status, or 128 + the signal that ended it, as a shell reports it.
+    /// (WIFEXITED / WEXITSTATUS are macros Swift cannot import.)
+    static func exitStatus(_ status: Int32) -> Int32 {
+        (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     }
 }
 
