@@ -142,3 +142,54 @@ enum AuditUser {
         return ProcessInfo.processInfo.environment["USER"] ?? "?"
     }
 }
+
+/// PostgreSQL stopped under a running dashboard: it keeps polling the service, says in words that
+/// the store cannot be reached, and catches up when the server is back.
+@Suite(.serialized) struct StoreOutageEndToEndTests {
+    @Test func aDashboardSaysTheStoreIsUnreachableKeepsPollingAndCatchesUp() async throws {
+        let space = try await CLIContractEndToEndTests.Space.start("store-outage")
+        defer { space.stop() }
+        let directory = space.directory
+        // A server of its own: the other tests share TestPostgres.shared.
+        let postgres = TestPostgres()
+        let location = try await postgres.freshDatabase().url
+        let passwordFile = directory.appendingPathComponent("store-password").path
+        try TestPostgres.password.write(toFile: passwordFile, atomically: true, encoding: .utf8)
+        chmod(passwordFile, 0o600)
+        let configHome = directory.appendingPathComponent("config")
+        try FileManager.default.createDirectory(
+            at: configHome.appendingPathComponent("confdash"), withIntermediateDirectories: true)
+        let config = configHome.appendingPathComponent("confdash/config.toml").path
+        try """
+            default_profile = "team"
+            [profiles.team]
+            store = "\(location)"
+            store_password_command = "cat \(passwordFile)"
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+        chmod(config, 0o600)
+        let environment = space.variables.merging(["XDG_CONFIG_HOME": configHome.path]) { $1 }
+        let conference = try space.conference("Outage bridge", participants: 2)
+        let session = try TmuxSession(
+            command: "\(Demo.quoted(try Demo.binary())) --refresh 1", width: 140, height: 40,
+            environment: Demo.environment(environment))
+        defer { session.kill() }
+        #expect(await session.waitFor(text: "Outage bridge", timeout: .seconds(20)))
+        try session.send(keys: "Enter")
+        #expect(await session.waitFor(text: "Participants ("))
+
+        try await postgres.stop()
+        #expect(await session.waitFor(text: "cannot reach the store", timeout: .seconds(30)), "\(session.capture())")
+        // Polling goes on: a caller who joins now still shows.
+        try space.admin("POST", "conferences/\(conference)/participants", json: "{}")
+        #expect(await session.waitFor(text: "Participants (3)", timeout: .seconds(30)), "\(session.capture())")
+
+        try await postgres.restart()
+        #expect(await session.waitForAbsence(of: "cannot reach the store", timeout: .seconds(30)), "\(session.capture())")
+        // Caught up: a stream another process records now shows.
+        let started = try space.run(
+            ["streams", "start", conference, "--url", "wss://media.example.com/after", "--name", "after-outage", "--json"],
+            environment: ["XDG_CONFIG_HOME": configHome.path])
+        #expect(started.status == 0, "\(started)")
+        #expect(await session.waitFor(text: "after-outage", timeout: .seconds(20)), "\(session.capture())")
+    }
+}
