@@ -191,6 +191,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
+            dependencies: ["StoreTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

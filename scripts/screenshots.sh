@@ -31,7 +31,7 @@ start wss://media.example.com/transcribe transcriber
 scripts/screenshot.sh --size 120x40 --wait '● live' \
     --keys / --type 'Support Bridge' --keys 'Enter Enter' --wait 'CALL SID' \
     "${starts[@]}" \
-    --wait 'connection_refused' \
+    --wait 'error (connection_ref' \
     --keys 'Tab g x' --wait 'Stop stream transcriber' --shot screenshots/stop-confirmation.png \
     --keys 'Tab Enter' --wait 'stopped stream transcriber' \
     --keys n --wait 'Start a stream on' --type ws://media.example.com/late --keys Enter --wait 'Url must use wss://' \

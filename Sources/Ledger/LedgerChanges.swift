@@ -14,7 +14,7 @@ extension StreamLedger {
     /// Yields `resync` straight away (read everything once), then what changed after every
     /// change: at once for this process's writes, within `interval` for another process's on
     /// SQLite, within a moment on PostgreSQL. Ends when the consuming task is cancelled.
-    public func changes(pollingEvery interval: Duration = .seconds(1)) -> AsyncStream<LedgerChanges> {
+    public func changes(pollingEvery interval: Duration = .milliseconds(500)) -> AsyncStream<LedgerChanges> {
         changes(pollingEvery: interval, clock: ContinuousClock())
     }
 

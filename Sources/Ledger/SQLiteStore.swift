@@ -30,6 +30,9 @@ final class SQLiteStore: StoreEngine {
             var configuration = Configuration()
             configuration.busyMode = .timeout(Self.busyTimeout)
             configuration.label = "ledger"
+            // A write is durable when it returns: the receiver answers the service 2xx only then,
+            // so a commit must survive a power loss, not only a crash (WAL's NORMAL would not).
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             pool = try Self.openPool(path, configuration)
             try Self.migrate(pool)
         } catch let error as LedgerError {

@@ -47,6 +47,18 @@ public struct StreamRecord: Sendable, Hashable, Codable, Identifiable {
     /// not known (the service stops a stream by name as well).
     public var serviceKey: String { sidKnown ? sid : (name ?? sid) }
 
+    /// Where the stream came from, in the operator's words: `alice@ops-1` (from a dashboard),
+    /// `CLI bob@ops-2`, `by hand`, or `application` for one nobody here started (learned from its
+    /// status callback: the customer's cXML, another tool).
+    public var startedByText: String {
+        switch startedFrom {
+        case .callback: "application"
+        case .manual: "by hand" + (startedBy.map { " \($0)" } ?? "")
+        case .cli: "CLI" + (startedBy.map { " \($0)" } ?? "")
+        case .dashboard: startedBy ?? "dashboard"
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
         case sid, accountSid, conferenceSid, conferenceName, name, url, track, codec, realTime, statusCallback
         case statusCallbackMethod, parameters, startedAt, startedFrom, startedBy, status, statusReason, updatedAt

@@ -55,7 +55,8 @@ extension OperatorActions {
         var ledgerError: String?
         do {
             record = try await ledger.recordStarted(
-                stream, request: request, conferenceName: conferenceName, from: streamOrigin, at: started)
+                stream, request: request, conferenceName: conferenceName, from: streamOrigin, by: operatorName,
+                at: started)
         } catch {
             ledgerError = String(describing: error)
             record = StreamRecord(
@@ -95,7 +96,8 @@ extension OperatorActions {
                     + "is safe (the service refuses a second stream of that name) and settles it"
                 value = try await ledger.recordStartUnknown(
                     conferenceSid: conference, accountSid: client.credentials.projectID, request: request, name: name,
-                    conferenceName: conferenceName, from: streamOrigin, reason: "start unanswered: \(Self.message(error))",
+                    conferenceName: conferenceName, from: streamOrigin, by: operatorName,
+                    reason: "start unanswered: \(Self.message(error))",
                     at: at)
             } else if unsettled != nil, let refusal = compat?.serviceError, Self.isDuplicateName(refusal) {
                 // The first start did reach the service: its stream runs under this name.
@@ -188,7 +190,7 @@ extension OperatorActions {
             do {
                 _ = try await ledger.recordStopped(
                     sid: stop.sid, conferenceSid: conference, accountSid: client.credentials.projectID, name: stop.name,
-                    at: now(), outcome: stop.outcome)
+                    by: operatorName, at: now(), outcome: stop.outcome)
             } catch {
                 ledgerError = String(describing: error)
             }
@@ -224,7 +226,8 @@ extension OperatorActions {
             message: "Tracking stream \(sid)", value: nil, audit: nil, auditError: nil)
         do {
             result.value = try await ledger.trackByHand(
-                sid: sid, conferenceSid: conference, accountSid: client.credentials.projectID, name: nil, at: now())
+                sid: sid, conferenceSid: conference, accountSid: client.credentials.projectID, name: nil,
+                by: operatorName, at: now())
         } catch {
             result.outcome = .failed
             result.message = "Stream \(sid) not tracked"

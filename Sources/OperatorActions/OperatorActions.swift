@@ -22,6 +22,9 @@ public struct OperatorActions: Sendable {
     public let profile: String?
     public let origin: AuditOrigin
     public let readOnly: Bool
+    /// `user@host` of whoever runs this process: what a stream row says started it, on a store
+    /// a team shares.
+    public var operatorName: String { AuditEntry.currentOperator() }
     let now: @Sendable () -> Date
 
     /// What a refusal in read-only mode says, in the dashboard and the CLI alike.

@@ -15,6 +15,10 @@ public struct Profile: Sendable, Hashable {
     public var readOnly: Bool?
     public var callbackListen: String?
     public var callbackURL: String?
+    /// The shared store: a SQLite file path or a `postgres://USER@HOST:PORT/DB` URL (no password).
+    public var store: String?
+    /// The PostgreSQL store's password: from a variable or a command, never inline.
+    public var storePassword: SecretSource?
     /// Action name to key, e.g. `stopStream` → `X`, for keys that clash with tmux.
     public var keys: [String: String]
 

@@ -85,6 +85,7 @@ public struct ProfileConfigFile: Sendable, Hashable {
         var tokenKeys: [String] = []
         var signingKeys: [String] = []
         var spaceKeys: [String] = []
+        var storePasswordKeys: [String] = []
         for key in reader.table.keys {
             switch key {
             case "space":
@@ -121,6 +122,19 @@ public struct ProfileConfigFile: Sendable, Hashable {
                 profile.callbackListen = try reader.string(key)
             case "callback_url":
                 profile.callbackURL = try reader.string(key)
+            case "store":
+                profile.store = try reader.string(key)
+            case "store_password_env":
+                profile.storePassword = .environment(try reader.string(key))
+                storePasswordKeys.append(key)
+            case "store_password_command":
+                profile.storePassword = .command(try reader.string(key))
+                storePasswordKeys.append(key)
+            case "store_password":
+                // A password in the file in clear is what store_password_env and _command avoid.
+                throw ProfileError.invalidSetting(
+                    name: reader.prefix + key,
+                    reason: "a store password is never kept in the file: use store_password_env or store_password_command")
             case "keys":
                 let keys = try reader.subtable(key)
                 for action in keys.table.keys {
@@ -130,7 +144,7 @@ public struct ProfileConfigFile: Sendable, Hashable {
                 throw ProfileError.unknownKey(path: reader.path, key: reader.prefix + key)
             }
         }
-        for group in [spaceKeys, tokenKeys, signingKeys] where group.count > 1 {
+        for group in [spaceKeys, tokenKeys, signingKeys, storePasswordKeys] where group.count > 1 {
             throw ProfileError.conflicting(path: reader.path, profile: name, keys: group.sorted())
         }
         return profile

@@ -7,11 +7,14 @@ public struct ProfileFlags: Sendable, Hashable {
     public var readOnly: Bool?
     public var callbackListen: String?
     public var callbackURL: String?
+    /// `--store PATH-OR-URL` (`--ledger PATH`, its older name).
+    public var store: String?
 
     public init(
         profile: String? = nil, space: String? = nil, refresh: Double? = nil, readOnly: Bool? = nil,
-        callbackListen: String? = nil, callbackURL: String? = nil
+        callbackListen: String? = nil, callbackURL: String? = nil, store: String? = nil
     ) {
+        self.store = store
         self.profile = profile
         self.space = space
         self.refresh = refresh

@@ -11,6 +11,8 @@ public enum ProfileResolution {
     public static let callbackListenVariable = "CONFDASH_CALLBACK_LISTEN"
     public static let callbackURLVariable = "CONFDASH_CALLBACK_URL"
     public static let signingKeyVariable = "SIGNALWIRE_SIGNING_KEY"
+    public static let storeVariable = "CONFDASH_STORE"
+    public static let storePasswordVariable = "CONFDASH_STORE_PASSWORD"
 
     public static let defaultRefresh: Double = 2
     public static let refreshRange: ClosedRange<Double> = 1...3600
@@ -110,10 +112,19 @@ public enum ProfileResolution {
                 Sourced([:], from: .defaultValue)
             }
 
-        return ResolvedSettings(
+        var settings = ResolvedSettings(
             profileName: profileName, configPath: config?.path ?? configPath, configFound: config != nil,
             endpoint: endpoint, projectID: projectID, token: token, signingKey: signingKey, refresh: refresh,
             readOnly: readOnly, callbackListen: callbackListen, callbackURL: callbackURL, keyOverrides: keys)
+        settings.store = optional(
+            pick(flag: ("--store", flags.store), env: storeVariable, parse: { $0 }, profile: chosen?.store))
+        // Only a PostgreSQL store has a password; its command runs only then.
+        if let store = settings.store.value, store.lowercased().hasPrefix("postgres") {
+            settings.storePassword = try secret(
+                env: storePasswordVariable, envValue: envValue, profile: chosen, source: chosen?.storePassword,
+                setting: "store_password_command", runCommand: runCommand)
+        }
+        return settings
     }
 
     /// `--profile`, then `CONFDASH_PROFILE`, then the file's `default_profile`; none at all is fine.

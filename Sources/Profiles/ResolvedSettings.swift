@@ -21,6 +21,10 @@ public struct ResolvedSettings: Sendable, CustomStringConvertible, CustomDebugSt
     public var readOnly: Sourced<Bool>
     public var callbackListen: Sourced<String?>
     public var callbackURL: Sourced<String?>
+    /// The shared store as given (path or URL); nil: the file in confdash's state directory.
+    public var store: Sourced<String?> = Sourced(nil, from: .defaultValue)
+    /// The PostgreSQL store's password; resolved only when the store is a URL.
+    public var storePassword: Sourced<ResolvedSecret> = Sourced(.notSet, from: .defaultValue)
     /// Action name to key, from the profile's `[profiles.NAME.keys]`.
     public var keyOverrides: Sourced<[String: String]>
 
@@ -75,6 +79,9 @@ public struct ResolvedSettings: Sendable, CustomStringConvertible, CustomDebugSt
             .init(
                 setting: "callback_url", value: text(callbackURL.value, or: "the receiver's own address"),
                 source: callbackURL.source),
+            .init(
+                setting: "store", value: text(store.value, or: "the state directory's ledger.sqlite"), source: store.source),
+            .init(setting: "store_password", value: storePassword.value.description, source: storePassword.source),
             .init(
                 setting: "keys", value: keys.isEmpty ? "none" : keys.joined(separator: ", "), source: keyOverrides.source),
             .init(

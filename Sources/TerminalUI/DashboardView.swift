@@ -198,10 +198,11 @@ public struct DashboardView {
 
     static let streamColumns = [
         TableColumn("NAME", width: .flex(min: 8, weight: 1)),
-        TableColumn("STATUS", width: .fit(min: 6, max: 40)),
+        TableColumn("STATUS", width: .fit(min: 6, max: 22)),
         TableColumn("TRACK", width: .fit(min: 5, max: 14)),
         TableColumn("CODEC", width: .fit(min: 5, max: 10)),
         TableColumn("STREAM SID", width: .fit(min: 10, max: 36)),
+        TableColumn("FROM", width: .fit(min: 4, max: 16)),
         TableColumn("STARTED", width: .fixed(7), alignment: .right),
     ]
 
@@ -284,6 +285,7 @@ public struct DashboardView {
                 stream.track?.rawValue ?? (stream.url == nil ? "-" : "default"),
                 stream.codec?.rawValue ?? (stream.url == nil ? "-" : "default"),
                 stream.sidKnown ? stream.sid : "(not known yet)",
+                stream.startedByText,
                 Self.age(from: stream.startedAt, to: state.now),
             ]
         }
@@ -297,7 +299,7 @@ public struct DashboardView {
                 selectedRow: state.detailPane == .streams ? state.selectedStreamIndex : nil,
                 emptyText: state.streamsUnavailable
                     ?? (streamsFilter != nil ? "no stream matches the filter (\(clearKey) clears it)" : nil)
-                    ?? "no streams started from confdash on this conference\(newStream.map { " (\($0) starts one)" } ?? "")",
+                    ?? "no streams known on this conference\(newStream.map { " (\($0) starts one)" } ?? "")",
                 glyphs: glyphs),
             in: streamsBox.inner(streamsArea))
     }
@@ -314,7 +316,7 @@ public struct DashboardView {
 
     static let eventLogColumns = [
         TableColumn("TIME", width: .fixed(8)),
-        TableColumn("USER", width: .fixed(10)),
+        TableColumn("WHO", width: .fit(min: 4, max: 24)),
         TableColumn("ACTION", width: .fixed(18)),
         TableColumn("CONFERENCE", width: .flex(min: 10, weight: 1)),
         TableColumn("TARGET", width: .flex(min: 8, weight: 1)),
@@ -323,10 +325,10 @@ public struct DashboardView {
     ]
 
     func drawEventLog(_ state: AppState, in area: Rect, on frame: inout Frame) {
-        frame.write("Event log: every change made from this ledger, newest first", x: area.x, y: area.y, maxWidth: area.width, style: .bold)
+        frame.write("Event log: every operator's changes on this store, newest first", x: area.x, y: area.y, maxWidth: area.width, style: .bold)
         let rows = state.auditEntries.map { entry -> [String] in
             [
-                Self.clock(entry.at), entry.localUser, "\(entry.action)" + (entry.origin.rawValue == "cli" ? " (cli)" : ""),
+                Self.clock(entry.at), entry.who, "\(entry.action)" + (entry.origin.rawValue == "cli" ? " (cli)" : ""),
                 state.rows[entry.conferenceSid]?.conference.friendlyName ?? entry.conferenceSid, entry.targetSid ?? "-",
                 "\(entry.outcome)", entry.detail ?? "",
             ]

@@ -25,7 +25,14 @@ struct DashboardOptions: ParsableArguments {
     @Option(help: "Requests in flight at once while reading participants.")
     var concurrency: Int = 8
 
-    @Option(help: "The stream ledger (default: $XDG_STATE_HOME/confdash/ledger.sqlite).")
+    @Option(
+        help: ArgumentHelp(
+            "The store: a SQLite file or postgres://USER@HOST:PORT/DATABASE (default: $CONFDASH_STORE, the profile's store, then $XDG_STATE_HOME/confdash/ledger.sqlite).",
+            valueName: "path-or-url"))
+    var store: String?
+
+    /// The older name of `--store`, for a file.
+    @Option(name: .customLong("ledger"), help: .hidden)
     var ledger: String?
 
     func validate() throws {
@@ -40,10 +47,22 @@ struct DashboardOptions: ParsableArguments {
     /// Runs the dashboard against `client` until the operator quits; the terminal is restored
     /// before this returns, and a signal ends the process with the conventional status.
     /// Opens the ledger, or explains on the status line why stream actions are off.
-    func openLedger() -> (StreamLedger?, String?) {
-        let url = ledger.map { URL(fileURLWithPath: $0) } ?? StreamLedger.defaultFile(inStateDirectory: StatePaths.stateDirectory())
+    /// `settings` nil: the demo, whose store is only ever a file (it needs no database).
+    func openLedger(settings: ResolvedSettings? = nil) -> (StreamLedger?, String?) {
         do {
-            return (try StreamLedger(path: url), nil)
+            let location: StoreLocation
+            if let settings {
+                location = try StoreSetting.location(
+                    flag: store ?? ledger, settings: settings, environment: ProcessInfo.processInfo.environment)
+            } else {
+                let text = store ?? ledger
+                location = .file(
+                    text.map { URL(fileURLWithPath: $0) }
+                        ?? StreamLedger.defaultFile(inStateDirectory: StatePaths.stateDirectory()))
+            }
+            return (try StreamLedger(location), nil)
+        } catch let error as CLIError {
+            return (nil, "stream actions are off: \(error.message)")
         } catch {
             return (nil, "stream actions are off: \(error)")
         }
@@ -66,7 +85,19 @@ struct DashboardOptions: ParsableArguments {
             actions: ledger.map {
                 OperatorActions(client: client, ledger: $0, profile: profile, origin: .dashboard, readOnly: readOnly)
             },
-            logger: Logger(label: "confdash.services"), post: { mailbox.post($0) })
+            logger: Logger(label: "confdash.services"),
+            onConferenceEvents: { stored in
+                // Events the team receiver stored, as the in-process receiver would have handed
+                // them over: parsed from the service's own fields, applied at once.
+                for event in stored {
+                    let fields = event.parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+                    guard let parsed = try? ConferenceStatusEvent.parse(fields, receivedAt: event.receivedAt) else {
+                        continue
+                    }
+                    mailbox.post(.conferenceEvent(parsed, at: Date()))
+                }
+            },
+            post: { mailbox.post($0) })
         var state = AppState(space: space, account: account, now: Date())
         state.readOnly = readOnly
         state.streamsUnavailable = streamsUnavailable
@@ -173,7 +204,7 @@ struct DashboardCommand: AsyncParsableCommand {
         } catch let error as CompatError {
             throw CLIError(error, mutation: false)
         }
-        let (ledger, problem) = options.openLedger()
+        let (ledger, problem) = options.openLedger(settings: settings)
         let mailbox = DashboardApp.Mailbox()
         var receiver: CallbackServer?
         if let ledger, let receiverSettings = try receiverSettings(settings) {
@@ -193,7 +224,9 @@ struct DashboardCommand: AsyncParsableCommand {
             mailbox: mailbox, refresh: settings.refresh.value, readOnly: settings.readOnly.value,
             profile: settings.profileName.value, profiles: profileNames(),
             keyOverrides: settings.keyOverrides.value, streamsUnavailable: settings.streamsUnavailableReason,
-            callbackURL: await receiver?.callbackURL)
+            // A team's receiver (`confdash receiver`) stands at callback_url: starts name it even
+            // when this dashboard runs no receiver of its own.
+            callbackURL: await receiver?.callbackURL ?? settings.callbackURL.value)
         let connection = self.connection
         let options = self.options
         let flags = ProfileFlags(refresh: options.refresh)

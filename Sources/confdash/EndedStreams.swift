@@ -12,9 +12,13 @@ enum EndedStreams {
     /// stderr, never the command's failure.
     static func mark(_ conferences: [Conference], in options: LedgerOptions, now: Date = Date()) async {
         let completed = conferences.filter { $0.status == .completed }
-        guard !completed.isEmpty, FileManager.default.fileExists(atPath: options.file.path) else { return }
+        guard !completed.isEmpty else { return }
         do {
-            let ledger = try StreamLedger(path: options.file)
+            // A file that does not exist is not created by a listing; a PostgreSQL store exists.
+            if case .file(let url) = try options.location(), !FileManager.default.fileExists(atPath: url.path) {
+                return
+            }
+            let ledger = try options.open()
             try await mark(completed.map(\.sid), in: ledger, now: now)
         } catch {
             Output.error("warning: could not mark the streams of completed conferences ended: \(error)")

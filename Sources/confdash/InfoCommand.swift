@@ -27,7 +27,8 @@ struct InfoCommand: AsyncParsableCommand {
             settings: settings,
             paths: .init(
                 configFile: settings.configPath, configFileExists: settings.configFound,
-                stateDirectory: StatePaths.stateDirectory().path, ledger: ledger.file.path,
+                stateDirectory: StatePaths.stateDirectory().path,
+                ledger: (try? ledger.location(settings: settings).description) ?? "invalid store",
                 logFile: StatePaths.logFile().path),
             versions: .init(confdash: ConfdashVersionText.text))
         if json {

@@ -121,6 +121,7 @@ struct StreamJSON: Encodable {
         case statusCallbackMethod = "status_callback_method"
         case startedAt = "started_at"
         case startedFrom = "started_from"
+        case startedBy = "started_by"
         case statusReason = "status_reason"
         case updatedAt = "updated_at"
     }
@@ -149,6 +150,7 @@ struct StreamJSON: Encodable {
         try container.encode(s.parameters.map { Parameter(name: $0.name, value: $0.value) }, forKey: .parameters)
         try container.encode(s.startedAt, forKey: .startedAt)
         try container.encode(s.startedFrom.rawValue, forKey: .startedFrom)
+        try container.encode(s.startedBy, forKey: .startedBy)
         try container.encode(s.status.rawValue, forKey: .status)
         try container.encode(s.statusReason, forKey: .statusReason)
         try container.encode(s.updatedAt, forKey: .updatedAt)

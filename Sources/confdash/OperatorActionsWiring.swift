@@ -20,9 +20,9 @@ struct ActionOptions: ParsableArguments {
     /// Opens the ledger before connecting: an action that cannot be audited, or a stream that
     /// could not be recorded and so never listed again, is not taken.
     func withActions<T>(_ body: (OperatorActions, CompatClient, StreamLedger) async throws -> T) async throws -> T {
-        let ledger = try ledgerOptions.open()
         return try await withClient(connection) { client, settings in
-            try await body(operatorActions(client, ledger, settings), client, ledger)
+            let ledger = try ledgerOptions.open(settings: settings)
+            return try await body(operatorActions(client, ledger, settings), client, ledger)
         }
     }
 }

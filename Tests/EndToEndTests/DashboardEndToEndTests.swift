@@ -57,7 +57,7 @@ import Testing
         #expect(await session.waitUntil("the detail of \(first)") { Self.detailName($0) == first })
         #expect(await session.waitFor(text: "CALL SID"))
         try session.send(keys: "Tab")
-        #expect(await session.waitFor(text: "no streams started from confdash"))
+        #expect(await session.waitFor(text: "no streams known on this conference"))
         try session.send(keys: "Escape")
         #expect(await session.waitFor(text: "NAME"))
         try session.send(keys: "j")

@@ -144,6 +144,7 @@ public actor TestPostgres {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputFile, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        closeInheritedDescriptors(&actions)
         let cArgs = argv.map { strdup($0) } + [nil]
         let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -163,6 +164,23 @@ public actor TestPostgres {
             throw TestPostgresError(
                 message: "\((executable as NSString).lastPathComponent) failed (\(exited)): "
                     + String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    /// The child keeps only stdin, stdout and stderr. pg_ctl leaves the server running with
+    /// whatever it inherited: a pipe another test opened for a child of its own (the emulator
+    /// tests' python validator reading to the end of its stdin) would stay open for the server's
+    /// whole life, and that child would wait for an end of file that never comes.
+    static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+        // glibc 2.34 has it; Swift's Glibc module does not import it, so it is looked up.
+        if let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
+            _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
+            return
+        }
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for fd in open.compactMap(Int32.init) where fd > 2 {
+            posix_spawn_file_actions_addclose(&actions, fd)
         }
     }
 
