@@ -39,7 +39,7 @@ public actor TestPostgres {
     public func start() async throws -> Server {
         if let server { return server }
         if let starting { return try await starting.value }
-        let task = Task { try Self.launch() }
+        let task = Task { try await Self.offThePool { try Self.launch() } }
         starting = task
         let server = try await task.value
         self.server = server
@@ -50,23 +50,35 @@ public actor TestPostgres {
     public func freshDatabase() async throws -> (url: String, name: String) {
         let server = try await start()
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-        try Self.psql(server, "CREATE DATABASE \(name)")
+        try await Self.offThePool { try Self.psql(server, "CREATE DATABASE \(name)") }
         return ("postgres://\(Self.user)@127.0.0.1:\(server.port)/\(name)?sslmode=disable", name)
     }
 
     /// Stops the server (a fault test), keeping its files.
     public func stop() async throws {
         guard let server else { return }
-        try Self.run(Self.binary("pg_ctl")!, ["-D", server.dataDirectory.path, "-m", "fast", "-w", "stop"], server)
+        try await Self.offThePool {
+            try Self.run(Self.binary("pg_ctl")!, ["-D", server.dataDirectory.path, "-m", "fast", "-w", "stop"], server)
+        }
     }
 
     /// Starts it again on the same port after `stop()`.
     public func restart() async throws {
         guard let server else { return }
-        try Self.pgStart(server)
+        try await Self.offThePool { try Self.pgStart(server) }
     }
 
     // MARK: launching
+
+    /// initdb, pg_ctl and psql block for seconds while they wait for their child: on a thread of
+    /// their own, never on one of the two threads every other test's tasks share.
+    static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result { try work() })
+            }
+        }
+    }
 
     static func binary(_ name: String) -> String? {
         var candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map {
