@@ -65,6 +65,9 @@ struct ReceiverServiceHarness {
         case .postgres(let url):
             ledger = StreamLedger(postgres: try PostgresStoreSettings.parse(url, password: TestPostgres.password))
         }
+        // Connected and its schema brought up to date before the first callback comes: a sender
+        // (the emulator gives up after 5 s) must not wait for migrations on a loaded machine.
+        try await ledger.ping()
         let service = try ReceiverService(
             configuration: ReceiverConfiguration(
                 port: 0, profiles: profiles, retryAfterSeconds: retryAfterSeconds, healthTimeout: healthTimeout,
