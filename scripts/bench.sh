@@ -8,21 +8,26 @@
 #   4. the dashboard in tmux against a separate emulator with 500 live conferences: first frame,
 #      key press to screen, idle CPU over 60 s, bytes written while idle (bench-dashboard.sh);
 #   5. the same with 5,000 conferences, for memory (RSS);
-#   6. the team receiver (confdash receiver's service, in process): signed stream callbacks at
-#      1,000/s over loopback into a new SQLite ledger, achieved rate and p50/p99 latency
-#      (confdash-bench receiver).
+#   6. the team receiver (confdash receiver's service): signed stream callbacks at 1,000/s over
+#      loopback, achieved rate, p50/p99 latency and CPU (confdash-bench receiver): (a) in process
+#      into a new SQLite ledger; (b) in process into PostgreSQL; (c) into PostgreSQL with the
+#      receiver and the generator as two processes. PostgreSQL is a throwaway server started
+#      here (initdb and pg_ctl in a temporary directory, on a free loopback port, as the
+#      `postgres` user when run as root), its password passed in the environment only.
 #
-#   scripts/bench.sh [--config release|debug] [--quick]
+#   scripts/bench.sh [--config release|debug] [--quick] [--receiver-only]
 #
 # --quick: fewer repetitions and a 15 s idle window, for a check that everything runs (a few
-# minutes); the figures in BENCHMARKS.md come from a full release run.
+# minutes); the figures in BENCHMARKS.md come from a full release run. --receiver-only: part 6
+# alone (builds confdash-bench only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-config=release quick=no
+config=release quick=no receiver_only=no
 while [ $# -gt 0 ]; do
     case $1 in
         --config) config=$2; shift 2 ;;
         --quick) quick=yes; shift ;;
+        --receiver-only) receiver_only=yes; shift ;;
         *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -30,18 +35,75 @@ reps=5 iterations=200 idle=60 receiver_seconds=20
 [ "$quick" = yes ] && reps=2 iterations=50 idle=15 receiver_seconds=3
 
 echo "== building ($config)"
-swift build -c "$config" --product confdash >/dev/null
+[ "$receiver_only" = yes ] || swift build -c "$config" --product confdash >/dev/null
 swift build -c "$config" --product confdash-bench >/dev/null
 bindir=$(swift build -c "$config" --show-bin-path)
 work=$(mktemp -d)
 sock="bench-draw-$$"
-cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work"; }
+pg_dir="" pg_ctl="" serve_pid=""
+cleanup() {
+    tmux -L "$sock" kill-server 2>/dev/null || true
+    [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null || true
+    [ -n "$pg_ctl" ] && as_postgres "$pg_ctl" -D "$pg_dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+    [ -n "$pg_dir" ] && rm -rf "$pg_dir"
+    rm -rf "$work"
+}
 trap cleanup EXIT
+
+# PostgreSQL refuses to run as root: under root its commands run as the `postgres` account.
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+# A PostgreSQL binary from PATH or the newest /usr/lib/postgresql/*/bin.
+pg_binary() {
+    command -v "$1" 2>/dev/null && return
+    ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 | sed "s|\$|/$1|"
+}
+
+# A throwaway PostgreSQL server for part 6, as the store tests start theirs (TestPostgres):
+# scram-sha-256 with a password made here and never put in argv, durable commits (fsync on) as
+# in production, loopback only. Sets pg_url and CONFDASH_STORE_PASSWORD.
+start_postgres() {
+    local initdb psql pg_port password
+    initdb=$(pg_binary initdb) pg_ctl=$(pg_binary pg_ctl) psql=$(pg_binary psql)
+    if [ ! -x "$initdb" ] || [ ! -x "$pg_ctl" ] || [ ! -x "$psql" ]; then
+        echo "PostgreSQL's initdb, pg_ctl and psql are not installed: skipping PostgreSQL" >&2
+        pg_ctl=""
+        return 1
+    fi
+    pg_dir=$(mktemp -d /tmp/confdash-bench-pg.XXXXXX)
+    pg_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    password="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+    (umask 077; printf '%s' "$password" > "$pg_dir/pwfile")
+    [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$pg_dir"
+    as_postgres "$initdb" -D "$pg_dir/data" -U confdash --pwfile "$pg_dir/pwfile" --auth scram-sha-256 \
+        -E UTF8 --locale C --no-sync >"$work/initdb.log" 2>&1
+    rm -f "$pg_dir/pwfile"
+    as_postgres "$pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w -t 60 \
+        -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+    PGPASSWORD=$password "$psql" -h 127.0.0.1 -p "$pg_port" -U confdash -d postgres -q -v ON_ERROR_STOP=1 \
+        -c "CREATE DATABASE bench_inprocess" -c "CREATE DATABASE bench_split"
+    export CONFDASH_STORE_PASSWORD=$password
+    pg_url="postgres://confdash@127.0.0.1:$pg_port"
+    echo "PostgreSQL $("$psql" --version | awk '{print $3}') on 127.0.0.1:$pg_port (fsync on, synchronous_commit on)"
+}
+
+# CPU seconds (user + system) the PostgreSQL server has used so far: the postmaster with the
+# backends it has reaped (cutime, cstime), and the processes it still runs.
+postgres_cpu() {
+    local main total=0 pid
+    main=$(head -1 "$pg_dir/data/postmaster.pid" 2>/dev/null) || { echo 0; return; }
+    total=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$main/stat")
+    for pid in $(pgrep -P "$main"); do
+        total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+    done
+    awk -v t="$total" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", t / hz }'
+}
 
 echo "== machine"
 echo "$(nproc) cores: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1); $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo) memory"
 echo "$(uname -sr), $(swift --version 2>/dev/null | head -1), build: $config, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+if [ "$receiver_only" = no ]; then
 echo "== 1. poll cycle"
 "$bindir/confdash-bench" poll --conferences 500 --latency-ms 20 --repetitions "$reps"
 
@@ -61,6 +123,32 @@ scripts/bench-dashboard.sh --skip-build --config "$config" --conferences 500 --i
 
 echo "== 5. the dashboard in tmux, 5,000 live conferences"
 scripts/bench-dashboard.sh --skip-build --config "$config" --conferences 5000 --idle-seconds "$idle" --key-presses 20
+fi
 
-echo "== 6. the team receiver: signed callbacks at 1,000/s into SQLite"
+echo "== 6a. the team receiver: signed callbacks at 1,000/s into SQLite (one process)"
 "$bindir/confdash-bench" receiver --rate 1000 --seconds "$receiver_seconds"
+
+if start_postgres; then
+    echo "== 6b. the team receiver: signed callbacks at 1,000/s into PostgreSQL (one process)"
+    before=$(postgres_cpu)
+    "$bindir/confdash-bench" receiver --rate 1000 --seconds "$receiver_seconds" \
+        --store "$pg_url/bench_inprocess?sslmode=disable"
+    echo "  PostgreSQL server CPU over the run (warm-up included): $(awk -v a="$before" -v b="$(postgres_cpu)" 'BEGIN { printf "%.2f s", b - a }')"
+
+    echo "== 6c. the same, the receiver and the generator as two processes"
+    CONFDASH_BENCH_SIGNING_KEY="PSKbench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+    export CONFDASH_BENCH_SIGNING_KEY
+    serve_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    "$bindir/confdash-bench" receiver --serve "$serve_port" --store "$pg_url/bench_split?sslmode=disable" \
+        > "$work/serve.txt" 2>&1 &
+    serve_pid=$!
+    for _ in $(seq 300); do grep -q "listening" "$work/serve.txt" 2>/dev/null && break; sleep 0.1; done
+    before=$(postgres_cpu)
+    "$bindir/confdash-bench" receiver --rate 1000 --seconds "$receiver_seconds" \
+        --target "http://127.0.0.1:$serve_port/p/bench/streams/callback" --store "$pg_url/bench_split?sslmode=disable"
+    pg_used=$(awk -v a="$before" -v b="$(postgres_cpu)" 'BEGIN { printf "%.2f s", b - a }')
+    kill -TERM "$serve_pid"; wait "$serve_pid" || true; serve_pid=""
+    grep -v listening "$work/serve.txt"
+    echo "  PostgreSQL server CPU over the run (warm-up included): $pg_used"
+    unset CONFDASH_BENCH_SIGNING_KEY CONFDASH_STORE_PASSWORD
+fi

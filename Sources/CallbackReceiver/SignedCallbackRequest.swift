@@ -4,16 +4,17 @@ import Hummingbird
 import Ledger
 import NIOCore
 
-/// A stream status callback as it arrived, before anything trusts it: its fields, what its
-/// signature covers and the signature itself. The team receiver (`confdash receiver`) reads and
-/// checks every callback with this, by the rules the dashboard's in-process receiver
-/// (`StreamCallbackEndpoint`) applies: the same body limit, the same two signature headers, the
-/// fields of a POST's form body signed with the URL, a GET's query signed as part of the URL.
+/// A status callback (a stream's or a conference's) as it arrived, before anything trusts it:
+/// its fields, what its signature covers and the signature itself. The team receiver
+/// (`confdash receiver`) reads and checks every callback with this, by the rules the dashboard's
+/// in-process receiver (`StreamCallbackEndpoint`, `ConferenceEventsEndpoint`) applies: the same
+/// body limit, the same two signature headers, the fields of a POST's form body signed with the
+/// URL, a GET's query signed as part of the URL.
 ///
 /// ```swift
 /// let callback = try await SignedCallbackRequest.read(request)
 /// guard callback.isSigned(base: "https://ops.example.com/confdash/p/prod/streams/callback", key: key) else { … }
-/// let parsed = try callback.callback(receivedAt: Date())
+/// let parsed = try callback.callback(receivedAt: Date())   // or .conferenceEvent(receivedAt:)
 /// ```
 public struct SignedCallbackRequest: Sendable {
     /// The fields: a POST's form body, a GET's query.
@@ -40,8 +41,8 @@ public struct SignedCallbackRequest: Sendable {
 
         public var description: String {
             switch self {
-            case .methodNotAllowed: "a stream callback is a GET or a POST"
-            case .tooLarge: "a stream callback is at most \(SignedCallbackRequest.maxBodyBytes) bytes"
+            case .methodNotAllowed: "a status callback is a GET or a POST"
+            case .tooLarge: "a status callback is at most \(SignedCallbackRequest.maxBodyBytes) bytes"
             case .unreadableBody: "the request body could not be read"
             }
         }
@@ -100,11 +101,28 @@ public struct SignedCallbackRequest: Sendable {
         try StreamCallback.parse(fields, receivedAt: receivedAt)
     }
 
+    /// The conference status callback its fields describe (the application's cXML
+    /// `<Conference statusCallback=…>`); which required fields are missing otherwise.
+    public func conferenceEvent(receivedAt: Date) throws(MalformedConferenceEvent) -> ConferenceStatusEvent {
+        try ConferenceStatusEvent.parse(fields, receivedAt: receivedAt)
+    }
+
+    /// The fields as the service sent them, one value a name (the first of a repeated one, as
+    /// the parsers read them): what a store keeps of a conference event.
+    public var parameters: [String: String] {
+        Dictionary(fields, uniquingKeysWith: { first, _ in first })
+    }
+
     /// The stream the request claims to be about, made safe for a log line (printable ASCII,
     /// 64 characters at most): it is not verified yet.
-    public var claimedStreamSid: String? {
-        guard let sid = fields.first(where: { $0.0 == "StreamSid" })?.1, !sid.isEmpty else { return nil }
-        return Self.loggable(sid)
+    public var claimedStreamSid: String? { claimed("StreamSid") }
+
+    /// The conference the request claims to be about, made safe for a log line: not verified yet.
+    public var claimedConferenceSid: String? { claimed("ConferenceSid") }
+
+    private func claimed(_ field: String) -> String? {
+        guard let value = fields.first(where: { $0.0 == field })?.1, !value.isEmpty else { return nil }
+        return Self.loggable(value)
     }
 
     /// Text from an unverified request on its way into a log line: printable ASCII, 64

@@ -8,31 +8,61 @@ import ReceiverService
 import ServiceLifecycle
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 // MARK: team receiver
 
-/// The team receiver (`confdash receiver`'s `ReceiverService`, in this process) under a steady
-/// load of signed stream callbacks over loopback HTTP, each one stored before it is answered.
+/// The password of a `postgres://` store, from the environment: never in argv.
+let storePasswordVariable = "CONFDASH_STORE_PASSWORD"
+/// The signing key shared by `--serve` and `--target` runs (two processes), from the environment.
+let signingKeyVariable = "CONFDASH_BENCH_SIGNING_KEY"
+
+/// The team receiver (`confdash receiver`'s `ReceiverService`) under a steady load of signed
+/// stream callbacks over loopback HTTP, each one stored before it is answered.
 ///
 /// Open loop: callback `i` is due at `start + i / rate` whether or not the earlier ones have been
 /// answered (up to `--in-flight` at once; beyond that the generator waits and says so), so a
 /// slow store shows as latency rather than as a politely lower rate. Each stream gets a
 /// `stream-started` and then a `stream-stopped`. Latency is from sending a callback to its 204.
+///
+/// Three ways to run it: the receiver and the generator in this process (the default); the
+/// receiver alone (`--serve PORT`, until SIGTERM or SIGINT); the generator alone against a
+/// receiver elsewhere (`--target URL`), with the key in `CONFDASH_BENCH_SIGNING_KEY` for both.
 func receiverBench(_ options: Options) async throws {
+    if let port = options.serve {
+        try await serveReceiver(options, port: port)
+        return
+    }
+    let key: String
+    let url: String
+    var running: (group: ServiceGroup, task: Task<Void, any Error>)?
+    // Against a receiver elsewhere, a store is only opened to count what landed in it.
+    let store =
+        options.target != nil && options.store == nil
+        ? nil : try openBenchStore(options.store, connections: options.storeConnections)
+    defer { store?.cleanup() }
+    if let target = options.target {
+        key = try sharedSigningKey()
+        url = target
+    } else if let store {
+        key = "PSKbench-" + UUID().uuidString
+        let service = try ReceiverService(
+            configuration: ReceiverConfiguration(port: 0, profiles: [ReceiverProfile(name: "bench", signingKey: key)]),
+            store: store.ledger, logger: quiet)
+        let (bound, boundSink) = AsyncStream.makeStream(of: Int.self)
+        let group = service.serviceGroup(gracefulShutdownSignals: []) { boundSink.yield($0) }
+        running = (group, Task { try await group.run() })
+        var ports = bound.makeAsyncIterator()
+        guard let port = await ports.next() else { throw BenchError(description: "the receiver did not start") }
+        url = "http://127.0.0.1:\(port)\(ReceiverConfiguration.callbackPath(profile: "bench"))"
+    } else {
+        throw BenchError(description: "no store")
+    }
+
     let rate = options.rate
     let total = rate * options.seconds
-    let (store, location, cleanup) = try openBenchStore(options.store)
-    defer { cleanup() }
-    let key = "PSKbench-" + UUID().uuidString
-    let service = try ReceiverService(
-        configuration: ReceiverConfiguration(port: 0, profiles: [ReceiverProfile(name: "bench", signingKey: key)]),
-        store: store, logger: quiet)
-    let (bound, boundSink) = AsyncStream.makeStream(of: Int.self)
-    let group = service.serviceGroup(gracefulShutdownSignals: []) { boundSink.yield($0) }
-    let running = Task { try await group.run() }
-    var ports = bound.makeAsyncIterator()
-    guard let port = await ports.next() else { throw BenchError(description: "the receiver did not start") }
-    let url = "http://127.0.0.1:\(port)\(ReceiverConfiguration.callbackPath(profile: "bench"))"
-
     var configuration = HTTPClient.Configuration()
     configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = options.connections
     let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
@@ -91,10 +121,14 @@ func receiverBench(_ options: Options) async throws {
     }
 
     let run = String(UUID().uuidString.prefix(8))
-    print("team receiver: \(total) signed callbacks at \(rate)/s over loopback into \(location)")
+    let destination =
+        options.target == nil ? "over loopback into \(store?.description ?? "?")" : "to the receiver at \(url)"
+    print("team receiver: \(total) signed callbacks at \(rate)/s \(destination)")
     // A second of warm-up (connections opened, the store's first pages cached), not counted.
     _ = await load(count: min(rate, 1000), run: run + "w")
+    let cpuBefore = processCPU()
     let result = await load(count: total, run: run)
+    let cpu = processCPU() - cpuBefore
     let sorted = result.latencies.sorted()
     func percentile(_ p: Double) -> Double {
         sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int((Double(sorted.count) * p).rounded(.up)) - 1)]
@@ -105,25 +139,114 @@ func receiverBench(_ options: Options) async throws {
     line("latency p50 / p99 / max (send to 204)", String(format: "%.2f / %.2f / %.2f ms", percentile(0.5), percentile(0.99), sorted.last ?? .nan))
     line("other answers", result.failures.isEmpty ? "none" : result.failures.map { "\($0.key): \($0.value)" }.sorted().joined(separator: ", "))
     line("generator waited for a free slot (\(options.inFlight) in flight)", "\(result.stalls) times")
-    if let ledger = store as? StreamLedger {
-        let streams = try await ledger.streams().filter { $0.sid.hasPrefix("MZ-\(run)-") }
-        line("streams in the store afterwards", "\(streams.count) (expected \((total + 1) / 2))")
+    line(
+        options.target == nil ? "CPU of this process (generator + receiver)" : "CPU of the generator process",
+        String(format: "%.2f s = %.0f%% of one core, %.3f ms a callback", cpu, 100 * cpu / seconds, 1000 * cpu / Double(max(1, total))))
+    if let store {
+        let sids = Set((0..<(total + 1) / 2).map { "MZ-\(run)-\($0)" })
+        let streams = try await store.ledger.streams(sids: sids)
+        line("streams in the store afterwards", "\(streams.count) (expected \(sids.count))")
     }
 
     try await http.shutdown()
-    await group.triggerGracefulShutdown()
-    try await running.value
+    if let running {
+        await running.group.triggerGracefulShutdown()
+        try await running.task.value
+    }
+    await store?.ledger.close()
 }
 
-/// The one place the bench opens a store: `--store PATH` is an SQLite ledger file; without it, a
-/// fresh one in a temporary directory, removed afterwards. (A PostgreSQL location joins here.)
-func openBenchStore(_ location: String?) throws -> (any CallbackStore, String, () -> Void) {
-    if let location {
-        return (try StreamLedger(path: URL(fileURLWithPath: location)), location, {})
+/// `--serve PORT`: the receiver alone, one profile (`bench`, key from the environment), until
+/// SIGTERM or SIGINT; then the callbacks it stored and the CPU it took, for the other half's figures.
+func serveReceiver(_ options: Options, port: Int) async throws {
+    let store = try openBenchStore(options.store, connections: options.storeConnections)
+    defer { store.cleanup() }
+    let counting = CountingStore(store.ledger)
+    let service = try ReceiverService(
+        configuration: ReceiverConfiguration(
+            port: port, profiles: [ReceiverProfile(name: "bench", signingKey: try sharedSigningKey())]),
+        store: counting, logger: quiet)
+    let destination = store.description
+    let group = service.serviceGroup { bound in
+        print("receiver: listening at http://127.0.0.1:\(bound)\(ReceiverConfiguration.callbackPath(profile: "bench")), storing into \(destination)")
+        fflush(nil)
     }
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("confdash-bench-\(UUID().uuidString)")
-    let file = directory.appendingPathComponent(StreamLedger.fileName)
-    return (try StreamLedger(path: file), "a new SQLite ledger (\(file.path))", { try? FileManager.default.removeItem(at: directory) })
+    let cpuBefore = processCPU()
+    try await group.run()
+    let cpu = processCPU() - cpuBefore
+    line("receiver process: callbacks stored (warm-up included)", "\(counting.stored)")
+    line(
+        "receiver process: CPU", String(format: "%.2f s, %.3f ms a callback", cpu, 1000 * cpu / Double(max(1, counting.stored))))
+    await store.ledger.close()
+}
+
+func sharedSigningKey() throws -> String {
+    guard let key = ProcessInfo.processInfo.environment[signingKeyVariable], !key.isEmpty else {
+        throw BenchError(description: "--serve and --target take the signing key from \(signingKeyVariable)")
+    }
+    return key
+}
+
+/// The one place the bench opens a store: `--store` is a SQLite ledger file or a
+/// `postgres://USER@HOST:PORT/DATABASE` URL (its password in `CONFDASH_STORE_PASSWORD`, never in
+/// argv); without it, a fresh SQLite file in a temporary directory, removed afterwards.
+/// `connections`: how many a PostgreSQL store may hold open (the ledger's default otherwise).
+func openBenchStore(_ location: String?, connections: Int?) throws -> BenchStore {
+    guard let location else {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("confdash-bench-\(UUID().uuidString)")
+        let file = directory.appendingPathComponent(StreamLedger.fileName)
+        return BenchStore(
+            ledger: try StreamLedger(path: file), description: "a new SQLite ledger (a temporary file)",
+            cleanup: { try? FileManager.default.removeItem(at: directory) })
+    }
+    let password = ProcessInfo.processInfo.environment[storePasswordVariable]
+    switch try StoreLocation.parse(location, password: password) {
+    case .file(let path):
+        return BenchStore(ledger: try StreamLedger(path: path), description: "the SQLite ledger \(path.path)", cleanup: {})
+    case .postgres(var settings):
+        if let connections { settings.maximumConnections = connections }
+        return BenchStore(
+            ledger: StreamLedger(postgres: settings),
+            description: "PostgreSQL at \(settings.location) (\(settings.maximumConnections) connections)", cleanup: {})
+    }
+}
+
+struct BenchStore {
+    var ledger: StreamLedger
+    /// Where, without a password.
+    var description: String
+    var cleanup: () -> Void
+}
+
+/// The ledger, counting the callbacks it committed.
+final class CountingStore: CallbackStore {
+    let ledger: StreamLedger
+    private let count = Atomic(0)
+
+    init(_ ledger: StreamLedger) { self.ledger = ledger }
+
+    var stored: Int { count.load(ordering: .relaxed) }
+
+    func applyCallback(_ callback: StreamCallback) async throws -> CallbackOutcome {
+        let outcome = try await ledger.applyCallback(callback)
+        count.add(1, ordering: .relaxed)
+        return outcome
+    }
+
+    func recordConferenceEvent(_ event: StoredConferenceEvent) async throws -> Int64 {
+        let id = try await ledger.recordConferenceEvent(event)
+        count.add(1, ordering: .relaxed)
+        return id
+    }
+
+    func checkReachable() async throws { try await ledger.checkReachable() }
+}
+
+/// User and system CPU seconds this process has used so far, on all its threads.
+func processCPU() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
 }
 
 /// What the callbacks under way report back.

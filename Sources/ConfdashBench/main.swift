@@ -16,7 +16,9 @@ import Glibc
 ///     confdash-bench poll   [--conferences 500] [--latency-ms 20] [--repetitions 5]
 ///     confdash-bench render [--conferences 5000] [--iterations 200]
 ///     confdash-bench draw   --out FILE [--conferences 5000] [--iterations 50]   (inside a terminal)
-///     confdash-bench receiver [--rate 1000] [--seconds 10] [--store PATH] [--connections 16] [--in-flight 256]
+///     confdash-bench receiver [--rate 1000] [--seconds 10] [--store PATH|postgres://USER@HOST:PORT/DB]
+///                             [--store-connections N] [--connections 16] [--in-flight 256]
+///                             [--serve PORT | --target URL]   (the receiver and the generator as two processes)
 ///
 /// Everything runs against a real `EmulatorServer` on loopback over real HTTP, through the real
 /// `CompatClient`, `ConferencePoller`, `update`, `DashboardView` and `Terminal`: nothing is mocked.
@@ -32,19 +34,30 @@ struct Options {
     var repetitions = 5
     var iterations: Int?
     var out: String?
-    /// The receiver bench: callbacks a second, for how long, into which store, over how many connections.
+    /// The receiver bench: callbacks a second, for how long, into which store (a file, or a
+    /// PostgreSQL URL with its password in CONFDASH_STORE_PASSWORD), over how many connections.
     var rate = 1000
     var seconds = 10
     var store: String?
+    /// How many connections a PostgreSQL store may hold open (the ledger's default otherwise).
+    var storeConnections: Int?
     var connections = 16
     var inFlight = 256
+    /// The receiver alone on this port (0 picks one), until SIGTERM or SIGINT.
+    var serve: Int?
+    /// The generator alone, against the receiver route at this URL.
+    var target: String?
 
     static let usage = """
         usage: confdash-bench poll [--conferences 500] [--latency-ms 20] [--repetitions 5]
                confdash-bench render [--conferences 5000] [--iterations 200]
                confdash-bench draw --out FILE [--conferences 5000] [--iterations 50]
                confdash-bench feed [--store PATH-OR-URL] [--iterations 100]
-               confdash-bench receiver [--rate 1000] [--seconds 10] [--store PATH] [--connections 16] [--in-flight 256]
+               confdash-bench receiver [--rate 1000] [--seconds 10] [--store PATH|postgres://USER@HOST:PORT/DB]
+                                       [--store-connections N] [--connections 16] [--in-flight 256]
+                                       [--serve PORT | --target URL]
+               (a postgres:// store's password comes from CONFDASH_STORE_PASSWORD; --serve and --target
+               share the signing key in CONFDASH_BENCH_SIGNING_KEY)
         """
 
     static func parse(_ arguments: [String]) -> Options? {
@@ -63,6 +76,9 @@ struct Options {
             case "--rate": options.rate = max(1, Int(value) ?? options.rate)
             case "--seconds": options.seconds = max(1, Int(value) ?? options.seconds)
             case "--store": options.store = value
+            case "--store-connections": options.storeConnections = Int(value).map { max(1, $0) }
+            case "--serve": options.serve = Int(value)
+            case "--target": options.target = value
             case "--connections": options.connections = max(1, Int(value) ?? options.connections)
             case "--in-flight": options.inFlight = max(1, Int(value) ?? options.inFlight)
             default: return nil

@@ -1,20 +1,26 @@
 import Ledger
 
-/// What the receiver needs of the store: a durable write of one callback, and a cheap read that
-/// says whether the store answers at all. `StreamLedger` (SQLite) is one; another backend joins
-/// by conforming.
+/// What the receiver needs of the store: a durable write of one stream callback, a durable write
+/// of one conference event, and a cheap read that says whether the store answers at all.
+/// `StreamLedger` is one, on either engine (SQLite or PostgreSQL); another backend joins by
+/// conforming.
 public protocol CallbackStore: Sendable {
-    /// Applies one verified callback and returns only once it is committed: the receiver answers
-    /// the service 2xx after this returns and never before.
+    /// Applies one verified stream callback and returns only once it is committed: the receiver
+    /// answers the service 2xx after this returns and never before.
     func applyCallback(_ callback: StreamCallback) async throws -> CallbackOutcome
 
-    /// A cheap read; throws when the store does not answer. What `/healthz` reports.
+    /// Stores one verified conference status callback, its form parameters as they came, and
+    /// returns its id only once it is committed (the same promise as `applyCallback`).
+    func recordConferenceEvent(_ event: StoredConferenceEvent) async throws -> Int64
+
+    /// A cheap read; throws when the store does not answer. What `/healthz` reports (the
+    /// receiver gives it `ReceiverConfiguration.healthTimeout` to answer).
     func checkReachable() async throws
 }
 
 extension StreamLedger: CallbackStore {
-    /// Looks up a stream that cannot exist: one indexed read, no write, no lock held.
+    /// `SELECT 1`: one round trip, no table read, no write, no lock held.
     public func checkReachable() async throws {
-        _ = try await stream(sid: "")
+        try await ping()
     }
 }

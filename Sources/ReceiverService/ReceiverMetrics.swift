@@ -3,8 +3,9 @@ import Metrics
 import Prometheus
 import Synchronization
 
-/// Why the receiver refused a request that came to a callback route (or to one that looked like
-/// it): the `reason` label of `confdash_receiver_callbacks_rejected_total`.
+/// Why the receiver refused a request that came to a callback route (stream callbacks or
+/// conference events, or a path that looked like one): the `reason` label of
+/// `confdash_receiver_callbacks_rejected_total`.
 public enum RejectionReason: String, Sendable, CaseIterable {
     /// No signature, or one that no key signed for any URL the receiver knows.
     case badSignature = "bad_signature"
@@ -14,14 +15,15 @@ public enum RejectionReason: String, Sendable, CaseIterable {
     case malformed
     /// Verified, but the store could not record it (503: the sender may retry).
     case storeUnavailable = "store_unavailable"
-    /// `/p/<name>/streams/callback` for a profile the receiver does not serve.
+    /// `/p/<name>/streams/callback` or `/p/<name>/conferences/events` for a profile the receiver does not serve.
     case unknownProfile = "unknown_profile"
 }
 
 /// The receiver's figures, in a Prometheus registry of its own (so two receivers in one process,
 /// as in tests, count apart), recorded through swift-metrics:
 ///
-/// - `confdash_receiver_callbacks_accepted_total{profile}`: callbacks stored and answered 2xx;
+/// - `confdash_receiver_callbacks_accepted_total{profile,kind}`: callbacks stored and answered 2xx,
+///   `kind` `stream` (stream status callbacks) or `conference` (conference status callbacks);
 /// - `confdash_receiver_callbacks_rejected_total{reason}`: refused, by `RejectionReason`;
 /// - `confdash_receiver_store_write_seconds{result="ok"|"failed"}`: how long each store write took;
 /// - `confdash_receiver_requests_in_flight`: callback requests being handled right now.
@@ -29,7 +31,7 @@ public enum RejectionReason: String, Sendable, CaseIterable {
 /// No label ever holds a secret: profile names and fixed reasons only.
 public final class ReceiverMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
-    private let accepted: [String: CoreMetrics.Counter]
+    private let accepted: [Accepted: CoreMetrics.Counter]
     private let rejected: [RejectionReason: CoreMetrics.Counter]
     private let storeWriteOK: CoreMetrics.Timer
     private let storeWriteFailed: CoreMetrics.Timer
@@ -48,13 +50,15 @@ public final class ReceiverMetrics: Sendable {
         ]
         self.registry = registry
         accepted = Dictionary(
-            profiles.map { profile in
-                (
-                    profile,
-                    CoreMetrics.Counter(
-                        label: "confdash_receiver_callbacks_accepted_total", dimensions: [("profile", profile)],
-                        factory: factory)
-                )
+            profiles.flatMap { profile in
+                ReceiverRoute.Kind.allCases.map { kind in
+                    (
+                        Accepted(profile: profile, kind: kind),
+                        CoreMetrics.Counter(
+                            label: "confdash_receiver_callbacks_accepted_total",
+                            dimensions: [("profile", profile), ("kind", kind.rawValue)], factory: factory)
+                    )
+                }
             }, uniquingKeysWith: { first, _ in first })
         rejected = Dictionary(
             uniqueKeysWithValues: RejectionReason.allCases.map { reason in
@@ -73,7 +77,14 @@ public final class ReceiverMetrics: Sendable {
         inFlightGauge.record(0)
     }
 
-    func accepted(profile: String) { accepted[profile]?.increment() }
+    private struct Accepted: Hashable, Sendable {
+        var profile: String
+        var kind: ReceiverRoute.Kind
+    }
+
+    func accepted(profile: String, kind: ReceiverRoute.Kind) {
+        accepted[Accepted(profile: profile, kind: kind)]?.increment()
+    }
 
     func rejected(_ reason: RejectionReason) { rejected[reason]?.increment() }
 

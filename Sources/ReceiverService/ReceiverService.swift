@@ -1,22 +1,26 @@
 import CallbackReceiver
+import CompatAPI
 import Foundation
 import Hummingbird
 import Ledger
 import Logging
 import NIOCore
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 
-/// `confdash receiver`: the team's headless callback service. It takes signed stream status
-/// callbacks for every profile it serves, each on a route of its own and checked with that
-/// profile's key, and writes them to the store; it answers 2xx only once the store has
-/// committed the write, 503 while the store cannot take it (so the sender may retry), 403 for
-/// a forged callback or one replayed to another profile's URL, and never 2xx otherwise.
+/// `confdash receiver`: the team's headless callback service. It takes the service's signed
+/// stream status callbacks and conference status callbacks for every profile it serves, each on
+/// routes of its own and checked with that profile's key, and writes them to the store (SQLite
+/// or PostgreSQL); it answers 2xx only once the store has committed the write, 503 while the
+/// store cannot take it (so the sender may retry), 403 for a forged callback or one replayed to
+/// another profile's URL, and never 2xx otherwise.
 ///
 /// | route | answers |
 /// | --- | --- |
 /// | `GET`/`POST /p/<profile>/streams/callback` | 204 stored; 400 malformed; 403 bad signature or wrong URL; 404 unknown profile; 413 too large; 503 store unavailable (`Retry-After`) |
-/// | `GET /healthz` | 200 `{"status":"ok"}` when the store answers a cheap read, else 503 |
+/// | `GET`/`POST /p/<profile>/conferences/events` | the same, for conference status callbacks (stored with their form parameters) |
+/// | `GET /healthz` | 200 `{"status":"ok"}` when the store answers a cheap read within `healthTimeout`, else 503 |
 /// | `GET /metrics` | Prometheus text format (`ReceiverMetrics`) |
 ///
 /// ```swift
@@ -25,7 +29,8 @@ import UnixSignals
 /// ```
 public struct ReceiverService: Sendable {
     public let configuration: ReceiverConfiguration
-    /// The mounted routes, one a profile, in the configuration's order.
+    /// The mounted routes, two a profile (stream callbacks, then conference events), in the
+    /// configuration's order.
     public let routes: [ReceiverRoute]
     public let metrics: ReceiverMetrics
     private let routesByPath: [String: ReceiverRoute]
@@ -79,9 +84,11 @@ public struct ReceiverService: Sendable {
                 services: [application(onRunning: onRunning)], gracefulShutdownSignals: signals, logger: logger))
     }
 
-    /// Every route with the URL the service must be given for it, for the startup log.
-    public func callbackURLs(port: Int) -> [(profile: String, path: String, url: String)] {
-        routes.map { ($0.profile, $0.path, $0.callbackURL(host: configuration.host, port: port)) }
+    /// Every route with the URL the service must be given for it, for the startup log: a
+    /// stream route's URL is the `StatusCallback` of a stream start, a conference route's the
+    /// `statusCallback` of the application's `<Conference>`.
+    public func callbackURLs(port: Int) -> [(profile: String, path: String, url: String, kind: ReceiverRoute.Kind)] {
+        routes.map { ($0.profile, $0.path, $0.callbackURL(host: configuration.host, port: port), $0.kind) }
     }
 
     // MARK: answering
@@ -104,10 +111,12 @@ public struct ReceiverService: Sendable {
             headers[.allow] = "GET"
             return Response(status: .methodNotAllowed, headers: headers)
         default:
-            if path.hasPrefix("/p/") && path.hasSuffix("/streams/callback") {
+            if path.hasPrefix("/p/"),
+                let kind = ReceiverRoute.Kind.allCases.first(where: { path.hasSuffix($0.pathSuffix) })
+            {
                 metrics.rejected(.unknownProfile)
                 logger.warning(
-                    "stream callback for a profile this receiver does not serve",
+                    "\(kind.noun) for a profile this receiver does not serve",
                     metadata: ["remote": "\(context.remoteDescription)", "path": "\(SignedCallbackRequest.loggable(path))"])
                 return SignedCallbackRequest.text(.notFound, "no such profile on this receiver")
             }
@@ -118,13 +127,16 @@ public struct ReceiverService: Sendable {
     /// One callback for `route`: read, checked with the route's key over the URL the service
     /// signed, parsed, stored; the answer says which of these failed.
     private func receive(_ request: Request, route: ReceiverRoute, context: CallbackRequestContext) async -> Response {
-        var metadata: Logger.Metadata = ["profile": "\(route.profile)", "remote": "\(context.remoteDescription)"]
+        let noun = route.kind.noun
+        var metadata: Logger.Metadata = [
+            "profile": "\(route.profile)", "kind": "\(route.kind.rawValue)", "remote": "\(context.remoteDescription)",
+        ]
         let signed: SignedCallbackRequest
         do {
             signed = try await SignedCallbackRequest.read(request)
         } catch {
             metrics.rejected(.malformed)
-            logger.warning("stream callback refused: \(error)", metadata: metadata)
+            logger.warning("\(noun) refused: \(error)", metadata: metadata)
             switch error {
             case .methodNotAllowed:
                 var headers = HTTPFields()
@@ -134,7 +146,9 @@ public struct ReceiverService: Sendable {
             case .unreadableBody: return SignedCallbackRequest.text(.badRequest, error.description)
             }
         }
-        if let sid = signed.claimedStreamSid { metadata["stream"] = "\(sid)" }
+        // Claimed, not verified yet: made safe for the log.
+        if let sid = signed.claimedStreamSid, route.kind == .stream { metadata["stream"] = "\(sid)" }
+        if let sid = signed.claimedConferenceSid, route.kind == .conference { metadata["conference"] = "\(sid)" }
 
         let port = context.localPort ?? configuration.port
         guard signed.isSigned(base: route.callbackURL(host: configuration.host, port: port), key: route.signingKey)
@@ -147,61 +161,95 @@ public struct ReceiverService: Sendable {
             }) {
                 metrics.rejected(.wrongURL)
                 metadata["signed_for"] = "\(other.profile)"
-                logger.warning("stream callback refused: signed for another profile's URL", metadata: metadata)
+                if other.kind != route.kind { metadata["signed_for_kind"] = "\(other.kind.rawValue)" }
+                logger.warning("\(noun) refused: signed for another route's URL", metadata: metadata)
             } else {
                 metrics.rejected(.badSignature)
                 logger.warning(
                     signed.isSigned
-                        ? "stream callback refused: the signature does not match"
-                        : "stream callback refused: no signature", metadata: metadata)
+                        ? "\(noun) refused: the signature does not match" : "\(noun) refused: no signature",
+                    metadata: metadata)
             }
             return SignedCallbackRequest.text(.forbidden, "signature required")
         }
 
-        let callback: StreamCallback
-        do {
-            callback = try signed.callback(receivedAt: now())
-        } catch {
-            metrics.rejected(.malformed)
-            metadata["missing"] = "\(error.missingFields.joined(separator: ","))"
-            logger.warning("signed stream callback refused: required fields missing", metadata: metadata)
-            return SignedCallbackRequest.text(.badRequest, error.description)
+        let receivedAt = now()
+        let write: @Sendable () async throws -> String
+        switch route.kind {
+        case .stream:
+            let callback: StreamCallback
+            do {
+                callback = try signed.callback(receivedAt: receivedAt)
+            } catch {
+                return malformed(error.missingFields, error.description, noun: noun, metadata: &metadata)
+            }
+            metadata["stream"] = "\(callback.streamSid)"
+            metadata["conference"] = "\(callback.conferenceSid)"
+            metadata["event"] = "\(callback.event.rawValue)"
+            let store = self.store
+            write = { "\(try await store.applyCallback(callback))" }
+        case .conference:
+            let event: ConferenceStatusEvent
+            do {
+                event = try signed.conferenceEvent(receivedAt: receivedAt)
+            } catch {
+                return malformed(error.missingFields, error.description, noun: noun, metadata: &metadata)
+            }
+            metadata["conference"] = "\(event.conferenceSid)"
+            metadata["event"] = "\(event.event.rawValue)"
+            if let call = event.callSid { metadata["call"] = "\(call)" }
+            if let sequence = event.sequenceNumber { metadata["sequence"] = "\(sequence)" }
+            let stored = StoredConferenceEvent(
+                at: event.at, receivedAt: receivedAt, accountSid: event.accountSid, conferenceSid: event.conferenceSid,
+                event: event.event.rawValue, callSid: event.callSid, sequence: event.sequenceNumber.map(Int64.init),
+                parameters: signed.parameters)
+            let store = self.store
+            write = { "stored as event \(try await store.recordConferenceEvent(stored))" }
         }
-        metadata["stream"] = "\(callback.streamSid)"
-        metadata["conference"] = "\(callback.conferenceSid)"
-        metadata["event"] = "\(callback.event.rawValue)"
 
         let clock = ContinuousClock()
         let started = clock.now
-        let outcome: CallbackOutcome
+        let outcome: String
         do {
-            outcome = try await store.applyCallback(callback)
+            outcome = try await Self.answer(within: configuration.storeTimeout, write)
         } catch {
             metrics.storeWrite(clock.now - started, ok: false)
             metrics.rejected(.storeUnavailable)
             metadata["error"] = "\(error)"
-            logger.error("stream callback not stored: the store could not take it (answered 503)", metadata: metadata)
+            logger.error("\(noun) not stored: the store could not take it (answered 503)", metadata: metadata)
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; charset=utf-8"
             headers[.retryAfter] = "\(configuration.retryAfterSeconds)"
             return Response(
                 status: .serviceUnavailable, headers: headers,
-                body: ResponseBody(byteBuffer: ByteBuffer(string: "the store could not record the callback; retry\n")))
+                body: ResponseBody(byteBuffer: ByteBuffer(string: "the store could not record the \(noun); retry\n")))
         }
         // The write is committed: only now may the service hear that the callback arrived.
         metrics.storeWrite(clock.now - started, ok: true)
-        metrics.accepted(profile: route.profile)
+        metrics.accepted(profile: route.profile, kind: route.kind)
         metadata["outcome"] = "\(outcome)"
-        logger.info("stream callback stored", metadata: metadata)
+        logger.info("\(noun) stored", metadata: metadata)
         return Response(status: .noContent)
     }
 
-    /// 200 when the store answers a cheap read, 503 otherwise; a short JSON body either way.
+    /// A 400 for a genuinely signed request that is not a callback of its route's kind.
+    private func malformed(_ missing: [String], _ description: String, noun: String, metadata: inout Logger.Metadata)
+        -> Response
+    {
+        metrics.rejected(.malformed)
+        metadata["missing"] = "\(missing.joined(separator: ","))"
+        logger.warning("signed \(noun) refused: required fields missing", metadata: metadata)
+        return SignedCallbackRequest.text(.badRequest, description)
+    }
+
+    /// 200 when the store answers a cheap read within `healthTimeout`, 503 otherwise; a short
+    /// JSON body either way.
     private func health() async -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
+        let store = self.store
         do {
-            try await store.checkReachable()
+            try await Self.answer(within: configuration.healthTimeout) { try await store.checkReachable() }
             return Response(
                 status: .ok, headers: headers,
                 body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"status":"ok","store":"reachable"}"# + "\n")))
@@ -212,5 +260,72 @@ public struct ReceiverService: Sendable {
                 body: ResponseBody(
                     byteBuffer: ByteBuffer(string: #"{"status":"unavailable","store":"unreachable"}"# + "\n")))
         }
+    }
+
+    /// The store took longer than the health check or a write waits.
+    struct NoAnswer: Error, CustomStringConvertible {
+        var limit: Duration
+        var description: String { "the store did not answer within \(limit)" }
+    }
+
+    /// `operation`'s result, or `NoAnswer` once `limit` has passed. The operation runs in a task
+    /// of its own, cancelled then but not waited for: a read or a write stuck on a server that
+    /// never answers (a connect into a dropped network, a connection that died under a query)
+    /// must not hold the answer.
+    static func answer<T: Sendable>(
+        within limit: Duration, _ operation: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let first = FirstAnswer(continuation)
+            let work = Task {
+                do {
+                    first.resume(with: .success(try await operation()))
+                } catch {
+                    first.resume(with: .failure(error))
+                }
+            }
+            first.whileWaiting(
+                Task {
+                    try? await Task.sleep(for: limit)
+                    if first.resume(with: .failure(NoAnswer(limit: limit))) { work.cancel() }
+                })
+        }
+    }
+}
+
+/// Resumes a continuation once, with whichever answer comes first, and cancels the timer of
+/// `whileWaiting` when the operation's answer wins.
+private final class FirstAnswer<T: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<T, any Error>?
+        var timer: Task<Void, Never>?
+    }
+    private let state: Mutex<State>
+
+    init(_ continuation: CheckedContinuation<T, any Error>) { state = Mutex(State(continuation: continuation)) }
+
+    /// True for the first answer, which resumes the caller; false (and ignored) after.
+    @discardableResult
+    func resume(with result: Result<T, any Error>) -> Bool {
+        let (waiting, timer) = state.withLock { state in
+            let taken = (state.continuation, state.timer)
+            state.continuation = nil
+            state.timer = nil
+            return taken
+        }
+        timer?.cancel()
+        guard let waiting else { return false }
+        waiting.resume(with: result)
+        return true
+    }
+
+    /// Holds the timer until an answer comes; one that came already cancels it at once.
+    func whileWaiting(_ timer: Task<Void, Never>) {
+        let answered = state.withLock { state in
+            guard state.continuation != nil else { return true }
+            state.timer = timer
+            return false
+        }
+        if answered { timer.cancel() }
     }
 }

@@ -46,8 +46,9 @@ import Testing
                 #expect(history.map(\.status) == [.inProgress, .stopped])
                 #expect(history.allSatisfy { $0.source == .callback })
                 #expect(try await h.ledger.stream(sid: stream.sid)?.conferenceSid == conference.sid)
-                #expect(try await h.metric("confdash_receiver_callbacks_accepted_total", ["profile": "a"]) == 2)
-                #expect(try await h.metric("confdash_receiver_callbacks_accepted_total", ["profile": "b"]) == 0)
+                #expect(try await h.accepted("a") == 2)
+                #expect(try await h.accepted("a", .conference) == 0)
+                #expect(try await h.accepted("b") == 0)
                 #expect(try await h.rejections().values.allSatisfy { $0 == 0 })
                 #expect(try await h.metric("confdash_receiver_store_write_seconds_count", ["result": "ok"]) == 2)
                 outcome = .success(())
@@ -67,8 +68,8 @@ import Testing
             #expect(try await h.post(Sample.fields("MZ1"), to: "a", key: "PSKforged-0000").status == 403)
             #expect(try await h.post(Sample.fields("MZ2"), to: "a", unsigned: true).status == 403)
             // Genuine callbacks, replayed to the other profile's URL.
-            #expect(try await h.post(Sample.fields("MZ3"), to: "b", signedFor: "a").status == 403)
-            #expect(try await h.post(Sample.fields("MZ4"), to: "a", signedFor: "b").status == 403)
+            #expect(try await h.post(Sample.fields("MZ3"), to: "b", signedFor: ("a", .stream)).status == 403)
+            #expect(try await h.post(Sample.fields("MZ4"), to: "a", signedFor: ("b", .stream)).status == 403)
             // Signed for the right URL, then one field changed on the way.
             let signed = Sample.fields("MZ5")
             var tampered = h.request(signed, to: "a", signedURL: h.url("a"), key: H.keyA)
@@ -88,7 +89,7 @@ import Testing
                 try await h.rejections() == [
                     "bad_signature": 3, "wrong_url": 2, "malformed": 1, "unknown_profile": 1, "store_unavailable": 0,
                 ])
-            #expect(try await h.metric("confdash_receiver_callbacks_accepted_total", ["profile": "a"]) == 0)
+            #expect(try await h.accepted("a") == 0)
 
             // The genuine one is taken, and answered only once stored.
             #expect(try await h.post(Sample.fields("MZ8"), to: "a").status == 204)
@@ -118,14 +119,14 @@ import Testing
             #expect(try await h.ledger.stream(sid: "MZ1") == nil)
             #expect(try await h.metric("confdash_receiver_callbacks_rejected_total", ["reason": "store_unavailable"]) == 1)
             #expect(try await h.metric("confdash_receiver_store_write_seconds_count", ["result": "failed"]) == 1)
-            #expect(try await h.metric("confdash_receiver_callbacks_accepted_total", ["profile": "a"]) == 0)
+            #expect(try await h.accepted("a") == 0)
 
             try await holder.writeWithoutTransaction { try $0.execute(sql: "ROLLBACK") }
             try holder.close()
             // The sender's retry: the same request, byte for byte.
             #expect(try await h.send(request).status == 204)
             #expect(try await h.ledger.stream(sid: "MZ1")?.status == .inProgress)
-            #expect(try await h.metric("confdash_receiver_callbacks_accepted_total", ["profile": "a"]) == 1)
+            #expect(try await h.accepted("a") == 1)
             #expect(try await h.metric("confdash_receiver_store_write_seconds_count", ["result": "ok"]) == 1)
         }
     }
@@ -188,13 +189,47 @@ import Testing
             ])
         let service = try ReceiverService(configuration: base, store: store.ledger, logger: H.quiet)
         let urls = service.callbackURLs(port: 8088)
-        #expect(urls.map(\.path) == ["/p/prod/streams/callback", "/p/eu%20west/streams/callback"])
-        #expect(urls.map(\.url) == ["https://ops.example.com/confdash/p/prod/streams/callback", "https://eu.example.com/hooks"])
+        let streams = urls.filter { $0.kind == .stream }
+        #expect(streams.map(\.path) == ["/p/prod/streams/callback", "/p/eu%20west/streams/callback"])
+        #expect(streams.map(\.url) == ["https://ops.example.com/confdash/p/prod/streams/callback", "https://eu.example.com/hooks"])
+        // Each profile's conference events beside its stream callbacks; a profile URL that says
+        // nothing of where they go leaves them at the public base.
+        let conferences = urls.filter { $0.kind == .conference }
+        #expect(conferences.map(\.path) == ["/p/prod/conferences/events", "/p/eu%20west/conferences/events"])
+        #expect(
+            conferences.map(\.url) == [
+                "https://ops.example.com/confdash/p/prod/conferences/events",
+                "https://ops.example.com/confdash/p/eu%20west/conferences/events",
+            ])
+        #expect(urls.map(\.profile) == ["prod", "prod", "eu west", "eu west"])
+
+        // Behind a proxy with no public base: the conference URL is the stream URL's sibling, or
+        // the profile's own.
+        let proxied = try ReceiverService(
+            configuration: ReceiverConfiguration(
+                profiles: [
+                    ReceiverProfile(
+                        name: "prod", signingKey: H.keyA,
+                        publicURL: "https://hooks.example.com/team/p/prod/streams/callback?token=x"),
+                    ReceiverProfile(
+                        name: "lab", signingKey: H.keyB, publicURL: "https://lab.example.com/streams",
+                        conferenceEventsURL: "https://lab.example.com/conferences"),
+                    ReceiverProfile(name: "bare", signingKey: H.keyB, publicURL: "https://bare.example.com/streams"),
+                ]),
+            store: store.ledger, logger: H.quiet)
+        #expect(
+            proxied.callbackURLs(port: 8088).filter { $0.kind == .conference }.map(\.url) == [
+                "https://hooks.example.com/team/p/prod/conferences/events", "https://lab.example.com/conferences",
+                "http://127.0.0.1:8088/p/bare/conferences/events",
+            ])
 
         let own = try ReceiverService(
             configuration: ReceiverConfiguration(port: 0, profiles: [ReceiverProfile(name: "a", signingKey: H.keyA)]),
             store: store.ledger, logger: H.quiet)
-        #expect(own.callbackURLs(port: 41234).map(\.url) == ["http://127.0.0.1:41234/p/a/streams/callback"])
+        #expect(
+            own.callbackURLs(port: 41234).map(\.url) == [
+                "http://127.0.0.1:41234/p/a/streams/callback", "http://127.0.0.1:41234/p/a/conferences/events",
+            ])
 
         #expect(throws: ReceiverConfigurationError.noProfiles) {
             try ReceiverService(
@@ -204,6 +239,14 @@ import Testing
             try ReceiverService(
                 configuration: ReceiverConfiguration(
                     profiles: [ReceiverProfile(name: "a", signingKey: H.keyA, publicURL: "ops.example.com/hooks")]),
+                store: store.ledger, logger: H.quiet)
+        }
+        #expect(throws: ReceiverConfigurationError.self) {
+            try ReceiverService(
+                configuration: ReceiverConfiguration(
+                    profiles: [
+                        ReceiverProfile(name: "a", signingKey: H.keyA, conferenceEventsURL: "https://ops.example.com/x#y")
+                    ]),
                 store: store.ledger, logger: H.quiet)
         }
         // The key shows in no rendering of the configuration.

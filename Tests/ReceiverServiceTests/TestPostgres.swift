@@ -1,0 +1,1 @@
+../StoreTestSupport/TestPostgres.swift
