@@ -226,7 +226,7 @@ let package = Package(
         .testTarget(
             name: "ReceiverServiceTests",
             dependencies: [
-                "ReceiverService", "CallbackReceiver", "CompatAPI", "Emulator", "Ledger", "Profiles",
+                "ReceiverService", "CallbackReceiver", "CompatAPI", "Emulator", "Ledger", "Profiles", "StoreTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

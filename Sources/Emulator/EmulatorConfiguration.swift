@@ -19,6 +19,10 @@ public struct EmulatorConfiguration: Sendable {
     public var signingKey: String
     /// How long a new stream stays `queued` before it goes `in-progress`.
     public var streamStartDelay: Duration
+    /// How long the emulator waits for a callback's answer before it counts the delivery as
+    /// failed. The service's own limit is short; tests that count deliveries exactly on a loaded
+    /// machine give the receiver longer, so a slow 2xx is not counted as a failure.
+    public var callbackTimeout: Duration
     public var faults: FaultSettings
 
     /// A fixed Project ID, so `confdash demo` and tests need no setup.
@@ -38,6 +42,7 @@ public struct EmulatorConfiguration: Sendable {
         apiToken: String = EmulatorConfiguration.demoAPIToken,
         signingKey: String = EmulatorConfiguration.demoSigningKey,
         streamStartDelay: Duration = .milliseconds(1500),
+        callbackTimeout: Duration = .seconds(5),
         faults: FaultSettings = .init()
     ) {
         self.host = host
@@ -51,6 +56,7 @@ public struct EmulatorConfiguration: Sendable {
         self.apiToken = apiToken
         self.signingKey = signingKey
         self.streamStartDelay = streamStartDelay
+        self.callbackTimeout = callbackTimeout
         self.faults = faults
     }
 }

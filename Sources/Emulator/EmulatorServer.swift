@@ -52,7 +52,9 @@ public actor EmulatorServer {
         logger: Logger = Logger(label: "confdash.emulator")
     ) async throws -> EmulatorServer {
         let emulatorClock = EmulatorClock(clock)
-        let callbacks = CallbackSender(signingKey: configuration.signingKey, logger: logger)
+        let callbacks = CallbackSender(
+            signingKey: configuration.signingKey, logger: logger,
+            timeout: .nanoseconds(Int64(configuration.callbackTimeout / .nanoseconds(1))))
         let world = await EmulatorWorld(
             configuration: configuration, clock: emulatorClock, callbacks: callbacks, logger: logger)
         let faults = FaultInjector(settings: configuration.faults, seed: configuration.seed, clock: emulatorClock)

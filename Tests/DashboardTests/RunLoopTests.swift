@@ -28,7 +28,7 @@ import Testing
         /// Waits for a frame showing `text`, failing the test when none comes.
         @discardableResult
         func screen(showing text: String, sourceLocation: SourceLocation = #_sourceLocation) async -> Frame? {
-            let frame = await backend.frame(showing: text, within: .seconds(20))
+            let frame = await backend.frame(showing: text, within: .seconds(60))
             if frame == nil {
                 Issue.record(
                     "no frame showed \"\(text)\"; the screen was:\n\(backend.frame?.lines.joined(separator: "\n") ?? "(none)")",
@@ -120,7 +120,7 @@ import Testing
             d.press(.character("j"))
             _ = try await d.harness.client.removeParticipant(conference: conference, callSid: calls[0])
             d.press(.character("r"))
-            _ = await d.backend.frame(within: .seconds(20)) { frame in !frame.lines.contains { $0.contains(calls[0]) } }
+            _ = await d.backend.frame(within: .seconds(60)) { frame in !frame.lines.contains { $0.contains(calls[0]) } }
             try await Self.expectOnlyMuteOf(calls[1], toggledBy: "m", in: conference, d)
         }
     }

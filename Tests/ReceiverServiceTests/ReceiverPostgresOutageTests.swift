@@ -1,3 +1,4 @@
+import StoreTestSupport
 import AsyncHTTPClient
 import Foundation
 import Ledger

@@ -1,3 +1,4 @@
+import StoreTestSupport
 import AsyncHTTPClient
 import CallbackReceiver
 import CompatAPI

@@ -1,1 +1,0 @@
-../StoreTestSupport/TestPostgres.swift
