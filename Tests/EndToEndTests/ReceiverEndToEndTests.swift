@@ -68,13 +68,19 @@ import Glibc
             return status == "in-progress"
         }
         #expect(status == "in-progress")
-        let accepted = #"confdash_receiver_callbacks_accepted_total{profile="team"} 1"#
+        // One series a profile and kind; the label order is the exporter's, so each label is looked for.
+        func streamsAccepted(_ metrics: String) -> Bool {
+            metrics.split(separator: "\n").contains { line in
+                line.hasPrefix("confdash_receiver_callbacks_accepted_total{") && line.contains(#"profile="team""#)
+                    && line.contains(#"kind="stream""#) && line.hasSuffix("} 1")
+            }
+        }
         var metrics = ""
         _ = await Self.waitUntil {
             metrics = (try? Self.curl(["-sS", "\(base)/metrics"], in: directory)) ?? ""
-            return metrics.contains(accepted)
+            return streamsAccepted(metrics)
         }
-        #expect(metrics.contains(accepted), "\(metrics)")
+        #expect(streamsAccepted(metrics), "\(metrics)")
 
         // SIGTERM: a clean exit, and a last line that says so.
         #expect(kill(pid, SIGTERM) == 0)
@@ -88,7 +94,11 @@ import Glibc
         #expect(lines.last?["message"] as? String == "receiver stopped")
         let mounted = lines.filter { $0["message"] as? String == "route mounted" }
             .compactMap { ($0["metadata"] as? [String: String])?["path"] }
-        #expect(mounted.sorted() == ["/p/other/streams/callback", "/p/team/streams/callback"])
+        #expect(
+            mounted.sorted() == [
+                "/p/other/conferences/events", "/p/other/streams/callback", "/p/team/conferences/events",
+                "/p/team/streams/callback",
+            ])
         #expect(lines.contains { $0["message"] as? String == "profile skipped: it has no signing key" })
         #expect(lines.contains { ($0["metadata"] as? [String: String])?["stream"] == sid })
         for output in [text, Self.read(stderr)] {

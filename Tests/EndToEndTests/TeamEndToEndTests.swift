@@ -131,6 +131,9 @@ import Testing
         #expect(await first.waitFor(text: "Event log"))
         #expect(await first.waitFor(text: "stop-stream"), "\(first.capture())")
         #expect(await first.waitFor(text: "start-stream"))
+        try second.send(keys: "L")
+        #expect(await second.waitFor(text: "Event log"))
+        #expect(await second.waitFor(text: "start-stream"), "\(second.capture())")
     }
 }
 
@@ -191,5 +194,153 @@ enum AuditUser {
             environment: ["XDG_CONFIG_HOME": configHome.path])
         #expect(started.status == 0, "\(started)")
         #expect(await session.waitFor(text: "after-outage", timeout: .seconds(20)), "\(session.capture())")
+    }
+}
+
+/// Conference events for a team: the application's conference status callbacks go to the team
+/// receiver (`/p/<profile>/conferences/events`), which stores them; a dashboard that polls once a
+/// minute and receives nothing itself shows a caller who joins and starts speaking, read from the
+/// shared PostgreSQL store. Forged events and events replayed to another profile's route are
+/// refused and counted in the receiver's /metrics, and never reach the screen.
+@Suite(.serialized) struct TeamConferenceEventsEndToEndTests {
+    typealias Bridge = RedesignEndToEndTests.Bridge
+    typealias Events = ConferenceEventsEndToEndTests
+
+    @Test func aJoinAndWhoIsSpeakingReachTheDashboardThroughTheTeamReceiverAndTheStore() async throws {
+        let bridge = try await Bridge.start()
+        defer { bridge.emulator.session.kill() }
+        let directory = bridge.emulator.session.directory
+        let location = try await TestPostgres.shared.freshDatabase().url
+        let passwordFile = directory.appendingPathComponent("store-password").path
+        try TestPostgres.password.write(toFile: passwordFile, atomically: true, encoding: .utf8)
+        chmod(passwordFile, 0o600)
+
+        // Two profiles, so an event signed for one and sent to the other's route is a replay.
+        let otherKey = "PSKother-\(UUID().uuidString.prefix(12))"
+        let receiverConfig = directory.appendingPathComponent("receiver.toml").path
+        try """
+            [profiles.team]
+            signing_key = "\(ReceiverEndToEndTests.emulatorSigningKey)"
+
+            [profiles.other]
+            signing_key = "\(otherKey)"
+            """.write(toFile: receiverConfig, atomically: true, encoding: .utf8)
+        chmod(receiverConfig, 0o600)
+        let stdout = directory.appendingPathComponent("receiver.out").path
+        let stderr = directory.appendingPathComponent("receiver.err").path
+        let pid = try ChildProcess.spawn(
+            [try Demo.binary(), "receiver", "--listen", "127.0.0.1:0", "--config", receiverConfig, "--store", location],
+            stdout: stdout, stderr: stderr, environment: ["CONFDASH_STORE_PASSWORD": TestPostgres.password])
+        defer {
+            _ = kill(pid, SIGKILL)
+            _ = waitpid(pid, nil, 0)
+        }
+        var port: Int?
+        _ = await ReceiverEndToEndTests.waitUntil {
+            port = ReceiverEndToEndTests.logLines(stdout).first { $0["message"] as? String == "receiver listening" }
+                .flatMap { ($0["metadata"] as? [String: String])?["address"] }
+                .flatMap { $0.split(separator: ":").last.flatMap { Int($0) } }
+            return port != nil
+        }
+        let receiver = "http://127.0.0.1:\(try #require(port, "the receiver did not start: \(ReceiverEndToEndTests.read(stderr))"))"
+        let teamEvents = "\(receiver)/p/team/conferences/events"
+
+        let configHome = directory.appendingPathComponent("config")
+        try FileManager.default.createDirectory(
+            at: configHome.appendingPathComponent("confdash"), withIntermediateDirectories: true)
+        try """
+            default_profile = "team"
+            [profiles.team]
+            store = "\(location)"
+            store_password_command = "cat \(passwordFile)"
+            """.write(toFile: configHome.appendingPathComponent("confdash/config.toml").path, atomically: true, encoding: .utf8)
+        chmod(configHome.appendingPathComponent("confdash/config.toml").path, 0o600)
+
+        // A minute between polls, and no receiver of its own: what arrives sooner came from the store.
+        let session = try TmuxSession(
+            command: "\(Demo.quoted(try Demo.binary())) --refresh 60", width: 120, height: 40,
+            environment: Demo.environment(bridge.environment.merging(["XDG_CONFIG_HOME": configHome.path]) { $1 }))
+        defer { session.kill() }
+        #expect(await session.waitFor(text: "Support Bridge", timeout: .seconds(20)), "\(session.capture())")
+        // The application's cXML: <Conference statusCallback=".../p/team/conferences/events">.
+        let subscribed = try Events.admin(bridge, "conference-events", #"{"url": "\#(teamEvents)"}"#)
+        #expect(subscribed["url"] as? String == teamEvents)
+
+        try session.send(keys: "Enter")
+        #expect(await session.waitFor(text: bridge.calls[2], timeout: .seconds(10)))
+        #expect(try await TruthfulEndToEndTests.waitUntil("the open conference's participants read") {
+            try Events.participantReads(bridge) >= 2
+        })
+        let reads = try Events.participantReads(bridge)
+
+        let joined = try Events.admin(bridge, "conferences/\(bridge.conference)/participants", "{}")
+        let newcomer = try #require(joined["call_sid"] as? String)
+        #expect(await session.waitFor(text: newcomer, timeout: .seconds(15)), "\(session.capture())")
+        #expect(await session.waitFor(text: "SPEAKING"), "events arrive, so the pane has a SPEAKING column")
+        #expect(try Events.participantReads(bridge) == reads, "the join came through the store, not by a poll")
+
+        _ = try Events.admin(
+            bridge, "conferences/\(bridge.conference)/participants/\(newcomer)/speech", #"{"speaking": true}"#)
+        #expect(await session.waitUntil("\(newcomer) shown speaking", timeout: .seconds(15)) { screen in
+            screen.split(separator: "\n").contains { $0.contains(newcomer) && $0.contains("speaking") }
+        })
+        #expect(try Events.participantReads(bridge) == reads, "who speaks came through the store, not by a poll")
+
+        // A forged join (no signature) and one signed for the team's route replayed to the other
+        // profile's: both refused, counted by reason, and the caller they name never shows.
+        let forgedCall = "CA\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
+        let form = [
+            "AccountSid": bridge.emulator.projectID, "ConferenceSid": bridge.conference, "CallSid": forgedCall,
+            "FriendlyName": "Support Bridge", "StatusCallbackEvent": "participant-join", "SequenceNumber": "99",
+            "Timestamp": "Wed, 02 Dec 2026 01:00:00 +0000",
+        ]
+        let body = form.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+            .joined(separator: "&")
+        let forged = try ReceiverEndToEndTests.curl(
+            ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-d", body, teamEvents], in: directory)
+        #expect(forged == "403", "a forged event: \(forged)")
+        let signature = Self.signature(
+            key: ReceiverEndToEndTests.emulatorSigningKey, url: teamEvents, form: form)
+        let replayed = try ReceiverEndToEndTests.curl(
+            ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "-H", "X-SignalWire-Signature: \(signature)",
+             "-d", body, "\(receiver)/p/other/conferences/events"], in: directory)
+        #expect(replayed == "403", "a replayed event: \(replayed)")
+        var metrics = ""
+        _ = await ReceiverEndToEndTests.waitUntil {
+            metrics = (try? ReceiverEndToEndTests.curl(["-sS", "\(receiver)/metrics"], in: directory)) ?? ""
+            return metrics.contains(#"confdash_receiver_callbacks_rejected_total{reason="bad_signature"} 1"#)
+                && metrics.contains(#"confdash_receiver_callbacks_rejected_total{reason="wrong_url"} 1"#)
+        }
+        #expect(metrics.contains(#"confdash_receiver_callbacks_rejected_total{reason="bad_signature"} 1"#), "\(metrics)")
+        #expect(metrics.contains(#"confdash_receiver_callbacks_rejected_total{reason="wrong_url"} 1"#), "\(metrics)")
+        #expect(!session.capture().contains(forgedCall))
+        for output in [ReceiverEndToEndTests.read(stdout), ReceiverEndToEndTests.read(stderr)] {
+            #expect(!output.contains(ReceiverEndToEndTests.emulatorSigningKey) && !output.contains(otherKey))
+            #expect(!output.contains(TestPostgres.password))
+        }
+    }
+
+    /// The service's request signature (the Twilio scheme SignalWire keeps): HMAC-SHA1 of the URL
+    /// followed by each form field's name and value in name order, base64. Computed by python3
+    /// from a file, so the key is never in a process's arguments.
+    static func signature(key: String, url: String, form: [String: String]) -> String {
+        let data = url + form.keys.sorted().map { $0 + form[$0]! }.joined()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sig-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let keyFile = directory.appendingPathComponent("key").path
+        let dataFile = directory.appendingPathComponent("data").path
+        let script = directory.appendingPathComponent("sign.py").path
+        try? key.write(toFile: keyFile, atomically: true, encoding: .utf8)
+        try? data.write(toFile: dataFile, atomically: true, encoding: .utf8)
+        try? """
+            import base64, hashlib, hmac, sys
+            key = open(sys.argv[1], 'rb').read()
+            data = open(sys.argv[2], 'rb').read()
+            print(base64.b64encode(hmac.new(key, data, hashlib.sha1).digest()).decode(), end='')
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        let output = directory.appendingPathComponent("out").path
+        _ = try? ChildProcess.run(["python3", script, keyFile, dataFile], outputPath: output)
+        return ReceiverEndToEndTests.read(output)
     }
 }
