@@ -81,7 +81,7 @@ import Testing
     @Test func filterNarrowsLiveAndEscClears() async throws {
         let session = try TmuxSession(command: try Demo.command(), width: 120, height: 40, environment: Demo.environment())
         defer { session.kill() }
-        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(15)))
+        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(40)))
         let first = try #require(Self.firstRowName(session.capture()))
         try session.send(keys: "/")
         try session.type(literal: String(first.prefix(6)).uppercased())
@@ -98,7 +98,7 @@ import Testing
         // Tall enough for the whole help in one column at this width (the last section included).
         let session = try TmuxSession(command: try Demo.command(), width: 100, height: 50, environment: Demo.environment())
         defer { session.kill() }
-        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(15)))
+        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(40)))
         try session.send(keys: "?")
         #expect(await session.waitFor(text: "Keys (j/k scroll, other keys close)"))
         #expect(await session.waitFor(text: "pause/resume polling"))
@@ -121,7 +121,7 @@ import Testing
         let session = try TmuxSession(
             command: "sh -c \(Demo.quoted(try Demo.command() + "; echo exit=$?"))", environment: Demo.environment())
         defer { session.kill() }
-        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(15)))
+        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(40)))
         try session.send(keys: ":")
         try session.type(literal: "bogus")
         try session.send(keys: "Enter")
@@ -135,7 +135,7 @@ import Testing
     @Test func resizeBelowMinimumShowsTooSmallThenTheTableAgain() async throws {
         let session = try TmuxSession(command: try Demo.command(), environment: Demo.environment())
         defer { session.kill() }
-        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(15)))
+        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(40)))
         try session.resize(width: 50, height: 10)
         #expect(await session.waitFor(text: "have 50x10, need 60x12"))
         try session.resize(width: 3, height: 2)
@@ -156,7 +156,7 @@ import Testing
         let session = try TmuxSession(
             command: try Demo.command(), width: 120, height: 40, environment: Demo.environment(["LANG": "C", "LC_ALL": "C"]))
         defer { session.kill() }
-        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(15)))
+        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(40)))
         try session.send(keys: "Enter")
         #expect(await session.waitFor(text: "+- Participants ("))
         #expect(!session.capture().contains("╭"))
@@ -190,7 +190,7 @@ import Testing
             command: try Demo.quoted(Demo.binary()) + " demo --seed 3 --conferences 120 --no-churn --refresh 5",
             width: 140, height: 140, environment: Demo.environment())
         defer { session.kill() }
-        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(20)))
+        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(40)))
         let lines = session.capture().split(separator: "\n")
         let rows = lines.filter { $0.contains(" us1 ") || $0.contains(" us2 ") || $0.contains(" ie1 ") || $0.contains(" de1 ") || $0.contains(" sg1 ") || $0.contains(" jp1 ") || $0.contains(" au1 ") || $0.contains(" br1 ") }
         let wide = rows.filter { $0.unicodeScalars.contains { $0.value > 0x2E80 } }

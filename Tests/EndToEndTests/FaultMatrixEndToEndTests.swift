@@ -62,7 +62,7 @@ import Glibc
         let session = try TmuxSession(command: try Self.demoCommand(), width: 160, height: 30, environment: Demo.environment())
         defer { session.kill() }
         // Many demos start at once on a busy machine: a generous first wait.
-        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(30)))
+        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(40)))
         let port = try #require(StreamEndToEndTests.demoPort(session.capture()))
         let before = try #require(DashboardEndToEndTests.firstRowName(session.capture()))
 
@@ -98,7 +98,7 @@ import Glibc
             command: "sh -c \(Demo.quoted(command))", width: 160, height: 30,
             environment: Demo.environment(["XDG_CONFIG_HOME": scratch.path]))
         defer { session.kill() }
-        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(30)))
+        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(40)))
         let before = try #require(DashboardEndToEndTests.firstRowName(session.capture()))
 
         #expect(kill(first.pid, SIGKILL) == 0)

@@ -7,7 +7,7 @@ import Testing
     @Test func escOnTheTableClearsACommittedFilter() async throws {
         let session = try TmuxSession(command: try Demo.command(), width: 80, height: 24, environment: Demo.environment())
         defer { session.kill() }
-        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(15)))
+        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(40)))
         // Help and quit are on the hint line at 80 columns.
         #expect(await session.waitUntil("? help and q quit on the hint line") { screen in
             screen.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }?.hasSuffix("? help  q quit") == true
@@ -28,7 +28,7 @@ import Testing
     @Test func commandLineCompletesWithTabAndListsTheCommands() async throws {
         let session = try TmuxSession(command: try Demo.command(), width: 80, height: 24, environment: Demo.environment())
         defer { session.kill() }
-        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(15)))
+        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(40)))
         let first = try #require(DashboardEndToEndTests.firstRowName(session.capture()))
         // An empty line lists what there is to run.
         try session.send(keys: ":")

@@ -17,7 +17,7 @@ struct ProfileEndToEndTests {
             let session = try TmuxSession(
                 command: "\(Demo.quoted(try Demo.binary())) emulator --port 0 --seed \(seed) --conferences \(conferences)",
                 width: 160, height: 20, environment: Demo.environment())
-            #expect(await session.waitFor(text: "Press Ctrl-C to stop", timeout: .seconds(10)))
+            #expect(await session.waitFor(text: "Press Ctrl-C to stop", timeout: .seconds(40)))
             let screen = session.capture()
             let port = try #require(screen.firstMatch(of: /SIGNALWIRE_SPACE=http:\/\/127\.0\.0\.1:(\d+)/).map { String($0.1) })
             let project = try #require(screen.firstMatch(of: /SIGNALWIRE_PROJECT_ID=(\S+)/).map { String($0.1) })
@@ -72,7 +72,7 @@ struct ProfileEndToEndTests {
             command: "\(Demo.quoted(try Demo.binary())) --refresh 1", width: 140, height: 30, environment: environment)
         defer { session.kill() }
         #expect(await session.waitFor(text: "profile alpha", timeout: .seconds(10)))
-        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(10)))
+        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(40)))
         #expect(!session.capture().contains("READ-ONLY"))
 
         // `:profile` alone names the current profile and the others.
@@ -95,7 +95,7 @@ struct ProfileEndToEndTests {
         try session.send(keys: "Enter")
         #expect(await session.waitFor(text: "switched to profile bravo", timeout: .seconds(10)))
         #expect(await session.waitFor(text: "READ-ONLY"))
-        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(10)))
+        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(40)))
         // The proof that the dashboard now reads bravo's space: bravo's own request log.
         #expect(try bravo.requestLog(in: session.directory).contains("/Conferences"))
         // bravo is read-only: ending a conference is refused before anything is sent.

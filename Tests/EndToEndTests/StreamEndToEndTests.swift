@@ -27,7 +27,7 @@ import Testing
     @Test func startWithTheFormThenStopWithConfirmation() async throws {
         let session = try TmuxSession(command: try Demo.command(), width: 120, height: 40, environment: Demo.environment())
         defer { session.kill() }
-        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(15)))
+        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(40)))
         try session.send(keys: "Enter")
         #expect(await session.waitFor(text: "Participants ("))
         let screen = session.capture()
@@ -81,7 +81,7 @@ import Testing
         let session = try TmuxSession(
             command: try Demo.command("--readonly"), width: 120, height: 40, environment: Demo.environment())
         defer { session.kill() }
-        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(15)))
+        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(40)))
         #expect(session.capture().contains("READ-ONLY"))
         #expect(!session.capture().contains("start a stream"))
         // A refused key says why in a notice that keeps what is typed next from the table.
@@ -115,7 +115,7 @@ import Testing
     @Test func muteShowsAtOnceAndEndConferenceAsksFirst() async throws {
         let session = try TmuxSession(command: try Demo.command(), width: 120, height: 40, environment: Demo.environment())
         defer { session.kill() }
-        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(15)))
+        #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(40)))
         try session.send(keys: "Enter")
         #expect(await session.waitFor(text: "CALL SID"))
         // The first participant row: its call sid, and whether MUTED says yes.

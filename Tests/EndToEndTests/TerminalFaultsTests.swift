@@ -42,7 +42,7 @@ struct TerminalFaultsTests {
     @Test func aResizeStormLeavesTheRightScreen() async throws {
         let run = try Wrapped()
         defer { run.close() }
-        #expect(await run.session.waitFor(text: Demo.loaded, timeout: .seconds(15)))
+        #expect(await run.session.waitFor(text: Demo.loaded, timeout: .seconds(40)))
         // One key, so once the selection has moved it has moved for good. Both names are read
         // from whole frames, not from one caught half written.
         var first: String?
@@ -89,7 +89,7 @@ struct TerminalFaultsTests {
     func olderAndNewerTerminalTypesWork(term: String) async throws {
         let run = try Wrapped(prefix: "TERM=\(term)")
         defer { run.close() }
-        #expect(await run.session.waitFor(text: Demo.loaded, timeout: .seconds(15)))
+        #expect(await run.session.waitFor(text: Demo.loaded, timeout: .seconds(40)))
         try run.session.send(keys: "j")
         try run.session.send(keys: "Enter")
         #expect(await run.session.waitFor(text: "Participants ("))
@@ -109,7 +109,7 @@ struct TerminalFaultsTests {
     func aLocaleWithoutUTF8DrawsASCIIOnly(locale: String) async throws {
         let run = try Wrapped(prefix: "LANG=\(locale) LC_ALL=\(locale)", width: 120, height: 40)
         defer { run.close() }
-        #expect(await run.session.waitFor(text: Demo.loaded, timeout: .seconds(15)))
+        #expect(await run.session.waitFor(text: Demo.loaded, timeout: .seconds(40)))
         let table = run.session.capture()
         let ascii = table.unicodeScalars.allSatisfy { $0.isASCII }
         #expect(ascii, "non-ASCII on screen:\n\(table)")

@@ -30,7 +30,7 @@ import Testing
             + "echo $? > \(dir)/status; stty -g > \(dir)/after"
         let program = try TmuxSession(command: "sh -c \(Demo.quoted(script))", environment: Demo.environment())
         defer { program.kill() }
-        #expect(await program.waitFor(text: Demo.loaded, timeout: .seconds(15)))
+        #expect(await program.waitFor(text: Demo.loaded, timeout: .seconds(40)))
         switch ending {
         case .quitKey: try program.send(keys: "q")
         case .controlC: try program.send(keys: "C-c")
