@@ -29,10 +29,20 @@ final class TmuxSession: @unchecked Sendable {
         set -g default-terminal tmux-256color
         set -g escape-time 0
         """.write(toFile: configPath, atomically: true, encoding: .utf8)
-        var arguments = ["new-session", "-d", "-x", String(width), "-y", String(height)]
-        for (name, value) in environment.sorted(by: { $0.key < $1.key }) { arguments += ["-e", "\(name)=\(value)"] }
-        arguments.append(command)
-        try tmux(arguments)
+        // The environment (API tokens, signing keys, store passwords among it) goes in a file only
+        // this user can read, sourced by the pane's shell: `tmux -e NAME=VALUE` would put each
+        // value in tmux's argv, where every process on the host can read it.
+        let environmentPath = directory.appendingPathComponent("environment").path
+        let exports = environment.sorted(by: { $0.key < $1.key }).map { name, value in
+            "export \(name)='\(value.replacingOccurrences(of: "'", with: #"'\''"#))'\n"
+        }.joined()
+        guard FileManager.default.createFile(
+            atPath: environmentPath, contents: Data(exports.utf8), attributes: [.posixPermissions: 0o600])
+        else { throw TmuxError(arguments: ["(writing \(environmentPath))"], status: -1, output: "") }
+        try tmux([
+            "new-session", "-d", "-x", String(width), "-y", String(height),
+            ". '\(environmentPath)' && \(command)",
+        ])
     }
 
     deinit { kill() }
