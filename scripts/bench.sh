@@ -35,9 +35,12 @@ reps=5 iterations=200 idle=60 receiver_seconds=20
 [ "$quick" = yes ] && reps=2 iterations=50 idle=15 receiver_seconds=3
 
 echo "== building ($config)"
-[ "$receiver_only" = yes ] || swift build -c "$config" --product confdash >/dev/null
-swift build -c "$config" --product confdash-bench >/dev/null
-bindir=$(swift build -c "$config" --show-bin-path)
+# CONFDASH_BUILD_PATH: a build directory of its own (SwiftPM locks one directory per build, so a
+# release build there does not hold up debug builds in .build).
+scratch=(--scratch-path "${CONFDASH_BUILD_PATH:-.build}")
+[ "$receiver_only" = yes ] || swift build "${scratch[@]}" -c "$config" --product confdash >/dev/null
+swift build "${scratch[@]}" -c "$config" --product confdash-bench >/dev/null
+bindir=$(swift build "${scratch[@]}" -c "$config" --show-bin-path)
 work=$(mktemp -d)
 sock="bench-draw-$$"
 pg_dir="" pg_ctl="" serve_pid=""

@@ -8,9 +8,10 @@ enum LedgerSchema {
     static let streamsAndEvents = "v1 streams and events"
     static let audit = "v2 audit"
     static let team = "v3 team view"
+    static let callStreams = "v4 call streams"
 
     /// The identifiers in order, the same on both engines.
-    static let identifiers = [streamsAndEvents, audit, team]
+    static let identifiers = [streamsAndEvents, audit, team, callStreams]
 
     static var sqliteMigrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -98,6 +99,11 @@ enum LedgerSchema {
                     CREATE INDEX conference_event_by_conference ON conference_event(conference_sid, id);
                     """)
         }
+        migrator.registerMigration(callStreams) { db in
+            // A stream on one participant's call (`Calls/{CallSid}/Streams`) still belongs to the
+            // conference the call is in; call_sid says which call, and is null for a conference stream.
+            try db.execute(sql: "ALTER TABLE stream ADD COLUMN call_sid TEXT;")
+        }
         return migrator
     }
 
@@ -178,5 +184,6 @@ enum LedgerSchema {
             CREATE INDEX conference_event_by_conference ON conference_event(conference_sid, id);
             """
         ),
+        (callStreams, "ALTER TABLE stream ADD COLUMN call_sid TEXT;"),
     ]
 }

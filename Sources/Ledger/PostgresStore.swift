@@ -83,13 +83,25 @@ final class PostgresStore: StoreEngine {
     /// A unique key taken by a concurrent transaction, a serialization failure or a deadlock:
     /// running the transaction again from the start is the cure.
     static func isRace(_ error: any Error) -> Bool {
-        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] else { return false }
+        guard let state = sqlState(error) else { return false }
         return state == "23505" || state == "40001" || state == "40P01"
+    }
+
+    /// The server's SQLSTATE, from either of PostgresNIO's error types: the async API throws
+    /// `PSQLError`, the EventLoopFuture API the ledger's statements use (`query(_:_:).wait()`)
+    /// throws the older `PostgresError.server`. Reading only the first missed every race.
+    static func sqlState(_ error: any Error) -> String? {
+        if let error = error as? PSQLError { return error.serverInfo?[.sqlState] }
+        if case .server(let response)? = error as? PostgresError { return response.fields[.sqlState] }
+        return nil
     }
 
     /// The error in the operator's words, never the password (PostgresNIO's own description is a
     /// placeholder on purpose, and its debug description may name the query's values).
     static func reason(_ error: any Error) -> String {
+        if case .server(let response)? = error as? PostgresError, let message = response.fields[.message] {
+            return message + (response.fields[.sqlState].map { " (\($0))" } ?? "")
+        }
         if let error = error as? PSQLError {
             if let message = error.serverInfo?[.message] {
                 let state = error.serverInfo?[.sqlState].map { " (\($0))" } ?? ""

@@ -10,13 +10,13 @@ extension StreamLedger {
     @discardableResult
     public func recordStarted(
         _ stream: ConferenceStream, request: StartStreamRequest, conferenceName: String?, from origin: StreamOrigin,
-        by startedBy: String? = nil, at date: Date
+        by startedBy: String? = nil, onCall callSid: String? = nil, at date: Date
     ) async throws -> StreamRecord {
         // The bearer token goes no further than this: these are the only fields written.
         let details: StoreArguments = [
             conferenceName, request.name ?? stream.name, request.url, request.track?.rawValue, request.codec?.rawValue,
             request.realTime ?? false, request.statusCallback, request.statusCallbackMethod?.rawValue,
-            try ParameterColumn.encode(request.parameters), date, origin.rawValue, startedBy,
+            try ParameterColumn.encode(request.parameters), date, origin.rawValue, startedBy, callSid,
         ]
         let state = StreamState(serviceStatus: stream.status)
         return try await write("record the start of \(stream.sid)") { db in
@@ -28,7 +28,7 @@ extension StreamLedger {
                         UPDATE stream SET conference_name = COALESCE(?, conference_name), name = COALESCE(?, name),
                             url = ?, track = ?, codec = ?, real_time = ?, status_callback = ?,
                             status_callback_method = ?, parameters = ?, started_at = ?, started_from = ?,
-                            started_by = ?, updated_at = ?
+                            started_by = ?, call_sid = COALESCE(?, call_sid), updated_at = ?
                         WHERE sid = ?
                         """,
                     details + [date, stream.sid])
@@ -38,9 +38,9 @@ extension StreamLedger {
             } else {
                 try db.execute("""
                         INSERT INTO stream (conference_name, name, url, track, codec, real_time, status_callback,
-                            status_callback_method, parameters, started_at, started_from, started_by,
+                            status_callback_method, parameters, started_at, started_from, started_by, call_sid,
                             sid, account_sid, conference_sid, status, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, details + [stream.sid, stream.accountSid, stream.conferenceSid, state.rawValue, date])
                 try Self.appendHistory(db, sid: stream.sid, at: date, status: state, reason: nil, source: .start)
             }
@@ -103,9 +103,14 @@ extension StreamLedger {
             guard let current = try Self.state(db, sid: callback.streamSid) else {
                 try Self.insertLearned(
                     db, sid: callback.streamSid, accountSid: callback.accountSid, conferenceSid: callback.conferenceSid,
-                    name: callback.streamName, track: callback.track, origin: .callback, state: next, reason: reason,
-                    source: .callback, at: callback.at)
+                    callSid: callback.callSid, name: callback.streamName, track: callback.track, origin: .callback,
+                    state: next, reason: reason, source: .callback, at: callback.at)
                 return .learned(next)
+            }
+            if let call = callback.callSid {
+                // A call stream first known by name (an unanswered start) learns its call here.
+                try db.execute(
+                    "UPDATE stream SET call_sid = ? WHERE sid = ? AND call_sid IS NULL", [call, callback.streamSid])
             }
             let moved = try Self.move(
                 db, sid: callback.streamSid, from: current, to: next, reason: reason, source: .callback,
@@ -202,18 +207,18 @@ extension StreamLedger {
     /// A stream confdash did not start: only what the service tells about it is known, and it
     /// counts as started when the ledger first heard of it.
     static func insertLearned(
-        _ db: any StoreSQL, sid: String, accountSid: String, conferenceSid: String, name: String?, track: StreamTrack?,
-        origin: StreamOrigin, startedBy: String? = nil, state: StreamState, reason: String?, source: HistorySource,
+        _ db: any StoreSQL, sid: String, accountSid: String, conferenceSid: String, callSid: String? = nil,
+        name: String?, track: StreamTrack?, origin: StreamOrigin, startedBy: String? = nil, state: StreamState, reason: String?, source: HistorySource,
         at date: Date, historyReason: String? = nil
     ) throws {
         try db.execute(
             """
-            INSERT INTO stream (sid, account_sid, conference_sid, name, track, started_at, started_from, started_by,
-                status, status_reason, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO stream (sid, account_sid, conference_sid, call_sid, name, track, started_at, started_from,
+                started_by, status, status_reason, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
-                sid, accountSid, conferenceSid, name, track?.rawValue, date, origin.rawValue, startedBy,
+                sid, accountSid, conferenceSid, callSid, name, track?.rawValue, date, origin.rawValue, startedBy,
                 state.rawValue, reason, date,
             ])
         try appendHistory(db, sid: sid, at: date, status: state, reason: historyReason ?? reason, source: source)

@@ -8,7 +8,7 @@ extension StreamRecord {
     init(row: any StoreRow) throws {
         self.init(
             sid: try row.requiredString("sid"), accountSid: try row.requiredString("account_sid"),
-            conferenceSid: try row.requiredString("conference_sid"),
+            conferenceSid: try row.requiredString("conference_sid"), callSid: row.string("call_sid"),
             conferenceName: row.string("conference_name"), name: row.string("name"), url: row.string("url"),
             track: row.string("track").map(StreamTrack.init(rawValue:)),
             codec: row.string("codec").map(StreamCodec.init(rawValue:)),

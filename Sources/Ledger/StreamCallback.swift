@@ -5,6 +5,9 @@ import Foundation
 public struct StreamCallback: Sendable, Hashable {
     public var accountSid: String
     public var conferenceSid: String
+    /// The participant's call, for a stream on one call (`Calls/{CallSid}/Streams`); nil (the
+    /// service sends it empty) for a stream on the whole conference.
+    public var callSid: String?
     public var streamSid: String
     /// Nil when the service sent none or only its default, the sid itself.
     public var streamName: String?
@@ -16,11 +19,12 @@ public struct StreamCallback: Sendable, Hashable {
     public var at: Date
 
     public init(
-        accountSid: String, conferenceSid: String, streamSid: String, streamName: String? = nil,
-        track: StreamTrack? = nil, event: StreamEvent, error: String? = nil, at: Date
+        accountSid: String, conferenceSid: String, callSid: String? = nil, streamSid: String,
+        streamName: String? = nil, track: StreamTrack? = nil, event: StreamEvent, error: String? = nil, at: Date
     ) {
         self.accountSid = accountSid
         self.conferenceSid = conferenceSid
+        self.callSid = callSid
         self.streamSid = streamSid
         self.streamName = streamName
         self.track = track
@@ -51,7 +55,7 @@ public struct StreamCallback: Sendable, Hashable {
             let sid = values["StreamSid"], let event = values["StreamEvent"]
         else { throw MalformedCallback(missingFields: missing) }
         return StreamCallback(
-            accountSid: account, conferenceSid: conference, streamSid: sid,
+            accountSid: account, conferenceSid: conference, callSid: values["CallSid"], streamSid: sid,
             streamName: values["StreamName"].flatMap { $0 == sid ? nil : $0 },
             track: values["StreamTrack"].map(StreamTrack.init(rawValue:)),
             event: StreamEvent(rawValue: event), error: values["StreamError"],

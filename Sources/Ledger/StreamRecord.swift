@@ -6,6 +6,9 @@ public struct StreamRecord: Sendable, Hashable, Codable, Identifiable {
     public var sid: String
     public var accountSid: String
     public var conferenceSid: String
+    /// The participant's call a call stream (`Calls/{CallSid}/Streams`) runs on; nil for a stream
+    /// on the whole conference.
+    public var callSid: String?
     /// The conference's friendly name when the stream was recorded, for display only.
     public var conferenceName: String?
     public var name: String?
@@ -60,7 +63,7 @@ public struct StreamRecord: Sendable, Hashable, Codable, Identifiable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case sid, accountSid, conferenceSid, conferenceName, name, url, track, codec, realTime, statusCallback
+        case sid, accountSid, conferenceSid, callSid, conferenceName, name, url, track, codec, realTime, statusCallback
         case statusCallbackMethod, parameters, startedAt, startedFrom, startedBy, status, statusReason, updatedAt
     }
 
@@ -70,6 +73,7 @@ public struct StreamRecord: Sendable, Hashable, Codable, Identifiable {
         try c.encode(sid, forKey: .sid)
         try c.encode(accountSid, forKey: .accountSid)
         try c.encode(conferenceSid, forKey: .conferenceSid)
+        try c.encode(callSid, forKey: .callSid)
         try c.encode(conferenceName, forKey: .conferenceName)
         try c.encode(name, forKey: .name)
         try c.encode(url, forKey: .url)
@@ -88,7 +92,8 @@ public struct StreamRecord: Sendable, Hashable, Codable, Identifiable {
     }
 
     public init(
-        sid: String, accountSid: String, conferenceSid: String, conferenceName: String? = nil, name: String? = nil,
+        sid: String, accountSid: String, conferenceSid: String, callSid: String? = nil, conferenceName: String? = nil,
+        name: String? = nil,
         url: String? = nil, track: StreamTrack? = nil, codec: StreamCodec? = nil, realTime: Bool = false,
         statusCallback: String? = nil, statusCallbackMethod: CallbackMethod? = nil,
         parameters: [StreamParameter] = [], startedAt: Date, startedFrom: StreamOrigin, startedBy: String? = nil,
@@ -98,6 +103,7 @@ public struct StreamRecord: Sendable, Hashable, Codable, Identifiable {
         self.sid = sid
         self.accountSid = accountSid
         self.conferenceSid = conferenceSid
+        self.callSid = callSid
         self.conferenceName = conferenceName
         self.name = name
         self.url = url

@@ -89,10 +89,10 @@ extension StreamLedger {
             """
             INSERT INTO stream (sid, account_sid, conference_sid, conference_name, name, url, track, codec,
                 real_time, status_callback, status_callback_method, parameters, started_at, started_from,
-                started_by, status, status_reason, updated_at)
+                started_by, call_sid, status, status_reason, updated_at)
             SELECT ?, account_sid, conference_sid, conference_name, name, url, track, codec,
                 real_time, status_callback, status_callback_method, parameters, started_at, started_from,
-                started_by, status, status_reason, updated_at
+                started_by, call_sid, status, status_reason, updated_at
             FROM stream WHERE sid = ?
             """,
             [sid, provisional])

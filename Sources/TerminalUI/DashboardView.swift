@@ -198,6 +198,7 @@ public struct DashboardView {
 
     static let streamColumns = [
         TableColumn("NAME", width: .flex(min: 8, weight: 1)),
+        TableColumn("ON", width: .fit(min: 4, max: 14)),
         TableColumn("STATUS", width: .fit(min: 6, max: 22)),
         TableColumn("TRACK", width: .fit(min: 5, max: 14)),
         TableColumn("CODEC", width: .fit(min: 5, max: 10)),
@@ -205,6 +206,13 @@ public struct DashboardView {
         TableColumn("FROM", width: .fit(min: 4, max: 16)),
         TableColumn("STARTED", width: .fixed(7), alignment: .right),
     ]
+
+    /// What a stream listens to: the whole conference, or one participant's call (its sid's start,
+    /// enough to find it in the participants pane).
+    static func streamTarget(_ stream: StreamRecord) -> String {
+        guard let call = stream.callSid else { return "conference" }
+        return "call " + call.prefix(8)
+    }
 
     func drawDetail(_ state: AppState, sid: String, in area: Rect, on frame: inout Frame) {
         guard let row = state.rows[sid] else {
@@ -281,6 +289,7 @@ public struct DashboardView {
         let streamRows = streams.map { stream -> [String] in
             [
                 stream.name ?? "-",
+                Self.streamTarget(stream),
                 Self.streamStatus(stream, confirmable: state.receivesCallbacks),
                 stream.track?.rawValue ?? (stream.url == nil ? "-" : "default"),
                 stream.codec?.rawValue ?? (stream.url == nil ? "-" : "default"),

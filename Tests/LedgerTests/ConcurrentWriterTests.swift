@@ -1,3 +1,4 @@
+import CompatAPI
 import Foundation
 import StoreTestSupport
 import Testing
@@ -63,6 +64,25 @@ import Testing
         }
         #expect(try await temp.ledger.streams().count == writers * perWriter)
         #expect(try await Self.historyCount(temp.ledger) == Int64(writers * perWriter * 2))
+    }
+
+    /// A stream nobody here started, whose started and stopped callbacks arrive at once (the
+    /// team receiver on a busy service): both transactions find no row and insert; the loser
+    /// gets a unique violation, runs again, and moves the winner's row. Nothing is refused.
+    @Test(arguments: Engine.allCases) func twoCallbacksOfANewStreamAtOnceAreBothKept(engine: Engine) async throws {
+        let temp = try await TemporaryLedger.make(engine)
+        defer { temp.remove() }
+        let streams = 60
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<streams {
+                for event in [StreamEvent.started, .stopped] {
+                    group.addTask { try await temp.ledger.applyCallback(Sample.callback("race-\(index)", event, at: 1)) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await temp.ledger.streams().count == streams)
+        #expect(try await temp.ledger.streams().allSatisfy { $0.status == .stopped })
     }
 
     struct Finished: Sendable {

@@ -244,3 +244,51 @@ import Testing
         #expect(StreamState(serviceStatus: "paused") == .queued)
     }
 }
+
+/// Streams on one participant's call (`Calls/{CallSid}/Streams`) are kept beside the conference's,
+/// in the conference they belong to, with the call they run on.
+@Suite struct CallStreamLedgerTests {
+    @Test(arguments: Engine.allCases) func aCallStreamStartedHereKeepsItsCall(engine: Engine) async throws {
+        let temp = try await TemporaryLedger.make(engine)
+        defer { temp.remove() }
+        let record = try await temp.ledger.recordStarted(
+            Sample.stream("MZcall", name: "agent", conference: Sample.conference), request: Sample.request(name: "agent"),
+            conferenceName: "Support Bridge", from: .dashboard, by: "ann@ops-1", onCall: "CA-agent", at: Sample.at(0))
+        #expect(record.callSid == "CA-agent")
+        #expect(record.conferenceSid == Sample.conference)
+        // The service's callbacks move it as they move a conference stream.
+        var started = Sample.callback("MZcall", .started, at: 1)
+        started.callSid = "CA-agent"
+        #expect(try await temp.ledger.applyCallback(started) == .moved(from: .queued, to: .inProgress))
+        let stored = try #require(try await temp.ledger.stream(sid: "MZcall"))
+        #expect(stored.callSid == "CA-agent")
+        #expect(stored.status == .inProgress)
+        // A conference stream beside it has no call.
+        let conferenceStream = try await Sample.start("MZconf", in: temp.ledger, name: "whole")
+        #expect(conferenceStream.callSid == nil)
+        #expect(Set(try await temp.ledger.streams().map(\.sid)) == ["MZcall", "MZconf"])
+    }
+
+    @Test(arguments: Engine.allCases) func aCallStreamLearnedFromItsCallbackNamesTheCall(engine: Engine) async throws {
+        let temp = try await TemporaryLedger.make(engine)
+        defer { temp.remove() }
+        let callback = try StreamCallback.parse(
+            [
+                ("AccountSid", Sample.account), ("CallSid", "CA-caller"), ("ConferenceSid", Sample.conference),
+                ("StreamSid", "MZapp"), ("StreamName", "MZapp"), ("StreamEvent", "stream-started"),
+            ], receivedAt: Sample.at(2))
+        #expect(callback.callSid == "CA-caller")
+        #expect(try await temp.ledger.applyCallback(callback) == .learned(.inProgress))
+        let record = try #require(try await temp.ledger.stream(sid: "MZapp"))
+        #expect(record.callSid == "CA-caller")
+        #expect(record.startedByText == "application")
+
+        // The service sends CallSid empty on a conference stream's callback: no call.
+        let conferenceCallback = try StreamCallback.parse(
+            [
+                ("AccountSid", Sample.account), ("CallSid", ""), ("ConferenceSid", Sample.conference),
+                ("StreamSid", "MZconf"), ("StreamEvent", "stream-started"),
+            ], receivedAt: Sample.at(3))
+        #expect(conferenceCallback.callSid == nil)
+    }
+}

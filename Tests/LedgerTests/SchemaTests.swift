@@ -17,7 +17,7 @@ import Testing
                 try String.fetchOne(db, sql: "PRAGMA journal_mode")
             )
         }
-        #expect(migrations == ["v1 streams and events", "v2 audit", "v3 team view"])
+        #expect(migrations == ["v1 streams and events", "v2 audit", "v3 team view", "v4 call streams"])
         #expect(
             auditColumns == [
                 "id", "at", "local_user", "profile", "account_sid", "action", "conference_sid", "target_sid",
@@ -27,7 +27,7 @@ import Testing
             streamColumns == [
                 "sid", "account_sid", "conference_sid", "conference_name", "name", "url", "track", "codec", "real_time",
                 "status_callback", "status_callback_method", "parameters", "started_at", "started_from", "status",
-                "status_reason", "updated_at", "started_by",
+                "status_reason", "updated_at", "started_by", "call_sid",
             ])
         #expect(eventColumns == ["id", "stream_sid", "at", "status", "reason", "source"])
         #expect(journal == "wal")
@@ -42,7 +42,7 @@ import Testing
         let migrations = try await #require(again.sqlitePool).read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations")
         }
-        #expect(migrations == 3)
+        #expect(migrations == 4)
     }
 
     @Test func ledgerFileAndDirectoryAreOwnerOnly() throws {
