@@ -127,27 +127,18 @@ extension CompatClient {
     /// the coached call hears the coach. The service refuses a call that is not in the
     /// conference (code 16002) in its own words.
     public func coach(conference: String, coach: String, callSidToCoach: String) async throws -> Participant {
-        try await checkedParticipantUpdate(conference: conference, callSid: coach, .coach(callSidToCoach))
+        try await updateParticipant(conference: conference, callSid: coach, .coach(callSidToCoach))
     }
 
     public func stopCoaching(conference: String, callSid: String) async throws -> Participant {
-        try await checkedParticipantUpdate(conference: conference, callSid: callSid, .stopCoaching)
+        try await updateParticipant(conference: conference, callSid: callSid, .stopCoaching)
     }
 
     /// Plays an announcement to one participant, not the whole conference.
     public func announceToParticipant(
         conference: String, callSid: String, url: String, method: CallbackMethod? = nil
     ) async throws -> Participant {
-        try await checkedParticipantUpdate(conference: conference, callSid: callSid, .announce(url, method: method))
-    }
-
-    /// `updateParticipant` after the update's own rules: a bad update is refused here.
-    public func checkedParticipantUpdate(conference: String, callSid: String, _ update: ParticipantUpdate)
-        async throws -> Participant
-    {
-        try RequestRules.check(
-            update.problems + sidProblems(("the conference sid", conference), ("the call sid", callSid)))
-        return try await updateParticipant(conference: conference, callSid: callSid, update)
+        try await updateParticipant(conference: conference, callSid: callSid, .announce(url, method: method))
     }
 
     // MARK: paths

@@ -224,7 +224,7 @@ import Testing
 
             await server.clearRequests()
             let noTarget = await compatError {
-                try await client.checkedParticipantUpdate(
+                try await client.updateParticipant(
                     conference: conference.sid, callSid: calls[0], ParticipantUpdate(coaching: true))
             }
             #expect(noTarget?.operatorMessage == "Coaching needs CallSidToCoach: the call to coach")
