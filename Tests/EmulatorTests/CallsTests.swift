@@ -35,6 +35,13 @@ import Testing
             #expect(all.allSatisfy { $0.quality.mos.map { (1...5).contains($0) } ?? false })
             let formatted = try #require(all.first { $0.from.hasPrefix("+1") })
             #expect(formatted.fromFormatted.hasPrefix("("))
+
+            // The admin surface lists and shows them as the API does, without credentials.
+            let admin = try await Emulated.send("GET", api.server.adminURL + "/calls")
+            #expect(admin.array.count == all.count)
+            let one = try await Emulated.send("GET", api.server.adminURL + "/calls/\(formatted.sid)")
+            #expect(one.object["from"] as? String == formatted.from)
+            #expect(try await Emulated.send("GET", api.server.adminURL + "/calls/nobody").status == 404)
         }
     }
 
