@@ -107,10 +107,14 @@ public final class CompatClient: Sendable {
             path: participantPath(conference, callSid), query: [], operation: "fetch participant \(callSid)")
     }
 
+    /// Mutes, holds, coaches or announces to one participant. An update that breaks the
+    /// service's rules (`ParticipantUpdate.problems`: coaching without a call to coach, a URL that
+    /// is not absolute http(s)) is refused here and nothing is sent.
     public func updateParticipant(conference: String, callSid: String, _ update: ParticipantUpdate) async throws
         -> Participant
     {
-        try await send(
+        try RequestRules.check(update.problems)
+        return try await send(
             .POST, path: participantPath(conference, callSid), form: update.formFields,
             operation: "update participant \(callSid)")
     }

@@ -110,6 +110,29 @@ struct APIResponder: Sendable {
             return Replies.json(try await world.startStream(conference, try bodyParameters(request)))
         case (.stream(_, let conference, let sidOrName), .post):
             return Replies.json(try await world.stopStream(conference, sidOrName, try bodyParameters(request)))
+        case (.conferenceRecordings(_, let conference), .get):
+            let filters = try Validation.recordingQuery(getParameters(query, request))
+            return Replies.json(try await world.listConferenceRecordings(conference, filters))
+        case (.conferenceRecording(_, let conference, let sid), .get):
+            return Replies.json(try await world.fetchConferenceRecording(conference, sid))
+        case (.conferenceRecording(_, let conference, let sid), .post):
+            return Replies.json(try await world.updateConferenceRecording(conference, sid, try bodyParameters(request)))
+        case (.conferenceRecording(_, let conference, let sid), .delete):
+            try await world.deleteConferenceRecording(conference, sid)
+            return Replies.noContent()
+        case (.calls, .get):
+            let filters = try Validation.callQuery(getParameters(query, request))
+            return Replies.json(await world.listCalls(filters))
+        case (.call(_, let sid), .get):
+            return Replies.json(try await world.fetchCall(sid))
+        case (.callRecordings(_, let call), .post):
+            return Replies.json(try await world.startCallRecording(call, try bodyParameters(request)))
+        case (.callRecording(_, let call, let sid), .post):
+            return Replies.json(try await world.updateCallRecording(call, sid, try bodyParameters(request)))
+        case (.callStreams(_, let call), .post):
+            return Replies.json(try await world.startCallStream(call, try bodyParameters(request)))
+        case (.callStream(_, let call, let sidOrName), .post):
+            return Replies.json(try await world.stopCallStream(call, sidOrName, try bodyParameters(request)))
         default:
             throw ServiceError(
                 status: 405, code: 20004, message: "Method \(method.rawValue) not allowed on \(request.path)")

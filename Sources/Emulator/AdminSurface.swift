@@ -19,9 +19,9 @@ struct AdminSurface: Sendable {
 
     func respond(method: HTTPRequest.Method, path: String, body: String) async -> Response {
         let segments = path.dropFirst(Self.prefix.count).split(separator: "/").map(String.init)
-        // "conferences/*/streams": the sid, when there is one, is the second segment;
-        // "conferences/*/participants/*/speech": the call sid the fourth.
-        let sid = segments.count > 1 && segments[0] == "conferences" ? segments[1] : ""
+        // "conferences/*/streams", "calls/*/streams": the sid, when there is one, is the second
+        // segment; "conferences/*/participants/*/speech": the call sid the fourth.
+        let sid = segments.count > 1 && (segments[0] == "conferences" || segments[0] == "calls") ? segments[1] : ""
         let call = !sid.isEmpty && segments.count > 3 && segments[2] == "participants" ? segments[3] : ""
         let shape = segments.enumerated().map { segment in
             (segment.offset == 1 && !sid.isEmpty) || (segment.offset == 3 && !call.isEmpty) ? "*" : segment.element
@@ -46,6 +46,34 @@ struct AdminSurface: Sendable {
                 return failure(404, "no conference \(sid)")
             }
             return Replies.json(streams)
+        case (.get, "conferences/*/recordings"):
+            guard let recordings = await world.recordings(conferenceSid: sid) else {
+                return failure(404, "no conference \(sid)")
+            }
+            return Replies.json(recordings)
+        case (.post, "conferences/*/recordings"):
+            // What the application's cXML does; the REST API has no call that starts one.
+            do throws(ServiceError) {
+                return Replies.json(try await world.startConferenceRecording(conferenceSid: sid))
+            } catch {
+                return failure(error.status, error.message)
+            }
+        case (.get, "conferences/*/participants/*"):
+            guard let state = await world.participantState(conferenceSid: sid, callSid: call) else {
+                return failure(404, "no participant \(call) in conference \(sid)")
+            }
+            return Replies.json(state)
+        case (.get, "calls"):
+            return Replies.json(await world.calls())
+        case (.get, "calls/*"):
+            guard let found = await world.call(sid: sid) else { return failure(404, "no call \(sid)") }
+            return Replies.json(found)
+        case (.get, "calls/*/streams"):
+            guard await world.call(sid: sid) != nil else { return failure(404, "no call \(sid)") }
+            return Replies.json(await world.callStreams(callSid: sid))
+        case (.get, "calls/*/recordings"):
+            guard await world.call(sid: sid) != nil else { return failure(404, "no call \(sid)") }
+            return Replies.json(await world.callRecordings(callSid: sid))
         case (.post, "conferences/*/end"):
             guard let conference = await world.endConference(sid: sid) else {
                 return failure(404, "no conference \(sid)")

@@ -10,6 +10,7 @@ struct OutgoingCallback: Sendable {
     enum Kind: String, Sendable {
         case stream
         case conference
+        case recording
     }
 
     var url: String
@@ -20,7 +21,13 @@ struct OutgoingCallback: Sendable {
     /// Callbacks with the same key (one stream's, one conference's) go out one after another.
     var orderKey: String
     /// The field that names the event, for the log.
-    var eventField: String { kind == .stream ? "StreamEvent" : "StatusCallbackEvent" }
+    var eventField: String {
+        switch kind {
+        case .stream: "StreamEvent"
+        case .conference: "StatusCallbackEvent"
+        case .recording: "RecordingStatus"
+        }
+    }
 }
 
 /// Conference status callbacks handed to the sender and how their delivery went, for tests to

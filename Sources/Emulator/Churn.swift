@@ -57,7 +57,10 @@ extension EmulatorWorld {
         }.prefix(completed.count - churnCompletedCap)
         let gone = Set(oldest)
         for sid in gone {
-            for stream in conferences.removeValue(forKey: sid)?.streams ?? [] { streamOwners.removeValue(forKey: stream.sid) }
+            let forgotten = conferences.removeValue(forKey: sid)
+            for stream in forgotten?.streams ?? [] { streamOwners.removeValue(forKey: stream.sid) }
+            for recording in forgotten?.recordings ?? [] { pendingCompletions.removeValue(forKey: recording.sid)?.cancel() }
+            for participant in forgotten?.participants ?? [] { forgetCall(participant.callSid) }
             conferenceEventSequence.removeValue(forKey: sid)
         }
         order.removeAll { gone.contains($0) }

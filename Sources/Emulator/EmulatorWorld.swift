@@ -37,6 +37,24 @@ public actor EmulatorWorld {
     /// Draws who speaks: apart from `rng`, so that turning conference events on does not change
     /// which conferences and participants the same seed and churn steps give.
     var speechRNG: SeededGenerator
+    /// The seed the world grew from: calls' identities and seeded recordings derive from it
+    /// and a sid, drawing nothing from `rng`.
+    let seed: UInt64
+    /// Draws sids of call recordings, call streams and recordings started later, apart from
+    /// `rng` for the same reason as `speechRNG`.
+    var mediaRNG: SeededGenerator
+    /// Orders recordings and call streams among themselves (apart from `nextSequence`).
+    var mediaSequence = 0
+    /// Calls of participants who left a live conference, which no longer lists them.
+    var departedCalls: [String: CallView] = [:]
+    /// Their sids in departure order, to forget the oldest first.
+    var departedOrder: [String] = []
+    /// Recordings of single calls, by recording sid.
+    var recordingsOfCalls: [String: RecordingRecord] = [:]
+    /// Streams on single calls, by stream sid.
+    var streamsOfCalls: [String: CallStreamRecord] = [:]
+    /// Stopped recordings waiting to become completed.
+    var pendingCompletions: [String: Task<Void, Never>] = [:]
 
     init(
         configuration: EmulatorConfiguration, clock: EmulatorClock, callbacks: CallbackSender?, logger: Logger,
@@ -52,6 +70,8 @@ public actor EmulatorWorld {
         self.logger = logger
         rng = SeededGenerator(seed: configuration.seed)
         speechRNG = SeededGenerator(seed: configuration.seed ^ 0x5EEC_4000_0000_0001)
+        seed = configuration.seed
+        mediaRNG = SeededGenerator(seed: configuration.seed ^ 0x3ED1_A000_0000_0004)
         seedInitialWorld(count: configuration.conferences)
     }
 
@@ -153,6 +173,8 @@ public actor EmulatorWorld {
         churnTask = nil
         for task in pendingStarts.values { task.cancel() }
         pendingStarts = [:]
+        for task in pendingCompletions.values { task.cancel() }
+        pendingCompletions = [:]
     }
 
     // MARK: The API's operations
@@ -219,19 +241,20 @@ public actor EmulatorWorld {
         guard conference.status != .completed, participant.status != .completed else {
             throw Validation.invalid(["Participant \(callSid) is completed and can no longer be updated"])
         }
-        var problems: [String] = []
+        // Coaching a call that is not in the conference is code 16002 (invalid conference
+        // attributes), as the fact sheet has it; the other refusals are 10000.
         if let target = change.callSidToCoach {
             let isCoachable = conference.participants.contains { $0.callSid == target && $0.status != .completed }
             if target == callSid {
-                problems.append("A participant cannot coach itself")
+                throw Validation.coachingRefused("A participant cannot coach itself")
             } else if !isCoachable {
-                problems.append("CallSidToCoach \(target) is not a participant in conference \(conferenceSid)")
+                throw Validation.coachingRefused(
+                    "CallSidToCoach \(target) is not a participant in conference \(conferenceSid)")
             }
         }
         if change.coaching == true, (change.callSidToCoach ?? participant.callSidToCoach) == nil {
-            problems.append("Coaching requires CallSidToCoach")
+            throw Validation.invalid(["Coaching requires CallSidToCoach"])
         }
-        guard problems.isEmpty else { throw Validation.invalid(problems) }
 
         var updated = participant
         if let muted = change.muted { updated.muted = muted }
@@ -293,6 +316,7 @@ public actor EmulatorWorld {
         }
         record.dateUpdated = current
         conferences[conferenceSid] = record
+        rememberDeparted(leaving, from: conferenceSid, at: current)
         announce(.participantLeave, conferenceSid: conferenceSid, participant: leaving)
         if leaving.endConferenceOnExit {
             complete(
@@ -332,6 +356,8 @@ public actor EmulatorWorld {
         for stream in record.streams where stream.status != .stopped {
             stop(streamSid: stream.sid, in: conferenceSid, event: .stopped, error: nil)
         }
+        stopRecordings(ofConference: conferenceSid)
+        for participant in record.participants { endMedia(ofCall: participant.callSid) }
     }
 
     func insert(_ record: ConferenceRecord) {
@@ -357,6 +383,11 @@ public actor EmulatorWorld {
     func takeSequence() -> Int {
         nextSequence += 1
         return nextSequence
+    }
+
+    func takeMediaSequence() -> Int {
+        mediaSequence += 1
+        return mediaSequence
     }
 
     /// A conference with its participants. Live rooms get a moderator who started them;
@@ -386,7 +417,8 @@ public actor EmulatorWorld {
         return ConferenceRecord(
             sid: sid, friendlyName: name, status: status, region: region, dateCreated: created,
             dateUpdated: ended ?? participants.last?.dateCreated ?? created, sequence: sequence,
-            participants: participants, streams: [], lastAnnouncement: nil)
+            participants: participants, streams: [], lastAnnouncement: nil,
+            recordings: seededRecordings(conferenceSid: sid, status: status, created: created, ended: ended))
     }
 
     /// The opening scene: about half the rooms live, a few waiting to start, the rest done.

@@ -100,11 +100,11 @@ extension EmulatorWorld {
     }
 
     /// The callback fields, in the order the service sends them.
-    func report(_ stream: StreamRecord, event: StreamEvent, error: String?, conferenceSid: String) {
+    func report(_ stream: StreamRecord, event: StreamEvent, error: String?, conferenceSid: String, callSid: String = "") {
         guard let url = stream.statusCallback, let callbacks else { return }
         var fields: [(String, String)] = [
             ("AccountSid", accountSid),
-            ("CallSid", ""),
+            ("CallSid", callSid),
             ("ConferenceSid", conferenceSid),
             ("StreamSid", stream.sid),
             ("StreamName", stream.name ?? stream.sid),

@@ -22,6 +22,12 @@ enum Validation {
         ServiceError(status: 422, code: nil, message: messages.joined(separator: "; "), errors: messages)
     }
 
+    /// Coaching a call that is not in the conference (or the coach itself): code 16002,
+    /// "invalid conference attributes", in the standard error shape.
+    static func coachingRefused(_ message: String) -> ServiceError {
+        ServiceError(status: 422, code: ServiceError.Code.invalidConferenceAttributes, message: message)
+    }
+
     static func notFound(_ what: String) -> ServiceError {
         ServiceError(
             status: 404, code: ServiceError.Code.notFound,
@@ -48,6 +54,8 @@ enum Validation {
         var on: String?
         var onOrBefore: String?
         var onOrAfter: String?
+
+        var isSet: Bool { on != nil || onOrBefore != nil || onOrAfter != nil }
 
         func matches(_ date: Date) -> Bool {
             let day = Validation.day(of: date)
@@ -216,12 +224,12 @@ enum Validation {
     ]
 
     /// Every problem with a stream start, so the caller hears about all of them at once.
-    static func streamStart(_ body: RequestParameters) -> (StreamStart?, [String]) {
+    static func streamStart(_ body: RequestParameters, allowed: Set<String> = streamStartKeys) -> (StreamStart?, [String]) {
         var problems: [String] = []
         var parameterNames: [Int: String] = [:]
         var parameterValues: [Int: String] = [:]
         var unknown: [String] = []
-        for (key, value) in body.pairs where !streamStartKeys.contains(key) {
+        for (key, value) in body.pairs where !allowed.contains(key) {
             if let (index, isName) = parameterKey(key) {
                 if isName { parameterNames[index] = value } else { parameterValues[index] = value }
             } else {
@@ -322,7 +330,7 @@ enum Validation {
         }
     }
 
-    private static func unknownKeys(_ body: RequestParameters, allowed: Set<String>) -> [String] {
+    static func unknownKeys(_ body: RequestParameters, allowed: Set<String>) -> [String] {
         var seen = Set<String>()
         return body.keys.filter { !allowed.contains($0) && seen.insert($0).inserted }.map { "Unknown parameter \($0)" }
     }
@@ -336,7 +344,7 @@ enum Validation {
         return value
     }
 
-    private static func checkMethod(
+    static func checkMethod(
         _ body: RequestParameters, _ key: String, into problems: inout [String]
     ) -> CallbackMethod? {
         guard let text = body[key] else { return nil }
@@ -347,7 +355,7 @@ enum Validation {
         return method
     }
 
-    private static func checkCallbackURL(
+    static func checkCallbackURL(
         _ body: RequestParameters, _ key: String, into problems: inout [String]
     ) -> String? {
         guard let text = body[key] else { return nil }
@@ -365,7 +373,7 @@ enum Validation {
         return true
     }
 
-    private static func isDay(_ text: String) -> Bool {
+    static func isDay(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
             parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
@@ -384,5 +392,164 @@ enum Validation {
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
         return "\(pad(parts.year, 4))-\(pad(parts.month, 2))-\(pad(parts.day, 2))"
+    }
+}
+
+// MARK: Calls and recordings
+
+extension Validation {
+    /// The call list's filters, already checked.
+    struct CallQuery: Sendable {
+        var status: CallStatus?
+        var from: String?
+        var to: String?
+        var parentCallSid: String?
+        var started = DayFilter()
+        var ended = DayFilter()
+        var page = PageRequest()
+        var linkFilters: [(String, String)] = []
+    }
+
+    /// `Status` (the spec's enum), `From` and `To` (exact addresses), `ParentCallSid`, and
+    /// `StartTime`/`EndTime` with `<` and `>`: a day as `YYYY-MM-DD` or an RFC 2822 date (the
+    /// spec's words), compared as UTC days like the conference list's dates.
+    static func callQuery(_ query: RequestParameters) throws(ServiceError) -> CallQuery {
+        var result = CallQuery()
+        if let status = query["Status"] {
+            guard CallStatus.known.contains(where: { $0.rawValue == status }) else {
+                throw badQuery(
+                    "Status must be one of \(CallStatus.known.map(\.rawValue).joined(separator: ", ")) (got \(status))")
+            }
+            result.status = CallStatus(rawValue: status)
+            result.linkFilters.append(("Status", status))
+        }
+        for key in ["From", "To", "ParentCallSid"] {
+            guard let value = query[key] else { continue }
+            guard !value.isEmpty else { throw badQuery("\(key) must not be empty") }
+            switch key {
+            case "From": result.from = value
+            case "To": result.to = value
+            default: result.parentCallSid = value
+            }
+            result.linkFilters.append((key, value))
+        }
+        for (field, keyPath) in [("StartTime", \CallQuery.started), ("EndTime", \CallQuery.ended)] {
+            for (suffix, dayPath) in [("", \DayFilter.on), ("<", \DayFilter.onOrBefore), (">", \DayFilter.onOrAfter)] {
+                let key = field + suffix
+                guard let value = query[key] else { continue }
+                let day: String
+                if isDay(value) {
+                    day = value
+                } else if let date = ServiceDate.parse(value) {
+                    day = self.day(of: date)
+                } else {
+                    throw badQuery("\(key) must be a date as YYYY-MM-DD or in RFC 2822 form (got \(value))")
+                }
+                result[keyPath: keyPath][keyPath: dayPath] = day
+                result.linkFilters.append((key, value))
+            }
+        }
+        result.page = try pageRequest(query)
+        return result
+    }
+
+    /// A conference's recording list: `DateCreated`, `<`, `>` and paging.
+    struct RecordingQuery: Sendable {
+        var created = DayFilter()
+        var page = PageRequest()
+        var linkFilters: [(String, String)] = []
+    }
+
+    static func recordingQuery(_ query: RequestParameters) throws(ServiceError) -> RecordingQuery {
+        var result = RecordingQuery()
+        for (suffix, dayPath) in [("", \DayFilter.on), ("<", \DayFilter.onOrBefore), (">", \DayFilter.onOrAfter)] {
+            let key = "DateCreated" + suffix
+            guard let value = query[key] else { continue }
+            guard isDay(value) else { throw badQuery("\(key) must be a date as YYYY-MM-DD (got \(value))") }
+            result.created[keyPath: dayPath] = value
+            result.linkFilters.append((key, value))
+        }
+        result.page = try pageRequest(query)
+        return result
+    }
+
+    /// A checked recording update: the status asked for and, for a pause, what fills it.
+    struct RecordingChange: Sendable {
+        var status: RecordingStatus
+        var pauseBehavior: PauseBehavior?
+    }
+
+    /// `Status` (paused, in-progress, stopped) is required; `PauseBehavior` is skip or silence
+    /// and, as the service documents, applies only to a pause (it is ignored otherwise).
+    static func recordingChange(_ body: RequestParameters) -> (RecordingChange?, [String]) {
+        var problems = unknownKeys(body, allowed: ["Status", "PauseBehavior"])
+        var status: RecordingStatus?
+        switch body["Status"] {
+        case nil: problems.append("Status is required")
+        case let text?:
+            if let known = RecordingUpdate.settable.first(where: { $0.rawValue == text }) {
+                status = known
+            } else {
+                problems.append("Status must be one of paused, in-progress, stopped (got \(text))")
+            }
+        }
+        var behavior: PauseBehavior?
+        if let text = body["PauseBehavior"] {
+            if let known = PauseBehavior.known.first(where: { $0.rawValue == text }) {
+                behavior = known
+            } else {
+                problems.append("PauseBehavior must be skip or silence (got \(text))")
+            }
+        }
+        guard problems.isEmpty, let status else { return (nil, problems) }
+        return (RecordingChange(status: status, pauseBehavior: status == .paused ? behavior : nil), [])
+    }
+
+    /// A checked call recording start (the spec's `CreateCallRecordingRequest`).
+    struct CallRecordingStart: Sendable {
+        var channels: RecordingChannels = .mono
+        var track: RecordingTrack = .both
+        var trim: RecordingTrim = .doNotTrim
+        var statusCallback: String?
+        var statusCallbackMethod: CallbackMethod = .post
+        var events: [RecordingEvent] = [.completed]
+    }
+
+    static func callRecordingStart(_ body: RequestParameters) -> (CallRecordingStart?, [String]) {
+        var problems = unknownKeys(
+            body,
+            allowed: [
+                "RecordingChannels", "RecordingStatusCallback", "RecordingStatusCallbackEvent",
+                "RecordingStatusCallbackMethod", "RecordingTrack", "Trim",
+            ])
+        var start = CallRecordingStart()
+        func pick<T: OpenEnum>(_ key: String, _ type: T.Type) -> T? {
+            guard let text = body[key] else { return nil }
+            guard let known = T.known.first(where: { $0.rawValue == text }) else {
+                problems.append("\(key) must be one of \(T.known.map(\.rawValue).joined(separator: ", ")) (got \(text))")
+                return nil
+            }
+            return known
+        }
+        if let channels = pick("RecordingChannels", RecordingChannels.self) { start.channels = channels }
+        if let track = pick("RecordingTrack", RecordingTrack.self) { start.track = track }
+        if let trim = pick("Trim", RecordingTrim.self) { start.trim = trim }
+        start.statusCallback = checkCallbackURL(body, "RecordingStatusCallback", into: &problems)
+        if let method = checkMethod(body, "RecordingStatusCallbackMethod", into: &problems) {
+            start.statusCallbackMethod = method
+        }
+        if let text = body["RecordingStatusCallbackEvent"] {
+            var events: [RecordingEvent] = []
+            for word in text.split(whereSeparator: { $0 == " " || $0 == "," }).map(String.init) {
+                if let known = RecordingEvent.known.first(where: { $0.rawValue == word }) {
+                    events.append(known)
+                } else {
+                    problems.append("RecordingStatusCallbackEvent must list in-progress, completed or absent (got \(word))")
+                }
+            }
+            start.events = events
+        }
+        guard problems.isEmpty else { return (nil, problems) }
+        return (start, [])
     }
 }

@@ -16,6 +16,8 @@ struct ConferenceRecord: Sendable {
     var participants: [ParticipantRecord]
     var streams: [StreamRecord]
     var lastAnnouncement: String?
+    /// Its recordings, in start order; a deleted one is gone.
+    var recordings: [RecordingRecord] = []
 
     var cursor: PageCursor { PageCursor(date: dateCreated, sequence: sequence) }
 }
@@ -125,6 +127,8 @@ public struct StreamSnapshot: Codable, Sendable, Hashable {
     public var statusCallbackMethod: String
     public var parameters: [StreamParameter]
     public var hasBearerToken: Bool
+    /// The call, for a stream on one call (`conferenceSid` is then the conference it is in).
+    public var callSid: String?
 }
 
 /// One conference as the admin surface lists it, with counts the API does not give.
