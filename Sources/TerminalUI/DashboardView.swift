@@ -198,7 +198,6 @@ public struct DashboardView {
 
     static let streamColumns = [
         TableColumn("NAME", width: .flex(min: 8, weight: 1)),
-        TableColumn("ON", width: .fit(min: 4, max: 14)),
         TableColumn("STATUS", width: .fit(min: 6, max: 22)),
         TableColumn("TRACK", width: .fit(min: 5, max: 14)),
         TableColumn("CODEC", width: .fit(min: 5, max: 10)),
@@ -207,11 +206,13 @@ public struct DashboardView {
         TableColumn("STARTED", width: .fixed(7), alignment: .right),
     ]
 
-    /// What a stream listens to: the whole conference, or one participant's call (its sid's start,
-    /// enough to find it in the participants pane).
-    static func streamTarget(_ stream: StreamRecord) -> String {
-        guard let call = stream.callSid else { return "conference" }
-        return "call " + call.prefix(8)
+    /// A stream's name, and for a stream on one participant's call rather than the whole
+    /// conference, which call (its sid's start, enough to find it in the participants pane). No
+    /// column of its own: at 120 columns the stream sids must still show whole.
+    static func streamName(_ stream: StreamRecord) -> String {
+        let name = stream.name ?? "-"
+        guard let call = stream.callSid else { return name }
+        return "\(name) (call \(call.prefix(8)))"
     }
 
     func drawDetail(_ state: AppState, sid: String, in area: Rect, on frame: inout Frame) {
@@ -288,8 +289,7 @@ public struct DashboardView {
         frame.render(streamsBox, in: streamsArea)
         let streamRows = streams.map { stream -> [String] in
             [
-                stream.name ?? "-",
-                Self.streamTarget(stream),
+                Self.streamName(stream),
                 Self.streamStatus(stream, confirmable: state.receivesCallbacks),
                 stream.track?.rawValue ?? (stream.url == nil ? "-" : "default"),
                 stream.codec?.rawValue ?? (stream.url == nil ? "-" : "default"),

@@ -53,7 +53,7 @@ struct ReceiverServiceHarness {
     /// `serving`: what the receiver writes to instead of the ledger (a store that fails on purpose).
     static func run<T>(
         profiles: [ReceiverProfile] = profiles, logger: Logger = quiet, store: Store = .sqlite,
-        retryAfterSeconds: Int = 5, healthTimeout: Duration = .seconds(2), storeTimeout: Duration = .seconds(10),
+        retryAfterSeconds: Int = 5, healthTimeout: Duration = .seconds(20), storeTimeout: Duration = .seconds(10),
         serving: (any CallbackStore)? = nil,
         _ body: (ReceiverServiceHarness) async throws -> T
     ) async throws -> T {
