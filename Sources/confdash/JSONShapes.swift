@@ -115,6 +115,7 @@ struct StreamJSON: Encodable {
         case sid, name, url, track, codec, parameters, status
         case accountSid = "account_sid"
         case conferenceSid = "conference_sid"
+        case callSid = "call_sid"
         case conferenceName = "conference_name"
         case realTime = "real_time"
         case statusCallback = "status_callback"
@@ -139,6 +140,8 @@ struct StreamJSON: Encodable {
         try container.encode(s.sidKnown ? s.sid : nil, forKey: .sid)
         try container.encode(s.accountSid, forKey: .accountSid)
         try container.encode(s.conferenceSid, forKey: .conferenceSid)
+        // The participant's call a call stream runs on; null for a stream on the whole conference.
+        try container.encode(s.callSid, forKey: .callSid)
         try container.encode(s.conferenceName, forKey: .conferenceName)
         try container.encode(s.name, forKey: .name)
         try container.encode(s.url, forKey: .url)
