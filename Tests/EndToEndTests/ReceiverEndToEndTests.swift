@@ -39,13 +39,7 @@ import Glibc
         defer { if !exited { _ = kill(pid, SIGKILL); _ = waitpid(pid, nil, 0) } }
 
         // The port it bound, from its log line.
-        var port: Int?
-        _ = await Self.waitUntil {
-            port = Self.logLines(stdout).first { $0["message"] as? String == "receiver listening" }
-                .flatMap { ($0["metadata"] as? [String: String])?["address"] }
-                .flatMap { $0.split(separator: ":").last.flatMap { Int($0) } }
-            return port != nil
-        }
+        let port = await Self.listeningPort(stdout)
         let bound = try #require(port, "no 'receiver listening' line:\n\(Self.read(stdout))\n\(Self.read(stderr))")
         let base = "http://127.0.0.1:\(bound)"
 
@@ -127,6 +121,19 @@ import Glibc
     // MARK: helpers
 
     static func read(_ path: String) -> String { (try? String(contentsOfFile: path, encoding: .utf8)) ?? "" }
+
+    /// The port a `confdash receiver` started with `--listen 127.0.0.1:0` bound, from its
+    /// "receiver listening" log line in `stdout`; nil when no such line came in time.
+    static func listeningPort(_ stdout: String) async -> Int? {
+        var port: Int?
+        _ = await waitUntil {
+            port = logLines(stdout).first { $0["message"] as? String == "receiver listening" }
+                .flatMap { ($0["metadata"] as? [String: String])?["address"] }
+                .flatMap { $0.split(separator: ":").last.flatMap { Int($0) } }
+            return port != nil
+        }
+        return port
+    }
 
     /// The receiver's stdout, each line as a JSON object (lines that are not one are left out).
     static func logLines(_ path: String) -> [[String: Any]] {

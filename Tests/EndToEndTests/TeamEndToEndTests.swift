@@ -48,13 +48,7 @@ import Testing
             _ = kill(pid, SIGKILL)
             _ = waitpid(pid, nil, 0)
         }
-        var port: Int?
-        _ = await ReceiverEndToEndTests.waitUntil {
-            port = ReceiverEndToEndTests.logLines(stdout).first { $0["message"] as? String == "receiver listening" }
-                .flatMap { ($0["metadata"] as? [String: String])?["address"] }
-                .flatMap { $0.split(separator: ":").last.flatMap { Int($0) } }
-            return port != nil
-        }
+        let port = await ReceiverEndToEndTests.listeningPort(stdout)
         let receiver = "http://127.0.0.1:\(try #require(port, "the receiver did not start"))/p/team/streams/callback"
 
         // Both operators' config: the shared store, its password command, the receiver's URL.
@@ -235,13 +229,7 @@ enum AuditUser {
             _ = kill(pid, SIGKILL)
             _ = waitpid(pid, nil, 0)
         }
-        var port: Int?
-        _ = await ReceiverEndToEndTests.waitUntil {
-            port = ReceiverEndToEndTests.logLines(stdout).first { $0["message"] as? String == "receiver listening" }
-                .flatMap { ($0["metadata"] as? [String: String])?["address"] }
-                .flatMap { $0.split(separator: ":").last.flatMap { Int($0) } }
-            return port != nil
-        }
+        let port = await ReceiverEndToEndTests.listeningPort(stdout)
         let receiver = "http://127.0.0.1:\(try #require(port, "the receiver did not start: \(ReceiverEndToEndTests.read(stderr))"))"
         let teamEvents = "\(receiver)/p/team/conferences/events"
 
