@@ -157,6 +157,7 @@ public actor TestPostgres {
         posix_spawn_file_actions_addopen(&actions, 1, outputFile, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         closeInheritedDescriptors(&actions)
+        startInRootDirectory(&actions)
         let cArgs = argv.map { strdup($0) } + [nil]
         let cEnv = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -177,6 +178,16 @@ public actor TestPostgres {
                 message: "\((executable as NSString).lastPathComponent) failed (\(exited)): "
                     + String(decoding: data, as: UTF8.self))
         }
+    }
+
+    /// The child starts in "/": run as the postgres user, pg_ctl and initdb first change to the
+    /// directory they were started in, and a checkout under a private (0700) directory, as CI's
+    /// clean clone is, refuses them ("could not change directory ... Permission denied").
+    static func startInRootDirectory(_ actions: inout posix_spawn_file_actions_t) {
+        typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+        // glibc 2.29 has it; Swift's Glibc module does not import it, so it is looked up.
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addchdir_np") else { return }
+        _ = unsafeBitCast(symbol, to: AddChdir.self)(&actions, "/")
     }
 
     /// The child keeps only stdin, stdout and stderr. pg_ctl leaves the server running with
