@@ -233,6 +233,12 @@ final class CountingStore: CallbackStore {
         return outcome
     }
 
+    func applyCallbacks(_ callbacks: [StreamCallback]) async throws -> [CallbackOutcome] {
+        let outcomes = try await ledger.applyCallbacks(callbacks)
+        count.add(callbacks.count, ordering: .relaxed)
+        return outcomes
+    }
+
     func recordConferenceEvent(_ event: StoredConferenceEvent) async throws -> Int64 {
         let id = try await ledger.recordConferenceEvent(event)
         count.add(1, ordering: .relaxed)

@@ -87,37 +87,57 @@ extension StreamLedger {
     /// `StreamState.canMove(to:)`); a stream the ledger did not know is added as `callback`.
     @discardableResult
     public func applyCallback(_ callback: StreamCallback) async throws -> CallbackOutcome {
-        let next: StreamState
-        var reason: String?
+        guard let move = Self.move(for: callback) else { return .unrecognisedEvent(callback.event.rawValue) }
+        return try await write("apply the \(callback.event) callback of \(callback.streamSid)") { db in
+            try Self.apply(db, callback, to: move.next, reason: move.reason)
+        }
+    }
+
+    /// Applies several callbacks in one transaction, in order, as `applyCallback` applies one:
+    /// one commit (one flush to disk, one NOTIFY) for all of them, which is how a receiver under
+    /// load keeps up. All or none: when this throws, none of them is stored.
+    public func applyCallbacks(_ callbacks: [StreamCallback]) async throws -> [CallbackOutcome] {
+        let moves = callbacks.map { Self.move(for: $0) }
+        guard moves.contains(where: { $0 != nil }) else {
+            return callbacks.map { .unrecognisedEvent($0.event.rawValue) }
+        }
+        return try await write("apply \(callbacks.count) stream callbacks") { db in
+            try zip(callbacks, moves).map { callback, move in
+                guard let move else { return .unrecognisedEvent(callback.event.rawValue) }
+                return try Self.apply(db, callback, to: move.next, reason: move.reason)
+            }
+        }
+    }
+
+    /// The state a callback's event moves its stream to, and why; nil for an event this build does not know.
+    static func move(for callback: StreamCallback) -> (next: StreamState, reason: String?)? {
         switch callback.event {
-        case .started: next = .inProgress
-        case .stopped: next = .stopped
-        case .error:
-            next = .error
-            reason = callback.error ?? "stream error"
-        default: return .unrecognisedEvent(callback.event.rawValue)
+        case .started: (.inProgress, nil)
+        case .stopped: (.stopped, nil)
+        case .error: (.error, callback.error ?? "stream error")
+        default: nil
         }
-        return try await write("apply the \(callback.event) callback of \(callback.streamSid)") { [reason] db in
-            try Self.adoptProvisional(
-                db, sid: callback.streamSid, conferenceSid: callback.conferenceSid, name: callback.streamName)
-            guard let current = try Self.state(db, sid: callback.streamSid) else {
-                try Self.insertLearned(
-                    db, sid: callback.streamSid, accountSid: callback.accountSid, conferenceSid: callback.conferenceSid,
-                    callSid: callback.callSid, name: callback.streamName, track: callback.track, origin: .callback,
-                    state: next, reason: reason, source: .callback, at: callback.at)
-                return .learned(next)
-            }
-            if let call = callback.callSid {
-                // A call stream first known by name (an unanswered start) learns its call here.
-                try db.execute(
-                    "UPDATE stream SET call_sid = ? WHERE sid = ? AND call_sid IS NULL", [call, callback.streamSid])
-            }
-            let moved = try Self.move(
-                db, sid: callback.streamSid, from: current, to: next, reason: reason, source: .callback,
-                at: callback.at,
-                keepEvenIfUnchanged: false)
-            return moved ? .moved(from: current, to: next) : .ignored(current: current)
+    }
+
+    static func apply(_ db: any StoreSQL, _ callback: StreamCallback, to next: StreamState, reason: String?) throws
+        -> CallbackOutcome
+    {
+        try adoptProvisional(db, sid: callback.streamSid, conferenceSid: callback.conferenceSid, name: callback.streamName)
+        guard let current = try state(db, sid: callback.streamSid) else {
+            try insertLearned(
+                db, sid: callback.streamSid, accountSid: callback.accountSid, conferenceSid: callback.conferenceSid,
+                callSid: callback.callSid, name: callback.streamName, track: callback.track, origin: .callback,
+                state: next, reason: reason, source: .callback, at: callback.at)
+            return .learned(next)
         }
+        if let call = callback.callSid {
+            // A call stream first known by name (an unanswered start) learns its call here.
+            try db.execute("UPDATE stream SET call_sid = ? WHERE sid = ? AND call_sid IS NULL", [call, callback.streamSid])
+        }
+        let moved = try Self.move(
+            db, sid: callback.streamSid, from: current, to: next, reason: reason, source: .callback, at: callback.at,
+            keepEvenIfUnchanged: false)
+        return moved ? .moved(from: current, to: next) : .ignored(current: current)
     }
 
     /// Why a stream tracked by hand is `unknown`: nothing has confirmed it runs.

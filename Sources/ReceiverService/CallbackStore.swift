@@ -9,6 +9,10 @@ public protocol CallbackStore: Sendable {
     /// answers the service 2xx after this returns and never before.
     func applyCallback(_ callback: StreamCallback) async throws -> CallbackOutcome
 
+    /// Applies several callbacks in one commit, all or none, returning once it is committed.
+    /// The receiver hands it the callbacks that arrived while the previous write was under way.
+    func applyCallbacks(_ callbacks: [StreamCallback]) async throws -> [CallbackOutcome]
+
     /// Stores one verified conference status callback, its form parameters as they came, and
     /// returns its id only once it is committed (the same promise as `applyCallback`).
     func recordConferenceEvent(_ event: StoredConferenceEvent) async throws -> Int64
@@ -16,6 +20,15 @@ public protocol CallbackStore: Sendable {
     /// A cheap read; throws when the store does not answer. What `/healthz` reports (the
     /// receiver gives it `ReceiverConfiguration.healthTimeout` to answer).
     func checkReachable() async throws
+}
+
+extension CallbackStore {
+    /// One commit per callback, for a store that has no batch of its own.
+    public func applyCallbacks(_ callbacks: [StreamCallback]) async throws -> [CallbackOutcome] {
+        var outcomes: [CallbackOutcome] = []
+        for callback in callbacks { outcomes.append(try await applyCallback(callback)) }
+        return outcomes
+    }
 }
 
 extension StreamLedger: CallbackStore {

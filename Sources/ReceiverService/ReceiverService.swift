@@ -35,6 +35,7 @@ public struct ReceiverService: Sendable {
     public let metrics: ReceiverMetrics
     private let routesByPath: [String: ReceiverRoute]
     private let store: any CallbackStore
+    private let streamCallbacks: CallbackBatcher
     private let logger: Logger
     private let now: @Sendable () -> Date
 
@@ -53,6 +54,7 @@ public struct ReceiverService: Sendable {
         routesByPath = Dictionary(routes.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         metrics = ReceiverMetrics(profiles: routes.map(\.profile))
         self.store = store
+        streamCallbacks = CallbackBatcher(store: store, healthTimeout: configuration.healthTimeout)
         self.logger = logger
         self.now = now
     }
@@ -186,8 +188,8 @@ public struct ReceiverService: Sendable {
             metadata["stream"] = "\(callback.streamSid)"
             metadata["conference"] = "\(callback.conferenceSid)"
             metadata["event"] = "\(callback.event.rawValue)"
-            let store = self.store
-            write = { "\(try await store.applyCallback(callback))" }
+            let batcher = streamCallbacks
+            write = { "\(try await batcher.apply(callback))" }
         case .conference:
             let event: ConferenceStatusEvent
             do {

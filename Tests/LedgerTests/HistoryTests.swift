@@ -46,6 +46,40 @@ import Testing
         #expect(record.updatedAt == Sample.at(10))
     }
 
+    @Test(arguments: Engine.allCases) func aBatchOfCallbacksLeavesWhatTheyLeaveOneByOne(engine: Engine) async throws {
+        let batch = [
+            Sample.callback("MZ1", .started, at: 2),
+            Sample.callback("MZ2", .started, at: 3),  // nobody here started it: learned
+            Sample.callback("MZ1", .started, at: 4),  // a repeat: ignored
+            Sample.callback("MZ2", .error, error: "general_error", at: 5),
+            StreamCallback(
+                accountSid: Sample.account, conferenceSid: Sample.conference, streamSid: "MZ1",
+                event: StreamEvent(rawValue: "stream-paused"), at: Sample.at(6)),
+        ]
+        let together = try await TemporaryLedger.make(engine)
+        defer { together.remove() }
+        let alone = try await TemporaryLedger.make(engine)
+        defer { alone.remove() }
+        try await Sample.start("MZ1", in: together.ledger)
+        try await Sample.start("MZ1", in: alone.ledger)
+
+        let outcomes = try await together.ledger.applyCallbacks(batch)
+        var oneByOne: [CallbackOutcome] = []
+        for callback in batch { oneByOne.append(try await alone.ledger.applyCallback(callback)) }
+
+        #expect(
+            outcomes == [
+                .moved(from: .queued, to: .inProgress), .learned(.inProgress), .ignored(current: .inProgress),
+                .moved(from: .inProgress, to: .error), .unrecognisedEvent("stream-paused"),
+            ])
+        #expect(outcomes == oneByOne)
+        for sid in ["MZ1", "MZ2"] {
+            #expect(try await together.ledger.stream(sid: sid) == alone.ledger.stream(sid: sid))
+            #expect(try await together.ledger.events(sid: sid).summary == alone.ledger.events(sid: sid).summary)
+        }
+        #expect(try await together.ledger.events(sid: "MZ2").summary == ["in-progress callback", "error callback general_error"])
+    }
+
     @Test(arguments: Engine.allCases) func lateCallbacksNeverMoveAStreamBack(engine: Engine) async throws {
         let temp = try await TemporaryLedger.make(engine)
         defer { temp.remove() }
