@@ -176,6 +176,9 @@ func serveReceiver(_ options: Options, port: Int) async throws {
     let cpu = processCPU() - cpuBefore
     line("receiver process: callbacks stored (warm-up included)", "\(counting.stored)")
     line(
+        "receiver process: transactions (group commit)",
+        String(format: "%d, %.1f callbacks each", counting.transactions, Double(counting.stored) / Double(max(1, counting.transactions))))
+    line(
         "receiver process: CPU", String(format: "%.2f s, %.3f ms a callback", cpu, 1000 * cpu / Double(max(1, counting.stored))))
     await store.ledger.close()
 }
@@ -222,20 +225,25 @@ struct BenchStore {
 final class CountingStore: CallbackStore {
     let ledger: StreamLedger
     private let count = Atomic(0)
+    private let commits = Atomic(0)
 
     init(_ ledger: StreamLedger) { self.ledger = ledger }
 
     var stored: Int { count.load(ordering: .relaxed) }
+    /// Transactions that stored stream callbacks: stored / transactions is the receiver's mean batch.
+    var transactions: Int { commits.load(ordering: .relaxed) }
 
     func applyCallback(_ callback: StreamCallback) async throws -> CallbackOutcome {
         let outcome = try await ledger.applyCallback(callback)
         count.add(1, ordering: .relaxed)
+        commits.add(1, ordering: .relaxed)
         return outcome
     }
 
     func applyCallbacks(_ callbacks: [StreamCallback]) async throws -> [CallbackOutcome] {
         let outcomes = try await ledger.applyCallbacks(callbacks)
         count.add(callbacks.count, ordering: .relaxed)
+        commits.add(1, ordering: .relaxed)
         return outcomes
     }
 

@@ -177,6 +177,9 @@ public struct AppState: Equatable, Sendable {
     public var quitRequested = false
     /// Streams the ledger knows, by conference sid, newest first.
     public var streams: [String: [StreamRecord]] = [:]
+    /// Who is on each participant's call, by call sid (the last poll's listing of calls in
+    /// progress): the participants pane's numbers, names and quality, and what `/` matches.
+    public var calls: [String: CallInfo] = [:]
     /// Why the shared store cannot be reached now (the header's problem line says it), or nil.
     public var storeProblem: String?
     /// The dashboard may not change anything on the service: mutating keys say so instead.
@@ -328,8 +331,14 @@ public struct AppState: Equatable, Sendable {
         let c = row.conference
         guard showCompleted || c.status.isLive else { return false }
         guard !needle.isEmpty else { return true }
-        return c.friendlyName.lowercased().contains(needle) || c.sid.lowercased().contains(needle)
+        if c.friendlyName.lowercased().contains(needle) || c.sid.lowercased().contains(needle)
             || c.region.lowercased().contains(needle) || c.status.rawValue.lowercased().contains(needle)
+        {
+            return true
+        }
+        // `/+1555` finds the conference a caller is in: its participants' numbers and names.
+        guard c.status.isLive, !calls.isEmpty else { return false }
+        return row.participants.contains { calls[$0.callSid]?.matches(needle) ?? false }
     }
 
     /// Puts changed versions of rows already in the table in place. Each one leaves the order

@@ -19,7 +19,10 @@ extension AppState {
         let all = openConference?.participantsInCall ?? []
         let needle = (paneFilters[.participants] ?? "").lowercased()
         guard !needle.isEmpty else { return all }
-        return all.filter { Self.matches($0, needle) || (isSpeaking($0.callSid) && "speaking".contains(needle)) }
+        return all.filter {
+            Self.matches($0, needle) || (calls[$0.callSid]?.matches(needle) ?? false)
+                || (isSpeaking($0.callSid) && "speaking".contains(needle))
+        }
     }
 
     /// The streams pane's rows: the open conference's streams, narrowed by its filter.
@@ -47,7 +50,8 @@ extension AppState {
     }
 
     /// A participant matches on its call sid, status or label, or on the words its flags show
-    /// as (`muted`, `hold`, `coaching`; `speaking` is matched by the pane, which knows it).
+    /// as (`muted`, `hold`, `coaching`); its call's numbers and caller name, and `speaking`,
+    /// are matched by the pane, which knows them.
     static func matches(_ p: Participant, _ needle: String) -> Bool {
         var words = [p.callSid, p.status.rawValue, p.label ?? ""]
         if p.muted { words.append("muted") }

@@ -9,17 +9,25 @@ public struct PollSnapshot: Equatable, Sendable {
     public var participants: [String: [Participant]]
     /// Conferences whose participants could not be read this time, with why.
     public var participantFailures: [String: String]
+    /// The calls of the account in progress, by call sid, with any participant's call the
+    /// listing missed fetched alone; nil when the listing could not be read this time (the
+    /// calls shown before stay).
+    public var calls: [String: CallInfo]?
+    /// Why the calls could not be read, when they could not.
+    public var callsFailure: String?
     /// When the poll began: a conference event that came after it may not show in its answer.
     /// Nil: not known, taken as "just now".
     public var startedAt: Date?
 
     public init(
         conferences: [Conference], participants: [String: [Participant]], participantFailures: [String: String] = [:],
-        startedAt: Date? = nil
+        calls: [String: CallInfo]? = nil, callsFailure: String? = nil, startedAt: Date? = nil
     ) {
         self.conferences = conferences
         self.participants = participants
         self.participantFailures = participantFailures
+        self.calls = calls
+        self.callsFailure = callsFailure
         self.startedAt = startedAt
     }
 }

@@ -227,6 +227,11 @@ func apply(_ snapshot: PollSnapshot, to state: inout AppState, at: Date) {
             state.rows = next
         }
     }
+    if let calls = snapshot.calls, calls != state.calls {
+        state.calls = calls
+        // The table's filter matches callers' numbers and names, which just changed.
+        if !state.filter.isEmpty { state.recomputeVisible() }
+    }
     replayConferenceEvents(after: snapshot, &state)
     state.lastRefresh = at
     state.stale = false

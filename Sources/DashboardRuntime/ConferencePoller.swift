@@ -60,6 +60,8 @@ public actor ConferencePoller {
     /// The newest `show` taken: each is sent on a task of its own, so an older one can arrive late.
     var shownVersion = -1
     public private(set) var pollCount = 0
+    /// Why the last poll could not read the calls (logged once, not every poll).
+    var lastCallsFailure: String?
     var activePolls = 0
     /// The most polls ever running at once; stays 1.
     public private(set) var maxOverlap = 0
@@ -185,6 +187,9 @@ public actor ConferencePoller {
             activePolls -= 1
         }
         let source = self.source
+        // Who is on each call: one paged listing beside the conference list, not a read per
+        // participant. Its failure costs the numbers and names, never the poll.
+        async let listedCalls = Self.readCalls(source)
         var conferences = try await source.liveConferences()
         let liveSids = Set(conferences.map(\.sid))
         let vanished = knownLive.subtracting(liveSids).sorted()
@@ -225,8 +230,34 @@ public actor ConferencePoller {
             }
         }
         participantsReadAt = participantsReadAt.filter { liveSids.contains($0.key) }
+        var (calls, callsFailure) = await listedCalls
+        if var known = calls {
+            // A participant's call the listing did not cover (still ringing, or it joined after
+            // the listing was read) is fetched alone; one that cannot be shows by sid.
+            let missing = Set(participants.values.joined().map(\.callSid)).subtracting(known.keys).sorted()
+            let fetched = await Self.boundedMap(missing, limit: settings.maxConcurrency) { sid in
+                try? await source.call(sid)
+            }
+            for call in fetched.compactMap({ $0 }) { known[call.sid] = CallInfo(call) }
+            calls = known
+        }
+        if let callsFailure, callsFailure != lastCallsFailure {
+            logger.warning("calls not read: participants show without numbers", metadata: ["reason": "\(callsFailure)"])
+        }
+        lastCallsFailure = callsFailure
         if Task.isCancelled { throw CancellationError() }
-        return PollSnapshot(conferences: conferences, participants: participants, participantFailures: failures)
+        return PollSnapshot(
+            conferences: conferences, participants: participants, participantFailures: failures, calls: calls,
+            callsFailure: callsFailure)
+    }
+
+    /// The account's calls in progress, or why they could not be read.
+    static func readCalls(_ source: any ConferenceSource) async -> ([String: CallInfo]?, String?) {
+        do {
+            return (try await source.inProgressCalls().mapValues(CallInfo.init), nil)
+        } catch {
+            return (nil, (error as? CompatError)?.operatorMessage ?? String(describing: error))
+        }
     }
 
     /// Whose participants to read this poll: conferences never read, those whose `date_updated`

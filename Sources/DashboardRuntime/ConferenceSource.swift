@@ -11,6 +11,18 @@ public protocol ConferenceSource: Sendable {
     func recentlyCompleted() async throws -> [Conference]
     func conference(_ sid: String) async throws -> Conference
     func participants(of conference: String) async throws -> [Participant]
+    /// The account's calls in progress, every page, by call sid: who each participant is.
+    func inProgressCalls() async throws -> [String: Call]
+    /// One call, for a participant the listing did not cover (a call still ringing, one that
+    /// joined between the two reads).
+    func call(_ sid: String) async throws -> Call
+}
+
+extension ConferenceSource {
+    /// A source that knows no calls (a scripted one in a test of timing): participants show by
+    /// call sid alone.
+    public func inProgressCalls() async throws -> [String: Call] { [:] }
+    public func call(_ sid: String) async throws -> Call { throw CompatError.invalidRequest("no calls here") }
 }
 
 extension CompatClient: ConferenceSource {

@@ -87,9 +87,9 @@ extension StreamLedger {
     /// `StreamState.canMove(to:)`); a stream the ledger did not know is added as `callback`.
     @discardableResult
     public func applyCallback(_ callback: StreamCallback) async throws -> CallbackOutcome {
-        guard let move = Self.move(for: callback) else { return .unrecognisedEvent(callback.event.rawValue) }
+        guard Self.move(for: callback) != nil else { return .unrecognisedEvent(callback.event.rawValue) }
         return try await write("apply the \(callback.event) callback of \(callback.streamSid)") { db in
-            try Self.apply(db, callback, to: move.next, reason: move.reason)
+            try Self.apply(db, [callback])[0]
         }
     }
 
@@ -97,16 +97,66 @@ extension StreamLedger {
     /// one commit (one flush to disk, one NOTIFY) for all of them, which is how a receiver under
     /// load keeps up. All or none: when this throws, none of them is stored.
     public func applyCallbacks(_ callbacks: [StreamCallback]) async throws -> [CallbackOutcome] {
-        let moves = callbacks.map { Self.move(for: $0) }
-        guard moves.contains(where: { $0 != nil }) else {
+        guard callbacks.contains(where: { Self.move(for: $0) != nil }) else {
             return callbacks.map { .unrecognisedEvent($0.event.rawValue) }
         }
         return try await write("apply \(callbacks.count) stream callbacks") { db in
-            try zip(callbacks, moves).map { callback, move in
-                guard let move else { return .unrecognisedEvent(callback.event.rawValue) }
-                return try Self.apply(db, callback, to: move.next, reason: move.reason)
-            }
+            try Self.apply(db, callbacks)
         }
+    }
+
+    /// The callbacks' changes inside the caller's transaction. Every stream they name (and the
+    /// unsettled start each may settle) is read in one statement first, so a known stream's
+    /// callback costs two more (its move and its history entry): on a store across the network
+    /// each statement is a round trip, and a receiver under load lives on how few there are.
+    static func apply(_ db: any StoreSQL, _ callbacks: [StreamCallback]) throws -> [CallbackOutcome] {
+        var keys = Set(callbacks.map(\.streamSid))
+        for callback in callbacks {
+            if let provisional = provisionalSid(of: callback) { keys.insert(provisional) }
+        }
+        let list = keys.sorted()
+        var states: [String: StreamState] = [:]
+        for row in try db.rows(
+            "SELECT sid, status FROM stream WHERE sid IN (\(list.map { _ in "?" }.joined(separator: ", ")))",
+            StoreArguments(values: list.map { .text($0) }))
+        {
+            states[try row.requiredString("sid")] = StreamState(stored: row.string("status") ?? "")
+        }
+        return try callbacks.map { callback in
+            guard let (next, reason) = move(for: callback) else { return .unrecognisedEvent(callback.event.rawValue) }
+            let sid = callback.streamSid
+            if let provisional = provisionalSid(of: callback), states[provisional] != nil, states[sid] == nil {
+                // A retry by name that the service took: the unsettled start becomes this stream.
+                try adoptProvisional(db, sid: sid, conferenceSid: callback.conferenceSid, name: callback.streamName)
+                states[sid] = states.removeValue(forKey: provisional)
+            }
+            guard let current = states[sid] else {
+                try insertLearned(
+                    db, sid: sid, accountSid: callback.accountSid, conferenceSid: callback.conferenceSid,
+                    callSid: callback.callSid, name: callback.streamName, track: callback.track, origin: .callback,
+                    state: next, reason: reason, source: .callback, at: callback.at)
+                states[sid] = next
+                return .learned(next)
+            }
+            if let call = callback.callSid {
+                // A call stream first known by name (an unanswered start) learns its call here.
+                try db.execute("UPDATE stream SET call_sid = ? WHERE sid = ? AND call_sid IS NULL", [call, sid])
+            }
+            let moved = try Self.move(
+                db, sid: sid, from: current, to: next, reason: reason, source: .callback, at: callback.at,
+                keepEvenIfUnchanged: false)
+            guard moved else { return .ignored(current: current) }
+            states[sid] = next
+            return .moved(from: current, to: next)
+        }
+    }
+
+    /// The unsettled start a callback may settle: its stream's name in its conference.
+    static func provisionalSid(of callback: StreamCallback) -> String? {
+        guard let name = callback.streamName, !callback.streamSid.hasPrefix(StreamRecord.provisionalPrefix) else {
+            return nil
+        }
+        return StreamRecord.provisionalSid(conferenceSid: callback.conferenceSid, name: name)
     }
 
     /// The state a callback's event moves its stream to, and why; nil for an event this build does not know.
@@ -117,27 +167,6 @@ extension StreamLedger {
         case .error: (.error, callback.error ?? "stream error")
         default: nil
         }
-    }
-
-    static func apply(_ db: any StoreSQL, _ callback: StreamCallback, to next: StreamState, reason: String?) throws
-        -> CallbackOutcome
-    {
-        try adoptProvisional(db, sid: callback.streamSid, conferenceSid: callback.conferenceSid, name: callback.streamName)
-        guard let current = try state(db, sid: callback.streamSid) else {
-            try insertLearned(
-                db, sid: callback.streamSid, accountSid: callback.accountSid, conferenceSid: callback.conferenceSid,
-                callSid: callback.callSid, name: callback.streamName, track: callback.track, origin: .callback,
-                state: next, reason: reason, source: .callback, at: callback.at)
-            return .learned(next)
-        }
-        if let call = callback.callSid {
-            // A call stream first known by name (an unanswered start) learns its call here.
-            try db.execute("UPDATE stream SET call_sid = ? WHERE sid = ? AND call_sid IS NULL", [call, callback.streamSid])
-        }
-        let moved = try Self.move(
-            db, sid: callback.streamSid, from: current, to: next, reason: reason, source: .callback, at: callback.at,
-            keepEvenIfUnchanged: false)
-        return moved ? .moved(from: current, to: next) : .ignored(current: current)
     }
 
     /// Why a stream tracked by hand is `unknown`: nothing has confirmed it runs.

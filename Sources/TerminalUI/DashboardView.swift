@@ -187,14 +187,60 @@ public struct DashboardView {
 
     static let speakingColumn = TableColumn("SPEAKING", width: .fixed(8))
 
+    /// The call sid first and whole where the width allows (the flex column takes what the
+    /// others leave); who is on the call, which way it came, how it sounds and how long it has
+    /// lasted, from the account's calls; the participant's own state in one FLAGS cell.
     static let participantColumnsWithoutSpeaking = [
-        TableColumn("CALL SID", width: .flex(min: 12, weight: 1)),
+        TableColumn("CALL SID", width: .flex(min: 20, weight: 1)),
         TableColumn("STATUS", width: .fixed(11)),
-        TableColumn("MUTED", width: .fixed(5)),
-        TableColumn("HOLD", width: .fixed(4)),
-        TableColumn("COACHING", width: .fixed(8)),
-        TableColumn("JOINED", width: .fixed(8), alignment: .right),
+        TableColumn("FLAGS", width: .fit(min: 5, max: 28)),
+        TableColumn("WHO", width: .fit(min: 3, max: 32)),
+        TableColumn("DIR", width: .fixed(3)),
+        TableColumn("QUALITY", width: .fit(min: 7, max: 14)),
+        TableColumn("LASTED", width: .fixed(6), alignment: .right),
     ]
+
+    /// A participant's own state in words: muted, on hold, and who coaches whom ("coaches
+    /// Alice Moreno", "coached by CA1b2c3d"); "-" when none applies.
+    static func flags(_ p: Participant, among everyone: [Participant], calls: [String: CallInfo]) -> String {
+        var words: [String] = []
+        if p.muted { words.append("muted") }
+        if p.hold { words.append("hold") }
+        if p.coaching {
+            words.append("coaches " + (p.callSidToCoach.map { Self.callName($0, calls: calls) } ?? "?"))
+        }
+        for coach in everyone where coach.coaching && coach.callSidToCoach == p.callSid && coach.callSid != p.callSid {
+            words.append("coached by " + Self.callName(coach.callSid, calls: calls))
+        }
+        return words.isEmpty ? "-" : words.joined(separator: ", ")
+    }
+
+    /// A call in a few cells: its caller's name, else its number (a SIP address's user), else
+    /// its sid's start.
+    static func callName(_ sid: String, calls: [String: CallInfo]) -> String {
+        guard let call = calls[sid] else { return String(sid.prefix(8)) }
+        if call.direction.isInbound, let name = call.callerName { return name }
+        let number = call.direction.isInbound ? call.from : call.to
+        guard number.hasPrefix("sip:") else { return number }
+        return String(number.dropFirst(4).prefix { $0 != "@" })
+    }
+
+    /// How long the call has lasted, from its answer; without its call, since it joined.
+    static func lasted(_ p: Participant, call: CallInfo?, now: Date) -> String {
+        guard let started = call?.startedAt ?? p.dateCreated.date else { return "?" }
+        return Self.age(from: started, to: now)
+    }
+
+    /// One line about the picked participant, under the pane: the whole sid and every figure
+    /// the columns have no room for.
+    static func participantDetail(_ p: Participant, call: CallInfo?, glyphs: Glyphs) -> String {
+        let dot = " \(glyphs.bullet) "
+        guard let call else { return p.callSid + dot + "no call details (not in the service's list of calls in progress)" }
+        var who = "from \(call.from)"
+        if let name = call.callerName { who += " (\(name))" }
+        who += " \(glyphs.right) \(call.to)"
+        return [p.callSid, who, call.direction.rawValue, call.qualityDetail].joined(separator: dot)
+    }
 
     static let streamColumns = [
         TableColumn("NAME", width: .flex(min: 8, weight: 1)),
@@ -254,13 +300,25 @@ public struct DashboardView {
             titleStyle: state.detailPane == .participants ? Style(foreground: .cyan, bold: true) : .bold)
         frame.render(participantsBox, in: participantsArea)
         let showsSpeaking = state.showsSpeaking
+        let everyone = row.participantsInCall
         let participantRows = participants.map { p -> [String] in
+            let call = state.calls[p.callSid]
             var cells = [
-                p.callSid, p.status.rawValue, p.muted ? "yes" : "no", p.hold ? "yes" : "no", p.coaching ? "yes" : "no",
-                p.dateCreated.date.map { Self.age(from: $0, to: state.now) } ?? "?",
+                p.callSid, p.status.rawValue, Self.flags(p, among: everyone, calls: state.calls), call?.who ?? "-",
+                call?.directionWord ?? "-", call?.qualityText ?? "-", Self.lasted(p, call: call, now: state.now),
             ]
             if showsSpeaking { cells.insert(state.isSpeaking(p.callSid) ? "speaking" : "", at: 1) }
             return cells
+        }
+        var participantsTableArea = participantsBox.inner(participantsArea)
+        if state.detailPane == .participants, let picked = state.selectedParticipant, participantsTableArea.height >= 4 {
+            // The last line of the pane: the picked participant in full.
+            participantsTableArea.height -= 1
+            frame.write(
+                TextWidth.truncate(
+                    Self.participantDetail(picked, call: state.calls[picked.callSid], glyphs: glyphs),
+                    to: participantsTableArea.width, ellipsis: glyphs.ellipsis),
+                x: participantsTableArea.x, y: participantsTableArea.maxY, style: .dim)
         }
         frame.render(
             TableView(
@@ -270,7 +328,7 @@ public struct DashboardView {
                     : participantsFilter != nil ? "no participant matches the filter (\(clearKey) clears it)"
                     : row.participantsKnown ? "nobody is in this conference" : "participants not read yet",
                 glyphs: glyphs),
-            in: participantsBox.inner(participantsArea))
+            in: participantsTableArea)
 
         let streams = state.shownStreams
         let streamsFilter = state.paneFilters[.streams]

@@ -39,6 +39,65 @@ struct FilterTests {
         #expect(state.filter.isEmpty)
     }
 
+    /// The loaded table, with who is on the calls: Alice (a US number) on the bridge, a UK
+    /// caller in the standup.
+    static func withCallers() -> AppState {
+        var state = Fixtures.loadedState()
+        let call = { (from: String, to: String, name: String?) in
+            CallInfo(
+                from: from, to: to, callerName: name, direction: .inbound, startedAt: nil, status: .inProgress,
+                quality: CallQuality())
+        }
+        var snapshot = Fixtures.snapshot(
+            [
+                Fixtures.conference("c1", "Support Bridge", minutesAgo: 30),
+                Fixtures.conference("c2", "東京 standup", minutesAgo: 5),
+                Fixtures.conference("c3", "Old call", status: .completed, minutesAgo: 90),
+            ], participants: ["c1": 3, "c2": 1])
+        snapshot.calls = [
+            "CAc1-1": call("+1 555-010-0100", "+1 555-010-0199", "Alice Moreno"),
+            "CAc2-0": call("+44 20 7946 0000", "+44 20 7946 0999", nil),
+        ]
+        _ = update(&state, .pollSucceeded(snapshot, at: Fixtures.epoch))
+        return state
+    }
+
+    @Test func slashOnTheTableFindsTheConferenceACallerIsIn() {
+        for (needle, expected) in [
+            ("+1555", ["c1"]), ("5550100100", ["c1"]), ("555-010-0100", ["c1"]), ("alice", ["c1"]), ("+44 20", ["c2"]),
+            ("442079", ["c2"]), ("0999", ["c2"]), ("0199", ["c1"]),
+        ] {
+            var state = Self.withCallers()
+            _ = update(&state, .key(.character("/")))
+            _ = update(&state, .key(.paste(needle)))
+            _ = update(&state, .key(.enter))
+            #expect(state.visibleConferences.map(\.id).sorted() == expected, "\(needle)")
+        }
+    }
+
+    @Test func aFilterTypedBeforeTheCallsAreReadFindsThemWhenTheyCome() {
+        var state = Fixtures.loadedState()
+        _ = update(&state, .key(.character("/")))
+        _ = update(&state, .key(.paste("alice")))
+        _ = update(&state, .key(.enter))
+        #expect(state.visibleConferences.isEmpty)
+        var next = Self.withCallers()
+        next.filter = ""
+        var snapshot = Fixtures.snapshot([Fixtures.conference("c1", "Support Bridge", minutesAgo: 30)], participants: ["c1": 3])
+        snapshot.calls = next.calls
+        _ = update(&state, .pollSucceeded(snapshot, at: Fixtures.epoch))
+        #expect(state.visibleConferences.map(\.id) == ["c1"])
+    }
+
+    @Test func theParticipantsFilterMatchesNumbersAndCallerNames() {
+        var state = Self.withCallers()
+        state.selectedSid = "c1"
+        _ = update(&state, .key(.enter))
+        _ = update(&state, .key(.character("/")))
+        Self.type(&state, "alice")
+        #expect(state.shownParticipants.map(\.callSid) == ["CAc1-1"])
+    }
+
     /// Support Bridge (c1) open, its three callers CAc1-0, CAc1-1, CAc1-2, two streams.
     static func bridgeOpen() -> AppState {
         var state = Fixtures.loadedState()

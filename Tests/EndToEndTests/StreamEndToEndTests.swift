@@ -113,15 +113,16 @@ import Testing
     }
 
     @Test func muteShowsAtOnceAndEndConferenceAsksFirst() async throws {
-        let session = try TmuxSession(command: try Demo.command(), width: 120, height: 40, environment: Demo.environment())
+        // Wide enough for the whole call sid beside SPEAKING, WHO and QUALITY.
+        let session = try TmuxSession(command: try Demo.command(), width: 160, height: 40, environment: Demo.environment())
         defer { session.kill() }
         #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(40)))
         try session.send(keys: "Enter")
         #expect(await session.waitFor(text: "CALL SID"))
-        // The first participant row: its call sid, and whether MUTED says yes.
+        // The first participant row: its call sid, and whether FLAGS says muted.
         let row = try #require(session.capture().split(separator: "\n").first { $0.hasPrefix("│") && $0.contains("in-progress") })
         let call = try #require(row.dropFirst().split(separator: " ").first.map(String.init))
-        let mutedBefore = row.split(separator: " ", omittingEmptySubsequences: true).dropFirst(2).first == "yes"
+        let mutedBefore = row.contains("muted")
         try session.send(keys: "m")
         // The service's own answer, from the audited action: "Muted CALL" or "Unmuted CALL".
         #expect(await session.waitFor(text: "\(mutedBefore ? "Unmuted" : "Muted") \(call)", timeout: .seconds(10)))

@@ -98,7 +98,7 @@ struct DashboardViewTests {
         #expect(lines[2].hasPrefix("Support Bridge  ● in-progress"))
         #expect(lines[3].hasPrefix("sid c1  region us1"))
         #expect(lines.contains { $0.hasPrefix("╭─ Participants (2) ") })
-        #expect(lines.contains { $0.contains("CA-two") && $0.contains("yes") })
+        #expect(lines.contains { $0.contains("CA-two") && $0.contains("muted") })
         #expect(lines.contains { $0.hasPrefix("╭─ Streams (0 open, 0 known) ") })
         #expect(lines[23].contains("Esc/← back"))
     }

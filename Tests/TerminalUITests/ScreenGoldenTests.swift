@@ -27,11 +27,36 @@ import TerminalUI
             dateCreated: created, dateUpdated: created, uri: "/c", subresourceUris: SubresourceURIs(participants: "", recordings: ""))
     }
 
-    static func participant(_ n: Int, muted: Bool = false, hold: Bool = false) -> Participant {
+    static func participant(_ n: Int, muted: Bool = false, hold: Bool = false, coaching: Int? = nil) -> Participant {
         Participant(
             callSid: sid("CA", n), conferenceSid: bridge, accountSid: "AC123", status: .inProgress, muted: muted, hold: hold,
+            coaching: coaching != nil, callSidToCoach: coaching.map { sid("CA", $0) },
             dateCreated: ServiceDate(now.addingTimeInterval(-Double(n) * 95)), dateUpdated: ServiceDate(now), uri: "/p")
     }
+
+    /// Who is on the bridge: a customer who called in (named), an agent the application dialled
+    /// who coaches nobody yet, a supervisor on a SIP address coaching the agent, and a caller
+    /// whose audio is poor. Calls 4–7 are in the other conferences; 5 has no call listed.
+    static let calls: [String: CallInfo] = [
+        sid("CA", 1): CallInfo(
+            from: "+1 555-010-0100", to: "+1 555-010-0199", callerName: "Alice Moreno", direction: .inbound,
+            startedAt: now.addingTimeInterval(-400), status: .inProgress,
+            quality: CallQuality(mos: 4.3, jitterAvg: 12, rttAvg: 80, packetsLost: 3, seconds: 400)),
+        sid("CA", 2): CallInfo(
+            from: "+1 555-010-0199", to: "+1 555-010-0142", callerName: nil, direction: .outboundAPI,
+            startedAt: now.addingTimeInterval(-380), status: .inProgress,
+            quality: CallQuality(mos: 4.1, jitterAvg: 20, rttAvg: 95, packetsLost: 10, seconds: 380)),
+        sid("CA", 3): CallInfo(
+            from: "sip:maria@pbx.example.com", to: "+1 555-010-0199", callerName: nil, direction: .inbound,
+            startedAt: now.addingTimeInterval(-300), status: .inProgress,
+            quality: CallQuality(mos: 3.1, jitterAvg: 48, rttAvg: 210, packetsLost: 900, seconds: 300)),
+        sid("CA", 4): CallInfo(
+            from: "+44 20 7946 0000", to: "+1 555-010-0199", callerName: "Oliver Smith", direction: .inbound,
+            startedAt: now.addingTimeInterval(-600), status: .inProgress, quality: CallQuality()),
+        sid("CA", 6): CallInfo(
+            from: "+81 3-1234-5678", to: "+1 555-010-0199", callerName: "佐藤", direction: .inbound,
+            startedAt: now.addingTimeInterval(-900), status: .inProgress, quality: CallQuality(mos: 4.4, seconds: 900)),
+    ]
 
     static func stream(_ n: Int, _ name: String?, _ status: StreamState, reason: String? = nil, track: StreamTrack? = nil) -> StreamRecord {
         StreamRecord(
@@ -56,11 +81,13 @@ import TerminalUI
             conference(6, "Old call", status: .completed, minutesAgo: 300),
         ]
         let participants: [String: [Participant]] = [
-            bridge: [participant(1), participant(2, muted: true), participant(3, hold: true)],
+            bridge: [participant(1), participant(2, muted: true), participant(3, hold: true, coaching: 2)],
             sid("CF", 2): [participant(4), participant(5)], sid("CF", 3): [participant(6)], sid("CF", 4): [],
             sid("CF", 5): [participant(7)], sid("CF", 6): [],
         ]
-        _ = update(&state, .pollSucceeded(PollSnapshot(conferences: conferences, participants: participants), at: now))
+        _ = update(
+            &state,
+            .pollSucceeded(PollSnapshot(conferences: conferences, participants: participants, calls: calls), at: now))
         _ = update(
             &state,
             .streamsChanged([
