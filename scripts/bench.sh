@@ -84,7 +84,7 @@ start_postgres() {
     as_postgres "$pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w -t 60 \
         -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
     PGPASSWORD=$password "$psql" -h 127.0.0.1 -p "$pg_port" -U confdash -d postgres -q -v ON_ERROR_STOP=1 \
-        -c "CREATE DATABASE bench_inprocess" -c "CREATE DATABASE bench_split"
+        -c "CREATE DATABASE bench_inprocess" -c "CREATE DATABASE bench_split_16" -c "CREATE DATABASE bench_split_64"
     export CONFDASH_STORE_PASSWORD=$password
     pg_url="postgres://confdash@127.0.0.1:$pg_port"
     echo "PostgreSQL $("$psql" --version | awk '{print $3}') on 127.0.0.1:$pg_port (fsync on, synchronous_commit on)"
@@ -138,20 +138,24 @@ if start_postgres; then
         --store "$pg_url/bench_inprocess?sslmode=disable"
     echo "  PostgreSQL server CPU over the run (warm-up included): $(awk -v a="$before" -v b="$(postgres_cpu)" 'BEGIN { printf "%.2f s", b - a }')"
 
-    echo "== 6c. the same, the receiver and the generator as two processes"
+    # The sender's connections bound what reaches the receiver at once, so how many callbacks
+    # one commit can carry (group commit): 16, and 64 as a service sending from many workers.
+    for senders in 16 64; do
+    echo "== 6c. the same, the receiver and the generator as two processes, the sender on $senders connections"
     CONFDASH_BENCH_SIGNING_KEY="PSKbench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
     export CONFDASH_BENCH_SIGNING_KEY
     serve_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-    "$bindir/confdash-bench" receiver --serve "$serve_port" --store "$pg_url/bench_split?sslmode=disable" \
+    "$bindir/confdash-bench" receiver --serve "$serve_port" --store "$pg_url/bench_split_$senders?sslmode=disable" \
         > "$work/serve.txt" 2>&1 &
     serve_pid=$!
     for _ in $(seq 300); do grep -q "listening" "$work/serve.txt" 2>/dev/null && break; sleep 0.1; done
     before=$(postgres_cpu)
-    "$bindir/confdash-bench" receiver --rate 1000 --seconds "$receiver_seconds" \
-        --target "http://127.0.0.1:$serve_port/p/bench/streams/callback" --store "$pg_url/bench_split?sslmode=disable"
+    "$bindir/confdash-bench" receiver --rate 1000 --seconds "$receiver_seconds" --connections "$senders" \
+        --target "http://127.0.0.1:$serve_port/p/bench/streams/callback" --store "$pg_url/bench_split_$senders?sslmode=disable"
     pg_used=$(awk -v a="$before" -v b="$(postgres_cpu)" 'BEGIN { printf "%.2f s", b - a }')
     kill -TERM "$serve_pid"; wait "$serve_pid" || true; serve_pid=""
     grep -v listening "$work/serve.txt"
     echo "  PostgreSQL server CPU over the run (warm-up included): $pg_used"
+    done
     unset CONFDASH_BENCH_SIGNING_KEY CONFDASH_STORE_PASSWORD
 fi

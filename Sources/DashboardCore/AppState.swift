@@ -43,6 +43,16 @@ public enum Screen: Equatable, Sendable {
 public enum DetailPane: Equatable, Sendable {
     case participants
     case streams
+    case recordings
+
+    /// The pane Tab goes to next: participants, streams, recordings, and round again.
+    public var next: DetailPane {
+        switch self {
+        case .participants: .streams
+        case .streams: .recordings
+        case .recordings: .participants
+        }
+    }
 }
 
 /// A one-line result or error that clears itself.
@@ -72,6 +82,8 @@ public enum PendingAction: Equatable, Sendable {
     case stopStream(conference: String, stream: String)
     case endConference(String)
     case removeParticipant(conference: String, callSid: String)
+    case stopRecording(conference: String, recording: String)
+    case deleteRecording(conference: String, recording: String)
 }
 
 /// A question before a destructive action ("Stop stream NAME (SID) on CONFERENCE?"), with
@@ -101,6 +113,8 @@ public struct URLPrompt: Equatable, Sendable {
         case announce
         /// Put this participant on hold; an empty URL keeps the service's own hold music.
         case hold(callSid: String)
+        /// Announce to this participant alone; the URL is required.
+        case announceParticipant(callSid: String)
     }
     public var purpose: Purpose
     public var conferenceSid: String
@@ -180,6 +194,10 @@ public struct AppState: Equatable, Sendable {
     /// Who is on each participant's call, by call sid (the last poll's listing of calls in
     /// progress): the participants pane's numbers, names and quality, and what `/` matches.
     public var calls: [String: CallInfo] = [:]
+    /// The recordings of the conferences opened, by conference sid (read while one is open).
+    public var recordings: [String: [Recording]] = [:]
+    /// The recording picked in the open conference, by recording sid.
+    public var selectedRecordingSid: String?
     /// Why the shared store cannot be reached now (the header's problem line says it), or nil.
     public var storeProblem: String?
     /// The dashboard may not change anything on the service: mutating keys say so instead.

@@ -82,6 +82,11 @@ func keepDetailSelectionShown(_ state: inout AppState) {
         if let sid = state.selectedStreamSid, sids.contains(sid) { break }
         state.selectedStreamSid = sids.first
         state.detailPosition[.streams] = 0
+    case .recordings:
+        let sids = state.shownRecordings.map(\.sid)
+        if let sid = state.selectedRecordingSid, sids.contains(sid) { break }
+        state.selectedRecordingSid = sids.first
+        state.detailPosition[.recordings] = 0
     }
     state.selectionMoved = nil
 }

@@ -45,6 +45,10 @@ extension AppState {
                 ])
             case .hold:
                 return FooterHints([FooterHint([.enter], "hold"), FooterHint([.escape], "cancel")])
+            case .announceParticipant:
+                return FooterHints([
+                    FooterHint([.enter], "announce"), FooterHint([.tab], "GET/POST"), FooterHint([.escape], "cancel"),
+                ])
             }
         case .startStreamForm(let form):
             return FooterHints(form.hints.map { FooterHint($0.keys, $0.summary) })
@@ -56,6 +60,11 @@ extension AppState {
             return FooterHints([FooterHint([.enter], "keep the filter"), FooterHint([.escape], "clear it")])
         case .notice:
             return FooterHints([FooterHint([.enter, .escape], "close")])
+        case .picker:
+            return FooterHints([
+                FooterHint([.character("j"), .character("k")], "move"), FooterHint([.enter], "choose"),
+                FooterHint([.escape], "cancel"),
+            ])
         }
     }
 

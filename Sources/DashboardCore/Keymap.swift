@@ -5,6 +5,7 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     case filter, clearFilter, command, refresh, togglePause, toggleCompleted
     case newStream, stopStream
     case endConference, announce, toggleMute, toggleHold, removeParticipant
+    case coach, announceParticipant, pauseRecording, deleteRecording
     case sortNext, sortReverse, copySid
     case eventLog
     case help, quit
@@ -134,7 +135,7 @@ public struct Keymap: Equatable, Sendable {
             [.character("n")], .newStream, "start a stream on this conference", section: "Streams", contexts: [.conferences, .detail],
             hint: true, mutating: true, hintLabel: "new stream"),
         KeyBinding(
-            [.character("x")], .stopStream, "stop the selected stream (asks first)", section: "Streams", contexts: [.detail], hint: true,
+            [.character("x")], .stopStream, "stop the stream or recording (asks first)", section: "Streams", contexts: [.detail], hint: true,
             mutating: true, hintLabel: "stop stream"),
         KeyBinding([.character("E")], .endConference, "end the conference (asks first)", section: "Conference", contexts: [.conferences, .detail], mutating: true),
         KeyBinding([.character("A")], .announce, "announce to the conference", section: "Conference", contexts: [.conferences, .detail], mutating: true),
@@ -143,6 +144,18 @@ public struct Keymap: Equatable, Sendable {
             mutating: true, hintLabel: "mute"),
         KeyBinding([.character("h")], .toggleHold, "hold/unhold the participant", section: "Participant", contexts: [.detail], mutating: true),
         KeyBinding([.character("K")], .removeParticipant, "remove the participant (asks first)", section: "Participant", contexts: [.detail], mutating: true),
+        KeyBinding(
+            [.character("c")], .coach, "coach another participant / stop coaching", section: "Participant",
+            contexts: [.detail], mutating: true),
+        KeyBinding(
+            [.character("a")], .announceParticipant, "announce to the participant alone", section: "Participant", contexts: [.detail],
+            mutating: true),
+        KeyBinding(
+            [.character("P")], .pauseRecording, "pause (skip or silence) / resume recording", section: "Recordings",
+            contexts: [.detail], mutating: true),
+        KeyBinding(
+            [.character("D")], .deleteRecording, "delete the recording (asks first; for good)", section: "Recordings",
+            contexts: [.detail], mutating: true),
         KeyBinding([.character("s")], .sortNext, "sort by the next column", section: "View", contexts: [.conferences]),
         KeyBinding([.character("S")], .sortReverse, "reverse the sort", section: "View", contexts: [.conferences]),
         KeyBinding([.character("y")], .copySid, "copy the sid (OSC 52, works over SSH)", section: "View", contexts: [.conferences, .detail]),

@@ -15,6 +15,8 @@ public struct PollSnapshot: Equatable, Sendable {
     public var calls: [String: CallInfo]?
     /// Why the calls could not be read, when they could not.
     public var callsFailure: String?
+    /// The recordings of the conference open on screen (read on every poll while it is open).
+    public var recordings: [String: [Recording]] = [:]
     /// When the poll began: a conference event that came after it may not show in its answer.
     /// Nil: not known, taken as "just now".
     public var startedAt: Date?
@@ -64,6 +66,8 @@ public enum Msg: Sendable {
     /// an optimistic change on screen is rolled back.
     case actionFinished(ActionOutcome)
     case auditLoaded([AuditEntry])
+    /// A conference's recordings, read again after a recording action.
+    case recordingsRead(conference: String, [Recording])
     /// A conference status callback the receiver verified (`at`: when it reached the dashboard):
     /// applied at once, without waiting for a poll.
     case conferenceEvent(ConferenceStatusEvent, at: Date)
@@ -91,6 +95,13 @@ public enum Effect: Equatable, Sendable {
     case setMuted(conference: String, callSid: String, Bool)
     case setHold(conference: String, callSid: String, Bool, holdUrl: String?)
     case removeParticipant(conference: String, callSid: String)
+    case pauseRecording(conference: String, recording: String, PauseBehavior)
+    case resumeRecording(conference: String, recording: String)
+    case stopRecording(conference: String, recording: String)
+    case deleteRecording(conference: String, recording: String)
+    case coach(conference: String, coach: String, callSidToCoach: String)
+    case stopCoaching(conference: String, callSid: String)
+    case announceToParticipant(conference: String, callSid: String, url: String, method: CallbackMethod)
     /// Put text on the operator's clipboard (OSC 52: works over SSH and inside tmux).
     case copyToClipboard(String)
     /// Read the audit trail for the event log pane.

@@ -18,6 +18,8 @@ public enum Modal: Equatable, Sendable {
     /// keyboard until Enter or Esc, so what was typed next for the form or prompt the key would
     /// have opened never reaches the table behind it.
     case notice(Notice)
+    /// A short list to choose one thing from (whom to coach, how a pause sounds).
+    case picker(Picker)
 }
 
 /// A refusal said in a box: the title, and what happened in words for the operator.

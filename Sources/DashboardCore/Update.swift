@@ -148,6 +148,10 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         return []
     case .conferenceEvent(let event, let at):
         return receive(event, at: at, into: &state)
+    case .recordingsRead(let conference, let list):
+        state.recordings[conference] = list
+        reconcileDetailSelection(&state)
+        return []
     case .auditLoaded(let entries):
         state.auditEntries = entries
         state.eventLogCursor = min(state.eventLogCursor, max(0, entries.count - 1))
@@ -227,6 +231,7 @@ func apply(_ snapshot: PollSnapshot, to state: inout AppState, at: Date) {
             state.rows = next
         }
     }
+    for (conference, list) in snapshot.recordings { state.recordings[conference] = list }
     if let calls = snapshot.calls, calls != state.calls {
         state.calls = calls
         // The table's filter matches callers' numbers and names, which just changed.
@@ -279,6 +284,12 @@ func reconcileDetailSelection(_ state: inout AppState) {
     if let moved = repick(&state.selectedStreamSid, in: streams, pane: .streams, &state.detailPosition) {
         state.selectionMoved =
             moved.now.map { "stream \(moved.before) is gone; the selection moved to \($0)" } ?? "stream \(moved.before) is gone"
+    }
+    let recordings = state.shownRecordings.map(\.sid)
+    if let moved = repick(&state.selectedRecordingSid, in: recordings, pane: .recordings, &state.detailPosition) {
+        state.selectionMoved =
+            moved.now.map { "recording \(moved.before) is gone; the selection moved to \($0)" }
+            ?? "recording \(moved.before) is gone"
     }
 }
 

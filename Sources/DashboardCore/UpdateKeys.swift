@@ -41,6 +41,7 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
         state.detailPane = .participants
         state.selectedCallSid = nil
         state.selectedStreamSid = nil
+        state.selectedRecordingSid = nil
         state.detailPosition = [:]
         state.paneFilters = [:]
         state.selectionMoved = nil
@@ -55,7 +56,7 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
         state.eventLogCursor = 0
         return [.watch(nil), .loadAudit]
     case .switchPane:
-        state.detailPane = state.detailPane == .participants ? .streams : .participants
+        state.detailPane = state.detailPane.next
     case .filter:
         state.modal = .filter(LineEditor(state.focusedFilter, limit: 256))
     case .clearFilter:
@@ -84,7 +85,17 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
     case .newStream:
         openStartStreamForm(&state)
     case .stopStream:
+        // The key stops what the pane in front holds: a stream, or a recording.
+        if state.detailPane == .recordings, case .conference = state.screen { return askToStopSelectedRecording(&state) }
         return askToStopSelectedStream(&state)
+    case .pauseRecording:
+        return togglePauseOfSelectedRecording(&state)
+    case .deleteRecording:
+        return askToDeleteSelectedRecording(&state)
+    case .coach:
+        return coachKey(&state)
+    case .announceParticipant:
+        return announceToParticipantKey(&state)
     case .endConference:
         guard let row = state.openConference ?? state.selectedRow else {
             showStatus(&state, "no conference selected", .info)
@@ -121,6 +132,7 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
         case (.conferences, _): sid = state.selectedRow?.id
         case (.conference, .participants): sid = state.selectedParticipant?.callSid ?? state.openConference?.id
         case (.conference, .streams): sid = state.selectedStream?.sid ?? state.openConference?.id
+        case (.conference, .recordings): sid = state.selectedRecording?.sid ?? state.openConference?.id
         case (.eventLog, _): sid = state.auditEntries.isEmpty ? nil : state.auditEntries[state.eventLogCursor].targetSid
         }
         guard let sid else { return [] }
@@ -235,6 +247,12 @@ func move(_ state: inout AppState, by delta: Int) {
             let target = min(max(0, current + delta), sids.count - 1)
             state.selectedStreamSid = sids[target]
             state.detailPosition[.streams] = target
+        case .recordings:
+            let sids = state.shownRecordings.map(\.sid)
+            guard let current = state.selectedRecordingIndex else { return }
+            let target = min(max(0, current + delta), sids.count - 1)
+            state.selectedRecordingSid = sids[target]
+            state.detailPosition[.recordings] = target
         }
     }
 }

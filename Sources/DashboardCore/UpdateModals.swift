@@ -33,6 +33,8 @@ func handleModalKey(_ state: inout AppState, _ modal: Modal, _ key: Key) -> [Eff
     case .notice:
         handleNoticeKey(&state, key)
         return []
+    case .picker(let picker):
+        return handlePickerKey(&state, picker, key)
     }
 }
 
@@ -112,6 +114,12 @@ func handleConfirmationKey(_ state: inout AppState, _ confirmation: Confirmation
         case .removeParticipant(let conference, let callSid):
             showStatus(&state, "removing \(callSid)…", .info)
             return [.removeParticipant(conference: conference, callSid: callSid)]
+        case .stopRecording(let conference, let recording):
+            showStatus(&state, "stopping recording \(recording)…", .info)
+            return [.stopRecording(conference: conference, recording: recording)]
+        case .deleteRecording(let conference, let recording):
+            showStatus(&state, "deleting recording \(recording)…", .info)
+            return [.deleteRecording(conference: conference, recording: recording)]
         }
     case .escape, .character("q"), .character("n"):
         state.modal = nil
@@ -138,10 +146,14 @@ func handleURLPromptKey(_ state: inout AppState, _ prompt: URLPrompt, _ key: Key
         switch prompt.purpose {
         case .announce: showStatus(&state, "no announcement", .info)
         case .hold(let callSid): showStatus(&state, "\(callSid) not put on hold", .info)
+        case .announceParticipant(let callSid): showStatus(&state, "no announcement to \(callSid)", .info)
         }
         return []
     case .tab, .backTab:
-        if case .announce = prompt.purpose { prompt.method = prompt.method == .post ? .get : .post }
+        switch prompt.purpose {
+        case .announce, .announceParticipant: prompt.method = prompt.method == .post ? .get : .post
+        case .hold: break
+        }
     case .enter:
         let url = prompt.url.text.trimmingCharacters(in: .whitespaces)
         // A refused URL is said in the prompt, which stays open with what was typed.
@@ -157,6 +169,19 @@ func handleURLPromptKey(_ state: inout AppState, _ prompt: URLPrompt, _ key: Key
             state.modal = nil
             showStatus(&state, "announcing to \(prompt.conferenceName)…", .info)
             return [.announce(conference: prompt.conferenceSid, url: url, method: prompt.method)]
+        case .announceParticipant(let callSid):
+            guard isAbsoluteHTTPURL(url) else {
+                prompt.problem = url.isEmpty
+                    ? "type the URL of the audio to play (http:// or https://)"
+                    : "not an absolute http(s) URL: the service can only fetch audio from http:// or https://host/…"
+                state.modal = .urlPrompt(prompt)
+                return []
+            }
+            state.modal = nil
+            showStatus(&state, "announcing to \(callSid)…", .info)
+            return [
+                .announceToParticipant(conference: prompt.conferenceSid, callSid: callSid, url: url, method: prompt.method)
+            ]
         case .hold(let callSid):
             guard url.isEmpty || isAbsoluteHTTPURL(url) else {
                 prompt.problem = "not an absolute http(s) URL: the service can only fetch music from http:// or https://host/… (empty keeps its own)"

@@ -230,6 +230,12 @@ public actor ConferencePoller {
             }
         }
         participantsReadAt = participantsReadAt.filter { liveSids.contains($0.key) }
+        // The open conference's recordings: one list, only for the conference on screen. A
+        // failure leaves what was shown before.
+        var recordings: [String: [Recording]] = [:]
+        if let watched, liveSids.contains(watched) || conferences.contains(where: { $0.sid == watched }) {
+            if let list = try? await source.recordings(of: watched) { recordings[watched] = list }
+        }
         var (calls, callsFailure) = await listedCalls
         if var known = calls {
             // A participant's call the listing did not cover (still ringing, or it joined after
@@ -246,9 +252,11 @@ public actor ConferencePoller {
         }
         lastCallsFailure = callsFailure
         if Task.isCancelled { throw CancellationError() }
-        return PollSnapshot(
+        var snapshot = PollSnapshot(
             conferences: conferences, participants: participants, participantFailures: failures, calls: calls,
             callsFailure: callsFailure)
+        snapshot.recordings = recordings
+        return snapshot
     }
 
     /// The account's calls in progress, or why they could not be read.

@@ -16,6 +16,8 @@ public protocol ConferenceSource: Sendable {
     /// One call, for a participant the listing did not cover (a call still ringing, one that
     /// joined between the two reads).
     func call(_ sid: String) async throws -> Call
+    /// The recordings of one conference (the one open on screen).
+    func recordings(of conference: String) async throws -> [Recording]
 }
 
 extension ConferenceSource {
@@ -23,6 +25,7 @@ extension ConferenceSource {
     /// call sid alone.
     public func inProgressCalls() async throws -> [String: Call] { [:] }
     public func call(_ sid: String) async throws -> Call { throw CompatError.invalidRequest("no calls here") }
+    public func recordings(of conference: String) async throws -> [Recording] { [] }
 }
 
 extension CompatClient: ConferenceSource {
@@ -40,5 +43,9 @@ extension CompatClient: ConferenceSource {
 
     public func participants(of conference: String) async throws -> [Participant] {
         try await participants(conference: conference, filter: ParticipantFilter(pageSize: 1000))
+    }
+
+    public func recordings(of conference: String) async throws -> [Recording] {
+        try await conferenceRecordings(conference: conference)
     }
 }

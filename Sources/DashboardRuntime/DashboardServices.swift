@@ -174,6 +174,20 @@ public final class DashboardServices: Sendable {
             act(call: call, conference: conference, change: .remove) {
                 await $0.removeParticipant(conference: conference, call: call)
             }
+        case .pauseRecording(let conference, let recording, let behavior):
+            act(recordingsOf: conference) { await $0.pauseRecording(conference: conference, recording: recording, behavior: behavior) }
+        case .resumeRecording(let conference, let recording):
+            act(recordingsOf: conference) { await $0.resumeRecording(conference: conference, recording: recording) }
+        case .stopRecording(let conference, let recording):
+            act(recordingsOf: conference) { await $0.stopRecording(conference: conference, recording: recording) }
+        case .deleteRecording(let conference, let recording):
+            act(recordingsOf: conference) { await $0.deleteRecording(conference: conference, recording: recording) }
+        case .coach(let conference, let coach, let coached):
+            act { await $0.coach(conference: conference, coach: coach, callSidToCoach: coached) }
+        case .stopCoaching(let conference, let call):
+            act { await $0.stopCoaching(conference: conference, call: call) }
+        case .announceToParticipant(let conference, let call, let url, let method):
+            act { await $0.announceToParticipant(conference: conference, call: call, url: url, method: method) }
         case .loadAudit:
             guard let ledger = actions?.ledger else {
                 return post(.auditLoaded([]))
@@ -228,8 +242,10 @@ public final class DashboardServices: Sendable {
     }
 
     /// Runs a conference or participant action off the UI and reports how it ended.
+    /// `recordingsOf`: a recording action, after which that conference's recordings are read
+    /// again at once (the poll reads them too, but the operator pressed a key on that pane).
     func act<Value: Sendable>(
-        call: String? = nil, conference: String? = nil, change: ParticipantChange? = nil,
+        call: String? = nil, conference: String? = nil, change: ParticipantChange? = nil, recordingsOf: String? = nil,
         _ action: @escaping @Sendable (OperatorActions) async -> OperatorActionResult<Value>
     ) {
         let post = self.post
@@ -245,6 +261,9 @@ public final class DashboardServices: Sendable {
                     ActionOutcome(
                         summary: result.message, ok: result.succeeded, callSid: call, notRecorded: result.recordingProblem,
                         unknown: result.outcome == .unknown, change: change, conferenceSid: conference)))
+            if let recordingsOf, let list = try? await actions.recordings(conference: recordingsOf) {
+                post(.recordingsRead(conference: recordingsOf, list))
+            }
             // The next poll confirms what the service did; ask for it now rather than in two seconds.
             await poller.refreshNow()
         }

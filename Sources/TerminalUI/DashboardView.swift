@@ -46,6 +46,8 @@ public struct DashboardView {
                     focusedButton: confirmation.confirmFocused ? 1 : 0, glyphs: glyphs))
         case .notice(let notice):
             frame.render(ConfirmDialog(title: notice.title, message: notice.message, buttons: ["OK"], focusedButton: 0, glyphs: glyphs))
+        case .picker(let picker):
+            frame.render(PickerView(picker, glyphs: glyphs))
         case .urlPrompt(let prompt):
             // Over the bottom of the body and the status line, above the key hints.
             let height = URLPromptView.height(prompt, width: width)
@@ -284,9 +286,15 @@ public struct DashboardView {
         let remaining = area.maxY - y
         guard remaining >= 4 else { return }
         let clearKey = state.keymap.keyName(for: .clearFilter, in: .detail, fallback: ":filter")
-        let participantsHeight = max(2, (remaining * 3) / 5)
+        // Participants take half, streams and recordings a quarter each; the pane in front
+        // never gets fewer than four lines (its border, header and two rows).
+        let participantsHeight = max(2, remaining / 2)
+        let recordingsHeight = max(2, (remaining - participantsHeight) / 2)
+        let streamsHeight = remaining - participantsHeight - recordingsHeight
         let participantsArea = Rect(x: area.x, y: y, width: area.width, height: participantsHeight)
-        let streamsArea = Rect(x: area.x, y: y + participantsHeight, width: area.width, height: remaining - participantsHeight)
+        let streamsArea = Rect(x: area.x, y: y + participantsHeight, width: area.width, height: streamsHeight)
+        let recordingsArea = Rect(
+            x: area.x, y: y + participantsHeight + streamsHeight, width: area.width, height: recordingsHeight)
 
         let participants = state.shownParticipants
         let participantsFilter = state.paneFilters[.participants]
@@ -369,6 +377,56 @@ public struct DashboardView {
                     ?? "no streams known on this conference\(newStream.map { " (\($0) starts one)" } ?? "")",
                 glyphs: glyphs),
             in: streamsBox.inner(streamsArea))
+        drawRecordings(state, row: row, in: recordingsArea, clearKey: clearKey, on: &frame)
+    }
+
+    static let recordingColumns = [
+        TableColumn("RECORDING SID", width: .flex(min: 14, weight: 1)),
+        TableColumn("STATUS", width: .fit(min: 6, max: 11)),
+        TableColumn("SOURCE", width: .fit(min: 6, max: 26)),
+        TableColumn("CH", width: .fixed(2), alignment: .right),
+        TableColumn("LENGTH", width: .fixed(6), alignment: .right),
+        TableColumn("STARTED", width: .fixed(8), alignment: .right),
+        TableColumn("ERROR", width: .fit(min: 5, max: 8)),
+    ]
+
+    /// The conference's recordings: what the service lists for it, read on every poll while the
+    /// conference is open.
+    func drawRecordings(_ state: AppState, row: ConferenceRow, in area: Rect, clearKey: String, on frame: inout Frame) {
+        let recordings = state.shownRecordings
+        let filter = state.paneFilters[.recordings]
+        let all = state.recordings[row.id] ?? []
+        let active = all.filter { $0.status.isActive }.count
+        let count = !state.recordingsKnown ? "?" : "\(active) active, \(all.count) in all" + (filter.map { ", \(recordings.count) shown, filter: \($0)" } ?? "")
+        let box = Box(
+            title: "Recordings (\(count))", glyphs: glyphs,
+            style: state.detailPane == .recordings ? Style(foreground: .cyan) : .dim,
+            titleStyle: state.detailPane == .recordings ? Style(foreground: .cyan, bold: true) : .bold)
+        frame.render(box, in: area)
+        let rows = recordings.map { r -> [String] in
+            [
+                r.sid, r.status.rawValue, r.source.rawValue, String(r.channels), r.duration.map { Self.duration($0) } ?? "-",
+                r.startTime?.date.map { Self.age(from: $0, to: state.now) } ?? "-", r.errorCode ?? "-",
+            ]
+        }
+        let emphasis = recordings.map { r -> RowEmphasis in
+            r.status == .failed || r.status == .absent ? .highlight : r.status.isActive ? .normal : .dim
+        }
+        frame.render(
+            TableView(
+                columns: Self.recordingColumns, rows: rows, emphasis: emphasis,
+                selectedRow: state.detailPane == .recordings ? state.selectedRecordingIndex : nil,
+                emptyText: filter != nil ? "no recording matches the filter (\(clearKey) clears it)"
+                    : state.recordingsKnown ? "no recordings of this conference" : "recordings not read yet",
+                glyphs: glyphs),
+            in: box.inner(area))
+    }
+
+    /// A length in seconds as `45s`, `12m05`, `1h02m`.
+    static func duration(_ seconds: Int) -> String {
+        if seconds < 60 { return "\(seconds)s" }
+        if seconds < 3600 { return String(format: "%dm%02d", seconds / 60, seconds % 60) }
+        return String(format: "%dh%02dm", seconds / 3600, (seconds % 3600) / 60)
     }
 
     /// A stream's status as the table says it: `unknown` says why; without callbacks an open
@@ -427,7 +485,7 @@ public struct DashboardView {
         case .filter(let editor):
             drawEditor(prefix: "/", editor, y: y, width: width, on: &frame)
             return
-        case .help, .startStreamForm, .confirmation, .notice, nil:
+        case .help, .startStreamForm, .confirmation, .notice, .picker, nil:
             break
         }
         if let status = state.status {

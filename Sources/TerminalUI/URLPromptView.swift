@@ -26,6 +26,7 @@ public struct URLPromptView: Widget {
         switch prompt.purpose {
         case .announce: "Announce to \(prompt.conferenceName)"
         case .hold: "Put a caller on hold in \(prompt.conferenceName)"
+        case .announceParticipant: "Announce to one caller in \(prompt.conferenceName)"
         }
     }
 
@@ -34,6 +35,8 @@ public struct URLPromptView: Widget {
         switch prompt.purpose {
         case .announce: [("URL", nil), ("Method", "\(prompt.method.rawValue) (Tab switches)")]
         case .hold(let callSid): [("Caller", callSid), ("Music", nil)]
+        case .announceParticipant(let callSid):
+            [("Caller", callSid), ("URL", nil), ("Method", "\(prompt.method.rawValue) (Tab switches)")]
         }
     }
 
@@ -44,6 +47,8 @@ public struct URLPromptView: Widget {
             return ("the service fetches this audio (or TwiML) and plays it to everyone in the conference", .dim)
         case .hold:
             return ("the caller hears this audio while on hold; leave it empty for the service's own music", .dim)
+        case .announceParticipant:
+            return ("the service fetches this audio (or TwiML) and plays it to this caller alone", .dim)
         }
     }
 

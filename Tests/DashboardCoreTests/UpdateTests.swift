@@ -186,7 +186,7 @@ struct UpdateTests {
         let keymap = Keymap.standard
         #expect(keymap.hints(in: .conferences).map(\.action).contains(.open))
         #expect(!keymap.hints(in: .conferences).map(\.action).contains(.back))
-        #expect(keymap.sections.map(\.title) == ["Move", "View", "Streams", "Conference", "Participant", "Polling", "General"])
+        #expect(keymap.sections.map(\.title) == ["Move", "View", "Streams", "Conference", "Participant", "Recordings", "Polling", "General"])
         #expect(keymap.action(for: .character("j"), in: .detail) == .moveDown)
     }
 

@@ -183,7 +183,7 @@ import Testing
         try session.send(keys: "?")
         #expect(await session.waitFor(text: "Keys ("))
         let help = session.capture()
-        #expect(help.contains("X") && help.contains("stop the selected stream"))
-        #expect(!help.split(separator: "\n").contains { $0.contains(" x ") && $0.contains("stop the selected stream") })
+        #expect(help.contains("X") && help.contains("stop the stream or recording"))
+        #expect(!help.split(separator: "\n").contains { $0.contains(" x ") && $0.contains("stop the stream or recording") })
     }
 }

@@ -14,7 +14,7 @@ import TerminalUI
     /// SignalWire's sids are UUIDs (36 characters, longer than Twilio's 34); the prefix makes
     /// each kind easy to tell apart in a golden.
     static func sid(_ prefix: String, _ n: Int) -> String {
-        let kind = ["CF": "c0", "CA": "ca", "MZ": "5e"][prefix] ?? "00"
+        let kind = ["CF": "c0", "CA": "ca", "MZ": "5e", "RE": "7e"][prefix] ?? "00"
         return "\(kind)f1a2b3-0000-4000-8000-0000000000" + String(format: "%02x", n)
     }
 
@@ -103,11 +103,30 @@ import TerminalUI
         for key in keys { _ = update(&state, .key(key)) }
     }
 
+    /// The bridge's recordings: one from the start of the conference (running), one paused
+    /// (its pause kept as silence), one that failed.
+    static let recordings: [Recording] = [
+        recording(1, .inProgress, seconds: 2_520, minutesAgo: 42),
+        recording(2, .paused, seconds: 610, minutesAgo: 12),
+        recording(3, .failed, seconds: nil, minutesAgo: 30, error: "64002"),
+    ]
+
+    static func recording(_ n: Int, _ status: RecordingStatus, seconds: Int?, minutesAgo: Double, error: String? = nil)
+        -> Recording
+    {
+        let at = ServiceDate(now.addingTimeInterval(-minutesAgo * 60))
+        return Recording(
+            sid: sid("RE", n), accountSid: "AC123", callSid: nil, conferenceSid: bridge, channels: n == 2 ? 2 : 1,
+            dateCreated: at, dateUpdated: at, startTime: at, endTime: nil, duration: seconds,
+            source: .startConferenceRecording, status: status, errorCode: error, uri: "/r", transcriptionsUri: "")
+    }
+
     /// Opens the bridge (it sorts last of the live ones by age: newest first).
     static func detail() -> AppState {
         var state = loaded()
         state.selectedSid = bridge
         keys(&state, [.enter, .down])
+        _ = update(&state, .recordingsRead(conference: bridge, recordings))
         return state
     }
 
@@ -126,6 +145,25 @@ import TerminalUI
 
     @Test func detailWithBothPanes() throws {
         try check(Self.detail(), "detail")
+    }
+
+    @Test func recordingsPaneInFront() throws {
+        var state = Self.detail()
+        Self.keys(&state, [.tab, .tab])
+        #expect(state.selectedRecording?.sid == Self.sid("RE", 1))
+        try check(state, "detail-recordings")
+    }
+
+    @Test func pauseAsksWhatTheFileKeeps() throws {
+        var state = Self.detail()
+        Self.keys(&state, [.tab, .tab, .character("P")])
+        try check(state, "pause-picker")
+    }
+
+    @Test func coachPicksAmongTheOthers() throws {
+        var state = Self.detail()
+        Self.keys(&state, [.character("c")])
+        try check(state, "coach-picker")
     }
 
     @Test func startStreamFormWithAFieldError() throws {

@@ -1,0 +1,63 @@
+import CompatAPI
+
+/// A short list to choose one thing from (who to coach, how a paused recording sounds): the
+/// first row picked, j/k or the arrows move, Enter acts, Esc changes nothing.
+public struct Picker: Equatable, Sendable {
+    public var title: String
+    public var question: String
+    public var items: [PickerItem]
+    public var selected = 0
+
+    public init(title: String, question: String, items: [PickerItem]) {
+        self.title = title
+        self.question = question
+        self.items = items
+    }
+}
+
+public struct PickerItem: Equatable, Sendable {
+    public var label: String
+    public var action: PickedAction
+
+    public init(_ label: String, _ action: PickedAction) {
+        self.label = label
+        self.action = action
+    }
+}
+
+/// What a picker's row does when chosen.
+public enum PickedAction: Equatable, Sendable {
+    case pauseRecording(conference: String, recording: String, PauseBehavior)
+    case coach(conference: String, coach: String, callSidToCoach: String)
+}
+
+func handlePickerKey(_ state: inout AppState, _ picker: Picker, _ key: Key) -> [Effect] {
+    var picker = picker
+    switch key {
+    case .escape, .character("q"):
+        state.modal = nil
+        showStatus(&state, "nothing done", .info)
+        return []
+    case .enter:
+        state.modal = nil
+        guard picker.items.indices.contains(picker.selected) else { return [] }
+        switch picker.items[picker.selected].action {
+        case .pauseRecording(let conference, let recording, let behavior):
+            showStatus(&state, "pausing recording \(recording) (\(behavior.rawValue))…", .info)
+            return [.pauseRecording(conference: conference, recording: recording, behavior)]
+        case .coach(let conference, let coach, let coached):
+            showStatus(&state, "\(coach) starts coaching \(coached)…", .info)
+            return [.coach(conference: conference, coach: coach, callSidToCoach: coached)]
+        }
+    default:
+        switch state.keymap.action(for: key, in: .detail) {
+        case .moveDown: picker.selected = min(picker.items.count - 1, picker.selected + 1)
+        case .moveUp: picker.selected = max(0, picker.selected - 1)
+        case .top: picker.selected = 0
+        case .bottom: picker.selected = max(0, picker.items.count - 1)
+        default: break
+        }
+        state.modal = .picker(picker)
+        return []
+    }
+}
