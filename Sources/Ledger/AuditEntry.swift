@@ -25,7 +25,7 @@ public struct AuditEntry: Sendable, Hashable, Codable {
     public var accountSid: String
     public var action: AuditAction
     public var conferenceSid: String
-    /// The stream sid or call sid acted on; nil for conference actions.
+    /// The stream, recording or call sid acted on; nil for conference actions.
     public var targetSid: String?
     /// The request's settings worth keeping, by name; whitelisted, never a secret.
     public var parameters: [String: String]
@@ -96,9 +96,24 @@ public struct AuditAction: OpenEnum {
     public static let removeParticipant: Self = "remove-participant"
     /// `:track SID`: a stream added to the ledger by hand (nothing asked of the service).
     public static let trackStream: Self = "track-stream"
+    /// A recording (of the conference, or of one call: parameter `call`) paused, with the
+    /// pause's behaviour (`pauseBehavior`) when one was asked for.
+    public static let pauseRecording: Self = "pause-recording"
+    public static let resumeRecording: Self = "resume-recording"
+    public static let stopRecording: Self = "stop-recording"
+    /// A conference recording deleted for good.
+    public static let deleteRecording: Self = "delete-recording"
+    /// One participant's call recorded (`Calls/{CallSid}/Recordings`); the target is the call.
+    public static let startCallRecording: Self = "start-call-recording"
+    /// A participant set to coach another (`callSidToCoach`); the target is the coach.
+    public static let coach: Self = "coach"
+    public static let stopCoaching: Self = "stop-coaching"
+    /// An announcement played to one participant alone; the target is its call.
+    public static let announceParticipant: Self = "announce-participant"
     public static let known: [Self] = [
         .startStream, .stopStream, .endConference, .announceConference, .mute, .unmute, .hold, .unhold,
-        .removeParticipant,
+        .removeParticipant, .pauseRecording, .resumeRecording, .stopRecording, .deleteRecording,
+        .startCallRecording, .coach, .stopCoaching, .announceParticipant,
     ]
 }
 

@@ -10,18 +10,19 @@ import Foundation
 
 extension StreamLedger {
     /// Records a start whose outcome is unknown. A repeat for the same name (a retry that got no
-    /// answer either) adds to the same row's history.
+    /// answer either) adds to the same row's history. `callSid` marks a call stream's start.
     @discardableResult
     public func recordStartUnknown(
         conferenceSid: String, accountSid: String, request: StartStreamRequest, name: String, conferenceName: String?,
-        from origin: StreamOrigin, by startedBy: String? = nil, reason: String, at date: Date
+        from origin: StreamOrigin, by startedBy: String? = nil, onCall callSid: String? = nil, reason: String,
+        at date: Date
     ) async throws -> StreamRecord {
         let sid = StreamRecord.provisionalSid(conferenceSid: conferenceSid, name: name)
         // The bearer token goes no further than this: these are the only fields written.
         let details: StoreArguments = [
             conferenceName, name, request.url, request.track?.rawValue, request.codec?.rawValue,
             request.realTime ?? false, request.statusCallback, request.statusCallbackMethod?.rawValue,
-            try ParameterColumn.encode(request.parameters), date, origin.rawValue, startedBy,
+            try ParameterColumn.encode(request.parameters), date, origin.rawValue, startedBy, callSid,
         ]
         return try await write("record the unanswered start of \(name)") { db in
             if let current = try Self.state(db, sid: sid) {
@@ -30,9 +31,9 @@ extension StreamLedger {
                 try db.execute(
                     """
                     INSERT INTO stream (conference_name, name, url, track, codec, real_time, status_callback,
-                        status_callback_method, parameters, started_at, started_from, started_by,
+                        status_callback_method, parameters, started_at, started_from, started_by, call_sid,
                         sid, account_sid, conference_sid, status, status_reason, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                     details + [
                         sid, accountSid, conferenceSid, StreamState.unknown.rawValue, reason, date,

@@ -78,10 +78,82 @@ extension OperatorActions {
         return result
     }
 
+    /// Starts a stream on one participant's call (`Calls/{CallSid}/Streams`), as `startStream`
+    /// starts one on the conference: a generated name when none is given (the name is what makes
+    /// an unanswered start safe to send again), the ledger's record tied to the conference with
+    /// the call (`callSid`), an unanswered start kept as `unknown` and settled by the same start
+    /// sent again. Audited as `start-stream` with parameter `call`. The endpoint takes no codec
+    /// and no real-time choice. The bearer token is sent, never stored or audited.
+    public func startCallStream(
+        conference: String, conferenceName: String?, call: String, _ request: StartCallStreamRequest
+    ) async -> OperatorActionResult<StreamRecord> {
+        var request = request
+        if (request.name ?? "").isEmpty { request.name = Self.generatedStreamName() }
+        let name = request.name ?? ""
+        // The ledger's shape of it: a conference stream's request without codec or real time.
+        let kept = StartStreamRequest(
+            url: request.url, name: name, track: request.track, statusCallback: request.statusCallback,
+            statusCallbackMethod: request.statusCallbackMethod, bearerToken: nil, parameters: request.parameters)
+        var parameters = Self.auditParameters(kept, conferenceName: conferenceName)
+        parameters["call"] = call
+        if request.bearerToken != nil { parameters["bearerToken"] = "set" }
+        guard !readOnly else {
+            return await finish(
+                .startStream, conference: conference, target: nil, parameters: parameters, outcome: .refused,
+                message: Self.readOnlyMessage, detail: Self.readOnlyMessage, value: nil)
+        }
+        var unsettled: StreamRecord?
+        var readError: String?
+        do {
+            unsettled = try await ledger.stream(sid: StreamRecord.provisionalSid(conferenceSid: conference, name: name))
+            if unsettled?.status != .unknown { unsettled = nil }
+        } catch {
+            readError = String(describing: error)
+        }
+        let callStream: CallStream
+        do {
+            callStream = try await client.startCallStream(call: call, request)
+        } catch {
+            return await startFailed(
+                error, conference: conference, conferenceName: conferenceName, request: kept, name: name, call: call,
+                unsettled: unsettled, readError: readError, parameters: parameters)
+        }
+        // The ledger keeps streams by conference: the call's stream belongs to the one it is in.
+        let stream = ConferenceStream(
+            sid: callStream.sid, conferenceSid: conference, accountSid: callStream.accountSid, name: callStream.name,
+            status: callStream.status, dateUpdated: callStream.dateUpdated, uri: callStream.uri)
+        let started = now()
+        var record: StreamRecord
+        var ledgerError: String?
+        do {
+            record = try await ledger.recordStarted(
+                stream, request: kept, conferenceName: conferenceName, from: streamOrigin, by: operatorName, onCall: call,
+                at: started)
+        } catch {
+            ledgerError = String(describing: error)
+            record = StreamRecord(
+                sid: callStream.sid, accountSid: callStream.accountSid, conferenceSid: conference, callSid: call,
+                conferenceName: conferenceName, name: name, url: request.url, track: request.track, codec: nil,
+                realTime: false, statusCallback: request.statusCallback,
+                statusCallbackMethod: request.statusCallbackMethod, parameters: request.parameters, startedAt: started,
+                startedFrom: streamOrigin, status: StreamState(serviceStatus: callStream.status), updatedAt: started)
+        }
+        let label = record.name.map { "\(record.sid) (\($0))" } ?? record.sid
+        var message = "Started stream \(label) on call \(call): \(record.status)"
+        if unsettled != nil { message += " (the first start's answer never came; it had not reached the service)" }
+        var result = await finish(
+            .startStream, conference: conference, target: record.sid, parameters: parameters, outcome: .ok,
+            message: message,
+            detail: ledgerError.map { "\(record.status); not in the stream ledger: \($0)" } ?? "\(record.status)",
+            value: record)
+        result.ledgerError = ledgerError
+        return result
+    }
+
     /// A start that did not come back with a stream: unknown, a settled retry, or a refusal.
     private func startFailed(
         _ error: any Error, conference: String, conferenceName: String?, request: StartStreamRequest, name: String,
-        unsettled: StreamRecord?, readError: String?, parameters: [String: String]
+        call: String? = nil, unsettled: StreamRecord?, readError: String?, parameters: [String: String]
     ) async -> OperatorActionResult<StreamRecord> {
         let compat = error as? CompatError
         var message = Self.message(error)
@@ -96,7 +168,7 @@ extension OperatorActions {
                     + "is safe (the service refuses a second stream of that name) and settles it"
                 value = try await ledger.recordStartUnknown(
                     conferenceSid: conference, accountSid: client.credentials.projectID, request: request, name: name,
-                    conferenceName: conferenceName, from: streamOrigin, by: operatorName,
+                    conferenceName: conferenceName, from: streamOrigin, by: operatorName, onCall: call,
                     reason: "start unanswered: \(Self.message(error))",
                     at: at)
             } else if unsettled != nil, let refusal = compat?.serviceError, Self.isDuplicateName(refusal) {
@@ -152,6 +224,8 @@ extension OperatorActions {
     /// Stops a stream by sid, or by a name the ledger knows (sent as its sid: SignalWire
     /// documents stopping by sid only), records the outcome in the ledger and audits it. The
     /// value is the stop's result at the service, whatever it was (nil only when read-only).
+    /// A stream the ledger knows to run on one call (`callSid`) is stopped through
+    /// `Calls/{CallSid}/Streams/{sid}`, and audited with parameter `call`.
     public func stopStream(conference: String, stream: String) async -> OperatorActionResult<StreamStop> {
         var parameters: [String: String] = [:]
         guard !readOnly else {
@@ -171,12 +245,22 @@ extension OperatorActions {
             readError = String(describing: error)
         }
         let sid = known?.serviceKey ?? stream
+        // A stream on one participant's call is stopped where it was started: under the call.
+        let call = known?.callSid
+        if let call { parameters["call"] = call }
         let stop: StreamStop
         var failure: (any Error)?
         do {
-            let stopped = try await client.stopStream(conference: conference, stream: sid)
             let outcome: StopOutcome = known?.status.isTerminal == true ? .alreadyStopped : .stopped
-            stop = StreamStop(sid: stopped.sid, name: stopped.name ?? known?.name, outcome: outcome, error: nil)
+            if let call {
+                let stopped = try await client.stopCallStream(call: call, stream: sid)
+                // A call stream's name is never null: the service answers its sid when it had none.
+                let name = known?.name ?? (stopped.name == stopped.sid ? nil : stopped.name)
+                stop = StreamStop(sid: stopped.sid, name: name, outcome: outcome, error: nil)
+            } else {
+                let stopped = try await client.stopStream(conference: conference, stream: sid)
+                stop = StreamStop(sid: stopped.sid, name: stopped.name ?? known?.name, outcome: outcome, error: nil)
+            }
         } catch {
             failure = error
             let message = Self.message(error)

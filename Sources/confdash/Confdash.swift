@@ -16,7 +16,8 @@ struct Confdash: AsyncParsableCommand {
         version: ConfdashVersionText.text,
         subcommands: [
             DashboardCommand.self, DemoCommand.self, EmulatorCommand.self, ConferencesCommand.self,
-            ParticipantsCommand.self, StreamsCommand.self, InfoCommand.self, AuditCommand.self, ReceiverCommand.self,
+            ParticipantsCommand.self, RecordingsCommand.self, StreamsCommand.self, InfoCommand.self, AuditCommand.self,
+            ReceiverCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )

@@ -270,3 +270,66 @@ struct InfoJSON: Encodable {
         try container.encode(report.versions, forKey: .versions)
     }
 }
+
+/// A recording (of a conference, or of one call), as `recordings list`, `recordings
+/// pause|resume|stop` and `participants record` print it: the service's names, `channels` a
+/// number (the wire's "1" or "2"), dates in ISO 8601 UTC.
+struct RecordingJSON: Encodable {
+    let recording: Recording
+
+    init(_ recording: Recording) { self.recording = recording }
+
+    enum CodingKeys: String, CodingKey {
+        case sid, status, source, channels, duration, price, trim, uri
+        case accountSid = "account_sid"
+        case conferenceSid = "conference_sid"
+        case callSid = "call_sid"
+        case startTime = "start_time"
+        case endTime = "end_time"
+        case dateCreated = "date_created"
+        case dateUpdated = "date_updated"
+        case errorCode = "error_code"
+        case priceUnit = "price_unit"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        let r = recording
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(r.sid, forKey: .sid)
+        try container.encode(r.accountSid, forKey: .accountSid)
+        try container.encode(r.conferenceSid, forKey: .conferenceSid)
+        try container.encode(r.callSid, forKey: .callSid)
+        try container.encode(r.status.rawValue, forKey: .status)
+        try container.encode(r.source.rawValue, forKey: .source)
+        try container.encode(r.channels, forKey: .channels)
+        try container.encode(r.duration, forKey: .duration)
+        // A date the service wrote in a form confdash cannot read is null, never a guess.
+        try container.encode(r.startTime?.date, forKey: .startTime)
+        try container.encode(r.endTime?.date, forKey: .endTime)
+        try container.encode(r.dateCreated.date, forKey: .dateCreated)
+        try container.encode(r.dateUpdated.date, forKey: .dateUpdated)
+        try container.encode(r.errorCode, forKey: .errorCode)
+        try container.encode(r.price, forKey: .price)
+        try container.encode(r.priceUnit, forKey: .priceUnit)
+        try container.encode(r.trim, forKey: .trim)
+        try container.encode(r.uri, forKey: .uri)
+    }
+}
+
+/// What `recordings delete --json` prints: the service answers a deletion with no body.
+struct RecordingDeletedJSON: Encodable {
+    let conferenceSid: String
+    let sid: String
+
+    enum CodingKeys: String, CodingKey {
+        case sid, deleted
+        case conferenceSid = "conference_sid"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(sid, forKey: .sid)
+        try container.encode(conferenceSid, forKey: .conferenceSid)
+        try container.encode(true, forKey: .deleted)
+    }
+}

@@ -5,11 +5,13 @@ import Foundation
 /// `confdash participants list CONF`: who is in a conference.
 struct ParticipantsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "participants", abstract: "List a conference's participants; mute, hold or remove one.",
+        commandName: "participants", abstract: "List a conference's participants; mute, hold, remove, coach, announce to or record one.",
         subcommands: [
             List.self, ParticipantActionCommands.Mute.self, ParticipantActionCommands.Unmute.self,
             ParticipantActionCommands.Hold.self, ParticipantActionCommands.Unhold.self,
-            ParticipantActionCommands.Remove.self,
+            ParticipantActionCommands.Remove.self, ParticipantActionCommands.Coach.self,
+            ParticipantActionCommands.StopCoaching.self, ParticipantActionCommands.Announce.self,
+            ParticipantActionCommands.Record.self,
         ],
         defaultSubcommand: List.self)
 

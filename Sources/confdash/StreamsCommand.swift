@@ -14,10 +14,13 @@ struct StreamsCommand: AsyncParsableCommand {
 
     struct Start: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Start a media stream on a conference.",
+            abstract: "Start a media stream on a conference, or on one participant's call (--call).",
             discussion: """
                 The WebSocket server's bearer token is a secret, so it is never a flag: set \
                 \(StreamsCommand.bearerTokenVariable), or pass --bearer-token-stdin and write it on standard input.
+
+                With --call the stream carries that participant's call alone (Calls/{CallSid}/Streams), \
+                which takes no --codec and no --realtime.
                 """)
 
         @OptionGroup var scope: ActionOptions
@@ -30,6 +33,9 @@ struct StreamsCommand: AsyncParsableCommand {
 
         @Option(help: "A name for the stream, unique in the conference.")
         var name: String?
+
+        @Option(help: "Stream this participant's call (its sid) instead of the whole conference.")
+        var call: String?
 
         @Option(help: "inbound_track, outbound_track or both_tracks (the service's default).")
         var track: String?
@@ -95,7 +101,24 @@ struct StreamsCommand: AsyncParsableCommand {
             return request
         }
 
+        /// The same request for a call stream, whose endpoint takes no codec and no real-time
+        /// choice: either given with --call is a usage error, never dropped.
+        func callRequest(_ request: StartStreamRequest) throws -> StartCallStreamRequest {
+            if codec != nil {
+                throw ValidationError(
+                    "--codec cannot be used with --call: a call's stream takes no codec (the service picks it)")
+            }
+            if realtime {
+                throw ValidationError("--realtime cannot be used with --call: a call's stream takes no real-time choice")
+            }
+            let callRequest = StartCallStreamRequest(request)
+            let problems = callRequest.problems
+            guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "\n")) }
+            return callRequest
+        }
+
         func validate() throws {
+            if call != nil { _ = try callRequest(try request(bearerToken: nil)) }
             _ = try request(bearerToken: nil)
         }
 
@@ -112,8 +135,13 @@ struct StreamsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let request = try request(bearerToken: try readBearerToken())
+            let callRequest = try call.map { _ in try self.callRequest(request) }
             let result = try await scope.withActions { actions, _, _ in
-                await actions.startStream(conference: conference, conferenceName: nil, request)
+                if let call, let callRequest {
+                    return await actions.startCallStream(
+                        conference: conference, conferenceName: nil, call: call, callRequest)
+                }
+                return await actions.startStream(conference: conference, conferenceName: nil, request)
             }
             guard let record = result.value, result.outcome != .unknown else {
                 warnIfNotRecorded(result)
@@ -130,7 +158,8 @@ struct StreamsCommand: AsyncParsableCommand {
             } else if !record.sidKnown || result.message.contains("already runs") {
                 Output.line(result.message)
             } else {
-                Output.line("Started stream \(record.sid)\(record.name.map { " (\($0))" } ?? "") on \(conference): \(record.status)")
+                let on = record.callSid.map { "call \($0) of \(conference)" } ?? conference
+                Output.line("Started stream \(record.sid)\(record.name.map { " (\($0))" } ?? "") on \(on): \(record.status)")
             }
             if result.ledgerError != nil { Output.error("stop it with: confdash streams stop \(conference) \(record.sid)") }
             try failIfNotRecorded(result)

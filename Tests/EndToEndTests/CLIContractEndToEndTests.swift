@@ -178,6 +178,53 @@ import Glibc
         let unheld = try check("participants-unhold", ["participants", "unhold", conference, calls[1]]) as? [String: Any]
         #expect(unheld?["hold"] as? Bool == false)
 
+        // Recordings: one the application's cXML would have started (the admin surface does it here).
+        let recording = try #require(
+            (try space.admin("POST", "conferences/\(conference)/recordings") as? [String: Any])?["sid"] as? String)
+        let recordings = try #require(
+            try check("recordings-list", ["recordings", "list", conference]) as? [[String: Any]])
+        let listedRecording = try #require(recordings.first { $0["sid"] as? String == recording })
+        #expect(listedRecording["status"] as? String == "in-progress")
+        #expect(listedRecording["conference_sid"] as? String == conference)
+        #expect(listedRecording["channels"] is Int)
+        #expect(Self.isTimestamp(listedRecording["start_time"]), "\(listedRecording)")
+        let paused = try check(
+            "recordings-pause", ["recordings", "pause", conference, recording, "--pause-behavior", "skip"]) as? [String: Any]
+        #expect(paused?["status"] as? String == "paused")
+        let resumed = try check("recordings-resume", ["recordings", "resume", conference, recording]) as? [String: Any]
+        #expect(resumed?["status"] as? String == "in-progress")
+        let recordedCall = try #require(
+            try check(
+                "participants-record",
+                ["participants", "record", conference, calls[0], "--channels", "dual", "--track", "inbound"])
+                as? [String: Any])
+        #expect(recordedCall["call_sid"] as? String == calls[0])
+        #expect(recordedCall["channels"] as? Int == 2)
+        let callRecording = try #require(recordedCall["sid"] as? String)
+        let stoppedCallRecording = try check(
+            "recordings-stop", ["recordings", "stop", conference, callRecording, "--call", calls[0]]) as? [String: Any]
+        #expect(stoppedCallRecording?["call_sid"] as? String == calls[0])
+        let stoppedRecording = try check("recordings-stop", ["recordings", "stop", conference, recording]) as? [String: Any]
+        #expect(["stopped", "completed"].contains(stoppedRecording?["status"] as? String))
+        let deleted = try check("recordings-delete", ["recordings", "delete", conference, recording, "--yes"]) as? [String: Any]
+        #expect(deleted?["deleted"] as? Bool == true)
+        #expect(deleted?["sid"] as? String == recording)
+
+        // Coaching and an announcement to one participant.
+        let coaching = try check(
+            "participants-coach", ["participants", "coach", conference, calls[0], "--call-to-coach", calls[1]])
+            as? [String: Any]
+        #expect(coaching?["coaching"] as? Bool == true)
+        #expect(coaching?["call_sid_to_coach"] as? String == calls[1])
+        let uncoached = try check("participants-stop-coaching", ["participants", "stop-coaching", conference, calls[0]])
+            as? [String: Any]
+        #expect(uncoached?["coaching"] as? Bool == false)
+        let whispered = try check(
+            "participants-announce",
+            ["participants", "announce", conference, calls[1], "https://media.example.com/whisper.xml", "--method", "GET"])
+            as? [String: Any]
+        #expect(whispered?["call_sid"] as? String == calls[1])
+
         let started = try #require(
             try check(
                 "streams-start",
@@ -196,6 +243,15 @@ import Glibc
         #expect(stopped["outcome"] as? String == "stopped")
         #expect((stopped["stream"] as? [String: Any])?["status"] as? String == "stopped")
 
+        // A stream on one participant's call: the same schema, with its call.
+        let onCall = try #require(
+            try check(
+                "streams-start",
+                ["streams", "start", conference, "--url", "wss://media.example.com/agent", "--call", calls[0]])
+                as? [String: Any])
+        #expect(onCall["call_sid"] as? String == calls[0])
+        #expect(onCall["conference_sid"] as? String == conference)
+
         let announced = try check(
             "conferences-announce",
             ["conferences", "announce", conference, "--url", "https://media.example.com/announce.xml"]) as? [String: Any]
@@ -206,10 +262,20 @@ import Glibc
         #expect(ended?["status"] as? String == "completed")
 
         let audit = try #require(try check("audit", ["audit"]) as? [[String: Any]])
-        #expect(audit.count == 9, "mute, unmute, hold, unhold, start, stop, announce, remove, end: \(audit.count)")
+        // mute, unmute, hold, unhold, pause, resume, record, stop twice, delete, coach, stop
+        // coaching, announce to one, start, stop, start on a call, announce, remove, end.
+        #expect(audit.count == 19, "\(audit.map { $0["action"] as? String ?? "?" })")
+        let callStart = try #require(
+            audit.first {
+                $0["action"] as? String == "start-stream" && ($0["parameters"] as? [String: String])?["call"] == calls[0]
+            })
+        #expect(callStart["outcome"] as? String == "ok")
         #expect(audit.allSatisfy { Self.isTimestamp($0["at"]) })
         // Parameter names are snake_case too, but a custom parameter's own name is the operator's.
-        let start = try #require(audit.first { $0["action"] as? String == "start-stream" })
+        let start = try #require(
+            audit.first {
+                $0["action"] as? String == "start-stream" && ($0["parameters"] as? [String: String])?["call"] == nil
+            })
         let parameters = try #require(start["parameters"] as? [String: String])
         #expect(parameters["parameter.lang"] == "en")
         #expect(parameters["track"] == "inbound_track")
@@ -218,10 +284,10 @@ import Glibc
         let info = try #require(try check("info", ["info"]) as? [String: Any])
         #expect((info["paths"] as? [String: Any])?["ledger"] as? String == space.ledger)
 
-        // Every command's schema was used (the three resources' are what they refer to).
+        // Every command's schema was used (the four resources' are what they refer to).
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.schemas.path)
         let commands = Set(files.filter { $0.hasSuffix(".schema.json") }.map { String($0.dropLast(".schema.json".count)) })
-            .subtracting(["conference", "participant", "stream"])
+            .subtracting(["conference", "participant", "recording", "stream"])
         #expect(checked == commands, "schemas without a run: \(commands.subtracting(checked)); runs without a schema file: \(checked.subtracting(commands))")
     }
 
