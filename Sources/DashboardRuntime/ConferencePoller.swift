@@ -19,17 +19,24 @@ public actor ConferencePoller {
         public var participantSweep: Int
         /// The same for conferences scrolled out of the table's window (or filtered away).
         public var offScreenSweep: Int
+        /// The account's calls in progress are listed in full once in this many polls (the
+        /// first poll always): who is on a call does not change, and its quality figures drift
+        /// slowly, while the listing is the largest answer a poll reads (about 1.2 KB a call, ten
+        /// times a conference's). A participant whose call is not known yet is fetched alone on
+        /// the poll that first sees it, so a newcomer's number never waits for the next listing.
+        public var callsSweep: Int
 
         public init(
             interval: Duration = .seconds(2), maxConcurrency: Int = 8,
             backoff: RetryPolicy = RetryPolicy(maxAttempts: .max, baseDelay: .seconds(1), maxDelay: .seconds(30)),
-            participantSweep: Int = 10, offScreenSweep: Int = 30
+            participantSweep: Int = 10, offScreenSweep: Int = 30, callsSweep: Int = 5
         ) {
             self.interval = interval
             self.maxConcurrency = max(1, maxConcurrency)
             self.backoff = backoff
             self.participantSweep = max(1, participantSweep)
             self.offScreenSweep = max(self.participantSweep, offScreenSweep)
+            self.callsSweep = max(1, callsSweep)
         }
     }
 
@@ -60,8 +67,13 @@ public actor ConferencePoller {
     /// The newest `show` taken: each is sent on a task of its own, so an older one can arrive late.
     var shownVersion = -1
     public private(set) var pollCount = 0
-    /// Why the last poll could not read the calls (logged once, not every poll).
+    /// Why the last listing of calls failed (logged once, not every poll); while it fails,
+    /// no call is fetched alone either (that would be a read per participant).
     var lastCallsFailure: String?
+    /// The calls known from the last listing and the fetches since, by call sid.
+    var knownCalls: [String: CallInfo] = [:]
+    /// Calls a fetch could not find since the last listing: not asked for again until it.
+    var callsNotFound: Set<String> = []
     var activePolls = 0
     /// The most polls ever running at once; stays 1.
     public private(set) var maxOverlap = 0
@@ -189,7 +201,8 @@ public actor ConferencePoller {
         let source = self.source
         // Who is on each call: one paged listing beside the conference list, not a read per
         // participant. Its failure costs the numbers and names, never the poll.
-        async let listedCalls = Self.readCalls(source)
+        let listsCalls = pollCount == 1 || pollCount % settings.callsSweep == 0
+        async let listedCalls = listsCalls ? Self.readCalls(source) : (nil, nil)
         var conferences = try await source.liveConferences()
         let liveSids = Set(conferences.map(\.sid))
         let vanished = knownLive.subtracting(liveSids).sorted()
@@ -236,21 +249,34 @@ public actor ConferencePoller {
         if let watched, liveSids.contains(watched) || conferences.contains(where: { $0.sid == watched }) {
             if let list = try? await source.recordings(of: watched) { recordings[watched] = list }
         }
-        var (calls, callsFailure) = await listedCalls
-        if var known = calls {
+        let (listed, listingFailure) = await listedCalls
+        var calls: [String: CallInfo]?
+        var callsFailure: String?
+        if listsCalls {
+            callsFailure = listingFailure
+            if let listingFailure, listingFailure != lastCallsFailure {
+                logger.warning("calls not read: participants show without numbers", metadata: ["reason": "\(listingFailure)"])
+            }
+            lastCallsFailure = listingFailure
+            if let listed {
+                knownCalls = listed
+                callsNotFound = []
+            }
+        }
+        if lastCallsFailure == nil {
             // A participant's call the listing did not cover (still ringing, or it joined after
             // the listing was read) is fetched alone; one that cannot be shows by sid.
-            let missing = Set(participants.values.joined().map(\.callSid)).subtracting(known.keys).sorted()
+            let missing = Set(participants.values.joined().map(\.callSid)).subtracting(knownCalls.keys)
+                .subtracting(callsNotFound).sorted()
             let fetched = await Self.boundedMap(missing, limit: settings.maxConcurrency) { sid in
                 try? await source.call(sid)
             }
-            for call in fetched.compactMap({ $0 }) { known[call.sid] = CallInfo(call) }
-            calls = known
+            for (sid, call) in zip(missing, fetched) {
+                if let call { knownCalls[sid] = CallInfo(call) } else { callsNotFound.insert(sid) }
+            }
+            // Nil when nothing is new: the screen keeps what it has.
+            if listsCalls || fetched.contains(where: { $0 != nil }) { calls = knownCalls }
         }
-        if let callsFailure, callsFailure != lastCallsFailure {
-            logger.warning("calls not read: participants show without numbers", metadata: ["reason": "\(callsFailure)"])
-        }
-        lastCallsFailure = callsFailure
         if Task.isCancelled { throw CancellationError() }
         var snapshot = PollSnapshot(
             conferences: conferences, participants: participants, participantFailures: failures, calls: calls,

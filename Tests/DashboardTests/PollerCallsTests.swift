@@ -61,6 +61,26 @@ import Testing
         #expect(snapshot.participants.count == 3)
     }
 
+    @Test func theListingComesOnceASweepAndANewcomerIsFetchedOnTheFirstPollThatSeesIt() async throws {
+        let source = CallsSource(listed: ["CA-c1", "CA-c2", "CA-c3"], fetchable: ["CA-c4"])
+        // The listing and the conference list run side by side: the fourth conference shows from
+        // the second poll, which does not list calls, so its caller is fetched alone there.
+        let seen = Mutex<[Msg]>([])
+        let poller = ConferencePoller(
+            source: source, settings: ConferencePoller.Settings(interval: .milliseconds(1), callsSweep: 3),
+            now: { Self.start }, jitter: { 1 }, emit: { msg in seen.withLock { $0.append(msg) } })
+        await poller.run(limit: 4)
+        let snapshots = seen.withLock { $0 }.compactMap { msg -> PollSnapshot? in
+            if case .pollSucceeded(let snapshot, _) = msg { return snapshot }
+            return nil
+        }
+        #expect(snapshots.count == 4)
+        // Polls 1 and 3 list the calls; 2 fetches the newcomer alone; 4 has nothing new.
+        #expect(source.listings == 2)
+        #expect(source.fetched == ["CA-c4"])
+        #expect(snapshots.map { $0.calls?.count } == [3, 4, 4, nil])
+    }
+
     @Test func aListingThatFailsCostsTheNamesNotThePoll() async throws {
         let source = CallsSource(listed: [], fetchable: ["CA-c1"], listingFails: true)
         let snapshot = try await Self.poll(source)
@@ -107,6 +127,10 @@ final class CallsSource: ConferenceSource {
     let fetchable: Set<String>
     let listingFails: Bool
     private let fetches = Mutex<[String]>([])
+    private let listingCount = Mutex(0)
+    /// From the second poll on, a fourth conference is live with caller CA-c4 (listed from then on).
+    private let conferenceReads = Mutex(0)
+    var fourthIsLive: Bool { conferenceReads.withLock { $0 } >= 2 }
 
     init(listed: Set<String>, fetchable: Set<String>, listingFails: Bool = false) {
         self.listed = listed
@@ -115,9 +139,11 @@ final class CallsSource: ConferenceSource {
     }
 
     var fetched: [String] { fetches.withLock { $0 } }
+    var listings: Int { listingCount.withLock { $0 } }
 
     func liveConferences() async throws -> [Conference] {
-        ["c1", "c2", "c3"].map { Fixtures.conference($0, $0) }
+        conferenceReads.withLock { $0 += 1 }
+        return (fourthIsLive ? ["c1", "c2", "c3", "c4"] : ["c1", "c2", "c3"]).map { Fixtures.conference($0, $0) }
     }
     func recentlyCompleted() async throws -> [Conference] { [] }
     func conference(_ sid: String) async throws -> Conference { Fixtures.conference(sid, sid) }
@@ -126,11 +152,13 @@ final class CallsSource: ConferenceSource {
     }
 
     func inProgressCalls() async throws -> [String: Call] {
+        listingCount.withLock { $0 += 1 }
         if listingFails {
             throw CompatError.service(
                 ServiceError(status: 403, code: nil, message: "the API token may not read calls"), retryAfterSeconds: nil)
         }
-        return Dictionary(uniqueKeysWithValues: listed.map { ($0, Self.call($0)) })
+        let live = fourthIsLive ? listed.union(["CA-c4"]) : listed
+        return Dictionary(uniqueKeysWithValues: live.map { ($0, Self.call($0)) })
     }
 
     func call(_ sid: String) async throws -> Call {
