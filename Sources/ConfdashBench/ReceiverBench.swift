@@ -230,6 +230,7 @@ final class CountingStore: CallbackStore {
     init(_ ledger: StreamLedger) { self.ledger = ledger }
 
     var stored: Int { count.load(ordering: .relaxed) }
+    var concurrentWriters: Int { ledger.concurrentWriters }
     /// Transactions that stored stream callbacks: stored / transactions is the receiver's mean batch.
     var transactions: Int { commits.load(ordering: .relaxed) }
 

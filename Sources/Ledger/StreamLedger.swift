@@ -25,6 +25,13 @@ public final class StreamLedger: Sendable {
     /// Which engine holds the store, in the operator's words: "SQLite" or "PostgreSQL".
     public var engineName: String { engine is SQLiteStore ? "SQLite" : "PostgreSQL" }
 
+    /// How many write transactions can usefully run at once: PostgreSQL's connections (each
+    /// waits on the network, so more of them keep the server busy); for SQLite two, one writing
+    /// while the next gathers its batch (the file takes one writer at a time).
+    public var concurrentWriters: Int {
+        (engine as? PostgresStore)?.settings.maximumConnections ?? 2
+    }
+
     /// `<state directory>/ledger.sqlite`; the state directory itself lives in Profiles' `StatePaths`.
     public static func defaultFile(inStateDirectory directory: URL) -> URL {
         directory.appendingPathComponent(fileName)

@@ -13,6 +13,9 @@ public protocol CallbackStore: Sendable {
     /// The receiver hands it the callbacks that arrived while the previous write was under way.
     func applyCallbacks(_ callbacks: [StreamCallback]) async throws -> [CallbackOutcome]
 
+    /// How many of those transactions the receiver runs at once.
+    var concurrentWriters: Int { get }
+
     /// Stores one verified conference status callback, its form parameters as they came, and
     /// returns its id only once it is committed (the same promise as `applyCallback`).
     func recordConferenceEvent(_ event: StoredConferenceEvent) async throws -> Int64
@@ -23,6 +26,8 @@ public protocol CallbackStore: Sendable {
 }
 
 extension CallbackStore {
+    public var concurrentWriters: Int { 2 }
+
     /// One commit per callback, for a store that has no batch of its own.
     public func applyCallbacks(_ callbacks: [StreamCallback]) async throws -> [CallbackOutcome] {
         var outcomes: [CallbackOutcome] = []

@@ -54,7 +54,8 @@ public struct ReceiverService: Sendable {
         routesByPath = Dictionary(routes.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         metrics = ReceiverMetrics(profiles: routes.map(\.profile))
         self.store = store
-        streamCallbacks = CallbackBatcher(store: store, healthTimeout: configuration.healthTimeout)
+        streamCallbacks = CallbackBatcher(
+            store: store, healthTimeout: configuration.healthTimeout, writers: store.concurrentWriters)
         self.logger = logger
         self.now = now
     }

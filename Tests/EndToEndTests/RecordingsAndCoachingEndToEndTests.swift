@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+/// Who is on each call, the recordings pane and the participant keys, driven by keys in tmux
+/// against the built emulator: each key's request reaches the emulator, whose admin surface says
+/// what it now holds.
+@Suite struct RecordingsAndCoachingEndToEndTests {
+    typealias Bridge = RedesignEndToEndTests.Bridge
+
+    /// GET on the emulator's admin surface, the answer as JSON (an object or an array).
+    static func adminGet(_ bridge: Bridge, _ path: String) throws -> Any {
+        let output = bridge.emulator.session.directory.appendingPathComponent("admin-\(UUID().uuidString.prefix(6)).json").path
+        let status = try ChildProcess.run(["curl", "-fsS", "\(bridge.base)/__admin/\(path)"], outputPath: output)
+        let data = try Data(contentsOf: URL(fileURLWithPath: output))
+        #expect(status == 0, "GET \(path): \(String(decoding: data, as: UTF8.self))")
+        return try JSONSerialization.jsonObject(with: data)
+    }
+
+    static func recordings(_ bridge: Bridge) throws -> [[String: Any]] {
+        try #require(try adminGet(bridge, "conferences/\(bridge.conference)/recordings") as? [[String: Any]])
+    }
+
+    @Test func recordingsPauseResumeAndDeleteFromTheirPane() async throws {
+        let bridge = try await Bridge.start()
+        let started = try ConferenceEventsEndToEndTests.admin(bridge, "conferences/\(bridge.conference)/recordings", "{}")
+        let recording = try #require(started["sid"] as? String)
+        let (_, _, session) = try await Self.onScreen(bridge)
+        defer { TruthfulEndToEndTests.end(bridge, session) }
+
+        try session.send(keys: "Enter")
+        #expect(await session.waitFor(text: "Recordings (1 active, 1 in all)", timeout: .seconds(15)), "\(session.capture())")
+        try session.send(keys: "Tab", "Tab")
+        #expect(await session.waitFor(text: String(recording.prefix(18))))
+        try session.send(keys: "P")
+        #expect(await session.waitFor(text: "Pause recording"), "\(session.capture())")
+        try session.send(keys: "Enter")
+        #expect(await session.waitFor(text: "Paused recording \(recording) (skip)", timeout: .seconds(10)), "\(session.capture())")
+        #expect(try Self.recordings(bridge).first?["status"] as? String == "paused")
+
+        try session.send(keys: "P")
+        #expect(await session.waitFor(text: "Resumed recording \(recording)", timeout: .seconds(10)), "\(session.capture())")
+        #expect(try Self.recordings(bridge).first?["status"] as? String == "in-progress")
+
+        try session.send(keys: "D")
+        #expect(await session.waitFor(text: "Delete recording"))
+        #expect(session.capture().contains("undone"), "the question says a deletion is for good")
+        try session.send(keys: "Enter")
+        #expect(await session.waitFor(text: "nothing done"), "Cancel is focused: Enter alone deletes nothing")
+        #expect(try Self.recordings(bridge).count == 1)
+        try session.send(keys: "D")
+        #expect(await session.waitFor(text: "Delete recording"))
+        try session.send(keys: "Tab", "Enter")
+        #expect(await session.waitFor(text: "Deleted recording \(recording)", timeout: .seconds(10)), "\(session.capture())")
+        #expect(try Self.recordings(bridge).isEmpty)
+        #expect(await session.waitFor(text: "no recordings of this conference", timeout: .seconds(10)))
+    }
+
+    @Test func whoIsOnTheCallThenCoachAndAnnounceToOne() async throws {
+        let bridge = try await Bridge.start()
+        let (_, _, session) = try await Self.onScreen(bridge)
+        defer { TruthfulEndToEndTests.end(bridge, session) }
+        let first = bridge.calls[0]
+        let call = try #require(try Self.adminGet(bridge, "calls/\(first)") as? [String: Any])
+        let direction = try #require(call["direction"] as? String)
+        let number = try #require(
+            (direction == "inbound" ? call["from_formatted"] : call["to_formatted"]) as? String)
+
+        try session.send(keys: "Enter")
+        #expect(await session.waitFor(text: "WHO"))
+        // The first caller's number, from the calls listing, and the picked call in full below.
+        #expect(await session.waitFor(text: number, timeout: .seconds(10)), "\(session.capture())")
+        #expect(await session.waitFor(text: "\(first) ● from"), "\(session.capture())")
+
+        try session.send(keys: "c")
+        #expect(await session.waitFor(text: "Whom does"))
+        try session.send(keys: "Enter")
+        #expect(await session.waitFor(text: "\(first) now coaches \(bridge.calls[1])", timeout: .seconds(10)), "\(session.capture())")
+        let coach = try #require(
+            try Self.adminGet(bridge, "conferences/\(bridge.conference)/participants/\(first)") as? [String: Any])
+        #expect(coach["coaching"] as? Bool == true)
+        #expect(coach["callSidToCoach"] as? String == bridge.calls[1])
+        #expect(await session.waitFor(text: "coached by", timeout: .seconds(10)), "the FLAGS column of the coached caller")
+        try session.send(keys: "c")
+        #expect(await session.waitFor(text: "stopped coaching", timeout: .seconds(10)), "\(session.capture())")
+
+        try session.send(keys: "a")
+        #expect(await session.waitFor(text: "Announce to one caller"))
+        try session.type(literal: "https://media.example.com/hello.xml")
+        try session.send(keys: "Enter")
+        #expect(await session.waitFor(text: "Announcement sent to \(first)", timeout: .seconds(10)), "\(session.capture())")
+        let heard = try #require(
+            try Self.adminGet(bridge, "conferences/\(bridge.conference)/participants/\(first)") as? [String: Any])
+        #expect(heard["lastAnnouncement"] as? String == "https://media.example.com/hello.xml")
+    }
+
+    static func onScreen(_ bridge: Bridge) async throws -> (Bridge, String, TmuxSession) {
+        let ledger = bridge.emulator.session.directory.appendingPathComponent("ledger.sqlite").path
+        let session = try TmuxSession(
+            command: "\(Demo.quoted(try Demo.binary())) --refresh 1 --ledger \(Demo.quoted(ledger))",
+            width: 160, height: 44, environment: Demo.environment(bridge.environment))
+        #expect(await session.waitFor(text: "Support Bridge", timeout: .seconds(20)))
+        return (bridge, ledger, session)
+    }
+}
