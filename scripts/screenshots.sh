@@ -38,10 +38,13 @@ scripts/screenshot.sh --size 120x40 --wait '● live' \
     --shot screenshots/start-stream-form.png \
     --keys C-u --type wss://media.example.com/late --keys Tab --type late --keys Enter --wait 'started stream late' \
     --shot screenshots/conference-detail.png \
+    --shell 'port=$(grep -o "emulator on port [0-9]*" <<<"$SCREEN" | grep -o "[0-9]*$"); sid=$(grep -o "^sid [0-9a-f-]*" <<<"$SCREEN" | head -1 | cut -d" " -f2); curl -fsS -X POST -H "Content-Type: application/json" -d "{}" "http://127.0.0.1:$port/__admin/conferences/$sid/recordings" >/dev/null' \
+    --keys r --wait 'Recordings (1 active' \
+    --keys 'Tab P' --wait 'Pause recording' --shot screenshots/recording-pause.png --keys 'Escape Tab' \
     --keys 'Escape / C-u Enter' --wait 'STREAMS' --shot screenshots/conferences.png \
     --keys '?' --wait 'Keys (' --shot screenshots/help.png \
     --keys Escape \
     --shell 'port=$(grep -o "emulator on port [0-9]*" <<<"$SCREEN" | grep -o "[0-9]*$"); curl -fsS -X POST -H "Content-Type: application/json" -d "{\"status\": 503}" "http://127.0.0.1:$port/__admin/faults" >/dev/null' \
     --wait 'STALE' --shot screenshots/stale-header.png \
     -- "${demo[@]}"
-echo "wrote screenshots/: conferences, conference-detail, start-stream-form, stop-confirmation, help, stale-header"
+echo "wrote screenshots/: conferences, conference-detail, recording-pause, start-stream-form, stop-confirmation, help, stale-header"
