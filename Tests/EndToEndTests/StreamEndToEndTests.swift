@@ -119,13 +119,20 @@ import Testing
         #expect(await session.waitFor(text: Demo.loaded, timeout: .seconds(40)))
         try session.send(keys: "Enter")
         #expect(await session.waitFor(text: "CALL SID"))
-        // The first participant row: its call sid, and whether FLAGS says muted.
-        let row = try #require(session.capture().split(separator: "\n").first { $0.hasPrefix("│") && $0.contains("in-progress") })
-        let call = try #require(row.dropFirst().split(separator: " ").first.map(String.init))
+        // The picked participant, from the pane's last line (the call `m` acts on, in full), and
+        // whether its row's FLAGS says muted. Not the first row read off the screen: a poll that
+        // lands between the capture and the key may have moved the pick.
+        #expect(await session.waitUntil("the picked call's line") { $0.contains(" ● from ") })
+        let screen = session.capture()
+        let detail = try #require(screen.split(separator: "\n").first { $0.contains(" ● from ") })
+        let call = try #require(detail.dropFirst().split(separator: " ").first.map(String.init))
+        let row = try #require(
+            screen.split(separator: "\n").first { $0.hasPrefix("│") && $0.contains(call.prefix(18)) && $0.contains("in-progress") })
         let mutedBefore = row.contains("muted")
         try session.send(keys: "m")
         // The service's own answer, from the audited action: "Muted CALL" or "Unmuted CALL".
-        #expect(await session.waitFor(text: "\(mutedBefore ? "Unmuted" : "Muted") \(call)", timeout: .seconds(10)))
+        #expect(
+            await session.waitFor(text: "\(mutedBefore ? "Unmuted" : "Muted") \(call)", timeout: .seconds(20)), "\(session.capture())")
         try session.send(keys: "E")
         #expect(await session.waitFor(text: "End conference"))
         try session.send(keys: "Enter")
