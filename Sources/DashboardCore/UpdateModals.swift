@@ -158,7 +158,8 @@ func handleURLPromptKey(_ state: inout AppState, _ prompt: URLPrompt, _ key: Key
         let url = prompt.url.text.trimmingCharacters(in: .whitespaces)
         // A refused URL is said in the prompt, which stays open with what was typed.
         switch prompt.purpose {
-        case .announce:
+        case .announce, .announceParticipant:
+            // The same URL rule for the conference and for one caller: the service fetches it.
             guard isAbsoluteHTTPURL(url) else {
                 prompt.problem = url.isEmpty
                     ? "type the URL of the audio to play (http:// or https://)"
@@ -167,17 +168,10 @@ func handleURLPromptKey(_ state: inout AppState, _ prompt: URLPrompt, _ key: Key
                 return []
             }
             state.modal = nil
-            showStatus(&state, "announcing to \(prompt.conferenceName)…", .info)
-            return [.announce(conference: prompt.conferenceSid, url: url, method: prompt.method)]
-        case .announceParticipant(let callSid):
-            guard isAbsoluteHTTPURL(url) else {
-                prompt.problem = url.isEmpty
-                    ? "type the URL of the audio to play (http:// or https://)"
-                    : "not an absolute http(s) URL: the service can only fetch audio from http:// or https://host/…"
-                state.modal = .urlPrompt(prompt)
-                return []
+            guard case .announceParticipant(let callSid) = prompt.purpose else {
+                showStatus(&state, "announcing to \(prompt.conferenceName)…", .info)
+                return [.announce(conference: prompt.conferenceSid, url: url, method: prompt.method)]
             }
-            state.modal = nil
             showStatus(&state, "announcing to \(callSid)…", .info)
             return [
                 .announceToParticipant(conference: prompt.conferenceSid, callSid: callSid, url: url, method: prompt.method)
