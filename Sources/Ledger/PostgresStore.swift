@@ -264,9 +264,18 @@ enum PostgresMigrations {
 }
 
 /// One PostgreSQL transaction, as the ledger's rules see it: run on a thread that may block.
+///
+/// Statements are pipelined: BEGIN, every write, the NOTIFY and the COMMIT go out without
+/// waiting for the one before, and the thread waits only where the rules need an answer (a
+/// read) and at the end. A store across the network then costs a round trip per read rather
+/// than per statement. Nothing is lost by not waiting: the server runs them in order, the first
+/// that fails aborts the transaction (every later one fails, and COMMIT rolls back), and that
+/// first error is the one thrown, before the body's value is returned.
 final class PostgresSQL: StoreSQL {
     let connection: PostgresConnection
     private var announcements: [String] = []
+    /// Sent and not yet answered, oldest first.
+    private var pending: [EventLoopFuture<Void>] = []
 
     init(connection: PostgresConnection) {
         self.connection = connection
@@ -278,24 +287,44 @@ final class PostgresSQL: StoreSQL {
         -> T
     {
         let sql = PostgresSQL(connection: connection)
-        _ = try connection.simpleQuery(begin).wait()
+        sql.send(connection.simpleQuery(begin))
         do {
             let value = try body(sql)
-            try sql.announce()
-            _ = try connection.simpleQuery("COMMIT").wait()
+            sql.announce()
+            sql.send(connection.simpleQuery("COMMIT"))
+            try sql.settle()
             return value
         } catch {
+            // Whatever was sent must be answered before the connection goes back to the pool.
+            try? sql.settle()
             if !connection.isClosed { _ = try? connection.simpleQuery("ROLLBACK").wait() }
             throw error
         }
     }
 
+    private func send<Value>(_ future: EventLoopFuture<Value>) {
+        pending.append(future.map { _ in })
+    }
+
+    /// Waits for everything sent, in order; throws the first failure (the one that aborted the
+    /// transaction: the rest only say it was aborted) after all have been answered.
+    private func settle() throws {
+        var first: (any Error)?
+        for future in pending {
+            do { try future.wait() } catch { if first == nil { first = error } }
+        }
+        pending.removeAll()
+        if let first { throw first }
+    }
+
     func execute(_ sql: String, _ arguments: StoreArguments) throws {
-        _ = try connection.query(Self.numbered(sql), Self.bind(arguments)).wait()
+        send(connection.query(Self.numbered(sql), Self.bind(arguments)))
     }
 
     func rows(_ sql: String, _ arguments: StoreArguments) throws -> [any StoreRow] {
-        try connection.query(Self.numbered(sql), Self.bind(arguments)).wait().rows.map(PostgresStoreRow.init(row:))
+        let result = connection.query(Self.numbered(sql), Self.bind(arguments))
+        try settle()
+        return try result.wait().rows.map(PostgresStoreRow.init(row:))
     }
 
     func insertReturningID(_ sql: String, _ arguments: StoreArguments) throws -> Int64 {
@@ -312,24 +341,26 @@ final class PostgresSQL: StoreSQL {
 
     /// One NOTIFY per transaction (more when the payload would pass PostgreSQL's 8000 bytes),
     /// sent with the commit: listeners hear of it only once it is durable.
-    private func announce() throws {
+    private func announce() {
         var unique: [String] = []
         var seen: Set<String> = []
         for line in announcements where seen.insert(line).inserted { unique.append(line) }
         var payload = ""
         for line in unique {
             if payload.utf8.count + line.utf8.count + 1 > 7_000 {
-                try notify(payload)
+                notify(payload)
                 payload = ""
             }
             payload += payload.isEmpty ? line : "\n" + line
         }
-        if !payload.isEmpty { try notify(payload) }
+        if !payload.isEmpty { notify(payload) }
     }
 
-    private func notify(_ payload: String) throws {
-        _ = try connection.query("SELECT pg_notify($1, $2)", [PostgresData(string: PostgresStore.channel), PostgresData(string: payload)])
-            .wait()
+    private func notify(_ payload: String) {
+        send(
+            connection.query(
+                "SELECT pg_notify($1, $2)",
+                [PostgresData(string: PostgresStore.channel), PostgresData(string: payload)]))
     }
 
     /// `?` placeholders as PostgreSQL's `$1, $2, …`, leaving quoted text alone.

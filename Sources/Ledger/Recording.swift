@@ -106,9 +106,9 @@ extension StreamLedger {
     }
 
     /// The callbacks' changes inside the caller's transaction. Every stream they name (and the
-    /// unsettled start each may settle) is read in one statement first, so a known stream's
-    /// callback costs two more (its move and its history entry): on a store across the network
-    /// each statement is a round trip, and a receiver under load lives on how few there are.
+    /// unsettled start each may settle) is read in one statement first; what the callbacks do to
+    /// them is then worked out in memory and written in one statement per kind (`CallbackWrites`),
+    /// so a batch costs a handful of round trips however many callbacks it holds.
     static func apply(_ db: any StoreSQL, _ callbacks: [StreamCallback]) throws -> [CallbackOutcome] {
         var keys = Set(callbacks.map(\.streamSid))
         for callback in callbacks {
@@ -122,33 +122,33 @@ extension StreamLedger {
         {
             states[try row.requiredString("sid")] = StreamState(stored: row.string("status") ?? "")
         }
-        return try callbacks.map { callback in
-            guard let (next, reason) = move(for: callback) else { return .unrecognisedEvent(callback.event.rawValue) }
+        var writes = CallbackWrites()
+        let outcomes = try callbacks.map { callback in
+            guard let (next, reason) = move(for: callback) else { return CallbackOutcome.unrecognisedEvent(callback.event.rawValue) }
             let sid = callback.streamSid
             if let provisional = provisionalSid(of: callback), states[provisional] != nil, states[sid] == nil {
                 // A retry by name that the service took: the unsettled start becomes this stream.
+                // Rare, so what was gathered goes out first and the adoption runs as it always has.
+                try writes.flush(db)
                 try adoptProvisional(db, sid: sid, conferenceSid: callback.conferenceSid, name: callback.streamName)
                 states[sid] = states.removeValue(forKey: provisional)
             }
             guard let current = states[sid] else {
-                try insertLearned(
-                    db, sid: sid, accountSid: callback.accountSid, conferenceSid: callback.conferenceSid,
+                writes.learn(
+                    sid: sid, accountSid: callback.accountSid, conferenceSid: callback.conferenceSid,
                     callSid: callback.callSid, name: callback.streamName, track: callback.track, origin: .callback,
                     state: next, reason: reason, source: .callback, at: callback.at)
                 states[sid] = next
                 return .learned(next)
             }
-            if let call = callback.callSid {
-                // A call stream first known by name (an unanswered start) learns its call here.
-                try db.execute("UPDATE stream SET call_sid = ? WHERE sid = ? AND call_sid IS NULL", [call, sid])
-            }
-            let moved = try Self.move(
-                db, sid: sid, from: current, to: next, reason: reason, source: .callback, at: callback.at,
-                keepEvenIfUnchanged: false)
-            guard moved else { return .ignored(current: current) }
+            if let call = callback.callSid { writes.learnCall(call, of: sid) }
+            guard current.canMove(to: next) else { return .ignored(current: current) }
+            writes.move(sid: sid, to: next, reason: reason, source: .callback, at: callback.at)
             states[sid] = next
             return .moved(from: current, to: next)
         }
+        try writes.flush(db)
+        return outcomes
     }
 
     /// The unsettled start a callback may settle: its stream's name in its conference.

@@ -80,6 +80,51 @@ import Testing
         #expect(try await together.ledger.events(sid: "MZ2").summary == ["in-progress callback", "error callback general_error"])
     }
 
+    /// A batch larger than one statement's rows (`CallbackWrites.rowsPerStatement`), in which
+    /// streams are learned and then moved, a known call stream learns its call, and an unsettled
+    /// start is settled half-way: every row and every history entry lands as it would one by one.
+    @Test(arguments: Engine.allCases) func aLargeMixedBatchLandsWhole(engine: Engine) async throws {
+        let temp = try await TemporaryLedger.make(engine)
+        defer { temp.remove() }
+        let ledger = temp.ledger
+        try await Sample.start("MZ-known", in: ledger)
+        let kept = try await UnsettledStartTests.unknown(ledger, name: "rec-1")
+        var batch: [StreamCallback] = []
+        for n in 0..<100 { batch.append(Sample.callback("MZ-\(n)", .started, at: 1)) }
+        batch.append(
+            StreamCallback(
+                accountSid: Sample.account, conferenceSid: Sample.conference, callSid: "CA-caller", streamSid: "MZ-known",
+                event: .started, at: Sample.at(2)))
+        batch.append(
+            StreamCallback(
+                accountSid: Sample.account, conferenceSid: Sample.conference, streamSid: "MZ-settled",
+                streamName: "rec-1", event: .started, at: Sample.at(3)))
+        for n in 0..<100 { batch.append(Sample.callback("MZ-\(n)", .stopped, at: 4)) }
+        batch.append(Sample.callback("MZ-7", .started, at: 5))  // late: a stopped stream stays stopped
+
+        let outcomes = try await ledger.applyCallbacks(batch)
+        #expect(outcomes.count == batch.count)
+        #expect(outcomes[0] == .learned(.inProgress))
+        #expect(outcomes[100] == .moved(from: .queued, to: .inProgress))
+        #expect(outcomes[101] == .moved(from: .unknown, to: .inProgress))
+        #expect(outcomes[102] == .moved(from: .inProgress, to: .stopped))
+        #expect(outcomes.last == .ignored(current: .stopped))
+
+        let streams = try await ledger.streams()
+        #expect(streams.count == 102)
+        #expect(streams.filter { $0.sid.hasPrefix("MZ-") && $0.status == .stopped }.count == 100)
+        let known = try #require(try await ledger.stream(sid: "MZ-known"))
+        #expect(known.status == .inProgress)
+        #expect(known.callSid == "CA-caller")
+        #expect(known.updatedAt == Sample.at(2))
+        #expect(try await ledger.stream(sid: kept.sid) == nil)
+        #expect(try await ledger.stream(sid: "MZ-settled")?.status == .inProgress)
+        #expect(try await ledger.events(sid: "MZ-settled").count == 2)
+        let seventh = try #require(try await ledger.stream(sid: "MZ-7"))
+        #expect(seventh.updatedAt == Sample.at(4))
+        #expect(try await ledger.events(sid: "MZ-7").summary == ["in-progress callback", "stopped callback"])
+    }
+
     @Test(arguments: Engine.allCases) func lateCallbacksNeverMoveAStreamBack(engine: Engine) async throws {
         let temp = try await TemporaryLedger.make(engine)
         defer { temp.remove() }
