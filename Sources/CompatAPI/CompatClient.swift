@@ -22,6 +22,8 @@ public final class CompatClient: Sendable {
     /// What each read last got and decoded to, so a poll that finds nothing changed skips
     /// decoding it again (at idle, decoding was a third of the dashboard's CPU).
     let reads = ReadCache()
+    /// How many reads go out at once: found from the service's answers (`ConcurrencyLevel`).
+    public let concurrency: AdaptiveConcurrency
 
     /// Bodies larger than this are refused rather than read into memory.
     static let maxBodyBytes = 32 * 1024 * 1024
@@ -30,9 +32,12 @@ public final class CompatClient: Sendable {
         endpoint: Endpoint, credentials: Credentials, requestTimeout: Duration = .seconds(10),
         retryPolicy: RetryPolicy = .default, httpClient: HTTPClient? = nil, clock: any Clock<Duration> = ContinuousClock(),
         jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
-        logger: Logger = Logger(label: "confdash.api")
+        maxConcurrency: Int = ConcurrencyLevel.defaultCeiling, logger: Logger = Logger(label: "confdash.api")
     ) {
         self.endpoint = endpoint
+        concurrency = AdaptiveConcurrency(ceiling: maxConcurrency) { change in
+            logger.info("\(change)", metadata: ["inFlight": "\(change.to)"])
+        }
         self.credentials = credentials
         self.requestTimeout = requestTimeout
         self.retryPolicy = retryPolicy
@@ -47,7 +52,9 @@ public final class CompatClient: Sendable {
             // A redirect would resend the Basic credentials to wherever it points.
             configuration.redirectConfiguration = .disallow
             configuration.timeout.connect = .seconds(5)
-            configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 16
+            // As many connections as reads may be in flight: a read waiting for a connection
+            // would count as a slow answer.
+            configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(16, maxConcurrency)
             // A refused connection or a name that does not resolve is said at once; the pool's
             // own retries held it until the request's deadline (21 s for a CLI command that
             // could not connect). Reads are retried by `RetryPolicy`, which knows what is worth it.
@@ -219,7 +226,7 @@ public final class CompatClient: Sendable {
         var attempt = 1
         while true {
             do {
-                return try await performOnce(method, url: url, form: form, operation: operation)
+                return try await performCounted(method, url: url, form: form, operation: operation, read: retryable)
             } catch let error as CompatError {
                 guard retryable, RetryPolicy.isRetryable(error) else { throw error }
                 var retryAfter: Duration?
@@ -233,6 +240,34 @@ public final class CompatClient: Sendable {
                 try await clock.sleep(for: wait)
                 attempt += 1
             }
+        }
+    }
+
+    /// One attempt through the concurrency gate: a read waits for its place, a write goes at
+    /// once; either way its answer teaches the level.
+    func performCounted(
+        _ method: HTTPMethod, url: String, form: [(String, String)]?, operation: String, read: Bool
+    ) async throws -> RawResponse {
+        let permit = read ? try await concurrency.acquire() : concurrency.unqueued()
+        let started = ContinuousClock.now
+        do {
+            let response = try await performOnce(method, url: url, form: form, operation: operation)
+            concurrency.release(permit, .answered(ContinuousClock.now - started))
+            return response
+        } catch let error as CompatError {
+            switch error {
+            case .service(let e, let retryAfter) where e.status == 429 || retryAfter != nil:
+                concurrency.release(permit, .throttled)
+            case .service(let e, _) where e.status < 500:
+                // A refusal (404, 400) is an answer like any other: the service was quick to give it.
+                concurrency.release(permit, .answered(ContinuousClock.now - started))
+            default:
+                concurrency.release(permit, .failed)
+            }
+            throw error
+        } catch {
+            concurrency.release(permit, .failed)
+            throw error
         }
     }
 

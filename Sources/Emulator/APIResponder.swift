@@ -26,6 +26,12 @@ struct APIResponder: Sendable {
 
     func respond(to request: Incoming) async -> Response {
         let verdict = await faults.verdict()
+        let response = await respond(to: request, verdict)
+        await faults.finished()
+        return response
+    }
+
+    private func respond(to request: Incoming, _ verdict: FaultInjector.Verdict) async -> Response {
         // The faults as they were when the request came in, for the whole of its answer.
         let settings = await faults.settings
         let delay = await faults.delay

@@ -147,6 +147,14 @@ struct AdminSurface: Sendable {
             // API requests waiting out a latency or hang right now: a test knows every request
             // it sent has landed (or been refused) once this is zero.
             return Replies.json(["held": await faults.held])
+        case (.get, "inflight"):
+            // API requests being answered now, and the most there have been at once since the
+            // peak was last cleared (`DELETE /__admin/inflight`): what a client's concurrency did.
+            let (now, peak) = await faults.inFlightNow
+            return Replies.json(["inFlight": now, "peak": peak])
+        case (.delete, "inflight"):
+            await faults.clearPeak()
+            return Replies.noContent()
         case (.get, "requests"):
             return Replies.json(await requestLog.all())
         case (.delete, "requests"):
@@ -239,7 +247,7 @@ struct AdminSurface: Sendable {
     /// normally again).
     private struct FaultPatch: Decodable {
         static let expected =
-            "expected {\"latencyMs\": Int?, \"failRate\": 0...1?, \"rateLimit\": Int or null, \"status\": 400...599 or null, "
+            "expected {\"latencyMs\": Int?, \"failRate\": 0...1?, \"rateLimit\": Int or null, \"maxInFlight\": Int or null, \"status\": 400...599 or null, "
             + "\"retryAfterSeconds\": Int or null, \"hangSeconds\": Number?, \"body\": \"malformed\", \"truncated\", "
             + "\"trickle\" or null, \"trickleBytes\": Int?, \"trickleIntervalMs\": Int?}"
 
@@ -250,13 +258,14 @@ struct AdminSurface: Sendable {
         var trickleIntervalMs: Int?
         /// For each: nil leave as is; .some(nil) off.
         var rateLimit: Int??
+        var maxInFlight: Int??
         var status: Int??
         var retryAfterSeconds: Int??
         var body: FaultSettings.BodyFault??
 
         enum CodingKeys: String, CodingKey {
             case latencyMs, failRate, rateLimit, status, retryAfterSeconds, hangSeconds, body, trickleBytes,
-                trickleIntervalMs
+                trickleIntervalMs, maxInFlight
         }
 
         init(from decoder: any Decoder) throws {
@@ -270,6 +279,7 @@ struct AdminSurface: Sendable {
                 container.contains(key) ? .some(try container.decodeIfPresent(T.self, forKey: key)) : nil
             }
             rateLimit = try nullable(.rateLimit)
+            maxInFlight = try nullable(.maxInFlight)
             status = try nullable(.status)
             retryAfterSeconds = try nullable(.retryAfterSeconds)
             body = try nullable(.body)
@@ -282,6 +292,7 @@ struct AdminSurface: Sendable {
             if let trickleBytes { settings.trickleBytes = trickleBytes }
             if let trickleIntervalMs { settings.trickleIntervalMs = trickleIntervalMs }
             if let rateLimit { settings.rateLimit = rateLimit }
+            if let maxInFlight { settings.maxInFlight = maxInFlight }
             if let status { settings.status = status }
             if let retryAfterSeconds { settings.retryAfterSeconds = retryAfterSeconds }
             if let body { settings.body = body }

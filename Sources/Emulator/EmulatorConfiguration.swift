@@ -74,6 +74,10 @@ public struct FaultSettings: Sendable, Hashable, Codable {
     /// API requests allowed per one-second window before answering 429 (code 20429,
     /// `Retry-After: 1`); nil means unlimited.
     public var rateLimit: Int?
+    /// API requests the service works on at once; one more is answered 429 (code 20429,
+    /// `Retry-After: 1`) at once, as a service that limits an account's concurrent requests
+    /// does. nil means unlimited.
+    public var maxInFlight: Int?
     /// Every API request is answered with this HTTP status (400...599) and the service's error
     /// body for it, before credentials are even checked, as an outage or a revoked token looks
     /// from outside: 401 (code 20003), 403 (20403), 404 (20404), 422 (10000), 429 (20429),
@@ -108,8 +112,9 @@ public struct FaultSettings: Sendable, Hashable, Codable {
     public init(
         latencyMs: Int = 0, failRate: Double = 0, rateLimit: Int? = nil, status: Int? = nil,
         retryAfterSeconds: Int? = nil, hangSeconds: Double = 0, body: BodyFault? = nil, trickleBytes: Int = 16,
-        trickleIntervalMs: Int = 250
+        trickleIntervalMs: Int = 250, maxInFlight: Int? = nil
     ) {
+        self.maxInFlight = maxInFlight
         self.latencyMs = latencyMs
         self.failRate = failRate
         self.rateLimit = rateLimit
@@ -123,7 +128,7 @@ public struct FaultSettings: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case latencyMs, failRate, rateLimit, status, retryAfterSeconds, hangSeconds, body, trickleBytes,
-            trickleIntervalMs
+            trickleIntervalMs, maxInFlight
     }
 
     /// Every field may be missing (settings saved before it existed): missing means no fault.
@@ -133,6 +138,7 @@ public struct FaultSettings: Sendable, Hashable, Codable {
         latencyMs = try c.decodeIfPresent(Int.self, forKey: .latencyMs) ?? none.latencyMs
         failRate = try c.decodeIfPresent(Double.self, forKey: .failRate) ?? none.failRate
         rateLimit = try c.decodeIfPresent(Int.self, forKey: .rateLimit)
+        maxInFlight = try c.decodeIfPresent(Int.self, forKey: .maxInFlight)
         status = try c.decodeIfPresent(Int.self, forKey: .status)
         retryAfterSeconds = try c.decodeIfPresent(Int.self, forKey: .retryAfterSeconds)
         hangSeconds = try c.decodeIfPresent(Double.self, forKey: .hangSeconds) ?? none.hangSeconds
@@ -146,6 +152,7 @@ public struct FaultSettings: Sendable, Hashable, Codable {
         if latencyMs < 0 { return "latencyMs must not be negative" }
         if !(0...1).contains(failRate) { return "failRate must be within 0...1" }
         if let rateLimit, rateLimit < 0 { return "rateLimit must not be negative" }
+        if let maxInFlight, maxInFlight < 1 { return "maxInFlight must be at least 1" }
         if let status, !(400...599).contains(status) { return "status must be an error status, 400...599" }
         if let retryAfterSeconds, retryAfterSeconds < 0 { return "retryAfterSeconds must not be negative" }
         if !(0...3600).contains(hangSeconds) { return "hangSeconds must be within 0...3600" }

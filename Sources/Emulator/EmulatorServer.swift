@@ -164,6 +164,16 @@ public actor EmulatorServer {
     /// API requests the injected latency or hang is holding right now. Each one's deadline on the
     /// injected clock is fixed before it counts here, so a test that sees a request held knows it
     /// stays unanswered until the clock has moved by the whole delay.
+    /// API requests being answered now, and the most at once since `clearPeakInFlight()`.
+    public func requestsInFlight() async -> (now: Int, peak: Int) {
+        await faults.inFlightNow
+    }
+
+    /// Starts counting the peak of requests in flight afresh.
+    public func clearPeakInFlight() async {
+        await faults.clearPeak()
+    }
+
     public func heldRequests() async -> Int {
         await faults.held
     }

@@ -36,7 +36,22 @@ actor FaultInjector {
         windowCount = 0
     }
 
+    /// API requests being answered now (from their verdict to their answer).
+    private var inFlight = 0
+    private var peakInFlight = 0
+
+    var inFlightNow: (Int, Int) { (inFlight, peakInFlight) }
+
+    func clearPeak() { peakInFlight = inFlight }
+
+    /// Ends a request `verdict()` counted in flight.
+    func finished() { inFlight -= 1 }
+
+    /// What this request is in for; it counts as in flight until `finished()`.
     func verdict() -> Verdict {
+        inFlight += 1
+        peakInFlight = max(peakInFlight, inFlight)
+        if let limit = settings.maxInFlight, inFlight > limit { return .rateLimited }
         if let limit = settings.rateLimit {
             let now = clock.elapsed
             if let start = windowStart, now - start < .seconds(1) {

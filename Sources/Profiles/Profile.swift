@@ -19,6 +19,9 @@ public struct Profile: Sendable, Hashable {
     public var store: String?
     /// The PostgreSQL store's password: from a variable or a command, never inline.
     public var storePassword: SecretSource?
+    /// The most reads in flight at once (`max_concurrency`): the client starts lower and grows
+    /// toward this while the service answers fast.
+    public var maxConcurrency: Int?
     /// Action name to key, e.g. `stopStream` → `X`, for keys that clash with tmux.
     public var keys: [String: String]
 

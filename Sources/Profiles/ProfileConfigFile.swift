@@ -118,6 +118,14 @@ public struct ProfileConfigFile: Sendable, Hashable {
                 profile.refresh = try reader.number(key)
             case "read_only":
                 profile.readOnly = try reader.bool(key)
+            case "max_concurrency":
+                let value = try reader.number(key)
+                guard value == value.rounded(), ProfileResolution.maxConcurrencyRange.contains(Int(value)) else {
+                    throw ProfileError.invalidSetting(
+                        name: reader.prefix + key,
+                        reason: "must be a whole number from \(ProfileResolution.maxConcurrencyRange.lowerBound) to \(ProfileResolution.maxConcurrencyRange.upperBound)")
+                }
+                profile.maxConcurrency = Int(value)
             case "callback_listen":
                 profile.callbackListen = try reader.string(key)
             case "callback_url":

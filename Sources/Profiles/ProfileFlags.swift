@@ -9,6 +9,8 @@ public struct ProfileFlags: Sendable, Hashable {
     public var callbackURL: String?
     /// `--store PATH-OR-URL` (`--ledger PATH`, its older name).
     public var store: String?
+    /// `--max-concurrency N`.
+    public var maxConcurrency: Int?
 
     public init(
         profile: String? = nil, space: String? = nil, refresh: Double? = nil, readOnly: Bool? = nil,

@@ -13,6 +13,8 @@ public enum ProfileResolution {
     public static let signingKeyVariable = "SIGNALWIRE_SIGNING_KEY"
     public static let storeVariable = "CONFDASH_STORE"
     public static let storePasswordVariable = "CONFDASH_STORE_PASSWORD"
+    public static let maxConcurrencyVariable = "CONFDASH_MAX_CONCURRENCY"
+    public static let maxConcurrencyRange: ClosedRange<Int> = 1...64
 
     public static let defaultRefresh: Double = 2
     public static let refreshRange: ClosedRange<Double> = 1...3600
@@ -107,6 +109,20 @@ public enum ProfileResolution {
             pick(
                 flag: ("--callback-url", flags.callbackURL), env: callbackURLVariable, parse: { $0 },
                 profile: chosen?.callbackURL))
+        let maxConcurrency = try pick(
+            flag: ("--max-concurrency", flags.maxConcurrency), env: maxConcurrencyVariable,
+            parse: { text in
+                guard let value = Int(text) else {
+                    throw ProfileError.invalidSetting(name: maxConcurrencyVariable, reason: "\(text) is not a whole number")
+                }
+                return value
+            }, profile: chosen?.maxConcurrency) ?? Sourced(ConcurrencyLevel.defaultCeiling, from: .defaultValue)
+        guard maxConcurrencyRange.contains(maxConcurrency.value) else {
+            throw ProfileError.invalidSetting(
+                name: "max_concurrency (\(maxConcurrency.source))",
+                reason: "must be from \(maxConcurrencyRange.lowerBound) to \(maxConcurrencyRange.upperBound) (got \(maxConcurrency.value))")
+        }
+
         let keys: Sourced<[String: String]> =
             if let chosen, !chosen.keys.isEmpty { Sourced(chosen.keys, from: .profile(chosen.name)) } else {
                 Sourced([:], from: .defaultValue)
@@ -116,6 +132,7 @@ public enum ProfileResolution {
             profileName: profileName, configPath: config?.path ?? configPath, configFound: config != nil,
             endpoint: endpoint, projectID: projectID, token: token, signingKey: signingKey, refresh: refresh,
             readOnly: readOnly, callbackListen: callbackListen, callbackURL: callbackURL, keyOverrides: keys)
+        settings.maxConcurrency = maxConcurrency
         settings.store = optional(
             pick(flag: ("--store", flags.store), env: storeVariable, parse: { $0 }, profile: chosen?.store))
         // Only a PostgreSQL store has a password; its command runs only then.

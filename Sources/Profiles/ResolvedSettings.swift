@@ -25,6 +25,9 @@ public struct ResolvedSettings: Sendable, CustomStringConvertible, CustomDebugSt
     public var store: Sourced<String?> = Sourced(nil, from: .defaultValue)
     /// The PostgreSQL store's password; resolved only when the store is a URL.
     public var storePassword: Sourced<ResolvedSecret> = Sourced(.notSet, from: .defaultValue)
+    /// The most reads in flight at once: the client starts at `ConcurrencyLevel.defaultStart`
+    /// (or this, if lower) and grows toward it while answers are fast.
+    public var maxConcurrency: Sourced<Int> = Sourced(ConcurrencyLevel.defaultCeiling, from: .defaultValue)
     /// Action name to key, from the profile's `[profiles.NAME.keys]`.
     public var keyOverrides: Sourced<[String: String]>
 
@@ -75,6 +78,11 @@ public struct ResolvedSettings: Sendable, CustomStringConvertible, CustomDebugSt
             .init(setting: "signing_key", value: signingKey.value.description, source: signingKey.source),
             .init(setting: "refresh", value: "\(Self.seconds(refresh.value))s", source: refresh.source),
             .init(setting: "read_only", value: readOnly.value ? "yes" : "no", source: readOnly.source),
+            .init(
+                setting: "max_concurrency",
+                value: "\(maxConcurrency.value) (reads start at \(min(ConcurrencyLevel.defaultStart, maxConcurrency.value)) in flight, "
+                    + "grow to it while the service answers fast, halve on 429)",
+                source: maxConcurrency.source),
             .init(setting: "callback_listen", value: text(callbackListen.value, or: "off"), source: callbackListen.source),
             .init(
                 setting: "callback_url", value: text(callbackURL.value, or: "the receiver's own address"),

@@ -54,7 +54,7 @@ struct ConnectionOptions: ParsableArguments {
         return CompatClient(
             endpoint: endpoint, credentials: credentials,
             requestTimeout: timeout ?? .milliseconds(Int64(self.timeout * 1000)), retryPolicy: retryPolicy,
-            logger: Logger(label: "confdash.api"))
+            maxConcurrency: settings.maxConcurrency.value, logger: Logger(label: "confdash.api"))
     }
 }
 

@@ -22,8 +22,16 @@ struct DashboardOptions: ParsableArguments {
     @Option(help: "Quit after this many refreshes (for scripted runs).")
     var maxRefreshes: Int?
 
-    @Option(help: "Requests in flight at once while reading participants.")
-    var concurrency: Int = 8
+    @Option(
+        help: "The most reads in flight at once (1 to 64; default: $CONFDASH_MAX_CONCURRENCY, the profile's max_concurrency, or 32). Reads start at 8 and grow toward it while the service answers fast.")
+    var maxConcurrency: Int?
+
+    /// The older name of `--max-concurrency`.
+    @Option(name: .customLong("concurrency"), help: .hidden)
+    var concurrency: Int?
+
+    /// What the command line said, under either name.
+    var maxConcurrencyFlag: Int? { maxConcurrency ?? concurrency }
 
     @Option(
         help: ArgumentHelp(
@@ -41,7 +49,9 @@ struct DashboardOptions: ParsableArguments {
             guard refresh <= 3600 else { throw ValidationError("--refresh must be at most 3600 seconds") }
         }
         if let maxRefreshes, maxRefreshes < 1 { throw ValidationError("--max-refreshes must be at least 1") }
-        guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
+        if let value = maxConcurrencyFlag, !ProfileResolution.maxConcurrencyRange.contains(value) {
+            throw ValidationError("--max-concurrency must be between 1 and 64 (got \(value))")
+        }
     }
 
     /// Runs the dashboard against `client` until the operator quits; the terminal is restored
@@ -77,7 +87,9 @@ struct DashboardOptions: ParsableArguments {
     ) throws -> DashboardSession {
         let poller = ConferencePoller(
             source: client,
-            settings: .init(interval: .milliseconds(Int64(refresh * 1000)), maxConcurrency: concurrency),
+            // The client decides how many of these go out at once (`AdaptiveConcurrency`); the
+            // poller only offers it as many as it may ever allow.
+            settings: .init(interval: .milliseconds(Int64(refresh * 1000)), maxConcurrency: client.concurrency.level.ceiling),
             logger: Logger(label: "confdash.poller"),
             emit: { mailbox.post($0) })
         let services = DashboardServices(
@@ -196,8 +208,9 @@ struct DashboardCommand: AsyncParsableCommand {
     @MainActor
     func run() async throws {
         LogSetup.toFile()
-        let settings = try connection.resolve(
-            callbacks.flags(refresh: options.refresh))
+        var launchFlags = callbacks.flags(refresh: options.refresh)
+        launchFlags.maxConcurrency = options.maxConcurrencyFlag
+        let settings = try connection.resolve(launchFlags)
         let client: CompatClient
         do {
             client = try connection.makeClient(settings: settings, retryPolicy: RetryPolicy(maxAttempts: 2), timeout: .seconds(5))
@@ -229,7 +242,9 @@ struct DashboardCommand: AsyncParsableCommand {
             callbackURL: await receiver?.callbackURL ?? settings.callbackURL.value)
         let connection = self.connection
         let options = self.options
-        let flags = ProfileFlags(refresh: options.refresh)
+        var switchFlags = ProfileFlags(refresh: options.refresh)
+        switchFlags.maxConcurrency = options.maxConcurrencyFlag
+        let flags = switchFlags
         let profiles = profileNames()
         let callbackURL = await receiver?.callbackURL
         try await options.runDashboard(
@@ -296,7 +311,8 @@ struct DemoCommand: AsyncParsableCommand {
         let client = CompatClient(
             endpoint: try Endpoint(server.baseURL),
             credentials: Credentials(projectID: configuration.accountSid, apiToken: configuration.apiToken),
-            requestTimeout: .seconds(5), retryPolicy: RetryPolicy(maxAttempts: 2), logger: Logger(label: "confdash.api"))
+            requestTimeout: .seconds(5), retryPolicy: RetryPolicy(maxAttempts: 2),
+            maxConcurrency: options.maxConcurrencyFlag ?? ConcurrencyLevel.defaultCeiling, logger: Logger(label: "confdash.api"))
         // The demo turns the callback receiver on: the emulator signs with the demo signing key and
         // calls it, so streams go queued, in progress, stopped on screen, and (as an
         // application's cXML would ask) every conference's events reach it: joins, leaves,

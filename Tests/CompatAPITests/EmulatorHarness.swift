@@ -10,6 +10,7 @@ func withEmulator<T>(
     _ configuration: EmulatorConfiguration = EmulatorConfiguration(conferences: 12),
     credentials: Credentials? = nil, requestTimeout: Duration = .seconds(30), retryPolicy: RetryPolicy = .default,
     clock: any Clock<Duration> = ContinuousClock(), emulatorClock: any Clock<Duration> = ContinuousClock(),
+    maxConcurrency: Int = ConcurrencyLevel.defaultCeiling,
     _ body: (EmulatorServer, CompatClient) async throws -> T
 ) async throws -> T {
     var quiet = Logger(label: "test.emulator")
@@ -19,7 +20,8 @@ func withEmulator<T>(
         endpoint: try Endpoint(server.baseURL),
         credentials: credentials
             ?? Credentials(projectID: configuration.accountSid, apiToken: configuration.apiToken),
-        requestTimeout: requestTimeout, retryPolicy: retryPolicy, clock: clock, logger: quiet)
+        requestTimeout: requestTimeout, retryPolicy: retryPolicy, clock: clock, maxConcurrency: maxConcurrency,
+        logger: quiet)
     do {
         let result = try await body(server, client)
         await client.shutdown()

@@ -211,3 +211,37 @@ extension String {
         #expect(try Self.resolve().keyOverrides == Sourced([:], from: .defaultValue))
     }
 }
+
+/// `max_concurrency`: the most reads the client may keep in flight.
+@Suite struct MaxConcurrencySettingTests {
+    @Test(arguments: Layers.all)
+    func maxConcurrency(_ layers: Layers) throws {
+        var flags = ProfileFlags()
+        flags.maxConcurrency = layers.flag ? 40 : nil
+        var profile = Profile(name: "p")
+        profile.maxConcurrency = layers.profile ? 16 : nil
+        let settings = try ProfileResolutionTests.resolve(
+            flags, env: layers.env ? [ProfileResolution.maxConcurrencyVariable: "24"] : [:],
+            config: ProfileResolutionTests.config(profile))
+        #expect(settings.maxConcurrency.source.kind == layers.winner)
+        let expected = ["flag": 40, "env": 24, "profile": 16, "default": 32][layers.winner]
+        #expect(settings.maxConcurrency.value == expected)
+    }
+
+    @Test func outOfRangeOrNotANumberIsRefusedByName() throws {
+        #expect(throws: ProfileError.self) {
+            try ProfileResolutionTests.resolve(env: [ProfileResolution.maxConcurrencyVariable: "0"])
+        }
+        #expect(throws: ProfileError.self) {
+            try ProfileResolutionTests.resolve(env: [ProfileResolution.maxConcurrencyVariable: "lots"])
+        }
+        #expect(throws: ProfileError.self) {
+            try ProfileConfigFile.parse("[profiles.p]\nmax_concurrency = 100\n", path: "/cfg/config.toml")
+        }
+        #expect(throws: ProfileError.self) {
+            try ProfileConfigFile.parse("[profiles.p]\nmax_concurrency = 2.5\n", path: "/cfg/config.toml")
+        }
+        let file = try ProfileConfigFile.parse("[profiles.p]\nmax_concurrency = 12\n", path: "/cfg/config.toml")
+        #expect(file.profiles["p"]?.maxConcurrency == 12)
+    }
+}
