@@ -34,7 +34,10 @@ import Testing
         let port = try #require(Self.demoPort(screen))
         let conference = try #require(Self.openConferenceSid(screen))
 
-        // A ws:// URL is refused by the form, with the reason under the field.
+        // A ws:// URL is refused by the form, with the reason under the field. `n` on the
+        // streams pane starts the conference's stream (on the participants pane, the call's).
+        try session.send(keys: "Tab")
+        #expect(await session.waitFor(text: "new stream"))
         try session.send(keys: "n")
         #expect(await session.waitFor(text: "Start a stream on"))
         try session.type(literal: "ws://media.example.com/e2e")
