@@ -115,7 +115,8 @@ import Testing
         try session.send(keys: "Tab")
         try session.type(literal: "e2e-call")
         try session.send(keys: "Enter")
-        #expect(await session.waitFor(text: "on call \(call)", timeout: .seconds(10)), "\(session.capture())")
+        // The outcome, not the form's title (which names the call too).
+        #expect(await session.waitFor(text: "started stream e2e-call", timeout: .seconds(10)), "\(session.capture())")
         let streams = try #require(try Self.adminGet(bridge, "calls/\(call)/streams") as? [[String: Any]])
         #expect(streams.contains { $0["name"] as? String == "e2e-call" }, "the emulator has the stream on that call: \(streams)")
         try session.send(keys: "Tab")
