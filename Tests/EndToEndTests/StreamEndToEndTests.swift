@@ -58,8 +58,9 @@ import Testing
         let running = try Self.adminStreams(port: port, conference: conference, in: session.directory)
         #expect(running.count == 1)
 
-        // x asks first with Cancel focused: Enter alone stops nothing.
-        try session.send(keys: "Tab", "x")
+        // x asks first with Cancel focused: Enter alone stops nothing. (The streams pane is in
+        // front already: the stream was started from it.)
+        try session.send(keys: "x")
         #expect(await session.waitFor(text: "Stop stream e2e-rec"))
         try session.send(keys: "Enter")
         #expect(await session.waitFor(text: "nothing done"))
