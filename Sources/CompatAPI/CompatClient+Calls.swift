@@ -96,6 +96,26 @@ extension CompatClient {
             operation: "start recording on call \(call)")
     }
 
+    /// A call's recordings, newest first. The spec lists them only account-wide (`GET
+    /// …/Recordings?CallSid=`: `Calls/{CallSid}/Recordings` takes a POST alone), so that is read.
+    public func callRecordings(call: String) async throws -> [Recording] {
+        try RequestRules.check(sidProblems(("the call sid", call)))
+        return try await PageSequence<Recording>(
+            client: self, firstPath: "\(accountPath)/Recordings", query: [("CallSid", call)],
+            operation: "list recordings of call \(call)"
+        ).collectItems()
+    }
+
+    /// Deletes a recording, a call's or a conference's, by its account-level path (`DELETE
+    /// …/Recordings/{Sid}`, 204 with no body): the only delete the spec has for a call's.
+    /// Never retried.
+    public func deleteRecording(sid: String) async throws {
+        try RequestRules.check(sidProblems(("the recording sid", sid)))
+        _ = try await perform(
+            .DELETE, url: url("\(accountPath)/Recordings/\(Self.segment(sid))", query: []), form: nil,
+            operation: "delete recording \(sid)", retryable: false)
+    }
+
     /// Pauses, resumes or stops a call's recording.
     public func updateCallRecording(call: String, sid: String, _ update: RecordingUpdate) async throws -> Recording {
         try RequestRules.check(update.problems + sidProblems(("the call sid", call), ("the recording sid", sid)))

@@ -84,6 +84,10 @@ public enum PendingAction: Equatable, Sendable {
     case removeParticipant(conference: String, callSid: String)
     case stopRecording(conference: String, recording: String)
     case deleteRecording(conference: String, recording: String)
+    /// Stop a call's recording, through the call's endpoint.
+    case stopCallRecording(conference: String, call: String, recording: String)
+    /// Delete a call's recording (the account-level delete: the only one the spec has for it).
+    case deleteCallRecording(conference: String, call: String, recording: String)
 }
 
 /// A question before a destructive action ("Stop stream NAME (SID) on CONFERENCE?"), with
@@ -196,6 +200,10 @@ public struct AppState: Equatable, Sendable {
     public var calls: [String: CallInfo] = [:]
     /// The recordings of the conferences opened, by conference sid (read while one is open).
     public var recordings: [String: [Recording]] = [:]
+    /// Recordings of single participants' calls started from this dashboard, by the conference
+    /// the call was in: the service lists a call's recordings only account-wide, so the
+    /// recordings pane shows these beside the conference's own (newest first).
+    public var callRecordings: [String: [Recording]] = [:]
     /// The recording picked in the open conference, by recording sid.
     public var selectedRecordingSid: String?
     /// Why the shared store cannot be reached now (the header's problem line says it), or nil.

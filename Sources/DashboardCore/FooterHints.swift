@@ -85,7 +85,9 @@ extension AppState {
             let keys = binding.keys.filter { !shown.contains($0) }
             guard !keys.isEmpty else { continue }
             shown.formUnion(keys)
-            hints.append(FooterHint(keys, binding.hintSummary))
+            // `n` says which stream it starts: the picked caller's on the participants pane.
+            let summary = binding.action == .newStream && streamsPickedCall(self) ? "stream the call" : binding.hintSummary
+            hints.append(FooterHint(keys, summary))
         }
         let pinned = pinnedActions.compactMap { action in
             map.bindings.first { $0.action == action && $0.contexts.contains(context) && !$0.keys.isEmpty }

@@ -5,7 +5,7 @@ public enum Action: String, Hashable, Sendable, CaseIterable {
     case filter, clearFilter, command, refresh, togglePause, toggleCompleted
     case newStream, stopStream
     case endConference, announce, toggleMute, toggleHold, removeParticipant
-    case coach, announceParticipant, pauseRecording, deleteRecording
+    case coach, announceParticipant, recordCall, pauseRecording, deleteRecording
     case sortNext, sortReverse, copySid
     case eventLog
     case help, quit
@@ -132,8 +132,10 @@ public struct Keymap: Equatable, Sendable {
         KeyBinding([.character("c")], .toggleCompleted, "show/hide completed", section: "View", contexts: [.conferences]),
         KeyBinding([.character(":")], .command, "command line (Tab completes; :q :filter TEXT)", section: "View"),
         KeyBinding(
-            [.character("n")], .newStream, "start a stream on this conference", section: "Streams", contexts: [.conferences, .detail],
-            hint: true, mutating: true, hintLabel: "new stream"),
+            // On the participants pane with someone picked, their call's stream; anywhere else the
+            // conference's (the footer says which: `stream the call` or `new stream`). Short: the
+            // help must fit two columns at 120x40.
+            [.character("n")], .newStream, "stream the picked call, else the conference", section: "Streams", contexts: [.conferences, .detail], hint: true, mutating: true, hintLabel: "new stream"),
         KeyBinding(
             [.character("x")], .stopStream, "stop the stream or recording (asks first)", section: "Streams", contexts: [.detail], hint: true,
             mutating: true, hintLabel: "stop stream"),
@@ -150,6 +152,9 @@ public struct Keymap: Equatable, Sendable {
         KeyBinding(
             [.character("a")], .announceParticipant, "announce to the participant alone", section: "Participant", contexts: [.detail],
             mutating: true),
+        KeyBinding(
+            [.character("R")], .recordCall, "record the call (asks channels and track)", section: "Participant",
+            contexts: [.detail], mutating: true),
         KeyBinding(
             [.character("P")], .pauseRecording, "pause (skip or silence) / resume recording", section: "Recordings",
             contexts: [.detail], mutating: true),

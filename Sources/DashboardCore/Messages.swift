@@ -17,6 +17,9 @@ public struct PollSnapshot: Equatable, Sendable {
     public var callsFailure: String?
     /// The recordings of the conference open on screen (read on every poll while it is open).
     public var recordings: [String: [Recording]] = [:]
+    /// Recordings of single calls started from this dashboard, by the conference the call was
+    /// in when it was recorded (read for the conference open on screen).
+    public var callRecordings: [String: [Recording]] = [:]
     /// When the poll began: a conference event that came after it may not show in its answer.
     /// Nil: not known, taken as "just now".
     public var startedAt: Date?
@@ -59,8 +62,11 @@ public enum Msg: Sendable {
     case streamStartFailed(conference: String, name: String?, message: String)
     /// The start's answer never came: the stream may have started. `request` is what was sent,
     /// with its name, so sending it again cannot make a second stream. `record` is the ledger's
-    /// row for it (status unknown), when it could write one.
-    case streamStartUnknown(conference: String, conferenceName: String, request: StartStreamRequest, record: StreamRecord?, message: String)
+    /// row for it (status unknown), when it could write one. `call` is the participant's call a
+    /// call stream was started on (nil: the conference), so the start sent again goes there too.
+    case streamStartUnknown(
+        conference: String, conferenceName: String, request: StartStreamRequest, call: String? = nil, record: StreamRecord?,
+        message: String)
     case streamStopFinished(StreamStopReport)
     /// A conference or participant action came back: `ok` false means it did not happen, and
     /// an optimistic change on screen is rolled back.
@@ -68,6 +74,11 @@ public enum Msg: Sendable {
     case auditLoaded([AuditEntry])
     /// A conference's recordings, read again after a recording action.
     case recordingsRead(conference: String, [Recording])
+    /// A recording of one participant's call in `conference`, as the service answered its start,
+    /// pause, resume or stop: shown in the recordings pane at once, before the next poll.
+    case callRecordingChanged(conference: String, Recording)
+    /// A call's recording was deleted: it leaves the recordings pane.
+    case callRecordingDeleted(conference: String, sid: String)
     /// A conference status callback the receiver verified (`at`: when it reached the dashboard):
     /// applied at once, without waiting for a poll.
     case conferenceEvent(ConferenceStatusEvent, at: Date)
@@ -82,6 +93,8 @@ public enum Effect: Equatable, Sendable {
     /// The conference now on screen (nil: back to the list), read in full on every poll.
     case watch(String?)
     case startStream(conference: String, conferenceName: String, StartStreamRequest)
+    /// A stream on one participant's call (`Calls/{CallSid}/Streams`), kept with its conference.
+    case startCallStream(conference: String, conferenceName: String, call: String, StartCallStreamRequest)
     case stopStream(conference: String, stream: String)
     /// `:track SID`: a stream started elsewhere, added to the ledger by hand.
     case trackStream(conference: String, sid: String)
@@ -99,6 +112,12 @@ public enum Effect: Equatable, Sendable {
     case resumeRecording(conference: String, recording: String)
     case stopRecording(conference: String, recording: String)
     case deleteRecording(conference: String, recording: String)
+    /// Record one participant's call (`Calls/{CallSid}/Recordings`).
+    case recordCall(conference: String, call: String, StartCallRecordingRequest)
+    /// Pause, resume or stop a call's recording, through the call's endpoint.
+    case updateCallRecording(conference: String, call: String, recording: String, RecordingUpdate)
+    /// Delete a call's recording: the spec's account-level `DELETE …/Recordings/{Sid}`.
+    case deleteCallRecording(conference: String, call: String, recording: String)
     case coach(conference: String, coach: String, callSidToCoach: String)
     case stopCoaching(conference: String, callSid: String)
     case announceToParticipant(conference: String, callSid: String, url: String, method: CallbackMethod)

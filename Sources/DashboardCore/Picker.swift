@@ -29,6 +29,10 @@ public struct PickerItem: Equatable, Sendable {
 public enum PickedAction: Equatable, Sendable {
     case pauseRecording(conference: String, recording: String, PauseBehavior)
     case coach(conference: String, coach: String, callSidToCoach: String)
+    /// Pause a call's recording, through the call's endpoint.
+    case pauseCallRecording(conference: String, call: String, recording: String, PauseBehavior)
+    /// Record a participant's call with these channels and track.
+    case recordCall(conference: String, call: String, StartCallRecordingRequest)
 }
 
 func handlePickerKey(_ state: inout AppState, _ picker: Picker, _ key: Key) -> [Effect] {
@@ -48,6 +52,12 @@ func handlePickerKey(_ state: inout AppState, _ picker: Picker, _ key: Key) -> [
         case .coach(let conference, let coach, let coached):
             showStatus(&state, "\(coach) starts coaching \(coached)…", .info)
             return [.coach(conference: conference, coach: coach, callSidToCoach: coached)]
+        case .pauseCallRecording(let conference, let call, let recording, let behavior):
+            showStatus(&state, "pausing recording \(recording) of call \(call) (\(behavior.rawValue))…", .info)
+            return [.updateCallRecording(conference: conference, call: call, recording: recording, .pause(behavior))]
+        case .recordCall(let conference, let call, let request):
+            showStatus(&state, "starting a recording of call \(call)…", .info)
+            return [.recordCall(conference: conference, call: call, request)]
         }
     default:
         switch state.keymap.action(for: key, in: .detail) {

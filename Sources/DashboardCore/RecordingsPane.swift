@@ -9,7 +9,8 @@ extension AppState {
     /// service lists them), narrowed by the pane's filter.
     public var shownRecordings: [Recording] {
         guard let sid = openConference?.id else { return [] }
-        let all = recordings[sid] ?? []
+        // A call's recordings (started here) first: they are the ones the operator just made.
+        let all = (callRecordings[sid] ?? []) + (recordings[sid] ?? [])
         let needle = (paneFilters[.recordings] ?? "").lowercased()
         guard !needle.isEmpty else { return all }
         return all.filter { Self.matches($0, needle) }
@@ -29,9 +30,25 @@ extension AppState {
         selectedRecordingIndex.map { shownRecordings[$0] }
     }
 
-    /// A recording matches on its sid, status, source or error code.
+    /// A recording matches on its sid, status, source, error code or the call it records.
     static func matches(_ r: Recording, _ needle: String) -> Bool {
-        [r.sid, r.status.rawValue, r.source.rawValue, r.errorCode ?? ""].contains { $0.lowercased().contains(needle) }
+        [r.sid, r.status.rawValue, r.source.rawValue, r.errorCode ?? "", r.callSid ?? ""].contains { $0.lowercased().contains(needle) }
+    }
+
+    /// Puts a call's recordings, as the service answered them, among those kept for `conference`:
+    /// each replaces the one of its sid, the others stay (a poll reads a bounded number of calls).
+    mutating func keepCallRecordings(_ conference: String, _ list: [Recording]) {
+        var kept = callRecordings[conference] ?? []
+        for recording in list {
+            if let index = kept.firstIndex(where: { $0.sid == recording.sid }) {
+                kept[index] = recording
+            } else {
+                kept.append(recording)
+            }
+        }
+        callRecordings[conference] = kept.sorted {
+            ($0.dateCreated.date ?? .distantPast, $0.sid) > ($1.dateCreated.date ?? .distantPast, $1.sid)
+        }
     }
 }
 
@@ -39,6 +56,31 @@ extension AppState {
 /// keep it as silence) or resume a paused one.
 func togglePauseOfSelectedRecording(_ state: inout AppState) -> [Effect] {
     guard let (conference, recording) = pickedRecording(&state, .pauseRecording) else { return [] }
+    // A call's recording is changed through its call (`Calls/{CallSid}/Recordings/{Sid}`).
+    if let call = recording.callSid {
+        switch recording.status {
+        case .paused:
+            showStatus(&state, "resuming recording \(recording.sid) of call \(call)…", .info)
+            return [.updateCallRecording(conference: conference.id, call: call, recording: recording.sid, .resume)]
+        case .inProgress, .resumed, .queued:
+            state.modal = .picker(
+                Picker(
+                    title: "Pause recording",
+                    question: "Pause \(recording.sid) of call \(callLabel(call, state))? What the file keeps of the pause:",
+                    items: [
+                        PickerItem(
+                            "skip: the pause leaves no gap in the file",
+                            .pauseCallRecording(conference: conference.id, call: call, recording: recording.sid, .skip)),
+                        PickerItem(
+                            "silence: the pause is kept as silence",
+                            .pauseCallRecording(conference: conference.id, call: call, recording: recording.sid, .silence)),
+                    ]))
+            return []
+        default:
+            showStatus(&state, "recording \(recording.sid) is \(recording.status.rawValue): nothing to pause or resume", .info)
+            return []
+        }
+    }
     switch recording.status {
     case .paused:
         showStatus(&state, "resuming recording \(recording.sid)…", .info)
@@ -70,6 +112,14 @@ func askToStopSelectedRecording(_ state: inout AppState) -> [Effect] {
         showStatus(&state, "recording \(recording.sid) is already \(recording.status.rawValue)", .info)
         return []
     }
+    if let call = recording.callSid {
+        state.modal = .confirmation(
+            Confirmation(
+                title: "Stop recording",
+                question: "Stop recording \(recording.sid) of call \(callLabel(call, state))? It cannot be resumed afterwards.",
+                verb: "Stop", action: .stopCallRecording(conference: conference.id, call: call, recording: recording.sid)))
+        return []
+    }
     state.modal = .confirmation(
         Confirmation(
             title: "Stop recording",
@@ -82,12 +132,20 @@ func askToStopSelectedRecording(_ state: inout AppState) -> [Effect] {
 func askToDeleteSelectedRecording(_ state: inout AppState) -> [Effect] {
     guard let (conference, recording) = pickedRecording(&state, .deleteRecording) else { return [] }
     let length = recording.duration.map { ", \($0) s" } ?? ""
+    let owner = recording.callSid.map { "call \(callLabel($0, state)) in " } ?? ""
+    // A call's recording goes by the account-level delete, the only one the spec has for it.
+    let action: PendingAction =
+        if let call = recording.callSid {
+            .deleteCallRecording(conference: conference.id, call: call, recording: recording.sid)
+        } else {
+            .deleteRecording(conference: conference.id, recording: recording.sid)
+        }
     state.modal = .confirmation(
         Confirmation(
             title: "Delete recording",
             question: "Delete recording \(recording.sid) (\(recording.status.rawValue)\(length)) of "
-                + "\(conference.conference.friendlyName)? This cannot be undone.",
-            verb: "Delete", action: .deleteRecording(conference: conference.id, recording: recording.sid)))
+                + "\(owner)\(conference.conference.friendlyName)? This cannot be undone.",
+            verb: "Delete", action: action))
     return []
 }
 
@@ -138,6 +196,32 @@ func announceToParticipantKey(_ state: inout AppState) -> [Effect] {
         URLPrompt(
             .announceParticipant(callSid: participant.callSid), conferenceSid: conference.id,
             conferenceName: conference.conference.friendlyName))
+    return []
+}
+
+/// `R` on the participants pane: record the highlighted participant's call, after a picker of
+/// the channels and track `Calls/{CallSid}/Recordings` takes (`RecordingChannels`,
+/// `RecordingTrack`; the service's defaults, mono and both, first).
+func recordCallKey(_ state: inout AppState) -> [Effect] {
+    guard let (conference, participant) = pickedParticipant(&state, .recordCall) else { return [] }
+    let call = participant.callSid
+    let choices: [(RecordingChannels, RecordingTrack, String)] = [
+        (.mono, .both, "mono, both sides in one channel (the service's default)"),
+        (.dual, .both, "dual, each side in its own channel"),
+        (.mono, .inbound, "mono, inbound only: what the caller says"),
+        (.mono, .outbound, "mono, outbound only: what the caller hears"),
+        (.dual, .inbound, "dual, inbound only"),
+        (.dual, .outbound, "dual, outbound only"),
+    ]
+    state.modal = .picker(
+        Picker(
+            title: "Record call",
+            question: "Record call \(callLabel(call, state))? Channels and what to record:",
+            items: choices.map { channels, track, label in
+                PickerItem(
+                    label,
+                    .recordCall(conference: conference.id, call: call, StartCallRecordingRequest(channels: channels, track: track)))
+            }))
     return []
 }
 

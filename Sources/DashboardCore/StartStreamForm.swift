@@ -56,6 +56,12 @@ public struct StartStreamForm: Equatable, Sendable {
 
     public let conferenceSid: String
     public let conferenceName: String
+    /// The participant's call the stream goes on (`Calls/{CallSid}/Streams`), or nil for a
+    /// stream on the whole conference. A call stream takes no codec and no real-time choice, so
+    /// the form does not show those fields.
+    public let callSid: String?
+    /// Who is on that call, as the participants pane names them (nil when not known).
+    public let callWho: String?
     /// Names of the streams the ledger knows are open in this conference.
     public let existingNames: Set<String>
 
@@ -90,9 +96,16 @@ public struct StartStreamForm: Equatable, Sendable {
 
     /// - Parameter callbackURL: the receiver's public URL when the callback receiver is on; the
     ///   status callback is then filled in, so the new stream's status shows live.
-    public init(conferenceSid: String, conferenceName: String, existingNames: Set<String> = [], callbackURL: String? = nil) {
+    /// - Parameter call: the participant's call to start the stream on (its sid, and who is on
+    ///   it when known); nil starts it on the conference.
+    public init(
+        conferenceSid: String, conferenceName: String, call: (sid: String, who: String?)? = nil,
+        existingNames: Set<String> = [], callbackURL: String? = nil
+    ) {
         self.conferenceSid = conferenceSid
         self.conferenceName = conferenceName
+        self.callSid = call?.sid
+        self.callWho = call?.who
         self.existingNames = existingNames
         self.callbackURL = LineEditor(callbackURL ?? "", limit: Limits.callbackURL)
         initialCallbackURL = self.callbackURL.text
@@ -100,9 +113,24 @@ public struct StartStreamForm: Equatable, Sendable {
 
     // MARK: what the form says
 
+    /// What the form's box is titled: the conference, or the call (its sid and who is on it).
+    public var title: String {
+        let conference = conferenceName.isEmpty ? conferenceSid : conferenceName
+        guard let callSid else { return "Start a stream on \(conference)" }
+        return "Start a stream on call \(callSid)\(callWho.map { " (\($0))" } ?? "") in \(conference)"
+    }
+
+    /// The fields above the custom parameters, in order: a call stream's lack the codec and the
+    /// real-time choice (`CreateCallStreamRequest` has neither).
+    public var fixedFields: [Field] {
+        callSid == nil
+            ? [.url, .name, .track, .codec, .realTime, .callbackURL, .callbackMethod, .bearerToken]
+            : [.url, .name, .track, .callbackURL, .callbackMethod, .bearerToken]
+    }
+
     /// Every place the focus visits, in Tab order.
     public var focusOrder: [Field] {
-        var order: [Field] = [.url, .name, .track, .codec, .realTime, .callbackURL, .callbackMethod, .bearerToken]
+        var order = fixedFields
         for row in parameters.indices { order += [.parameterName(row), .parameterValue(row)] }
         return order + [.addParameter, .submit, .cancel]
     }
@@ -152,7 +180,8 @@ public struct StartStreamForm: Equatable, Sendable {
         var found = editWarnings
         if !name.text.isEmpty, existingNames.contains(name.text) {
             // Only a warning: the ledger can lag behind the service (the stream may have just stopped).
-            let duplicate = "a stream named \"\(name.text)\" is open in this conference; the service refuses a duplicate name"
+            let place = callSid == nil ? "in this conference" : "on this call"
+            let duplicate = "a stream named \"\(name.text)\" is open \(place); the service refuses a duplicate name"
             found[.name] = found[.name].map { "\($0); \(duplicate)" } ?? duplicate
         }
         return found

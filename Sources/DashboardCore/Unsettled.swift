@@ -48,7 +48,8 @@ public enum ParticipantChange: Equatable, Sendable {
 /// One change whose outcome is not known yet.
 public struct UnsettledChange: Equatable, Sendable {
     public enum Kind: Equatable, Sendable {
-        case startStream(conference: String, conferenceName: String, request: StartStreamRequest)
+        /// `call`: the participant's call a call stream goes on (nil: the conference's stream).
+        case startStream(conference: String, conferenceName: String, request: StartStreamRequest, call: String? = nil)
         case stopStream(conference: String, stream: String, label: String)
         /// `reads` counts the reads of that conference's participants since, that did not show it.
         case participant(conference: String, callSid: String, change: ParticipantChange, reads: Int)
@@ -68,7 +69,7 @@ public struct UnsettledChange: Equatable, Sendable {
     /// One key per change: a second unknown of the same change replaces the first.
     public var key: String {
         switch kind {
-        case .startStream(let conference, _, let request): "start \(conference)/\(request.name ?? "")"
+        case .startStream(let conference, _, let request, _): "start \(conference)/\(request.name ?? "")"
         case .stopStream(let conference, let stream, _): "stop \(conference)/\(stream)"
         case .participant(let conference, let call, _, _): "participant \(conference)/\(call)"
         }
@@ -77,7 +78,8 @@ public struct UnsettledChange: Equatable, Sendable {
     /// For the header: `start of stream cd-ana-1f2e3d`, `mute of CA…`.
     public var label: String {
         switch kind {
-        case .startStream(_, _, let request): "start of stream \(request.name ?? "?")"
+        case .startStream(_, _, let request, let call):
+            "start of stream \(request.name ?? "?")\(call.map { " on call \($0)" } ?? "")"
         case .stopStream(_, _, let label): "stop of stream \(label)"
         case .participant(_, let call, let change, _): "\(change.word) of \(call)"
         }
@@ -111,11 +113,17 @@ func settleAfterPoll(_ state: inout AppState, _ snapshot: PollSnapshot) -> [Effe
     var effects: [Effect] = []
     for (key, var change) in state.unsettled {
         switch change.kind {
-        case .startStream(let conference, let conferenceName, let request):
+        case .startStream(let conference, let conferenceName, let request, let call):
             guard !change.inFlight else { continue }
             change.inFlight = true
             state.unsettled[key] = change
-            effects.append(.startStream(conference: conference, conferenceName: conferenceName, request))
+            // Sent again where it went the first time: a call stream to its call, by the same name.
+            if let call {
+                effects.append(
+                    .startCallStream(conference: conference, conferenceName: conferenceName, call: call, StartCallStreamRequest(request)))
+            } else {
+                effects.append(.startStream(conference: conference, conferenceName: conferenceName, request))
+            }
         case .stopStream(let conference, let stream, _):
             guard !change.inFlight else { continue }
             change.inFlight = true

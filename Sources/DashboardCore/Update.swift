@@ -98,9 +98,10 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         }
         showOutcome(&state, settling ? "settled: \(message)" : "stream not started: \(message)", .error)
         return []
-    case .streamStartUnknown(let conference, let conferenceName, let request, let record, let message):
+    case .streamStartUnknown(let conference, let conferenceName, let request, let call, let record, let message):
         var change = UnsettledChange(
-            kind: .startStream(conference: conference, conferenceName: conferenceName, request: request), since: state.now)
+            kind: .startStream(conference: conference, conferenceName: conferenceName, request: request, call: call),
+            since: state.now)
         change.inFlight = false
         state.keepUnsettled(change)
         if let record {
@@ -150,6 +151,14 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         return receive(event, at: at, into: &state)
     case .recordingsRead(let conference, let list):
         state.recordings[conference] = list
+        reconcileDetailSelection(&state)
+        return []
+    case .callRecordingDeleted(let conference, let sid):
+        state.callRecordings[conference]?.removeAll { $0.sid == sid }
+        reconcileDetailSelection(&state)
+        return []
+    case .callRecordingChanged(let conference, let recording):
+        state.keepCallRecordings(conference, [recording])
         reconcileDetailSelection(&state)
         return []
     case .auditLoaded(let entries):
@@ -232,6 +241,7 @@ func apply(_ snapshot: PollSnapshot, to state: inout AppState, at: Date) {
         }
     }
     for (conference, list) in snapshot.recordings { state.recordings[conference] = list }
+    for (conference, list) in snapshot.callRecordings { state.keepCallRecordings(conference, list) }
     if let calls = snapshot.calls, calls != state.calls {
         state.calls = calls
         // The table's filter matches callers' numbers and names, which just changed.

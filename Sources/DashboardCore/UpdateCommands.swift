@@ -119,6 +119,33 @@ func openStartStreamForm(_ state: inout AppState) {
             callbackURL: state.callbackURL))
 }
 
+/// Whether `n` now starts a stream on the picked participant's call rather than on the
+/// conference: on a conference's screen, the participants pane in front, someone picked.
+func streamsPickedCall(_ state: AppState) -> Bool {
+    guard case .conference = state.screen, state.detailPane == .participants else { return false }
+    return state.selectedParticipant != nil
+}
+
+/// Opens the start-stream form on the picked participant's call (`Calls/{CallSid}/Streams`):
+/// titled with the call and who is on it, without the fields a call stream does not take.
+func openCallStreamForm(_ state: inout AppState) {
+    if let reason = state.streamsUnavailable {
+        refuse(&state, "No streams here", "\(reason). Nothing was done.")
+        return
+    }
+    if refusedOnEndedConference(&state, .newStream) { return }
+    guard let (row, participant) = pickedParticipant(&state, .newStream) else { return }
+    let call = participant.callSid
+    // Names are unique per call: only this call's open streams are in the way.
+    let openNames = Set(
+        (state.streams[row.id] ?? []).filter { $0.callSid == call && !$0.status.isTerminal && $0.status != .unknown }
+            .compactMap(\.name))
+    state.modal = .startStreamForm(
+        StartStreamForm(
+            conferenceSid: row.id, conferenceName: row.conference.friendlyName, call: (sid: call, who: state.calls[call]?.who),
+            existingNames: openNames, callbackURL: state.callbackURL))
+}
+
 func stopConfirmation(conference: ConferenceRow, stream: String, name: String?) -> Confirmation {
     Confirmation(
         title: "Stop stream",

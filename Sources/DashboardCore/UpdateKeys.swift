@@ -83,7 +83,15 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
         showStatus(&state, state.showCompleted ? "showing completed conferences" : "hiding completed conferences", .info)
         keepSelectionVisible(&state)
     case .newStream:
-        openStartStreamForm(&state)
+        // On the participants pane, with someone picked, `n` streams that participant's call;
+        // anywhere else (and on an empty participants pane) it streams the whole conference.
+        if streamsPickedCall(state) {
+            openCallStreamForm(&state)
+        } else {
+            openStartStreamForm(&state)
+        }
+    case .recordCall:
+        return recordCallKey(&state)
     case .stopStream:
         // The key stops what the pane in front holds: a stream, or a recording.
         if state.detailPane == .recordings, case .conference = state.screen { return askToStopSelectedRecording(&state) }

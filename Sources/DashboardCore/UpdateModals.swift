@@ -23,6 +23,14 @@ func handleModalKey(_ state: inout AppState, _ modal: Modal, _ key: Key) -> [Eff
             return []
         case .submit(let request):
             state.modal = .startStreamForm(form)
+            if let call = form.callSid {
+                // The form shows no codec or real-time field for a call, so none can be set here.
+                return [
+                    .startCallStream(
+                        conference: form.conferenceSid, conferenceName: form.conferenceName, call: call,
+                        StartCallStreamRequest(request))
+                ]
+            }
             return [.startStream(conference: form.conferenceSid, conferenceName: form.conferenceName, request)]
         }
     case .command(let prompt):
@@ -120,6 +128,12 @@ func handleConfirmationKey(_ state: inout AppState, _ confirmation: Confirmation
         case .deleteRecording(let conference, let recording):
             showStatus(&state, "deleting recording \(recording)…", .info)
             return [.deleteRecording(conference: conference, recording: recording)]
+        case .stopCallRecording(let conference, let call, let recording):
+            showStatus(&state, "stopping recording \(recording) of call \(call)…", .info)
+            return [.updateCallRecording(conference: conference, call: call, recording: recording, .stop)]
+        case .deleteCallRecording(let conference, let call, let recording):
+            showStatus(&state, "deleting recording \(recording) of call \(call)…", .info)
+            return [.deleteCallRecording(conference: conference, call: call, recording: recording)]
         }
     case .escape, .character("q"), .character("n"):
         state.modal = nil

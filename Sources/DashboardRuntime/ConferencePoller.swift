@@ -74,6 +74,13 @@ public actor ConferencePoller {
     var knownCalls: [String: CallInfo] = [:]
     /// Calls a fetch could not find since the last listing: not asked for again until it.
     var callsNotFound: Set<String> = []
+    /// Calls recorded from this dashboard, oldest first, each with the conference it was in:
+    /// their recordings are read while that conference is open (the service lists a call's
+    /// recordings only account-wide, filtered by call).
+    var recordedCalls: [(call: String, conference: String)] = []
+    /// At most this many calls' recordings are read a poll (the most recently recorded of the
+    /// open conference): a poll's requests stay bounded however many calls were recorded.
+    static let callRecordingReadsPerPoll = 4
     var activePolls = 0
     /// The most polls ever running at once; stays 1.
     public private(set) var maxOverlap = 0
@@ -146,6 +153,12 @@ public actor ConferencePoller {
             guard clock.now < deadline else { return }
             try await clock.sleep(until: deadline, tolerance: nil)
         }
+    }
+
+    /// From now on, reads `call`'s recordings while `conference` is open.
+    public func readRecordings(ofCall call: String, in conference: String) {
+        recordedCalls.removeAll { $0.call == call }
+        recordedCalls.append((call, conference))
     }
 
     /// Polls now: at once when idle, right after the current poll when one is running.
@@ -249,6 +262,18 @@ public actor ConferencePoller {
         if let watched, liveSids.contains(watched) || conferences.contains(where: { $0.sid == watched }) {
             if let list = try? await source.recordings(of: watched) { recordings[watched] = list }
         }
+        // The open conference's calls recorded from here: one list each, the most recent
+        // `callRecordingReadsPerPoll` of them (so at most that many requests a poll). A failure
+        // leaves what was shown before.
+        var callRecordings: [String: [Recording]] = [:]
+        if let watched {
+            let calls = recordedCalls.filter { $0.conference == watched }.suffix(Self.callRecordingReadsPerPoll).map(\.call)
+            let lists = await Self.boundedMap(Array(calls), limit: settings.maxConcurrency) { call in
+                try? await source.recordings(ofCall: call)
+            }
+            let read = lists.compactMap { $0 }.flatMap { $0 }
+            if !read.isEmpty { callRecordings[watched] = read }
+        }
         let (listed, listingFailure) = await listedCalls
         var calls: [String: CallInfo]?
         var callsFailure: String?
@@ -282,6 +307,7 @@ public actor ConferencePoller {
             conferences: conferences, participants: participants, participantFailures: failures, calls: calls,
             callsFailure: callsFailure)
         snapshot.recordings = recordings
+        snapshot.callRecordings = callRecordings
         return snapshot
     }
 

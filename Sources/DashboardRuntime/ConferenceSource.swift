@@ -18,6 +18,8 @@ public protocol ConferenceSource: Sendable {
     func call(_ sid: String) async throws -> Call
     /// The recordings of one conference (the one open on screen).
     func recordings(of conference: String) async throws -> [Recording]
+    /// The recordings of one call (one recorded from this dashboard).
+    func recordings(ofCall call: String) async throws -> [Recording]
 }
 
 extension ConferenceSource {
@@ -26,6 +28,7 @@ extension ConferenceSource {
     public func inProgressCalls() async throws -> [String: Call] { [:] }
     public func call(_ sid: String) async throws -> Call { throw CompatError.invalidRequest("no calls here") }
     public func recordings(of conference: String) async throws -> [Recording] { [] }
+    public func recordings(ofCall call: String) async throws -> [Recording] { [] }
 }
 
 extension CompatClient: ConferenceSource {
@@ -47,5 +50,9 @@ extension CompatClient: ConferenceSource {
 
     public func recordings(of conference: String) async throws -> [Recording] {
         try await conferenceRecordings(conference: conference)
+    }
+
+    public func recordings(ofCall call: String) async throws -> [Recording] {
+        try await callRecordings(call: call)
     }
 }

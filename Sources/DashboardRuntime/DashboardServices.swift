@@ -127,6 +127,37 @@ public final class DashboardServices: Sendable {
                     post(.streamStartFailed(conference: conference, name: request.name, message: result.message))
                 }
             }
+        case .startCallStream(let conference, let conferenceName, let call, let request):
+            guard let actions else {
+                return post(
+                    .streamStartFailed(
+                        conference: conference, name: request.name,
+                        message: "the stream ledger is not open, so no stream can be started"))
+            }
+            Task {
+                // Named here, as a conference stream is, so that a start sent again after an
+                // unknown outcome goes to the same call under the same name.
+                var request = request
+                if (request.name ?? "").isEmpty { request.name = OperatorActions.generatedStreamName() }
+                let result = await actions.startCallStream(
+                    conference: conference, conferenceName: conferenceName, call: call, request)
+                if result.outcome == .unknown {
+                    // Kept as the conference stream's shape (no codec, no real time), with the call.
+                    let sent = StartStreamRequest(
+                        url: request.url, name: request.name, track: request.track, statusCallback: request.statusCallback,
+                        statusCallbackMethod: request.statusCallbackMethod, bearerToken: request.bearerToken,
+                        parameters: request.parameters)
+                    post(
+                        .streamStartUnknown(
+                            conference: conference, conferenceName: conferenceName, request: sent, call: call,
+                            record: result.value,
+                            message: result.recordingProblem.map { "\(result.message), and \($0)" } ?? result.message))
+                } else if let record = result.value {
+                    post(.streamStarted(record, notRecorded: result.recordingProblem))
+                } else {
+                    post(.streamStartFailed(conference: conference, name: request.name, message: result.message))
+                }
+            }
         case .stopStream(let conference, let stream):
             guard let actions else {
                 return post(
@@ -182,6 +213,30 @@ public final class DashboardServices: Sendable {
             act(recordingsOf: conference) { await $0.stopRecording(conference: conference, recording: recording) }
         case .deleteRecording(let conference, let recording):
             act(recordingsOf: conference) { await $0.deleteRecording(conference: conference, recording: recording) }
+        case .recordCall(let conference, let call, let request):
+            callRecordingAction(conference: conference) { actions in
+                let result = await actions.startCallRecording(conference: conference, call: call, request)
+                // From now on the poller reads this call's recordings while its conference is open.
+                if result.value != nil { await self.poller.readRecordings(ofCall: call, in: conference) }
+                return result
+            }
+        case .updateCallRecording(let conference, let call, let recording, let change):
+            callRecordingAction(conference: conference) {
+                await $0.updateCallRecording(conference: conference, call: call, recording: recording, change)
+            }
+        case .deleteCallRecording(let conference, let call, let recording):
+            guard let actions else {
+                return post(.actionFinished(ActionOutcome(summary: "the ledger is not open, so no action can be audited", ok: false)))
+            }
+            Task {
+                let result = await actions.deleteCallRecording(conference: conference, call: call, recording: recording)
+                if result.succeeded { post(.callRecordingDeleted(conference: conference, sid: recording)) }
+                post(
+                    .actionFinished(
+                        ActionOutcome(
+                            summary: result.message, ok: result.succeeded, notRecorded: result.recordingProblem,
+                            unknown: result.outcome == .unknown)))
+            }
         case .coach(let conference, let coach, let coached):
             act { await $0.coach(conference: conference, coach: coach, callSidToCoach: coached) }
         case .stopCoaching(let conference, let call):
@@ -238,6 +293,27 @@ public final class DashboardServices: Sendable {
                     }
                 }
             }
+        }
+    }
+
+    /// Runs an action on a call's recording off the UI: the recording as the service answered
+    /// goes to the recordings pane at once, then how it ended to the status line.
+    func callRecordingAction(
+        conference: String, _ action: @escaping @Sendable (OperatorActions) async -> OperatorActionResult<Recording>
+    ) {
+        let post = self.post
+        guard let actions else {
+            return post(.actionFinished(ActionOutcome(summary: "the ledger is not open, so no action can be audited", ok: false)))
+        }
+        Task {
+            let result = await action(actions)
+            if let recording = result.value { post(.callRecordingChanged(conference: conference, recording)) }
+            post(
+                .actionFinished(
+                    ActionOutcome(
+                        summary: result.message, ok: result.succeeded, notRecorded: result.recordingProblem,
+                        unknown: result.outcome == .unknown)))
+            await poller.refreshNow()
         }
     }
 

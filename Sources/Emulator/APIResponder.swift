@@ -135,6 +135,15 @@ struct APIResponder: Sendable {
             return Replies.json(try await world.startCallRecording(call, try bodyParameters(request)))
         case (.callRecording(_, let call, let sid), .post):
             return Replies.json(try await world.updateCallRecording(call, sid, try bodyParameters(request)))
+        case (.recordings, .get):
+            let parameters = getParameters(query, request)
+            let filters = try Validation.recordingQuery(parameters)
+            return Replies.json(
+                await world.listAccountRecordings(
+                    filters, callSid: parameters["CallSid"], conferenceSid: parameters["ConferenceSid"]))
+        case (.recording(_, let sid), .delete):
+            try await world.deleteRecording(sid)
+            return Replies.noContent()
         case (.callStreams(_, let call), .post):
             return Replies.json(try await world.startCallStream(call, try bodyParameters(request)))
         case (.callStream(_, let call, let sidOrName), .post):

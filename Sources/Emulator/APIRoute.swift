@@ -18,6 +18,10 @@ enum APIRoute: Equatable {
     case callRecording(account: String, call: String, sid: String)
     case callStreams(account: String, call: String)
     case callStream(account: String, call: String, sidOrName: String)
+    /// The account's recordings (`GET`, with `CallSid`/`ConferenceSid` filters) and one of them
+    /// (`DELETE`): the only list of a call's recordings the spec has.
+    case recordings(account: String)
+    case recording(account: String, sid: String)
 
     static let prefixes = ["/api/laml/2010-04-01/", "/2010-04-01/"]
 
@@ -40,6 +44,14 @@ enum APIRoute: Equatable {
         if segments[2] == "Calls" {
             guard let route = Self.callRoute(account: account, segments) else { return nil }
             self = route
+            return
+        }
+        if segments[2] == "Recordings" {
+            switch segments.count {
+            case 3: self = .recordings(account: account)
+            case 4: self = .recording(account: account, sid: segments[3])
+            default: return nil
+            }
             return
         }
         guard segments[2] == "Conferences" else { return nil }
@@ -79,7 +91,8 @@ enum APIRoute: Equatable {
             .participant(let account, _, _), .streams(let account, _), .stream(let account, _, _),
             .conferenceRecordings(let account, _), .conferenceRecording(let account, _, _), .calls(let account),
             .call(let account, _), .callRecordings(let account, _), .callRecording(let account, _, _),
-            .callStreams(let account, _), .callStream(let account, _, _):
+            .callStreams(let account, _), .callStream(let account, _, _), .recordings(let account),
+            .recording(let account, _):
             account
         }
     }

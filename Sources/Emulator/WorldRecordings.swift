@@ -81,6 +81,43 @@ extension EmulatorWorld {
         pendingCompletions.removeValue(forKey: sid)?.cancel()
     }
 
+    // MARK: The account's recordings
+
+    /// `GET …/Recordings`: every recording of the account, conferences' and calls', newest
+    /// first, narrowed by `CallSid` and `ConferenceSid` when given.
+    func listAccountRecordings(_ query: Validation.RecordingQuery, callSid: String?, conferenceSid: String?)
+        -> ListPage<Recording>
+    {
+        let all = Array(recordingsOfCalls.values) + conferences.values.flatMap(\.recordings)
+        let matching = all.filter { recording in
+            query.created.matches(recording.dateCreated) && (callSid == nil || recording.callSid == callSid)
+                && (conferenceSid == nil || recording.conferenceSid == conferenceSid)
+        }.sorted { $0.cursor > $1.cursor }
+        let slice = Paging.slice(matching, cursor: \.cursor, descending: true, request: query.page)
+        let current = now
+        let wire = PageSlice(
+            items: slice.items.map { $0.wire(paths: paths, accountSid: accountSid, now: current) },
+            firstCursor: slice.firstCursor, lastCursor: slice.lastCursor, hasNext: slice.hasNext,
+            hasPrevious: slice.hasPrevious)
+        var filters = query.linkFilters
+        if let callSid { filters.append(("CallSid", callSid)) }
+        if let conferenceSid { filters.append(("ConferenceSid", conferenceSid)) }
+        return Paging.page(
+            wire, path: "\(ResourcePaths.prefix)/Accounts/\(accountSid)/Recordings", filters: filters, request: query.page)
+    }
+
+    /// `DELETE …/Recordings/{Sid}`: a call's or a conference's recording, gone for good (one
+    /// still going is stopped first).
+    func deleteRecording(_ sid: String) throws(ServiceError) {
+        if recordingsOfCalls.removeValue(forKey: sid) == nil {
+            guard let conference = conferences.first(where: { $0.value.recordings.contains { $0.sid == sid } })?.key else {
+                throw Validation.notFound("Recording \(sid)")
+            }
+            conferences[conference]?.recordings.removeAll { $0.sid == sid }
+        }
+        pendingCompletions.removeValue(forKey: sid)?.cancel()
+    }
+
     // MARK: Call recordings
 
     func startCallRecording(_ callSid: String, _ body: RequestParameters) throws(ServiceError) -> Recording {

@@ -90,6 +90,18 @@ extension OperatorActions {
         }
     }
 
+    /// Deletes a call's recording for good, through the account-level `DELETE …/Recordings/{Sid}`
+    /// (the spec has no delete under the call). Audited as `delete-recording` with parameter
+    /// `call`. Ask the operator first: it cannot be undone.
+    public func deleteCallRecording(conference: String, call: String, recording: String) async
+        -> OperatorActionResult<Void>
+    {
+        await perform(
+            .deleteRecording, conference: conference, target: recording, parameters: ["call": call],
+            success: { "Deleted recording \(recording) of call \(call)" }
+        ) { try await client.deleteRecording(sid: recording) }
+    }
+
     /// `skip`, or `silence` with a note that it is the service's default when none was chosen.
     static func pauseText(_ behavior: PauseBehavior?) -> String {
         behavior?.rawValue ?? "\(PauseBehavior.silence.rawValue), the service's default"

@@ -25,8 +25,52 @@ extension OperatorActions {
     {
         var request = request
         if (request.name ?? "").isEmpty { request.name = Self.generatedStreamName() }
+        return await start(
+            conference: conference, conferenceName: conferenceName, call: nil, request: request,
+            parameters: Self.auditParameters(request, conferenceName: conferenceName)
+        ) { try await client.startStream(conference: conference, request) }
+    }
+
+    /// Starts a stream on one participant's call (`Calls/{CallSid}/Streams`), as `startStream`
+    /// starts one on the conference: a generated name when none is given (the name is what makes
+    /// an unanswered start safe to send again), the ledger's record tied to the conference with
+    /// the call (`callSid`), an unanswered start kept as `unknown` and settled by the same start
+    /// sent again. Audited as `start-stream` with parameter `call`. The endpoint takes no codec
+    /// and no real-time choice. The bearer token is sent, never stored or audited.
+    public func startCallStream(
+        conference: String, conferenceName: String?, call: String, _ request: StartCallStreamRequest
+    ) async -> OperatorActionResult<StreamRecord> {
+        var request = request
+        if (request.name ?? "").isEmpty { request.name = Self.generatedStreamName() }
+        // The ledger's shape of it: a conference stream's request without codec or real time.
+        let kept = StartStreamRequest(
+            url: request.url, name: request.name, track: request.track, statusCallback: request.statusCallback,
+            statusCallbackMethod: request.statusCallbackMethod, bearerToken: nil, parameters: request.parameters)
+        var parameters = Self.auditParameters(kept, conferenceName: conferenceName)
+        parameters["call"] = call
+        if request.bearerToken != nil { parameters["bearerToken"] = "set" }
+        let sent = request
+        return await start(
+            conference: conference, conferenceName: conferenceName, call: call, request: kept, parameters: parameters
+        ) {
+            let callStream = try await client.startCallStream(call: call, sent)
+            // The ledger keeps streams by conference: the call's stream belongs to the one it is in.
+            return ConferenceStream(
+                sid: callStream.sid, conferenceSid: conference, accountSid: callStream.accountSid, name: callStream.name,
+                status: callStream.status, dateUpdated: callStream.dateUpdated, uri: callStream.uri)
+        }
+    }
+
+    /// What a conference stream's start and a call stream's start share, once the request is
+    /// named: the read-only gate, the lookup of an earlier start of that name whose answer never
+    /// came, the ledger's record (tied to `call` when there is one) and audit row, and the
+    /// failure path. `request` is what the ledger keeps (`name` set); `send` makes the one
+    /// request to the service, and is called only when the gate lets the start through.
+    private func start(
+        conference: String, conferenceName: String?, call: String?, request: StartStreamRequest,
+        parameters: [String: String], send: () async throws -> ConferenceStream
+    ) async -> OperatorActionResult<StreamRecord> {
         let name = request.name ?? ""
-        let parameters = Self.auditParameters(request, conferenceName: conferenceName)
         guard !readOnly else {
             return await finish(
                 .startStream, conference: conference, target: nil, parameters: parameters, outcome: .refused,
@@ -44,10 +88,10 @@ extension OperatorActions {
         }
         let stream: ConferenceStream
         do {
-            stream = try await client.startStream(conference: conference, request)
+            stream = try await send()
         } catch {
             return await startFailed(
-                error, conference: conference, conferenceName: conferenceName, request: request, name: name,
+                error, conference: conference, conferenceName: conferenceName, request: request, name: name, call: call,
                 unsettled: unsettled, readError: readError, parameters: parameters)
         }
         let started = now()
@@ -55,91 +99,19 @@ extension OperatorActions {
         var ledgerError: String?
         do {
             record = try await ledger.recordStarted(
-                stream, request: request, conferenceName: conferenceName, from: streamOrigin, by: operatorName,
+                stream, request: request, conferenceName: conferenceName, from: streamOrigin, by: operatorName, onCall: call,
                 at: started)
         } catch {
             ledgerError = String(describing: error)
             record = StreamRecord(
-                sid: stream.sid, accountSid: stream.accountSid, conferenceSid: conference, conferenceName: conferenceName,
-                name: request.name ?? stream.name, url: request.url, track: request.track, codec: request.codec,
-                realTime: request.realTime ?? false, statusCallback: request.statusCallback,
+                sid: stream.sid, accountSid: stream.accountSid, conferenceSid: conference, callSid: call,
+                conferenceName: conferenceName, name: request.name ?? stream.name, url: request.url, track: request.track,
+                codec: request.codec, realTime: request.realTime ?? false, statusCallback: request.statusCallback,
                 statusCallbackMethod: request.statusCallbackMethod, parameters: request.parameters, startedAt: started,
                 startedFrom: streamOrigin, status: StreamState(serviceStatus: stream.status), updatedAt: started)
         }
         let label = record.name.map { "\(record.sid) (\($0))" } ?? record.sid
-        var message = "Started stream \(label): \(record.status)"
-        if unsettled != nil { message += " (the first start's answer never came; it had not reached the service)" }
-        var result = await finish(
-            .startStream, conference: conference, target: record.sid, parameters: parameters, outcome: .ok,
-            message: message,
-            detail: ledgerError.map { "\(record.status); not in the stream ledger: \($0)" } ?? "\(record.status)",
-            value: record)
-        result.ledgerError = ledgerError
-        return result
-    }
-
-    /// Starts a stream on one participant's call (`Calls/{CallSid}/Streams`), as `startStream`
-    /// starts one on the conference: a generated name when none is given (the name is what makes
-    /// an unanswered start safe to send again), the ledger's record tied to the conference with
-    /// the call (`callSid`), an unanswered start kept as `unknown` and settled by the same start
-    /// sent again. Audited as `start-stream` with parameter `call`. The endpoint takes no codec
-    /// and no real-time choice. The bearer token is sent, never stored or audited.
-    public func startCallStream(
-        conference: String, conferenceName: String?, call: String, _ request: StartCallStreamRequest
-    ) async -> OperatorActionResult<StreamRecord> {
-        var request = request
-        if (request.name ?? "").isEmpty { request.name = Self.generatedStreamName() }
-        let name = request.name ?? ""
-        // The ledger's shape of it: a conference stream's request without codec or real time.
-        let kept = StartStreamRequest(
-            url: request.url, name: name, track: request.track, statusCallback: request.statusCallback,
-            statusCallbackMethod: request.statusCallbackMethod, bearerToken: nil, parameters: request.parameters)
-        var parameters = Self.auditParameters(kept, conferenceName: conferenceName)
-        parameters["call"] = call
-        if request.bearerToken != nil { parameters["bearerToken"] = "set" }
-        guard !readOnly else {
-            return await finish(
-                .startStream, conference: conference, target: nil, parameters: parameters, outcome: .refused,
-                message: Self.readOnlyMessage, detail: Self.readOnlyMessage, value: nil)
-        }
-        var unsettled: StreamRecord?
-        var readError: String?
-        do {
-            unsettled = try await ledger.stream(sid: StreamRecord.provisionalSid(conferenceSid: conference, name: name))
-            if unsettled?.status != .unknown { unsettled = nil }
-        } catch {
-            readError = String(describing: error)
-        }
-        let callStream: CallStream
-        do {
-            callStream = try await client.startCallStream(call: call, request)
-        } catch {
-            return await startFailed(
-                error, conference: conference, conferenceName: conferenceName, request: kept, name: name, call: call,
-                unsettled: unsettled, readError: readError, parameters: parameters)
-        }
-        // The ledger keeps streams by conference: the call's stream belongs to the one it is in.
-        let stream = ConferenceStream(
-            sid: callStream.sid, conferenceSid: conference, accountSid: callStream.accountSid, name: callStream.name,
-            status: callStream.status, dateUpdated: callStream.dateUpdated, uri: callStream.uri)
-        let started = now()
-        var record: StreamRecord
-        var ledgerError: String?
-        do {
-            record = try await ledger.recordStarted(
-                stream, request: kept, conferenceName: conferenceName, from: streamOrigin, by: operatorName, onCall: call,
-                at: started)
-        } catch {
-            ledgerError = String(describing: error)
-            record = StreamRecord(
-                sid: callStream.sid, accountSid: callStream.accountSid, conferenceSid: conference, callSid: call,
-                conferenceName: conferenceName, name: name, url: request.url, track: request.track, codec: nil,
-                realTime: false, statusCallback: request.statusCallback,
-                statusCallbackMethod: request.statusCallbackMethod, parameters: request.parameters, startedAt: started,
-                startedFrom: streamOrigin, status: StreamState(serviceStatus: callStream.status), updatedAt: started)
-        }
-        let label = record.name.map { "\(record.sid) (\($0))" } ?? record.sid
-        var message = "Started stream \(label) on call \(call): \(record.status)"
+        var message = "Started stream \(label)\(call.map { " on call \($0)" } ?? ""): \(record.status)"
         if unsettled != nil { message += " (the first start's answer never came; it had not reached the service)" }
         var result = await finish(
             .startStream, conference: conference, target: record.sid, parameters: parameters, outcome: .ok,

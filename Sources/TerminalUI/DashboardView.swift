@@ -405,7 +405,7 @@ public struct DashboardView {
         frame.render(box, in: area)
         let rows = recordings.map { r -> [String] in
             [
-                r.sid, r.status.rawValue, r.source.rawValue, String(r.channels), r.duration.map { Self.duration($0) } ?? "-",
+                r.sid, r.status.rawValue, Self.recordingSource(r, calls: state.calls), String(r.channels), r.duration.map { Self.duration($0) } ?? "-",
                 r.startTime?.date.map { Self.age(from: $0, to: state.now) } ?? "-", r.errorCode ?? "-",
             ]
         }
@@ -420,6 +420,13 @@ public struct DashboardView {
                     : state.recordingsKnown ? "no recordings of this conference" : "recordings not read yet",
                 glyphs: glyphs),
             in: box.inner(area))
+    }
+
+    /// How a recording was made; a call's recording (started from the participants pane) says
+    /// whose call instead, so it stands apart from the conference's own: `call 1f2e3d4c Ana`.
+    static func recordingSource(_ recording: Recording, calls: [String: CallInfo]) -> String {
+        guard let call = recording.callSid else { return recording.source.rawValue }
+        return "call \(call.prefix(8))" + (calls[call].map { " \($0.who)" } ?? "")
     }
 
     /// A length in seconds as `45s`, `12m05`, `1h02m`.

@@ -43,8 +43,7 @@ public struct StartStreamFormView: Widget {
         let box = area.centered(width: width, height: height)
         // One blank column each side, so the box stands apart from the dashboard it covers.
         frame.fill(Rect(x: box.x - 1, y: box.y, width: box.width + 2, height: box.height).intersection(area))
-        let title = "Start a stream on \(form.conferenceName.isEmpty ? form.conferenceSid : form.conferenceName)"
-        Box(title: title, glyphs: glyphs, style: Style(foreground: .cyan), titleStyle: .bold).draw(in: box, on: &frame)
+        Box(title: form.title, glyphs: glyphs, style: Style(foreground: .cyan), titleStyle: .bold).draw(in: box, on: &frame)
         let inner = box.inset(by: 1)
         let content = Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height)
         guard content.width > 0, content.height > 0 else { return }
@@ -104,10 +103,7 @@ public struct StartStreamFormView: Widget {
                 rows += marked(warning, with: glyphs.warning, width: valueWidth).map { .warning($0, of: field) }
             }
         }
-        let fixed: [StartStreamForm.Field] = [
-            .url, .name, .track, .codec, .realTime, .callbackURL, .callbackMethod, .bearerToken,
-        ]
-        for field in fixed {
+        for field in form.fixedFields {
             rows.append(.field(field))
             messages(field)
         }

@@ -136,6 +136,33 @@ import Testing
         }
     }
 
+    /// The spec lists a call's recordings only account-wide (`GET …/Recordings?CallSid=`) and
+    /// deletes one there (`DELETE …/Recordings/{Sid}`): what the dashboard's poll and `D` use.
+    @Test func aCallsRecordingsAreListedByCallAndDeletedAccountWide() async throws {
+        try await AuditHarness.run { h in
+            let (conference, calls) = await h.conference()
+            let started = await h.actions.startCallRecording(conference: conference, call: calls[0], StartCallRecordingRequest())
+            let recording = try #require(started.value)
+            _ = await h.actions.startCallRecording(conference: conference, call: calls[1], StartCallRecordingRequest())
+            let listed = try await h.actions.client.callRecordings(call: calls[0])
+            #expect(listed.map(\.sid) == [recording.sid], "only that call's")
+            #expect(listed.first?.callSid == calls[0])
+
+            let deleted = await h.actions.deleteCallRecording(conference: conference, call: calls[0], recording: recording.sid)
+            #expect(deleted.outcome == .ok)
+            #expect(deleted.message == "Deleted recording \(recording.sid) of call \(calls[0])")
+            #expect(await h.server.world.callRecordings(callSid: calls[0]).isEmpty)
+            #expect(try await h.actions.client.callRecordings(call: calls[0]).isEmpty)
+            #expect(try await h.actions.client.callRecordings(call: calls[1]).count == 1)
+            let entry = try #require(try await h.ledger.auditEntries(conferenceSid: conference).first)
+            #expect(entry.action == .deleteRecording)
+            #expect(entry.parameters == ["call": calls[0]])
+
+            let again = await h.actions.deleteCallRecording(conference: conference, call: calls[0], recording: recording.sid)
+            #expect(again.outcome != .ok, "a recording already gone is the service's 404")
+        }
+    }
+
     @Test func coachingSetsAndEndsAndIsAudited() async throws {
         try await AuditHarness.run { h in
             let (conference, calls) = await h.conference()

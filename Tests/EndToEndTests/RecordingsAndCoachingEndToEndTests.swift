@@ -93,6 +93,56 @@ import Testing
         #expect(heard["lastAnnouncement"] as? String == "https://media.example.com/hello.xml")
     }
 
+    @Test func streamAndRecordOneParticipantsCallFromTheParticipantsPane() async throws {
+        let bridge = try await Bridge.start()
+        let (_, _, session) = try await Self.onScreen(bridge)
+        defer { TruthfulEndToEndTests.end(bridge, session) }
+        try session.send(keys: "Enter")
+        #expect(await session.waitFor(text: "WHO"))
+        // The picked call, from the pane's last line (the call `n` and `R` act on).
+        let calls = bridge.calls
+        #expect(await session.waitUntil("the picked call's line", timeout: .seconds(10)) { screen in
+            calls.contains { screen.contains("\($0) ● ") }
+        })
+        let screen = session.capture()
+        let call = try #require(calls.first { screen.contains("\($0) ● ") }, "\(screen)")
+
+        // `n` on the participants pane: the form is the call's, without codec or real time.
+        try session.send(keys: "n")
+        #expect(await session.waitFor(text: "Start a stream on call \(call)"), "\(session.capture())")
+        #expect(!session.capture().contains("Codec"), "a call stream takes no codec")
+        try session.type(literal: "wss://media.example.com/one-caller")
+        try session.send(keys: "Tab")
+        try session.type(literal: "e2e-call")
+        try session.send(keys: "Enter")
+        // The outcome, not the form's title (which names the call too).
+        #expect(await session.waitFor(text: "started stream e2e-call", timeout: .seconds(10)), "\(session.capture())")
+        let streams = try #require(try Self.adminGet(bridge, "calls/\(call)/streams") as? [[String: Any]])
+        #expect(streams.contains { $0["name"] as? String == "e2e-call" }, "the emulator has the stream on that call: \(streams)")
+        try session.send(keys: "Tab")
+        #expect(await session.waitFor(text: "e2e-call (call \(call.prefix(8)))", timeout: .seconds(10)), "\(session.capture())")
+
+        // `R` on the participants pane: channels and track, then the call's recording.
+        try session.send(keys: "Tab", "Tab")
+        #expect(await session.waitFor(text: "stream the call"), "back on the participants pane: \(session.capture())")
+        try session.send(keys: "R")
+        #expect(await session.waitFor(text: "Record call"), "\(session.capture())")
+        try session.send(keys: "Enter")
+        #expect(await session.waitFor(text: "Recording call \(call)", timeout: .seconds(10)), "\(session.capture())")
+        let recordings = try #require(try Self.adminGet(bridge, "calls/\(call)/recordings") as? [[String: Any]])
+        let recording = try #require(recordings.first?["sid"] as? String, "\(recordings)")
+        try session.send(keys: "Tab", "Tab")
+        #expect(await session.waitFor(text: String(recording.prefix(18)), timeout: .seconds(10)), "\(session.capture())")
+        #expect(session.capture().contains("call \(call.prefix(8))"))
+        // Its pause goes through the call's endpoint, and the emulator agrees.
+        try session.send(keys: "P")
+        #expect(await session.waitFor(text: "Pause recording"), "\(session.capture())")
+        try session.send(keys: "Enter")
+        #expect(await session.waitFor(text: "Paused recording \(recording) of call", timeout: .seconds(10)), "\(session.capture())")
+        let after = try #require(try Self.adminGet(bridge, "calls/\(call)/recordings") as? [[String: Any]])
+        #expect(after.first?["status"] as? String == "paused")
+    }
+
     static func onScreen(_ bridge: Bridge) async throws -> (Bridge, String, TmuxSession) {
         let ledger = bridge.emulator.session.directory.appendingPathComponent("ledger.sqlite").path
         let session = try TmuxSession(

@@ -34,7 +34,10 @@ import Testing
         let port = try #require(Self.demoPort(screen))
         let conference = try #require(Self.openConferenceSid(screen))
 
-        // A ws:// URL is refused by the form, with the reason under the field.
+        // A ws:// URL is refused by the form, with the reason under the field. `n` on the
+        // streams pane starts the conference's stream (on the participants pane, the call's).
+        try session.send(keys: "Tab")
+        #expect(await session.waitFor(text: "new stream"))
         try session.send(keys: "n")
         #expect(await session.waitFor(text: "Start a stream on"))
         try session.type(literal: "ws://media.example.com/e2e")
@@ -55,8 +58,9 @@ import Testing
         let running = try Self.adminStreams(port: port, conference: conference, in: session.directory)
         #expect(running.count == 1)
 
-        // x asks first with Cancel focused: Enter alone stops nothing.
-        try session.send(keys: "Tab", "x")
+        // x asks first with Cancel focused: Enter alone stops nothing. (The streams pane is in
+        // front already: the stream was started from it.)
+        try session.send(keys: "x")
         #expect(await session.waitFor(text: "Stop stream e2e-rec"))
         try session.send(keys: "Enter")
         #expect(await session.waitFor(text: "nothing done"))

@@ -81,7 +81,9 @@ import Testing
             #expect(await session.waitFor(text: "Participants ("))
         }
 
-        // 1. The first operator starts a stream; the second sees it, with who started it.
+        // 1. The first operator starts a stream; the second sees it, with who started it. From
+        // the streams pane: `n` there is the conference's stream, on the participants pane the call's.
+        try first.send(keys: "Tab")
         try first.send(keys: "n")
         #expect(await first.waitFor(text: "Start a stream on"))
         try first.type(literal: "wss://media.example.com/team")

@@ -82,6 +82,8 @@ import Testing
         defer { Self.end(bridge, session) }
         try session.send(keys: "Enter")
         #expect(await session.waitFor(text: "Participants ("))
+        // The conference's stream: `n` from the streams pane (on the participants pane it is the call's).
+        try session.send(keys: "Tab")
         try session.send(keys: "n")
         #expect(await session.waitFor(text: "Start a stream on"))
         try session.type(literal: "wss://media.example.com/hang")

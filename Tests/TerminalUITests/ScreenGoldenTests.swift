@@ -160,6 +160,20 @@ import TerminalUI
         try check(state, "pause-picker")
     }
 
+    @Test func callStreamFormNamesTheCallAndHasNoCodec() throws {
+        var state = Self.detail()
+        Self.keys(&state, [.character("n")])
+        #expect(state.startStreamForm?.callSid != nil)
+        for character in "wss://media.example.com/alice" { _ = update(&state, .key(.character(character))) }
+        try check(state, "call-stream-form")
+    }
+
+    @Test func recordAsksChannelsAndTrack() throws {
+        var state = Self.detail()
+        Self.keys(&state, [.character("R"), .character("j")])
+        try check(state, "record-picker")
+    }
+
     @Test func coachPicksAmongTheOthers() throws {
         var state = Self.detail()
         Self.keys(&state, [.character("c")])
@@ -168,7 +182,8 @@ import TerminalUI
 
     @Test func startStreamFormWithAFieldError() throws {
         var state = Self.detail()
-        Self.keys(&state, [.character("n")])
+        // `n` on the streams pane: the conference's stream (on the participants pane it is the call's).
+        Self.keys(&state, [.tab, .character("n")])
         for character in "http://media.example.com/in" { _ = update(&state, .key(.character(character))) }
         Self.keys(&state, [.enter])
         #expect(state.startStreamForm != nil)
