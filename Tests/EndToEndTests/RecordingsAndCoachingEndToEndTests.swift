@@ -121,6 +121,15 @@ import Testing
         #expect(streams.contains { $0["name"] as? String == "e2e-call" }, "the emulator has the stream on that call: \(streams)")
         try session.send(keys: "Tab")
         #expect(await session.waitFor(text: "e2e-call (call \(call.prefix(8)))", timeout: .seconds(10)), "\(session.capture())")
+        // `x` on the streams pane stops it through the call's endpoint, after asking.
+        try session.send(keys: "x")
+        #expect(await session.waitFor(text: "Stop stream e2e-call"), "\(session.capture())")
+        try session.send(keys: "Tab", "Enter")
+        #expect(await session.waitFor(text: "stopped stream e2e-call", timeout: .seconds(10)), "\(session.capture())")
+        let stopped = try #require(try Self.adminGet(bridge, "calls/\(call)/streams") as? [[String: Any]])
+        #expect(
+            stopped.contains { $0["name"] as? String == "e2e-call" && $0["status"] as? String == "stopped" },
+            "the emulator has the call's stream stopped: \(stopped)")
 
         // `R` on the participants pane: channels and track, then the call's recording.
         try session.send(keys: "Tab", "Tab")
