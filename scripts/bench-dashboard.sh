@@ -20,8 +20,10 @@ while [ $# -gt 0 ]; do
         *) echo "bench-dashboard.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
-[ "$build" = yes ] && swift build -c "$config" --product confdash >/dev/null
-bin=$(swift build -c "$config" --show-bin-path)/confdash
+# CONFDASH_BUILD_PATH: the build directory bench.sh uses (.build when unset).
+scratch=(--scratch-path "${CONFDASH_BUILD_PATH:-.build}")
+[ "$build" = yes ] && swift build "${scratch[@]}" -c "$config" --product confdash >/dev/null
+bin=$(swift build "${scratch[@]}" -c "$config" --show-bin-path)/confdash
 work=$(mktemp -d)
 sock="bench-$$"
 emu=""
@@ -87,10 +89,33 @@ echo "key press to screen via tmux control mode (first output): $(python3 script
 
 # Idle: CPU ticks of the dashboard process over the window, and bytes it wrote to the terminal.
 tmux -L "$sock" pipe-pane -o "cat > $work/bytes"
+curl -fsS -X DELETE "$space/__admin/requests" >/dev/null
 read -r u0 s0 < <(awk '{print $14, $15}' /proc/$pid/stat)
 sleep "$idle"
 read -r u1 s1 < <(awk '{print $14, $15}' /proc/$pid/stat)
 tmux -L "$sock" pipe-pane
+# What the idle polls asked the service, by kind (the emulator keeps the last 1,000 requests).
+curl -fsS "$space/__admin/requests" > "$work/requests.json"
+python3 - "$work/requests.json" "$idle" <<'PY'
+import json, re, sys
+entries = json.load(open(sys.argv[1]))
+polls = max(1, int(sys.argv[2]) // 2)
+kinds = {}
+for e in entries:
+    path = e["path"]
+    if re.search(r"/Conferences/[^/]+/Participants", path): kind = "participants of a conference"
+    elif re.search(r"/Conferences/[^/]+/Recordings", path): kind = "recordings of a conference"
+    elif re.search(r"/Conferences(\.json)?$", path): kind = "conference list pages"
+    elif re.search(r"/Conferences/[^/]+(\.json)?$", path): kind = "one conference"
+    elif re.search(r"/Calls(\.json)?$", path): kind = "calls in progress, list pages"
+    elif re.search(r"/Calls/[^/]+(\.json)?$", path): kind = "one call"
+    else: kind = "other"
+    kinds[kind] = kinds.get(kind, 0) + 1
+note = " (the log holds the last 1,000: fewer polls counted)" if len(entries) >= 1000 else ""
+print(f"requests over {polls} idle polls: {len(entries)}, {len(entries) / polls:.1f} a poll{note}")
+for kind, n in sorted(kinds.items(), key=lambda kv: -kv[1]):
+    print(f"  {kind}: {n} ({n / polls:.2f} a poll)")
+PY
 hz=$(getconf CLK_TCK)
 awk -v t=$(( (u1 - u0) + (s1 - s0) )) -v hz="$hz" -v s="$idle" \
     'BEGIN { printf "idle CPU over %d s (polling every 2 s): %.2f%% of one core\n", s, 100 * t / hz / s }'

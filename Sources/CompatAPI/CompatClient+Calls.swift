@@ -18,8 +18,13 @@ extension CompatClient {
 
     /// The account's calls that are up now, keyed by call sid: one paged listing (1,000 a page)
     /// covers every participant of every conference.
+    /// Each call is read only as far as a participant's row needs (`ListedCall`).
     public func inProgressCalls() async throws -> [String: Call] {
-        let calls = try await calls(.inProgress)
+        let filter = CallFilter.inProgress
+        try RequestRules.check(filter.problems)
+        let calls = try await PageSequence<ListedCall>(
+            client: self, firstPath: "\(accountPath)/Calls", query: filter.queryItems, operation: "list calls"
+        ).collectItems().map(\.call)
         return Dictionary(calls.map { ($0.sid, $0) }, uniquingKeysWith: { first, _ in first })
     }
 

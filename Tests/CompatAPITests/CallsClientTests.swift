@@ -40,6 +40,27 @@ import Testing
         }
     }
 
+    /// The listing reads each call only as far as a row shows it: those fields come out as
+    /// the full reading has them.
+    @Test func theListingReadsWhatARowShowsAsTheFullReadingDoes() async throws {
+        try await withEmulator(EmulatorConfiguration(conferences: 20)) { _, client in
+            let listed = try await client.inProgressCalls()
+            let full = try await client.calls(.inProgress)
+            #expect(!full.isEmpty)
+            #expect(Set(listed.keys) == Set(full.map(\.sid)))
+            for call in full {
+                let lean = try #require(listed[call.sid])
+                #expect(lean.from == call.from && lean.to == call.to)
+                #expect(lean.fromFormatted == call.fromFormatted && lean.toFormatted == call.toFormatted)
+                #expect(lean.callerName == call.callerName && lean.direction == call.direction)
+                #expect(lean.status == call.status && lean.startTime == call.startTime)
+                // Duration and quality drift between the two reads; their presence must not.
+                #expect((lean.duration == nil) == (call.duration == nil))
+                #expect((lean.quality.mos == nil) == (call.quality.mos == nil))
+            }
+        }
+    }
+
     @Test func badFiltersAreRefusedBeforeSending() async throws {
         try await withEmulator { server, client in
             await server.clearRequests()
