@@ -20,17 +20,23 @@ public actor ConferencePoller {
         /// The same for conferences scrolled out of the table's window (or filtered away).
         public var offScreenSweep: Int
         /// The account's calls in progress are listed in full once in this many polls (the
-        /// first poll always): who is on a call does not change, and its quality figures drift
-        /// slowly, while the listing is the largest answer a poll reads (about 1.2 KB a call, ten
-        /// times a conference's). A participant whose call is not known yet is fetched alone on
-        /// the poll that first sees it, so a newcomer's number never waits for the next listing.
+        /// first poll always): who is on a call does not change, while the listing is the
+        /// largest answer a poll reads (about 1.2 KB a call, ten times a conference's; reading
+        /// it every fifth poll was most of an idle dashboard's CPU at 500 conferences). A
+        /// participant whose call is not known yet is fetched alone on the poll that first sees
+        /// it, so a newcomer's number never waits for the next listing.
         public var callsSweep: Int
+        /// Quality only shows for the conference open on screen: up to this many of its calls
+        /// are fetched alone on every poll that does not list them (taking turns when it has
+        /// more), so its QUALITY column is as fresh as its participants.
+        public var watchedCallReads: Int
 
         public init(
             interval: Duration = .seconds(2), maxConcurrency: Int = 8,
             backoff: RetryPolicy = RetryPolicy(maxAttempts: .max, baseDelay: .seconds(1), maxDelay: .seconds(30)),
-            participantSweep: Int = 10, offScreenSweep: Int = 30, callsSweep: Int = 5
+            participantSweep: Int = 10, offScreenSweep: Int = 30, callsSweep: Int = 30, watchedCallReads: Int = 8
         ) {
+            self.watchedCallReads = max(0, watchedCallReads)
             self.interval = interval
             self.maxConcurrency = max(1, maxConcurrency)
             self.backoff = backoff
@@ -74,6 +80,8 @@ public actor ConferencePoller {
     var knownCalls: [String: CallInfo] = [:]
     /// Calls a fetch could not find since the last listing: not asked for again until it.
     var callsNotFound: Set<String> = []
+    /// Where the next turn of the open conference's call reads starts.
+    var watchedCallTurn = 0
     /// Calls recorded from this dashboard, oldest first, each with the conference it was in:
     /// their recordings are read while that conference is open (the service lists a call's
     /// recordings only account-wide, filtered by call).
@@ -293,11 +301,28 @@ public actor ConferencePoller {
             // the listing was read) is fetched alone; one that cannot be shows by sid.
             let missing = Set(participants.values.joined().map(\.callSid)).subtracting(knownCalls.keys)
                 .subtracting(callsNotFound).sorted()
-            let fetched = await Self.boundedMap(missing, limit: settings.maxConcurrency) { sid in
+            // The open conference's known calls, for their quality (a turn of them when many).
+            var refreshed: [String] = []
+            if !listsCalls, let watched, let people = participants[watched] {
+                let known = people.map(\.callSid).filter { knownCalls[$0] != nil }
+                if known.count <= settings.watchedCallReads {
+                    refreshed = known
+                } else {
+                    let start = watchedCallTurn % known.count
+                    refreshed = (0..<settings.watchedCallReads).map { known[(start + $0) % known.count] }
+                    watchedCallTurn = start + settings.watchedCallReads
+                }
+            }
+            let reads = missing + refreshed
+            let fetched = await Self.boundedMap(reads, limit: settings.maxConcurrency) { sid in
                 try? await source.call(sid)
             }
-            for (sid, call) in zip(missing, fetched) {
-                if let call { knownCalls[sid] = CallInfo(call) } else { callsNotFound.insert(sid) }
+            for (index, (sid, call)) in zip(reads, fetched).enumerated() {
+                if let call {
+                    knownCalls[sid] = CallInfo(call)
+                } else if index < missing.count {
+                    callsNotFound.insert(sid)
+                }
             }
             // Nil when nothing is new: the screen keeps what it has.
             if listsCalls || fetched.contains(where: { $0 != nil }) { calls = knownCalls }

@@ -107,6 +107,27 @@ import Testing
         #expect(state.calls.isEmpty)
     }
 
+    @Test func theOpenConferencesCallsAreReadEveryPollInTurnsBetweenRareListings() async throws {
+        let source = CrowdSource(people: 5)
+        let seen = Mutex<[Msg]>([])
+        let poller = ConferencePoller(
+            source: source,
+            settings: ConferencePoller.Settings(
+                interval: .milliseconds(1), maxConcurrency: 1, callsSweep: 100, watchedCallReads: 2),
+            now: { Self.start }, jitter: { 1 }, emit: { msg in seen.withLock { $0.append(msg) } })
+        await poller.watch("big")
+        await poller.run(limit: 4)
+        // Poll 1 lists every call; polls 2 to 4 read two of the open conference's five calls
+        // each, taking turns, and no listing.
+        #expect(source.listings == 1)
+        #expect(source.fetched == ["CA-1", "CA-2", "CA-3", "CA-4", "CA-5", "CA-1"])
+        let snapshots = seen.withLock { $0 }.compactMap { msg -> PollSnapshot? in
+            if case .pollSucceeded(let snapshot, _) = msg { return snapshot }
+            return nil
+        }
+        #expect(snapshots.map { $0.calls?.count } == [5, 5, 5, 5])
+    }
+
     static func poll(_ source: CallsSource) async throws -> PollSnapshot {
         let seen = Mutex<[Msg]>([])
         let poller = ConferencePoller(source: source, now: { Self.start }, jitter: { 1 }, emit: { msg in seen.withLock { $0.append(msg) } })
@@ -179,4 +200,31 @@ final class CallsSource: ConferenceSource {
     }
 
     static func info(_ sid: String) -> CallInfo { CallInfo(call(sid)) }
+}
+
+/// One conference, "big", with `people` participants CA-1…CA-n, every call listed and fetchable.
+final class CrowdSource: ConferenceSource {
+    let people: Int
+    private let fetches = Mutex<[String]>([])
+    private let listingCount = Mutex(0)
+
+    init(people: Int) { self.people = people }
+
+    var fetched: [String] { fetches.withLock { $0 } }
+    var listings: Int { listingCount.withLock { $0 } }
+
+    func liveConferences() async throws -> [Conference] { [Fixtures.conference("big", "Big")] }
+    func recentlyCompleted() async throws -> [Conference] { [] }
+    func conference(_ sid: String) async throws -> Conference { Fixtures.conference(sid, sid) }
+    func participants(of conference: String) async throws -> [Participant] {
+        (1...people).map { Fixtures.participant("CA-\($0)", in: conference) }
+    }
+    func inProgressCalls() async throws -> [String: Call] {
+        listingCount.withLock { $0 += 1 }
+        return Dictionary(uniqueKeysWithValues: (1...people).map { ("CA-\($0)", CallsSource.call("CA-\($0)")) })
+    }
+    func call(_ sid: String) async throws -> Call {
+        fetches.withLock { $0.append(sid) }
+        return CallsSource.call(sid)
+    }
 }
