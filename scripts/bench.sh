@@ -15,19 +15,21 @@
 #      here (initdb and pg_ctl in a temporary directory, on a free loopback port, as the
 #      `postgres` user when run as root), its password passed in the environment only.
 #
-#   scripts/bench.sh [--config release|debug] [--quick] [--receiver-only]
+#   scripts/bench.sh [--config release|debug] [--quick] [--receiver-only] [--poll-only]
 #
 # --quick: fewer repetitions and a 15 s idle window, for a check that everything runs (a few
 # minutes); the figures in BENCHMARKS.md come from a full release run. --receiver-only: part 6
-# alone (builds confdash-bench only).
+# alone (builds confdash-bench only). --poll-only: part 1 alone (the full first poll beside
+# twilio-python's loop, which it installs into a virtual environment from PyPI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-config=release quick=no receiver_only=no
+config=release quick=no receiver_only=no poll_only=no
 while [ $# -gt 0 ]; do
     case $1 in
         --config) config=$2; shift 2 ;;
         --quick) quick=yes; shift ;;
         --receiver-only) receiver_only=yes; shift ;;
+        --poll-only) poll_only=yes; shift ;;
         *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -107,8 +109,37 @@ echo "$(nproc) cores: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | 
 echo "$(uname -sr), $(swift --version 2>/dev/null | head -1), build: $config, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 if [ "$receiver_only" = no ]; then
-echo "== 1. poll cycle"
-"$bindir/confdash-bench" poll --conferences 500 --latency-ms 20 --repetitions "$reps"
+echo "== 1. full first poll of 500 live conferences at 20 ms a request: the dashboard beside twilio-python"
+# One emulator process for both, so both read the same conferences through the same latency.
+"$bindir/confdash" emulator --port 0 --conferences 0 > "$work/poll-emulator.out" 2>&1 &
+poll_emulator=$!
+for _ in $(seq 100); do grep -q listening "$work/poll-emulator.out" 2>/dev/null && break; sleep 0.1; done
+poll_space=$(sed -n 's/.*SIGNALWIRE_SPACE=//p' "$work/poll-emulator.out")
+curl -fsS -X POST "$poll_space/__admin/seed" -d '{"conferences": 500}' >/dev/null
+curl -fsS -X POST -H "Content-Type: application/json" "$poll_space/__admin/faults" -d '{"latencyMs": 20}' >/dev/null
+# The credentials in the environment only, never argv.
+SIGNALWIRE_PROJECT_ID=$(sed -n 's/.*SIGNALWIRE_PROJECT_ID=//p' "$work/poll-emulator.out")
+SIGNALWIRE_API_TOKEN=$(sed -n 's/.*SIGNALWIRE_API_TOKEN=//p' "$work/poll-emulator.out")
+export SIGNALWIRE_PROJECT_ID SIGNALWIRE_API_TOKEN
+"$bindir/confdash-bench" poll --conferences 500 --repetitions "$reps" --target "$poll_space" | tee "$work/poll.txt"
+# twilio-python 9.x in a virtual environment of its own (PyPI, once per run).
+if python3 -m venv "$work/venv" >/dev/null 2>&1 && "$work/venv/bin/pip" install -q 'twilio>=9,<10' >/dev/null 2>&1; then
+    "$work/venv/bin/python" scripts/sdk-poll.py "$poll_space" 3 > "$work/sdk.json"
+    python3 - "$work/sdk.json" "$work/poll.txt" <<'PY'
+import json, re, statistics, sys
+sdk = json.load(open(sys.argv[1]))
+ours = re.search(r"full first poll.*?median ([0-9.]+) ms", open(sys.argv[2]).read()).group(1)
+theirs = statistics.median(sdk["seconds"]) * 1000
+print(f"  twilio-python 9.x, sequential list-then-participants ({sdk['requests']} requests)  "
+      f"median {theirs:.1f} ms  (min {min(sdk['seconds']) * 1000:.1f}, max {max(sdk['seconds']) * 1000:.1f}, n={len(sdk['seconds'])})")
+print(f"  the dashboard's full first poll is faster than twilio-python's loop by {theirs / float(ours):.1f}x (median over median)")
+PY
+else
+    echo "  twilio-python could not be installed (no PyPI?): its loop is skipped"
+fi
+unset SIGNALWIRE_PROJECT_ID SIGNALWIRE_API_TOKEN
+kill "$poll_emulator" 2>/dev/null; wait "$poll_emulator" 2>/dev/null || true
+[ "$poll_only" = yes ] && exit 0
 
 echo "== 2. render (no terminal)"
 "$bindir/confdash-bench" render --conferences 5000 --iterations "$iterations"
@@ -124,8 +155,27 @@ tmux -L "$sock" kill-server 2>/dev/null || true
 echo "== 4. the dashboard in tmux, 500 live conferences"
 scripts/bench-dashboard.sh --skip-build --config "$config" --conferences 500 --idle-seconds "$idle"
 
+echo "== 4b. htop beside it: the same 200x60 tmux pane, the same 2 s refresh, the same idle window"
+if command -v htop >/dev/null; then
+    tmux -L "$sock-htop" -f "$work/tmux.conf" new-session -d -x 200 -y 60 -e LANG=C.UTF-8 "exec htop -d 20"
+    sleep 3
+    htop_pid=$(tmux -L "$sock-htop" list-panes -F '#{pane_pid}')
+    read -r u0 s0 < <(awk '{print $14, $15}' "/proc/$htop_pid/stat")
+    sleep "$idle"
+    read -r u1 s1 < <(awk '{print $14, $15}' "/proc/$htop_pid/stat")
+    awk -v t=$(( (u1 - u0) + (s1 - s0) )) -v hz="$(getconf CLK_TCK)" -v s="$idle" \
+        'BEGIN { printf "htop idle CPU over %d s (refresh every 2 s): %.2f%% of one core\n", s, 100 * t / hz / s }'
+    echo "htop memory: RSS $(awk '/VmRSS/ {print $2, $3}' "/proc/$htop_pid/status")"
+    tmux -L "$sock-htop" kill-server 2>/dev/null || true
+else
+    echo "htop is not installed (apt-get install htop): skipped"
+fi
+
 echo "== 5. the dashboard in tmux, 5,000 live conferences"
 scripts/bench-dashboard.sh --skip-build --config "$config" --conferences 5000 --idle-seconds "$idle" --key-presses 20
+
+echo "== 5b. the dashboard in tmux, 10,000 live conferences (about 50,000 participants)"
+scripts/bench-dashboard.sh --skip-build --config "$config" --conferences 10000 --idle-seconds "$idle" --key-presses 20
 fi
 
 echo "== 6a. the team receiver: signed callbacks at 1,000/s into SQLite (one process)"
