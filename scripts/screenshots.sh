@@ -30,9 +30,10 @@ start wss://media.example.com/transcribe transcriber
 
 scripts/screenshot.sh --size 120x40 --wait '● live' \
     --keys / --type 'Support Bridge' --keys 'Enter Enter' --wait 'CALL SID' \
+    --keys Tab --wait 'new stream' \
     "${starts[@]}" \
     --wait 'error (connection_ref' \
-    --keys 'Tab g x' --wait 'Stop stream transcriber' --shot screenshots/stop-confirmation.png \
+    --keys 'g x' --wait 'Stop stream transcriber' --shot screenshots/stop-confirmation.png \
     --keys 'Tab Enter' --wait 'stopped stream transcriber' \
     --keys n --wait 'Start a stream on' --type ws://media.example.com/late --keys Enter --wait 'Url must use wss://' \
     --shot screenshots/start-stream-form.png \
@@ -41,10 +42,11 @@ scripts/screenshot.sh --size 120x40 --wait '● live' \
     --shell 'port=$(grep -o "emulator on port [0-9]*" <<<"$SCREEN" | grep -o "[0-9]*$"); sid=$(grep -o "^sid [0-9a-f-]*" <<<"$SCREEN" | head -1 | cut -d" " -f2); curl -fsS -X POST -H "Content-Type: application/json" -d "{}" "http://127.0.0.1:$port/__admin/conferences/$sid/recordings" >/dev/null' \
     --keys r --wait 'Recordings (1 active' \
     --keys 'Tab P' --wait 'Pause recording' --shot screenshots/recording-pause.png --keys 'Escape Tab' \
+    --keys n --wait 'Start a stream on call' --shot screenshots/call-stream-form.png --keys Escape \
     --keys 'Escape / C-u Enter' --wait 'STREAMS' --shot screenshots/conferences.png \
     --keys '?' --wait 'Keys (' --shot screenshots/help.png \
     --keys Escape \
     --shell 'port=$(grep -o "emulator on port [0-9]*" <<<"$SCREEN" | grep -o "[0-9]*$"); curl -fsS -X POST -H "Content-Type: application/json" -d "{\"status\": 503}" "http://127.0.0.1:$port/__admin/faults" >/dev/null' \
     --wait 'STALE' --shot screenshots/stale-header.png \
     -- "${demo[@]}"
-echo "wrote screenshots/: conferences, conference-detail, recording-pause, start-stream-form, stop-confirmation, help, stale-header"
+echo "wrote screenshots/: conferences, conference-detail, recording-pause, call-stream-form, start-stream-form, stop-confirmation, help, stale-header"
