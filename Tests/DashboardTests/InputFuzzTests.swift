@@ -70,17 +70,34 @@ enum FuzzText {
     }
 
     /// What every effect the update function asks for must satisfy before it may leave.
-    static func check(_ effect: Effect, seed: UInt64, sent: inout [StartStreamRequest]) {
+    static func check(
+        _ effect: Effect, seed: UInt64, sent: inout [StartStreamRequest], sentToCalls: inout [StartCallStreamRequest]
+    ) {
         switch effect {
         case .startStream(_, _, let request):
             #expect(request.problems.isEmpty, "seed \(seed): the form let through \(request.problems)")
             sent.append(request)
+        case .startCallStream(_, _, _, let request):
+            #expect(request.problems.isEmpty, "seed \(seed): the call's form let through \(request.problems)")
+            sentToCalls.append(request)
         case .announce(_, let url, _):
             #expect(isSendableURL(url), "seed \(seed): announce URL \(url.debugDescription)")
         case .setHold(_, _, _, let holdUrl?):
             #expect(isSendableURL(holdUrl), "seed \(seed): hold URL \(holdUrl.debugDescription)")
         case .stopStream(_, let stream):
             #expect(!stream.isEmpty && !stream.contains { $0.isWhitespace }, "seed \(seed): stop \(stream.debugDescription)")
+        default:
+            break
+        }
+    }
+
+    /// The service's refusal of a start, so the form stays open for more typing.
+    static func refuse(_ effect: Effect, in state: inout AppState) {
+        switch effect {
+        case .startStream(let conference, _, let request):
+            _ = update(&state, .streamStartFailed(conference: conference, name: request.name, message: "refused by the fuzzer"))
+        case .startCallStream(let conference, _, _, let request):
+            _ = update(&state, .streamStartFailed(conference: conference, name: request.name, message: "refused by the fuzzer"))
         default:
             break
         }
@@ -96,8 +113,10 @@ enum FuzzText {
     static let openers: [[Key]] = [
         // The start-stream form on the conference, with a good URL to start from (so the other
         // fields' rules are reached), and the same from the list with nothing filled in.
-        [.character("j"), .enter, .character("n"), .paste("wss://media.example.com/fuzz"), .tab],
+        [.character("j"), .enter, .tab, .character("n"), .paste("wss://media.example.com/fuzz"), .tab],
         [.character("n")],
+        // The same form for one participant's call (`n` on the participants pane).
+        [.character("j"), .enter, .character("n"), .paste("wss://media.example.com/fuzz"), .tab],
         [.character("j"), .enter, .character("A")],  // announce prompt
         [.character("j"), .enter, .character("h")],  // hold-music prompt
         [.character("/")],  // filter
@@ -108,6 +127,7 @@ enum FuzzText {
     func formsSurviveAndSendOnlyWhatTheServiceAccepts(seed: UInt64) async throws {
         var rng = SplitMix64(seed: seed)
         var sent: [StartStreamRequest] = []
+        var sentToCalls: [StartCallStreamRequest] = []
         var view = DashboardView()
         view.glyphs = .unicode
         for episode in 0..<24 {
@@ -118,11 +138,9 @@ enum FuzzText {
                 await Task.yield()
                 let key = Self.key(&rng)
                 for effect in update(&state, .key(key)) {
-                    Self.check(effect, seed: seed, sent: &sent)
-                    if case .startStream(let conference, _, let request) = effect {
-                        // The service answered: let the form go on (as after a refusal).
-                        _ = update(&state, .streamStartFailed(conference: conference, name: request.name, message: "refused by the fuzzer"))
-                    }
+                    Self.check(effect, seed: seed, sent: &sent, sentToCalls: &sentToCalls)
+                    // The service answered: let the form go on (as after a refusal).
+                    Self.refuse(effect, in: &state)
                     if case .quit = effect { state = Fixtures.loadedState() }
                 }
                 // The first time in an episode the form would start, it is started from its Start
@@ -132,10 +150,8 @@ enum FuzzText {
                     startedFromButton = true
                     for _ in form.focusOrder where state.startStreamForm?.focus != .submit { _ = update(&state, .key(.tab)) }
                     for effect in update(&state, .key(.enter)) {
-                        Self.check(effect, seed: seed, sent: &sent)
-                        if case .startStream(let conference, _, let request) = effect {
-                            _ = update(&state, .streamStartFailed(conference: conference, name: request.name, message: "refused by the fuzzer"))
-                        }
+                        Self.check(effect, seed: seed, sent: &sent, sentToCalls: &sentToCalls)
+                        Self.refuse(effect, in: &state)
                     }
                 }
                 // Drawing what was typed must not trap either, at an odd size now and then.
@@ -147,6 +163,7 @@ enum FuzzText {
         }
         // The seeds are fixed, so this is not luck: each run reaches the service.
         #expect(!sent.isEmpty, "seed \(seed): no stream start got through the form, so nothing reached the service")
+        #expect(!sentToCalls.isEmpty, "seed \(seed): no call stream start got through the call's form")
         // Whatever the form let through, the service's own rules accept: each start goes to a
         // fresh conference of a real emulator over HTTP, so no name clashes with another.
         let server = try await EmulatorServer.start(EmulatorConfiguration(conferences: 0), logger: AuditHarness.quiet)
@@ -160,6 +177,15 @@ enum FuzzText {
                 _ = try await client.startStream(conference: conference.sid, request)
             } catch {
                 Issue.record("seed \(seed): the service refused what the form sent: \(error)")
+            }
+        }
+        for request in sentToCalls.prefix(20) {
+            let conference = await server.world.createConference(friendlyName: "fuzz", participants: 1)
+            do {
+                let call = try #require(try await client.participants(conference: conference.sid).first?.callSid)
+                _ = try await client.startCallStream(call: call, request)
+            } catch {
+                Issue.record("seed \(seed): the service refused what the call's form sent: \(error)")
             }
         }
         await client.shutdown()
