@@ -42,6 +42,9 @@ public enum Msg: Sendable {
     case key(Key)
     case resized(width: Int, height: Int)
     case pollSucceeded(PollSnapshot, at: Date)
+    /// A large account's first poll, its live conferences listed and their participants not read
+    /// yet: at thousands of conferences the rows show while the participants come in.
+    case conferencesListed(PollSnapshot, at: Date)
     case pollFailed(reason: String, attempt: Int, retryAt: Date, at: Date)
     case pauseChanged(Bool, at: Date)
     /// Time passed with nothing else happening (a status message or highlight may end).

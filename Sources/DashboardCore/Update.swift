@@ -29,6 +29,15 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         var effects = settleAfterPoll(&state, snapshot)
         if !withOpenStreams.isEmpty { effects.append(.conferencesEnded(withOpenStreams.sorted())) }
         return effects
+    case .conferencesListed(let snapshot, let at):
+        // The rows now; the poll's own result follows with the participants. Until it does the
+        // header still says the first refresh is under way, and nothing is settled from it.
+        let (lastRefresh, poll) = (state.lastRefresh, state.poll)
+        state.now = at
+        apply(snapshot, to: &state, at: at)
+        state.lastRefresh = lastRefresh
+        state.poll = poll
+        return []
     case .pollFailed(let reason, let attempt, let retryAt, let at):
         state.now = at
         state.stale = state.lastRefresh != nil

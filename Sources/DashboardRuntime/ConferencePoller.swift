@@ -30,12 +30,18 @@ public actor ConferencePoller {
         /// are fetched alone on every poll that does not list them (taking turns when it has
         /// more), so its QUALITY column is as fresh as its participants.
         public var watchedCallReads: Int
+        /// A first poll that finds at least this many live conferences shows their rows
+        /// (`Msg.conferencesListed`) before it reads their participants: at 10,000 the
+        /// participants took 15 s to read, and the table stayed empty all that time.
+        public var rowsFirstFrom: Int
 
         public init(
             interval: Duration = .seconds(2), maxConcurrency: Int = 8,
             backoff: RetryPolicy = RetryPolicy(maxAttempts: .max, baseDelay: .seconds(1), maxDelay: .seconds(30)),
-            participantSweep: Int = 10, offScreenSweep: Int = 30, callsSweep: Int = 30, watchedCallReads: Int = 8
+            participantSweep: Int = 10, offScreenSweep: Int = 30, callsSweep: Int = 30, watchedCallReads: Int = 8,
+            rowsFirstFrom: Int = 200
         ) {
+            self.rowsFirstFrom = max(1, rowsFirstFrom)
             self.watchedCallReads = max(0, watchedCallReads)
             self.interval = interval
             self.maxConcurrency = max(1, maxConcurrency)
@@ -226,6 +232,9 @@ public actor ConferencePoller {
         async let listedCalls = listsCalls ? Self.readCalls(source) : (nil, nil)
         var conferences = try await source.liveConferences()
         let liveSids = Set(conferences.map(\.sid))
+        if pollCount == 1, liveSids.count >= settings.rowsFirstFrom {
+            emit(.conferencesListed(PollSnapshot(conferences: conferences, participants: [:]), at: now()))
+        }
         let vanished = knownLive.subtracting(liveSids).sorted()
         let ended = await Self.boundedMap(vanished, limit: settings.maxConcurrency) { sid in
             try? await source.conference(sid)

@@ -105,7 +105,7 @@ public final class DashboardApp {
             let received = ContinuousClock.now
             switch msg {
             case .tick: msg = .tick(now())
-            case .pollSucceeded, .pollFailed, .pauseChanged:
+            case .pollSucceeded, .conferencesListed, .pollFailed, .pauseChanged:
                 // These carry their own time.
                 break
             default:
