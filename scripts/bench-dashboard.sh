@@ -70,6 +70,11 @@ pid=$(tmux -L "$sock" list-panes -F '#{pane_pid}')
 echo "machine: $(nproc) cores, $(uname -m), build: $config, $conferences live conferences"
 echo "start to first frame (tmux launch to header on screen): $(( (first - start) / 1000000 )) ms"
 echo "start to all $conferences conferences on screen: $(( (loaded - start) / 1000000 )) ms"
+# A large account's rows show before their participants are read: the idle figures wait for the
+# first refresh to be whole (the header's "refreshed", not "reading participants").
+wait_for "refreshed" 300
+complete=$(date +%s%N)
+echo "start to the first refresh complete (every participant read): $(( (complete - start) / 1000000 )) ms"
 sleep 3   # let the highlight of the first refresh's changes end
 
 # Key press to screen, two ways: polled with capture-pane (includes starting a tmux client per

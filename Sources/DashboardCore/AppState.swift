@@ -284,7 +284,9 @@ public struct AppState: Equatable, Sendable {
             severe = true
         case .starting:
             let waited = Int(now.timeIntervalSince(startedAt))
-            if waited >= 3 { parts.append("no answer from the service yet (\(waited)s)") }
+            // Rows already on screen (`Msg.conferencesListed`) are the service's answer: the
+            // first refresh is only still reading their participants.
+            if waited >= 3 && rows.isEmpty { parts.append("no answer from the service yet (\(waited)s)") }
         case .live, .paused:
             if let inFlight = pollOverdue {
                 parts.append("a refresh has waited \(Int(inFlight))s for the service's answer")

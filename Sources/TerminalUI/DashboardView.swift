@@ -104,12 +104,13 @@ public struct DashboardView {
     }
 
     /// The poll state and the age of the data, e.g. `● live · 3s ago`, `retrying in 4s`.
-    func pollSummary(_ state: AppState) -> (String, Style) {
+    public func pollSummary(_ state: AppState) -> (String, Style) {
         let age = state.lastRefresh.map { "refreshed \(Self.age(from: $0, to: state.now)) ago" } ?? "no data yet"
         let stale = state.stale ? "STALE \(glyphs.bullet) " : ""
         switch state.poll {
         case .starting:
-            return ("connecting\(glyphs.ellipsis) \(Self.age(from: state.startedAt, to: state.now))", .dim)
+            let doing = state.rows.isEmpty ? "connecting" : "reading participants"
+            return ("\(doing)\(glyphs.ellipsis) \(Self.age(from: state.startedAt, to: state.now))", .dim)
         case .live:
             if let inFlight = state.pollOverdue {
                 // A poll in flight longer than the refresh interval: the data is not live.

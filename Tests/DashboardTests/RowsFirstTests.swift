@@ -2,6 +2,7 @@ import CompatAPI
 import DashboardCore
 import DashboardRuntime
 import DashboardTestSupport
+import TerminalUI
 import Foundation
 import Synchronization
 import Testing
@@ -51,6 +52,11 @@ import Testing
         #expect(state.rows.values.allSatisfy { !$0.participantsKnown })
         #expect(state.lastRefresh == nil)
         #expect(state.poll == .starting)
+        // The list was the service's answer: no "no answer yet" under the title, and the
+        // header says what the first refresh is still doing.
+        state.now = Self.start.addingTimeInterval(10)
+        #expect(state.currentProblem == nil)
+        #expect(DashboardView().pollSummary(state).0.hasPrefix("reading participants"))
         let participants = Dictionary(uniqueKeysWithValues: conferences.map { ($0.sid, [Fixtures.participant("CA-\($0.sid)", in: $0.sid)]) })
         _ = update(&state, .pollSucceeded(PollSnapshot(conferences: conferences, participants: participants), at: Self.start))
         #expect(state.rows.values.allSatisfy { $0.participantsKnown })
