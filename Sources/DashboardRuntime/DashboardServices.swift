@@ -116,16 +116,9 @@ public final class DashboardServices: Sendable {
                 var request = request
                 if (request.name ?? "").isEmpty { request.name = OperatorActions.generatedStreamName() }
                 let result = await actions.startStream(conference: conference, conferenceName: conferenceName, request)
-                if result.outcome == .unknown {
-                    post(
-                        .streamStartUnknown(
-                            conference: conference, conferenceName: conferenceName, request: request, record: result.value,
-                            message: result.recordingProblem.map { "\(result.message), and \($0)" } ?? result.message))
-                } else if let record = result.value {
-                    post(.streamStarted(record, notRecorded: result.recordingProblem))
-                } else {
-                    post(.streamStartFailed(conference: conference, name: request.name, message: result.message))
-                }
+                post(
+                    Self.startOutcome(
+                        result, conference: conference, conferenceName: conferenceName, request: request, call: nil))
             }
         case .startCallStream(let conference, let conferenceName, let call, let request):
             guard let actions else {
@@ -141,22 +134,13 @@ public final class DashboardServices: Sendable {
                 if (request.name ?? "").isEmpty { request.name = OperatorActions.generatedStreamName() }
                 let result = await actions.startCallStream(
                     conference: conference, conferenceName: conferenceName, call: call, request)
-                if result.outcome == .unknown {
-                    // Kept as the conference stream's shape (no codec, no real time), with the call.
-                    let sent = StartStreamRequest(
-                        url: request.url, name: request.name, track: request.track, statusCallback: request.statusCallback,
-                        statusCallbackMethod: request.statusCallbackMethod, bearerToken: request.bearerToken,
-                        parameters: request.parameters)
-                    post(
-                        .streamStartUnknown(
-                            conference: conference, conferenceName: conferenceName, request: sent, call: call,
-                            record: result.value,
-                            message: result.recordingProblem.map { "\(result.message), and \($0)" } ?? result.message))
-                } else if let record = result.value {
-                    post(.streamStarted(record, notRecorded: result.recordingProblem))
-                } else {
-                    post(.streamStartFailed(conference: conference, name: request.name, message: result.message))
-                }
+                // Kept as the conference stream's shape (no codec, no real time), with the call.
+                let sent = StartStreamRequest(
+                    url: request.url, name: request.name, track: request.track, statusCallback: request.statusCallback,
+                    statusCallbackMethod: request.statusCallbackMethod, bearerToken: request.bearerToken,
+                    parameters: request.parameters)
+                post(
+                    Self.startOutcome(result, conference: conference, conferenceName: conferenceName, request: sent, call: call))
             }
         case .stopStream(let conference, let stream):
             guard let actions else {
@@ -343,5 +327,22 @@ public final class DashboardServices: Sendable {
             // The next poll confirms what the service did; ask for it now rather than in two seconds.
             await poller.refreshNow()
         }
+    }
+}
+
+extension DashboardServices {
+    /// What a start (of a conference's stream or of one call's) comes to, for the screen: an
+    /// unknown outcome keeps the request (and the call) so the retry offered goes the same way.
+    static func startOutcome(
+        _ result: OperatorActionResult<StreamRecord>, conference: String, conferenceName: String,
+        request: StartStreamRequest, call: String?
+    ) -> Msg {
+        if result.outcome == .unknown {
+            return .streamStartUnknown(
+                conference: conference, conferenceName: conferenceName, request: request, call: call, record: result.value,
+                message: result.recordingProblem.map { "\(result.message), and \($0)" } ?? result.message)
+        }
+        if let record = result.value { return .streamStarted(record, notRecorded: result.recordingProblem) }
+        return .streamStartFailed(conference: conference, name: request.name, message: result.message)
     }
 }

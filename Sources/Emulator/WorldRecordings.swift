@@ -36,14 +36,21 @@ extension EmulatorWorld {
         let record = try record(conferenceSid)
         let matching = record.recordings.filter { query.created.matches($0.dateCreated) }
             .sorted { $0.cursor > $1.cursor }
+        return recordingsPage(
+            matching, path: paths.conferenceRecordings(conferenceSid), filters: query.linkFilters, query: query)
+    }
+
+    /// One page of recordings (newest first, as `matching` is sorted) in the service's shape.
+    private func recordingsPage(
+        _ matching: [RecordingRecord], path: String, filters: [(String, String)], query: Validation.RecordingQuery
+    ) -> ListPage<Recording> {
         let slice = Paging.slice(matching, cursor: \.cursor, descending: true, request: query.page)
         let current = now
         let wire = PageSlice(
             items: slice.items.map { $0.wire(paths: paths, accountSid: accountSid, now: current) },
             firstCursor: slice.firstCursor, lastCursor: slice.lastCursor, hasNext: slice.hasNext,
             hasPrevious: slice.hasPrevious)
-        return Paging.page(
-            wire, path: paths.conferenceRecordings(conferenceSid), filters: query.linkFilters, request: query.page)
+        return Paging.page(wire, path: path, filters: filters, request: query.page)
     }
 
     func conferenceRecordingIndex(_ conferenceSid: String, _ sid: String) throws(ServiceError) -> Int {
@@ -93,17 +100,11 @@ extension EmulatorWorld {
             query.created.matches(recording.dateCreated) && (callSid == nil || recording.callSid == callSid)
                 && (conferenceSid == nil || recording.conferenceSid == conferenceSid)
         }.sorted { $0.cursor > $1.cursor }
-        let slice = Paging.slice(matching, cursor: \.cursor, descending: true, request: query.page)
-        let current = now
-        let wire = PageSlice(
-            items: slice.items.map { $0.wire(paths: paths, accountSid: accountSid, now: current) },
-            firstCursor: slice.firstCursor, lastCursor: slice.lastCursor, hasNext: slice.hasNext,
-            hasPrevious: slice.hasPrevious)
         var filters = query.linkFilters
         if let callSid { filters.append(("CallSid", callSid)) }
         if let conferenceSid { filters.append(("ConferenceSid", conferenceSid)) }
-        return Paging.page(
-            wire, path: "\(ResourcePaths.prefix)/Accounts/\(accountSid)/Recordings", filters: filters, request: query.page)
+        return recordingsPage(
+            matching, path: "\(ResourcePaths.prefix)/Accounts/\(accountSid)/Recordings", filters: filters, query: query)
     }
 
     /// `DELETE …/Recordings/{Sid}`: a call's or a conference's recording, gone for good (one
