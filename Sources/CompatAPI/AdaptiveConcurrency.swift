@@ -149,19 +149,22 @@ public final class AdaptiveConcurrency: Sendable {
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let admitted = state.withLock { state -> Bool in
-                    if Task.isCancelled { return false }
+                // Decided under the lock, so that a waiter is resumed by exactly one of: this,
+                // `release` letting it in, or the cancellation handler taking it out.
+                enum Entry { case admitted, cancelled, waiting }
+                let entry = state.withLock { state -> Entry in
+                    if Task.isCancelled { return .cancelled }
                     if state.waiting.isEmpty && state.inFlight < state.level.limit {
                         state.inFlight += 1
-                        return true
+                        return .admitted
                     }
                     state.waiting.append((id, continuation))
-                    return false
+                    return .waiting
                 }
-                if admitted {
-                    continuation.resume()
-                } else if Task.isCancelled, !state.withLock({ $0.waiting.contains { $0.id == id } }) {
-                    continuation.resume(throwing: CancellationError())
+                switch entry {
+                case .admitted: continuation.resume()
+                case .cancelled: continuation.resume(throwing: CancellationError())
+                case .waiting: break
                 }
             }
         } onCancel: {

@@ -203,11 +203,7 @@ public struct Call: Codable, Hashable, Sendable, Identifiable {
         annotation = c.lenientString(.annotation)
         groupSid = c.lenientString(.groupSid)
         sipResultCode = c.lenientString(.sipResultCode)
-        quality = CallQuality(
-            mos: c.lenientDouble(.audioInMos), jitterAvg: c.lenientInt(.audioOutJitterAvg),
-            jitterMin: c.lenientInt(.audioOutJitterMin), jitterMax: c.lenientInt(.audioOutJitterMax),
-            rttAvg: c.lenientInt(.audioRttAvg), rttMin: c.lenientInt(.audioRttMin), rttMax: c.lenientInt(.audioRttMax),
-            packetsLost: c.lenientInt(.audioOutLost), seconds: duration)
+        quality = Self.quality(c, seconds: duration)
     }
 
     // Every field the spec requires, nulls included, in the spec's shape (both spellings of
@@ -349,6 +345,15 @@ public struct ListedCall: PagedResource {
 }
 
 extension Call {
+    /// The Call resource's audio figures, as both readings take them.
+    static func quality(_ c: KeyedDecodingContainer<CodingKeys>, seconds: Int?) -> CallQuality {
+        CallQuality(
+            mos: c.lenientDouble(.audioInMos), jitterAvg: c.lenientInt(.audioOutJitterAvg),
+            jitterMin: c.lenientInt(.audioOutJitterMin), jitterMax: c.lenientInt(.audioOutJitterMax),
+            rttAvg: c.lenientInt(.audioRttAvg), rttMin: c.lenientInt(.audioRttMin), rttMax: c.lenientInt(.audioRttMax),
+            packetsLost: c.lenientInt(.audioOutLost), seconds: seconds)
+    }
+
     /// `ListedCall`'s reading: the fields `init(from:)` reads, less those no row shows.
     init(onlyWhatARowShows decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -378,10 +383,6 @@ extension Call {
         annotation = nil
         groupSid = nil
         sipResultCode = nil
-        quality = CallQuality(
-            mos: c.lenientDouble(.audioInMos), jitterAvg: c.lenientInt(.audioOutJitterAvg),
-            jitterMin: c.lenientInt(.audioOutJitterMin), jitterMax: c.lenientInt(.audioOutJitterMax),
-            rttAvg: c.lenientInt(.audioRttAvg), rttMin: c.lenientInt(.audioRttMin), rttMax: c.lenientInt(.audioRttMax),
-            packetsLost: c.lenientInt(.audioOutLost), seconds: duration)
+        quality = Self.quality(c, seconds: duration)
     }
 }
