@@ -4,12 +4,16 @@
 #   to the terminal by refreshes that changed nothing, and memory.
 #
 #   scripts/bench-dashboard.sh [--conferences 500] [--idle-seconds 60] [--config debug|release]
-#                              [--key-presses 40] [--skip-build]
+#                              [--key-presses 40] [--skip-build] [--events]
+#
+# --events: the dashboard runs its callback receiver and the emulator sends it every conference's
+# events, as an application that points its conferences' status callbacks at confdash would; the
+# sweeps then slow to a safety net (README, "How fresh each figure is").
 #
 # Prints one line per figure. Nothing here is asserted: these machines are shared and noisy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-conferences=500 idle=60 config=debug presses=40 build=yes
+conferences=500 idle=60 config=debug presses=40 build=yes events=no
 while [ $# -gt 0 ]; do
     case $1 in
         --conferences) conferences=$2; shift 2 ;;
@@ -17,6 +21,7 @@ while [ $# -gt 0 ]; do
         --config) config=$2; shift 2 ;;
         --key-presses) presses=$2; shift 2 ;;
         --skip-build) build=no; shift ;;
+        --events) events=yes; shift ;;
         *) echo "bench-dashboard.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -53,12 +58,20 @@ curl -fsS -X POST "$space/__admin/seed" -d "{\"conferences\": $conferences}" >/d
 project=$(sed -n 's/.*SIGNALWIRE_PROJECT_ID=//p' "$work/emulator.out")
 token=$(sed -n 's/.*SIGNALWIRE_API_TOKEN=//p' "$work/emulator.out")
 
+receiver=()
+if [ "$events" = yes ]; then
+    key=$(sed -n 's/.*SIGNALWIRE_SIGNING_KEY=//p' "$work/emulator.out")
+    listen=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    receiver=(-e SIGNALWIRE_SIGNING_KEY="$key" -e CONFDASH_CALLBACK_LISTEN="127.0.0.1:$listen")
+    curl -fsS -X POST "$space/__admin/conference-events" -d "{\"url\": \"http://127.0.0.1:$listen/conferences/events\"}" >/dev/null
+fi
+
 printf 'set -g status off\nset -g escape-time 0\nset -g default-terminal tmux-256color\n' > "$work/tmux.conf"
 start=$(date +%s%N)
 # exec: the pane's process is the dashboard itself, so /proc/<pane_pid> is what is measured.
 tmux -L "$sock" -f "$work/tmux.conf" new-session -d -x 200 -y 60 \
     -e LANG=C.UTF-8 -e XDG_STATE_HOME="$work/state" -e SIGNALWIRE_SPACE="$space" \
-    -e SIGNALWIRE_PROJECT_ID="$project" -e SIGNALWIRE_API_TOKEN="$token" "exec '$bin'"
+    -e SIGNALWIRE_PROJECT_ID="$project" -e SIGNALWIRE_API_TOKEN="$token" "${receiver[@]}" "exec '$bin'"
 # The key-latency control client must not resize the 200x60 window. (Set once the server runs:
 # tmux 3.3a exits at start with window-size in its config file.)
 tmux -L "$sock" set -g window-size manual
@@ -67,7 +80,7 @@ first=$(date +%s%N)
 wait_for "$conferences live conferences" 120
 loaded=$(date +%s%N)
 pid=$(tmux -L "$sock" list-panes -F '#{pane_pid}')
-echo "machine: $(nproc) cores, $(uname -m), build: $config, $conferences live conferences"
+echo "machine: $(nproc) cores, $(uname -m), build: $config, $conferences live conferences, conference events: $events"
 echo "start to first frame (tmux launch to header on screen): $(( (first - start) / 1000000 )) ms"
 echo "start to all $conferences conferences on screen: $(( (loaded - start) / 1000000 )) ms"
 # A large account's rows show before their participants are read: the idle figures wait for the

@@ -84,6 +84,17 @@ public final class CompatClient: Sendable {
         try await conferencePages(filter).collectItems()
     }
 
+    /// Every conference matching `filter`, page by page, saying whether every page was the one
+    /// this client read last time at its URL (then the list is the one it read before).
+    public func conferenceListing(_ filter: ConferenceFilter = .init()) async throws -> ConferenceListing {
+        var listing = ConferenceListing(pages: [], unchanged: true)
+        for try await page in conferencePages(filter) {
+            listing.pages.append(page.items)
+            listing.unchanged = listing.unchanged && page.reused
+        }
+        return listing
+    }
+
     public func conference(_ sid: String) async throws -> Conference {
         try await get(path: conferencePath(sid), query: [], operation: "fetch conference \(sid)")
     }
@@ -174,27 +185,54 @@ public final class CompatClient: Sendable {
 
     /// Decodes a read's answer, or hands back what the same bytes decoded to last time.
     func decodeRead<T: Decodable & Sendable>(_ response: RawResponse, url: String, operation: String) throws -> T {
+        try decodeReadNotingReuse(response, url: url, operation: operation).value
+    }
+
+    /// The same, saying whether the bytes were those of the last read of `url` (`reused`).
+    func decodeReadNotingReuse<T: Decodable & Sendable>(_ response: RawResponse, url: String, operation: String) throws
+        -> (value: T, reused: Bool)
+    {
         let digest = ReadCache.digest(response.body)
-        if let known: T = reads.value(for: url, digest: digest) { return known }
+        if let known: T = reads.value(for: url, digest: digest) { return (known, true) }
         let value: T = try decode(response, operation: operation)
         reads.store(value, digest: digest, for: url)
-        return value
+        return (value, false)
+    }
+
+    /// One page of a list, marked `reused` when its bytes are those of the last read of its URL.
+    func page<Item>(path: String, query: [(String, String)], operation: String) async throws -> ListPage<Item> {
+        let url = url(path, query: query)
+        var (page, reused): (ListPage<Item>, Bool) = try decodeReadNotingReuse(
+            try await perform(.GET, url: url, form: nil, operation: operation, retryable: true), url: url,
+            operation: operation)
+        page.reused = reused
+        return page
+    }
+
+    /// The page at a host-relative link (`next_page_uri`), marked the same way.
+    func page<Item>(hostRelative uri: String, operation: String) async throws -> ListPage<Item> {
+        let target = try sameOrigin(uri)
+        var (page, reused): (ListPage<Item>, Bool) = try decodeReadNotingReuse(
+            try await perform(.GET, url: target, form: nil, operation: operation, retryable: true), url: target,
+            operation: operation)
+        page.reused = reused
+        return page
     }
 
     /// Follows a host-relative link from the service (`next_page_uri`) on the same origin only,
     /// so credentials never leave for another host.
     func get<T: Decodable & Sendable>(hostRelative uri: String, operation: String) async throws -> T {
-        let target: String
-        if uri.hasPrefix("/") {
-            target = endpoint.origin + uri
-        } else if uri.hasPrefix(endpoint.origin + "/") {
-            target = uri
-        } else {
-            throw CompatError.unreadableResponse(status: 200, reason: "the service linked to another host: \(uri)")
-        }
+        let target = try sameOrigin(uri)
         return try decodeRead(
             try await perform(.GET, url: target, form: nil, operation: operation, retryable: true), url: target,
             operation: operation)
+    }
+
+    /// A host-relative link as a URL on this client's origin; one to another host is refused.
+    func sameOrigin(_ uri: String) throws -> String {
+        if uri.hasPrefix("/") { return endpoint.origin + uri }
+        if uri.hasPrefix(endpoint.origin + "/") { return uri }
+        throw CompatError.unreadableResponse(status: 200, reason: "the service linked to another host: \(uri)")
     }
 
     func send<T: Decodable>(_ method: HTTPMethod, path: String, form: [(String, String)], operation: String)

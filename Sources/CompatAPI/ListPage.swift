@@ -15,6 +15,9 @@ public struct ListPage<Item: PagedResource>: Codable, Sendable {
     public var previousPageUri: String?
     public var page: Int
     public var pageSize: Int
+    /// This client read the same bytes at the same URL last time (not part of the JSON): a
+    /// list whose every page is reused is the list it read before.
+    public var reused = false
 
     public init(
         items: [Item], uri: String, firstPageUri: String, nextPageUri: String?, previousPageUri: String?,
@@ -68,4 +71,19 @@ struct LenientItem<Item: Decodable>: Decodable {
     init(from decoder: any Decoder) throws {
         value = try? Item(from: decoder)
     }
+}
+
+/// A list of conferences as read page by page. The pages are kept apart so that a caller who
+/// learns the list is `unchanged` need not join (and copy) thousands of conferences again.
+public struct ConferenceListing: Sendable {
+    public var pages: [[Conference]]
+    /// Every page came back byte for byte as this client last read it at the same URL.
+    public var unchanged: Bool
+
+    public init(pages: [[Conference]], unchanged: Bool) {
+        self.pages = pages
+        self.unchanged = unchanged
+    }
+
+    public var conferences: [Conference] { Array(pages.joined()) }
 }

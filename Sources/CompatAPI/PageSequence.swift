@@ -36,9 +36,9 @@ public struct PageSequence<Item: PagedResource>: AsyncSequence, Sendable {
             case .done:
                 return nil
             case .first(let path, let query):
-                page = try await client.get(path: path, query: query, operation: operation)
+                page = try await client.page(path: path, query: query, operation: operation)
             case .uri(let uri):
-                page = try await client.get(hostRelative: uri, operation: operation)
+                page = try await client.page(hostRelative: uri, operation: operation)
             }
             if let nextUri = page.nextPageUri, !nextUri.isEmpty {
                 // A service that hands back a page it already gave would loop forever.

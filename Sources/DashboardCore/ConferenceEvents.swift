@@ -56,7 +56,8 @@ func receive(_ event: ConferenceStatusEvent, at: Date, into state: inout AppStat
     let effects = applyConferenceEvent(event, to: &state, highlight: true)
     if state.selectedSid == nil { state.selectedSid = state.visibleSids.first }
     reconcileDetailSelection(&state)
-    return effects
+    // The next poll reads this conference's participants: the event shows now, the read confirms it.
+    return effects + [.conferenceChanged(sid)]
 }
 
 /// After a poll's answer is in place: events that came after the poll began are applied again
@@ -68,7 +69,7 @@ func replayConferenceEvents(after snapshot: PollSnapshot, _ state: inout AppStat
     // A poll whose start is not known began now: nothing came after it.
     let replay = snapshot.startedAt.map { started in events.recent.filter { $0.at >= started } } ?? []
     events.recent = replay
-    events.unlisted.subtract(snapshot.conferences.map(\.sid))
+    if !events.unlisted.isEmpty { events.unlisted.subtract(snapshot.conferences.map(\.sid)) }
     let gone = events.unlisted.subtracting(replay.map(\.event.conferenceSid))
     events.unlisted.subtract(gone)
     events.speaking = events.speaking.filter { call, conference in

@@ -23,6 +23,9 @@ public struct PollSnapshot: Equatable, Sendable {
     /// When the poll began: a conference event that came after it may not show in its answer.
     /// Nil: not known, taken as "just now".
     public var startedAt: Date?
+    /// The live conferences are exactly those of the poll reported before this one (the service
+    /// sent the same list): only the conferences in `participants` can have changed.
+    public var sameConferences = false
 
     public init(
         conferences: [Conference], participants: [String: [Participant]], participantFailures: [String: String] = [:],
@@ -95,6 +98,8 @@ public enum Effect: Equatable, Sendable {
     case setPaused(Bool)
     /// The conference now on screen (nil: back to the list), read in full on every poll.
     case watch(String?)
+    /// A conference event named this conference: its participants are read on the next poll.
+    case conferenceChanged(String)
     case startStream(conference: String, conferenceName: String, StartStreamRequest)
     /// A stream on one participant's call (`Calls/{CallSid}/Streams`), kept with its conference.
     case startCallStream(conference: String, conferenceName: String, call: String, StartCallStreamRequest)

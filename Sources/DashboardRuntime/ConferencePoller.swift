@@ -30,6 +30,17 @@ public actor ConferencePoller {
         /// are fetched alone on every poll that does not list them (taking turns when it has
         /// more), so its QUALITY column is as fresh as its participants.
         public var watchedCallReads: Int
+        /// While conference events reach this dashboard (its receiver is on, or events arrived),
+        /// each event re-reads its conference on the next poll, so the sweeps are only a safety
+        /// net for an event lost on the way: every conference on screen is re-read at least once
+        /// in this many polls (instead of `participantSweep`)...
+        public var eventOnScreenSweep: Int
+        /// ...and the rest at about this many a poll, however many there are (instead of all of
+        /// them every `offScreenSweep` polls: at 10,000 live conferences that was 333 reads a poll).
+        public var eventSweepReads: Int
+        /// Conference events reach this dashboard from the start (its receiver is on). Either way,
+        /// the first event that arrives says they do.
+        public var eventsExpected: Bool
         /// A first poll that finds at least this many live conferences shows their rows
         /// (`Msg.conferencesListed`) before it reads their participants: at 10,000 the
         /// participants took 15 s to read, and the table stayed empty all that time.
@@ -39,8 +50,10 @@ public actor ConferencePoller {
             interval: Duration = .seconds(2), maxConcurrency: Int = 8,
             backoff: RetryPolicy = RetryPolicy(maxAttempts: .max, baseDelay: .seconds(1), maxDelay: .seconds(30)),
             participantSweep: Int = 10, offScreenSweep: Int = 30, callsSweep: Int = 30, watchedCallReads: Int = 8,
-            rowsFirstFrom: Int = 200
+            rowsFirstFrom: Int = 200, eventOnScreenSweep: Int = 30, eventSweepReads: Int = 4, eventsExpected: Bool = false
         ) {
+            self.eventsExpected = eventsExpected
+            self.eventSweepReads = max(1, eventSweepReads)
             self.rowsFirstFrom = max(1, rowsFirstFrom)
             self.watchedCallReads = max(0, watchedCallReads)
             self.interval = interval
@@ -49,6 +62,7 @@ public actor ConferencePoller {
             self.participantSweep = max(1, participantSweep)
             self.offScreenSweep = max(self.participantSweep, offScreenSweep)
             self.callsSweep = max(1, callsSweep)
+            self.eventOnScreenSweep = max(self.participantSweep, eventOnScreenSweep)
         }
     }
 
@@ -64,10 +78,27 @@ public actor ConferencePoller {
     var polling = false
     var refreshRequested = false
     var sleeper: Task<Void, Never>?
-    /// Conferences seen live in the last poll; one that disappears is fetched once to learn how it ended.
-    var knownLive: Set<String> = []
+    /// The live conferences of the last list read, with their `date_updated`; one that
+    /// disappears is fetched once to learn how it ended.
+    var liveDates: [String: String] = [:]
+    /// The list of live conferences the last reported poll carried: a list read again unchanged
+    /// (the usual case) skips every step that looks at each conference, here and on screen.
+    var lastEmitted: [Conference] = []
+    /// The list of the poll under way, reported once its snapshot is.
+    var pendingList: [Conference] = []
+    /// The last poll was reported: a list the client read unchanged since is `lastEmitted`.
+    var listTrusted = false
     /// Each live conference's `date_updated` when its participants were last read.
     var participantsReadAt: [String: String] = [:]
+    /// Live conferences whose participants are due on the next poll whatever the sweep says:
+    /// never read, their `date_updated` moved, their last read failed, or an event named them.
+    var due: Set<String> = []
+    /// Live conferences in the order first seen: the sweeps take every Nth of it, so each poll
+    /// touches a slice instead of walking (and sorting) thousands of conferences. Ended ones are
+    /// skipped, and squeezed out once they are half of it.
+    var sweepOrder: [String] = []
+    /// Whether conference events reach this dashboard (see `Settings.eventsExpected`).
+    public private(set) var eventsFlow: Bool
     /// The conference open on screen: its participants are read on every poll.
     var watched: String?
     /// The conferences in the table's window; nil until the screen says (then every conference
@@ -111,6 +142,7 @@ public actor ConferencePoller {
         self.jitter = jitter
         self.logger = logger
         self.emit = emit
+        self.eventsFlow = settings.eventsExpected
     }
 
     /// Polls until the task running it is cancelled, or `limit` polls have been made.
@@ -132,6 +164,8 @@ public actor ConferencePoller {
                 failures = 0
                 next = wake(after: settings.interval)
                 emit(.pollSucceeded(snapshot, at: now()))
+                lastEmitted = pendingList
+                listTrusted = true
             } catch is CancellationError {
                 return
             } catch {
@@ -173,6 +207,13 @@ public actor ConferencePoller {
     public func readRecordings(ofCall call: String, in conference: String) {
         recordedCalls.removeAll { $0.call == call }
         recordedCalls.append((call, conference))
+    }
+
+    /// A conference event named this conference: its participants are read on the next poll
+    /// (the event shows at once; the read confirms it, and catches what the event did not say).
+    public func conferenceChanged(_ conference: String) {
+        eventsFlow = true
+        due.insert(conference)
     }
 
     /// Polls now: at once when idle, right after the current poll when one is running.
@@ -230,23 +271,35 @@ public actor ConferencePoller {
         // participant. Its failure costs the numbers and names, never the poll.
         let listsCalls = pollCount == 1 || pollCount % settings.callsSweep == 0
         async let listedCalls = listsCalls ? Self.readCalls(source) : (nil, nil)
-        var conferences = try await source.liveConferences()
-        let liveSids = Set(conferences.map(\.sid))
-        if pollCount == 1, liveSids.count >= settings.rowsFirstFrom {
-            emit(.conferencesListed(PollSnapshot(conferences: conferences, participants: [:]), at: now()))
+        let trusted = listTrusted
+        listTrusted = false
+        let listing = try await source.liveConferenceListing()
+        // The client says whether the list is the one it read last time; that is the list last
+        // reported only when that poll was reported (a failed or abandoned one may have read
+        // some pages anew).
+        let reusedList = pollCount > 1 && trusted && listing.unchanged
+        let listed = reusedList ? lastEmitted : listing.conferences
+        var conferences = listed
+        if pollCount == 1, listed.count >= settings.rowsFirstFrom {
+            emit(.conferencesListed(PollSnapshot(conferences: listed, participants: [:]), at: now()))
         }
-        let vanished = knownLive.subtracting(liveSids).sorted()
-        let ended = await Self.boundedMap(vanished, limit: settings.maxConcurrency) { sid in
-            try? await source.conference(sid)
+        // A list read again unchanged (its pages came back byte for byte) has nothing new, nothing
+        // ended and no date moved: only the sweeps, the events and the open conference say what
+        // to read.
+        let sameList = reusedList || (pollCount > 1 && listed == lastEmitted)
+        if !sameList {
+            let vanished = noteListed(listed)
+            let ended = await Self.boundedMap(vanished, limit: settings.maxConcurrency) { sid in
+                try? await source.conference(sid)
+            }
+            conferences += ended.compactMap { $0 }
         }
-        conferences += ended.compactMap { $0 }
         if pollCount == 1 {
             // History is a nicety: a failure here must not fail the first poll.
-            conferences += ((try? await source.recentlyCompleted()) ?? []).filter { !liveSids.contains($0.sid) }
+            let live = liveDates
+            conferences += ((try? await source.recentlyCompleted()) ?? []).filter { live[$0.sid] == nil }
         }
-        knownLive = liveSids
-        let updatedAt = Dictionary(conferences.map { ($0.sid, $0.dateUpdated.raw) }) { first, _ in first }
-        let toRead = participantReads(liveSids: liveSids, updatedAt: updatedAt)
+        let toRead = participantReads()
         let results = await Self.boundedMap(toRead, limit: settings.maxConcurrency) {
             sid -> ParticipantRead in
             do {
@@ -262,8 +315,10 @@ public actor ConferencePoller {
             switch result {
             case .success(let list):
                 participants[sid] = list
-                participantsReadAt[sid] = updatedAt[sid]
+                participantsReadAt[sid] = liveDates[sid]
             case .failure(let error):
+                // Read again on the next poll.
+                due.insert(sid)
                 // A conference that ended between the two reads has no participants to show.
                 if let e = error as? CompatError, e.httpStatus == 404 {
                     participants[sid] = []
@@ -272,11 +327,10 @@ public actor ConferencePoller {
                 }
             }
         }
-        participantsReadAt = participantsReadAt.filter { liveSids.contains($0.key) }
         // The open conference's recordings: one list, only for the conference on screen. A
         // failure leaves what was shown before.
         var recordings: [String: [Recording]] = [:]
-        if let watched, liveSids.contains(watched) || conferences.contains(where: { $0.sid == watched }) {
+        if let watched, liveDates[watched] != nil || conferences.contains(where: { $0.sid == watched }) {
             if let list = try? await source.recordings(of: watched) { recordings[watched] = list }
         }
         // The open conference's calls recorded from here: one list each, the most recent
@@ -291,7 +345,7 @@ public actor ConferencePoller {
             let read = lists.compactMap { $0 }.flatMap { $0 }
             if !read.isEmpty { callRecordings[watched] = read }
         }
-        let (listed, listingFailure) = await listedCalls
+        let (callsListed, listingFailure) = await listedCalls
         var calls: [String: CallInfo]?
         var callsFailure: String?
         if listsCalls {
@@ -300,16 +354,18 @@ public actor ConferencePoller {
                 logger.warning("calls not read: participants show without numbers", metadata: ["reason": "\(listingFailure)"])
             }
             lastCallsFailure = listingFailure
-            if let listed {
-                knownCalls = listed
+            if let callsListed {
+                knownCalls = callsListed
                 callsNotFound = []
             }
         }
         if lastCallsFailure == nil {
             // A participant's call the listing did not cover (still ringing, or it joined after
             // the listing was read) is fetched alone; one that cannot be shows by sid.
-            let missing = Set(participants.values.joined().map(\.callSid)).subtracting(knownCalls.keys)
-                .subtracting(callsNotFound).sorted()
+            // (Filtered one by one: `subtracting(knownCalls.keys)` walked all 50,000 known calls.)
+            let missing = Set(
+                participants.values.joined().lazy.map(\.callSid).filter { self.knownCalls[$0] == nil && !self.callsNotFound.contains($0) }
+            ).sorted()
             // The open conference's known calls, for their quality (a turn of them when many).
             var refreshed: [String] = []
             if !listsCalls, let watched, let people = participants[watched] {
@@ -340,6 +396,8 @@ public actor ConferencePoller {
         var snapshot = PollSnapshot(
             conferences: conferences, participants: participants, participantFailures: failures, calls: calls,
             callsFailure: callsFailure)
+        snapshot.sameConferences = sameList
+        pendingList = listed
         snapshot.recordings = recordings
         snapshot.callRecordings = callRecordings
         return snapshot
@@ -354,21 +412,71 @@ public actor ConferencePoller {
         }
     }
 
-    /// Whose participants to read this poll: conferences never read, those whose `date_updated`
-    /// moved, the one open, those that just came into view, and a rolling slice of the rest
-    /// (a larger slice of those on screen) so that every conference is read at least once per
-    /// sweep. Reading all of them every poll kept the process busy with hundreds of requests
-    /// every two seconds while nothing changed.
-    func participantReads(liveSids: Set<String>, updatedAt: [String: String]) -> [String] {
-        let sweep = settings.participantSweep, offScreen = settings.offScreenSweep
-        let slice = pollCount % sweep, offScreenSlice = pollCount % offScreen
-        let fresh = cameIntoView
-        cameIntoView = []
-        return liveSids.sorted().enumerated().compactMap { index, sid in
-            if participantsReadAt[sid] != updatedAt[sid] || sid == watched || fresh.contains(sid) { return sid }
-            let shown = onScreen?.contains(sid) ?? true
-            return (shown ? index % sweep == slice : index % offScreen == offScreenSlice) ? sid : nil
+    /// Takes in a changed list of live conferences: those never read or whose `date_updated`
+    /// moved become due, new ones join the sweep's order. Returns the ones that left it.
+    func noteListed(_ listed: [Conference]) -> [String] {
+        var dates: [String: String] = [:]
+        dates.reserveCapacity(listed.count)
+        for conference in listed where dates[conference.sid] == nil {
+            let sid = conference.sid, date = conference.dateUpdated.raw
+            dates[sid] = date
+            if liveDates[sid] == nil { sweepOrder.append(sid) }
+            if participantsReadAt[sid] != date { due.insert(sid) }
         }
+        let vanished = liveDates.keys.filter { dates[$0] == nil }.sorted()
+        liveDates = dates
+        if !vanished.isEmpty { participantsReadAt = participantsReadAt.filter { dates[$0.key] != nil } }
+        if sweepOrder.count > 2 * dates.count + 64 {
+            var kept = Set<String>()
+            sweepOrder = sweepOrder.filter { dates[$0] != nil && kept.insert($0).inserted }
+        }
+        return vanished
+    }
+
+    /// Whose participants to read this poll: those due (never read, `date_updated` moved, last
+    /// read failed, named by an event), the one open, those that just came into view, and a
+    /// rolling slice of the rest (a larger slice of those on screen) so that every conference is
+    /// read at least once per sweep. Reading all of them every poll kept the process busy with
+    /// hundreds of requests every two seconds while nothing changed; walking all of them to pick
+    /// the slice cost as much at 10,000, so the slice is every Nth of `sweepOrder`.
+    func participantReads() -> [String] {
+        var reads: [String] = []
+        var taken = Set<String>()
+        let live = liveDates
+        func take(_ sid: String) {
+            if live[sid] != nil, taken.insert(sid).inserted { reads.append(sid) }
+        }
+        for sid in due.sorted() { take(sid) }
+        due = []
+        if let watched { take(watched) }
+        for sid in cameIntoView.sorted() { take(sid) }
+        cameIntoView = []
+        // On screen: each at least once in `onScreenPeriod` polls, a slice a poll.
+        let onScreenPeriod = eventsFlow ? settings.eventOnScreenSweep : settings.participantSweep
+        let window = onScreen.map { $0.filter { live[$0] != nil }.sorted() } ?? sweepOrder.filter { live[$0] != nil }
+        for (index, sid) in window.enumerated() where index % onScreenPeriod == pollCount % onScreenPeriod { take(sid) }
+        // Off screen: every `period`th of the sweep's order, from a point that moves one a poll.
+        if let onScreen {
+            let period: Int
+            if eventsFlow {
+                // About `eventSweepReads` a poll; a power of two, so the period (and with it which
+                // slice is next) changes only when the account doubles or halves.
+                let wanted = (max(0, live.count - window.count) + settings.eventSweepReads - 1) / settings.eventSweepReads
+                period = max(settings.offScreenSweep, Self.powerOfTwo(atLeast: wanted))
+            } else {
+                period = settings.offScreenSweep
+            }
+            for index in stride(from: pollCount % period, to: sweepOrder.count, by: period) where !onScreen.contains(sweepOrder[index]) {
+                take(sweepOrder[index])
+            }
+        }
+        return reads
+    }
+
+    static func powerOfTwo(atLeast n: Int) -> Int {
+        var p = 1
+        while p < n { p *= 2 }
+        return p
     }
 
     /// One conference's participants, or why they could not be read.

@@ -7,6 +7,8 @@ import OperatorActions
 public protocol ConferenceSource: Sendable {
     /// Every conference that is not completed, all pages.
     func liveConferences() async throws -> [Conference]
+    /// The same, saying whether it is the list read last time (`ConferenceListing.unchanged`).
+    func liveConferenceListing() async throws -> ConferenceListing
     /// The most recent completed conferences (one page), so the dashboard opens with some history.
     func recentlyCompleted() async throws -> [Conference]
     func conference(_ sid: String) async throws -> Conference
@@ -26,6 +28,10 @@ extension ConferenceSource {
     /// A source that knows no calls (a scripted one in a test of timing): participants show by
     /// call sid alone.
     public func inProgressCalls() async throws -> [String: Call] { [:] }
+    /// A source that cannot tell: the poller compares the list with the last one itself.
+    public func liveConferenceListing() async throws -> ConferenceListing {
+        ConferenceListing(pages: [try await liveConferences()], unchanged: false)
+    }
     public func call(_ sid: String) async throws -> Call { throw CompatError.invalidRequest("no calls here") }
     public func recordings(of conference: String) async throws -> [Recording] { [] }
     public func recordings(ofCall call: String) async throws -> [Recording] { [] }
@@ -33,10 +39,15 @@ extension ConferenceSource {
 
 extension CompatClient: ConferenceSource {
     public func liveConferences() async throws -> [Conference] {
+        try await liveConferenceListing().conferences
+    }
+
+    public func liveConferenceListing() async throws -> ConferenceListing {
         // Two filtered lists are far cheaper than the whole history of completed conferences.
-        async let inProgress = conferences(ConferenceFilter(status: .inProgress, pageSize: 1000))
-        async let starting = conferences(ConferenceFilter(status: .initializing, pageSize: 1000))
-        return try await inProgress + starting
+        async let inProgress = conferenceListing(ConferenceFilter(status: .inProgress, pageSize: 1000))
+        async let starting = conferenceListing(ConferenceFilter(status: .initializing, pageSize: 1000))
+        let (a, b) = try await (inProgress, starting)
+        return ConferenceListing(pages: a.pages + b.pages, unchanged: a.unchanged && b.unchanged)
     }
 
     public func recentlyCompleted() async throws -> [Conference] {

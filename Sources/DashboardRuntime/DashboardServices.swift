@@ -103,6 +103,8 @@ public final class DashboardServices: Sendable {
             Task { await poller.setPaused(paused) }
         case .watch(let conference):
             Task { await poller.watch(conference) }
+        case .conferenceChanged(let conference):
+            Task { await poller.conferenceChanged(conference) }
         case .startStream(let conference, let conferenceName, let request):
             guard let actions else {
                 return post(

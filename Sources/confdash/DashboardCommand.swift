@@ -89,7 +89,11 @@ struct DashboardOptions: ParsableArguments {
             source: client,
             // The client decides how many of these go out at once (`AdaptiveConcurrency`); the
             // poller only offers it as many as it may ever allow.
-            settings: .init(interval: .milliseconds(Int64(refresh * 1000)), maxConcurrency: client.concurrency.level.ceiling),
+            // A receiver (its own, or the team's at callback_url) brings conference events: the
+            // sweeps slow to a safety net, as the participants pane's SPEAKING column trusts them.
+            settings: .init(
+                interval: .milliseconds(Int64(refresh * 1000)), maxConcurrency: client.concurrency.level.ceiling,
+                eventsExpected: callbackURL != nil),
             logger: Logger(label: "confdash.poller"),
             emit: { mailbox.post($0) })
         let services = DashboardServices(

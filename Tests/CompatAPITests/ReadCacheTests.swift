@@ -28,6 +28,25 @@ struct ReadCacheTests {
         }
     }
 
+    /// A list of several pages says it is unchanged only when every page is the one read last
+    /// time; any page that differs (a conference started) makes the whole list new.
+    @Test func aListSaysWhetherItIsTheOneReadBefore() async throws {
+        try await withEmulator(EmulatorConfiguration(conferences: 30)) { server, client in
+            let filter = ConferenceFilter(pageSize: 7)
+            let first = try await client.conferenceListing(filter)
+            #expect(first.pages.count > 2)
+            #expect(!first.unchanged)
+            let again = try await client.conferenceListing(filter)
+            #expect(again.unchanged)
+            #expect(again.conferences == first.conferences)
+            _ = await server.world.createConference(friendlyName: "Brand new", participants: 1)
+            let changed = try await client.conferenceListing(filter)
+            #expect(!changed.unchanged)
+            #expect(changed.conferences.count == first.conferences.count + 1)
+            #expect(try await client.conferenceListing(filter).unchanged)
+        }
+    }
+
     @Test func theCacheIsBounded() {
         let cache = ReadCache()
         for index in 0..<(ReadCache.limit + 10) {

@@ -1,3 +1,4 @@
+import Clocks
 import CompatAPI
 import CallbackReceiver
 import DashboardCore
@@ -69,5 +70,44 @@ import Testing
             return
         }
         #expect(!snapshot.conferences.isEmpty)
+    }
+
+    /// Against the real client: a list read again byte for byte is reported as the same list
+    /// (the screen then looks only at what was read), and one a new conference changed is not.
+    @Test func anUnchangedListIsReportedAsTheSameOne() async throws {
+        var quiet = Logger(label: "test.poller-same-list")
+        quiet.logLevel = .critical
+        let server = try await EmulatorServer.start(EmulatorConfiguration(conferences: 5), logger: quiet)
+        let client = CompatClient(
+            endpoint: try Endpoint(server.baseURL),
+            credentials: Credentials(projectID: EmulatorConfiguration.demoProjectID, apiToken: EmulatorConfiguration.demoAPIToken),
+            requestTimeout: .seconds(5), retryPolicy: .never, logger: quiet)
+        let clock = TestClock()
+        let tap = MessageTap()
+        let poller = ConferencePoller(
+            source: client, settings: .init(interval: .seconds(2)), clock: clock, now: { Self.start }, jitter: { 1 },
+            logger: quiet, emit: tap.emit)
+        let task = Task { await poller.run() }
+        var messages = tap.reader(clock)
+        func nextPoll() async -> PollSnapshot? {
+            guard case .pollSucceeded(let snapshot, _)? = await messages.next() else { return nil }
+            return snapshot
+        }
+        let first = try #require(await nextPoll())
+        #expect(!first.sameConferences)
+        await clock.advance(by: .seconds(2))
+        let second = try #require(await nextPoll())
+        #expect(second.sameConferences)
+        // (The first poll also carried some history: the completed conferences.)
+        #expect(second.conferences == first.conferences.filter { $0.status.isLive })
+        let added = await server.world.createConference(friendlyName: "Brand new", participants: 2)
+        await clock.advance(by: .seconds(2))
+        let third = try #require(await nextPoll())
+        #expect(!third.sameConferences)
+        #expect(third.conferences.contains { $0.sid == added.sid })
+        #expect(third.participants[added.sid]?.count == 2)
+        task.cancel()
+        await client.shutdown()
+        await server.stop()
     }
 }

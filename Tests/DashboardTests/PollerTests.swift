@@ -274,6 +274,54 @@ struct PollerTests {
         task.cancel()
     }
 
+    /// With conference events flowing, the sweeps are a safety net: a few reads a poll however
+    /// many conferences there are, every one still read in time, and the conference an event
+    /// names read on the next poll. A list read again unchanged is reported as the same.
+    @Test func eventsSlowTheSweepsToASafetyNet() async throws {
+        let source = ScriptedSource()
+        let sids = (1...200).map { String(format: "c%03d", $0) }
+        source.state.withLock { s in s.conferences = sids.map { Fixtures.conference($0, $0) } }
+        let clock = TestClock()
+        let tap = MessageTap()
+        let poller = ConferencePoller(
+            source: source,
+            settings: .init(
+                interval: .seconds(2), maxConcurrency: 4, participantSweep: 5, offScreenSweep: 15,
+                rowsFirstFrom: 1000, eventOnScreenSweep: 10, eventSweepReads: 4, eventsExpected: true),
+            clock: clock, now: { [start] in start }, jitter: { 1 }, logger: Self.quiet, emit: tap.emit)
+        let window = Set(sids[0..<20])
+        await poller.show(window, version: 1)
+        let task = Task { await poller.run() }
+        var messages = tap.reader(clock)
+        guard case .pollSucceeded(let first, _) = await messages.next() else { Issue.record("no poll"); return }
+        #expect(first.participants.count == 200)
+        #expect(!first.sameConferences)
+        var reads: [String: Int] = [:]
+        // 180 off screen at about 4 a poll: a period of 64 polls (the power of two above 45).
+        for poll in 0..<64 {
+            if poll == 10 { await poller.conferenceChanged("c150") }
+            await clock.advance(by: .seconds(2))
+            guard case .pollSucceeded(let snapshot, _) = await messages.next() else { Issue.record("no poll"); return }
+            #expect(snapshot.sameConferences)
+            // Two of the window, at most three off it, and c150 once when its event came.
+            #expect(snapshot.participants.count <= 2 + 3 + (poll == 10 ? 1 : 0), "poll \(poll)")
+            if poll == 10 { #expect(snapshot.participants["c150"] != nil) }
+            for sid in snapshot.participants.keys { reads[sid, default: 0] += 1 }
+        }
+        // Every conference was read in the period: those in the window every 10 polls.
+        for sid in sids {
+            let expected = window.contains(sid) ? 6...7 : 1...2
+            #expect(expected.contains(reads[sid] ?? 0), "\(sid): \(reads[sid] ?? 0)")
+        }
+        // A conference whose date moved: the list is not the same, and it is read.
+        source.state.withLock { s in s.conferences[150].dateUpdated = ServiceDate(raw: "Mon, 01 Jan 2035 00:00:00 +0000") }
+        await clock.advance(by: .seconds(2))
+        guard case .pollSucceeded(let moved, _) = await messages.next() else { Issue.record("no poll"); return }
+        #expect(!moved.sameConferences)
+        #expect(moved.participants["c151"] != nil)
+        task.cancel()
+    }
+
     @Test func pausedPollerWaitsUntilResumed() async throws {
         let source = ScriptedSource()
         let clock = TestClock()
