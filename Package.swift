@@ -175,6 +175,7 @@ let package = Package(
             name: "confdash-bench",
             dependencies: [
                 "CompatAPI", "DashboardCore", "DashboardRuntime", "Emulator", "Ledger", "ReceiverService", "TerminalUI",
+                "CNcurses",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

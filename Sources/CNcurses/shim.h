@@ -16,8 +16,16 @@
 #endif
 
 #include <locale.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
+
+// Bytes malloc holds in use now: small blocks plus the large ones it maps alone (confdash-bench's
+// memory figures; Swift cannot call mallinfo2, which returns a struct by value).
+static inline size_t confdash_heap_in_use(void) {
+    struct mallinfo2 m = mallinfo2();
+    return m.uordblks + m.hblkhd;
+}
 #include <wchar.h>
 #include <sys/ioctl.h>
 #include <unistd.h>

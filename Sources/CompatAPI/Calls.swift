@@ -333,10 +333,41 @@ public struct CallFilter: Sendable, Hashable {
 /// decoding every field of it was half of an idle dashboard's CPU at 500 conferences.
 public struct ListedCall: PagedResource {
     public static let listKey = Call.listKey
-    public var call: Call
+    // Only these fields, not a whole `Call`: the decoded pages stay in the client's read cache
+    // (an unchanged page is not decoded again), and a whole Call is over a kilobyte a call.
+    public var sid: String
+    public var to: String
+    public var from: String
+    public var toFormatted: String
+    public var fromFormatted: String
+    public var status: CallStatus
+    public var startTime: ServiceDate?
+    public var duration: Int?
+    public var direction: CallDirection
+    public var callerName: String?
+    public var quality: CallQuality
+
+    /// The call, with every field no row shows left empty.
+    public var call: Call { Call(listed: self) }
 
     public init(from decoder: any Decoder) throws {
-        call = try Call(onlyWhatARowShows: decoder)
+        let c = try decoder.container(keyedBy: Call.CodingKeys.self)
+        let strings = decoder.answerStrings
+        sid = try c.decode(String.self, forKey: .sid)
+        to = c.lenientString(.to).map { strings?.string($0) ?? $0 } ?? ""
+        from = c.lenientString(.from).map { strings?.string($0) ?? $0 } ?? ""
+        toFormatted = c.lenientString(.toFormatted).map { strings?.string($0) ?? $0 } ?? c.lenientString(.formattedTo) ?? to
+        fromFormatted = c.lenientString(.fromFormatted).map { strings?.string($0) ?? $0 } ?? c.lenientString(.formattedFrom) ?? from
+        status = (try? c.decodeIfPresent(CallStatus.self, forKey: .status)) ?? ""
+        if let strings {
+            startTime = c.lenientString(.startTime).map(strings.date)
+        } else {
+            startTime = try? c.decodeIfPresent(ServiceDate.self, forKey: .startTime)
+        }
+        duration = c.lenientInt(.duration)
+        direction = (try? c.decodeIfPresent(CallDirection.self, forKey: .direction)) ?? ""
+        callerName = c.lenientString(.callerName).map { strings?.string($0) ?? $0 }
+        quality = Call.quality(c, seconds: duration)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -354,35 +385,34 @@ extension Call {
             packetsLost: c.lenientInt(.audioOutLost), seconds: seconds)
     }
 
-    /// `ListedCall`'s reading: the fields `init(from:)` reads, less those no row shows.
-    init(onlyWhatARowShows decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        sid = try c.decode(String.self, forKey: .sid)
+    /// A listed call as a Call: the fields no row shows left empty.
+    init(listed: ListedCall) {
+        sid = listed.sid
         accountSid = ""
         dateCreated = ServiceDate(raw: "")
         dateUpdated = ServiceDate(raw: "")
         parentCallSid = nil
-        to = c.lenientString(.to) ?? ""
-        from = c.lenientString(.from) ?? ""
-        toFormatted = c.lenientString(.toFormatted) ?? c.lenientString(.formattedTo) ?? to
-        fromFormatted = c.lenientString(.fromFormatted) ?? c.lenientString(.formattedFrom) ?? from
+        to = listed.to
+        from = listed.from
+        toFormatted = listed.toFormatted
+        fromFormatted = listed.fromFormatted
         phoneNumberSid = nil
-        status = (try? c.decodeIfPresent(CallStatus.self, forKey: .status)) ?? ""
-        startTime = try? c.decodeIfPresent(ServiceDate.self, forKey: .startTime)
+        status = listed.status
+        startTime = listed.startTime
         endTime = nil
-        duration = c.lenientInt(.duration)
+        duration = listed.duration
         price = nil
         priceUnit = ""
-        direction = (try? c.decodeIfPresent(CallDirection.self, forKey: .direction)) ?? ""
+        direction = listed.direction
         answeredBy = nil
         apiVersion = ""
         forwardedFrom = nil
-        callerName = c.lenientString(.callerName)
+        callerName = listed.callerName
         uri = ""
         subresourceUris = CallSubresourceURIs(recordings: "")
         annotation = nil
         groupSid = nil
         sipResultCode = nil
-        quality = Self.quality(c, seconds: duration)
+        quality = listed.quality
     }
 }

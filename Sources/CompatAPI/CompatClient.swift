@@ -22,6 +22,9 @@ public final class CompatClient: Sendable {
     /// What each read last got and decoded to, so a poll that finds nothing changed skips
     /// decoding it again (at idle, decoding was a third of the dashboard's CPU).
     let reads = ReadCache()
+    /// Reads for a dashboard: answers keep only what a screen shows, repeated strings shared
+    /// (`AnswerStrings`). Off for the command line, whose JSON output carries every field.
+    public let leanReads: Bool
     /// How many reads go out at once: found from the service's answers (`ConcurrencyLevel`).
     public let concurrency: AdaptiveConcurrency
 
@@ -32,8 +35,10 @@ public final class CompatClient: Sendable {
         endpoint: Endpoint, credentials: Credentials, requestTimeout: Duration = .seconds(10),
         retryPolicy: RetryPolicy = .default, httpClient: HTTPClient? = nil, clock: any Clock<Duration> = ContinuousClock(),
         jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
-        maxConcurrency: Int = ConcurrencyLevel.defaultCeiling, logger: Logger = Logger(label: "confdash.api")
+        maxConcurrency: Int = ConcurrencyLevel.defaultCeiling, logger: Logger = Logger(label: "confdash.api"),
+        leanReads: Bool = false
     ) {
+        self.leanReads = leanReads
         self.endpoint = endpoint
         concurrency = AdaptiveConcurrency(ceiling: maxConcurrency) { change in
             logger.info("\(change)", metadata: ["inFlight": "\(change.to)"])
@@ -250,7 +255,9 @@ public final class CompatClient: Sendable {
 
     func decode<T: Decodable>(_ response: RawResponse, operation: String) throws -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: response.body)
+            let decoder = JSONDecoder()
+            if leanReads { decoder.userInfo[.answerStrings] = AnswerStrings() }
+            return try decoder.decode(T.self, from: response.body)
         } catch {
             throw CompatError.unreadableResponse(status: response.status, reason: "\(operation): \(Self.describe(error))")
         }

@@ -51,18 +51,25 @@ public struct Conference: Codable, Hashable, Sendable, Identifiable {
     // Lenient on the optional-in-practice fields, so one odd conference never fails a page.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        let strings = decoder.answerStrings
         sid = try c.decode(String.self, forKey: .sid)
-        accountSid = try c.decodeIfPresent(String.self, forKey: .accountSid) ?? ""
+        accountSid = try c.sharedString(.accountSid, strings) ?? ""
         friendlyName = try c.decodeIfPresent(String.self, forKey: .friendlyName) ?? ""
         status = try c.decodeIfPresent(ConferenceStatus.self, forKey: .status) ?? ""
-        region = try c.decodeIfPresent(String.self, forKey: .region) ?? ""
-        dateCreated = try c.decodeIfPresent(ServiceDate.self, forKey: .dateCreated) ?? ServiceDate(raw: "")
-        dateUpdated = try c.decodeIfPresent(ServiceDate.self, forKey: .dateUpdated) ?? ServiceDate(raw: "")
-        apiVersion = try c.decodeIfPresent(String.self, forKey: .apiVersion) ?? ""
-        uri = try c.decodeIfPresent(String.self, forKey: .uri) ?? ""
-        subresourceUris =
-            try c.decodeIfPresent(SubresourceURIs.self, forKey: .subresourceUris)
-            ?? SubresourceURIs(participants: "", recordings: "")
+        region = try c.sharedString(.region, strings) ?? ""
+        dateCreated = try c.sharedDate(.dateCreated, strings) ?? ServiceDate(raw: "")
+        dateUpdated = try c.sharedDate(.dateUpdated, strings) ?? ServiceDate(raw: "")
+        apiVersion = try c.sharedString(.apiVersion, strings) ?? ""
+        if strings == nil {
+            uri = try c.decodeIfPresent(String.self, forKey: .uri) ?? ""
+            subresourceUris =
+                try c.decodeIfPresent(SubresourceURIs.self, forKey: .subresourceUris)
+                ?? SubresourceURIs(participants: "", recordings: "")
+        } else {
+            // A dashboard's read: no screen follows the links.
+            uri = ""
+            subresourceUris = SubresourceURIs(participants: "", recordings: "")
+        }
         reasonConferenceEnded = try c.decodeIfPresent(String.self, forKey: .reasonConferenceEnded)
         callSidEndingConference = try c.decodeIfPresent(String.self, forKey: .callSidEndingConference)
     }
@@ -134,9 +141,10 @@ public struct Participant: Codable, Hashable, Sendable, Identifiable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        let strings = decoder.answerStrings
         callSid = try c.decode(String.self, forKey: .callSid)
-        conferenceSid = try c.decodeIfPresent(String.self, forKey: .conferenceSid) ?? ""
-        accountSid = try c.decodeIfPresent(String.self, forKey: .accountSid) ?? ""
+        conferenceSid = try c.sharedString(.conferenceSid, strings) ?? ""
+        accountSid = try c.sharedString(.accountSid, strings) ?? ""
         status = try c.decodeIfPresent(ParticipantStatus.self, forKey: .status) ?? ""
         muted = try c.decodeIfPresent(Bool.self, forKey: .muted) ?? false
         hold = try c.decodeIfPresent(Bool.self, forKey: .hold) ?? false
@@ -144,9 +152,10 @@ public struct Participant: Codable, Hashable, Sendable, Identifiable {
         callSidToCoach = try c.decodeIfPresent(String.self, forKey: .callSidToCoach)
         startConferenceOnEnter = try c.decodeIfPresent(Bool.self, forKey: .startConferenceOnEnter) ?? false
         endConferenceOnExit = try c.decodeIfPresent(Bool.self, forKey: .endConferenceOnExit) ?? false
-        dateCreated = try c.decodeIfPresent(ServiceDate.self, forKey: .dateCreated) ?? ServiceDate(raw: "")
-        dateUpdated = try c.decodeIfPresent(ServiceDate.self, forKey: .dateUpdated) ?? ServiceDate(raw: "")
-        uri = try c.decodeIfPresent(String.self, forKey: .uri) ?? ""
+        dateCreated = try c.sharedDate(.dateCreated, strings) ?? ServiceDate(raw: "")
+        dateUpdated = try c.sharedDate(.dateUpdated, strings) ?? ServiceDate(raw: "")
+        // A dashboard's read: no screen follows the link.
+        uri = strings == nil ? try c.decodeIfPresent(String.self, forKey: .uri) ?? "" : ""
         label = try c.decodeIfPresent(String.self, forKey: .label)
     }
 

@@ -15,6 +15,7 @@ import Glibc
 ///
 ///     confdash-bench poll   [--conferences 500] [--latency-ms 20] [--repetitions 5]
 ///     confdash-bench render [--conferences 5000] [--iterations 200]
+///     confdash-bench memory [--conferences 2000] [--target URL]
 ///     confdash-bench draw   --out FILE [--conferences 5000] [--iterations 50]   (inside a terminal)
 ///     confdash-bench receiver [--rate 1000] [--seconds 10] [--store PATH|postgres://USER@HOST:PORT/DB]
 ///                             [--store-connections N] [--connections 16] [--in-flight 256]
@@ -51,6 +52,7 @@ struct Options {
     static let usage = """
         usage: confdash-bench poll [--conferences 500] [--latency-ms 20] [--repetitions 5]
                confdash-bench render [--conferences 5000] [--iterations 200]
+               confdash-bench memory [--conferences 2000] [--target URL]
                confdash-bench draw --out FILE [--conferences 5000] [--iterations 50]
                confdash-bench feed [--store PATH-OR-URL] [--iterations 100]
                confdash-bench receiver [--rate 1000] [--seconds 10] [--store PATH|postgres://USER@HOST:PORT/DB]
@@ -63,7 +65,7 @@ struct Options {
     static func parse(_ arguments: [String]) -> Options? {
         var options = Options()
         var rest = arguments[...]
-        guard let command = rest.popFirst(), ["poll", "render", "draw", "receiver", "feed"].contains(command) else { return nil }
+        guard let command = rest.popFirst(), ["poll", "render", "draw", "receiver", "feed", "memory"].contains(command) else { return nil }
         options.command = command
         while let flag = rest.popFirst() {
             guard let value = rest.popFirst() else { return nil }
@@ -440,6 +442,7 @@ do {
     case "render": try await renderBench(options)
     case "receiver": try await receiverBench(options)
     case "feed": try await feedBench(options)
+    case "memory": try await memoryBench(options)
     default: try await drawBench(options)
     }
 } catch {

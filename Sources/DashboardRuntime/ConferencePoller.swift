@@ -22,9 +22,12 @@ public actor ConferencePoller {
         /// The account's calls in progress are listed in full once in this many polls (the
         /// first poll always): who is on a call does not change, while the listing is the
         /// largest answer a poll reads (about 1.2 KB a call, ten times a conference's; reading
-        /// it every fifth poll was most of an idle dashboard's CPU at 500 conferences). A
-        /// participant whose call is not known yet is fetched alone on the poll that first sees
-        /// it, so a newcomer's number never waits for the next listing.
+        /// it every fifth poll was most of an idle dashboard's CPU at 500 conferences, and once
+        /// a minute still a fifth of it). A participant whose call is not known yet is fetched
+        /// alone on the poll that first sees it, so a newcomer's number never waits for the next
+        /// listing, and the open conference's calls are fetched on every poll (`watchedCallReads`):
+        /// the listing only refreshes the quality of calls nobody is looking at, and lets go of
+        /// calls that ended.
         public var callsSweep: Int
         /// Quality only shows for the conference open on screen: up to this many of its calls
         /// are fetched alone on every poll that does not list them (taking turns when it has
@@ -49,7 +52,7 @@ public actor ConferencePoller {
         public init(
             interval: Duration = .seconds(2), maxConcurrency: Int = 8,
             backoff: RetryPolicy = RetryPolicy(maxAttempts: .max, baseDelay: .seconds(1), maxDelay: .seconds(30)),
-            participantSweep: Int = 10, offScreenSweep: Int = 30, callsSweep: Int = 30, watchedCallReads: Int = 8,
+            participantSweep: Int = 10, offScreenSweep: Int = 30, callsSweep: Int = 300, watchedCallReads: Int = 8,
             rowsFirstFrom: Int = 200, eventOnScreenSweep: Int = 30, eventSweepReads: Int = 4, eventsExpected: Bool = false
         ) {
             self.eventsExpected = eventsExpected
@@ -355,7 +358,7 @@ public actor ConferencePoller {
             }
             lastCallsFailure = listingFailure
             if let callsListed {
-                knownCalls = callsListed
+                knownCalls = knownCalls(from: callsListed)
                 callsNotFound = []
             }
         }
@@ -404,12 +407,24 @@ public actor ConferencePoller {
     }
 
     /// The account's calls in progress, or why they could not be read.
-    static func readCalls(_ source: any ConferenceSource) async -> ([String: CallInfo]?, String?) {
+    static func readCalls(_ source: any ConferenceSource) async -> (CallListing?, String?) {
         do {
-            return (try await source.inProgressCalls().mapValues(CallInfo.init), nil)
+            return (try await source.inProgressCallListing(), nil)
         } catch {
             return (nil, (error as? CompatError)?.operatorMessage ?? String(describing: error))
         }
+    }
+
+    /// The calls a listing says are in progress: those on changed pages as read, those on
+    /// unchanged pages as known (from the last listing, or fresher from a fetch since).
+    func knownCalls(from listing: CallListing) -> [String: CallInfo] {
+        var calls: [String: CallInfo] = [:]
+        calls.reserveCapacity(listing.changed.count + listing.unchangedSids.count)
+        // A call on an unchanged page that is not known (never, in practice) is fetched alone
+        // when a participant needs it, as any call the listing missed.
+        for sid in listing.unchangedSids { calls[sid] = knownCalls[sid] }
+        for call in listing.changed where calls[call.sid] == nil { calls[call.sid] = CallInfo(call) }
+        return calls
     }
 
     /// Takes in a changed list of live conferences: those never read or whose `date_updated`

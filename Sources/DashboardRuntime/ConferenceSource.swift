@@ -15,6 +15,8 @@ public protocol ConferenceSource: Sendable {
     func participants(of conference: String) async throws -> [Participant]
     /// The account's calls in progress, every page, by call sid: who each participant is.
     func inProgressCalls() async throws -> [String: Call]
+    /// The same, for a reader that keeps the last listing (`CallListing`).
+    func inProgressCallListing() async throws -> CallListing
     /// One call, for a participant the listing did not cover (a call still ringing, one that
     /// joined between the two reads).
     func call(_ sid: String) async throws -> Call
@@ -28,6 +30,10 @@ extension ConferenceSource {
     /// A source that knows no calls (a scripted one in a test of timing): participants show by
     /// call sid alone.
     public func inProgressCalls() async throws -> [String: Call] { [:] }
+    /// A source that cannot tell what changed: every call, as changed.
+    public func inProgressCallListing() async throws -> CallListing {
+        CallListing(changed: Array(try await inProgressCalls().values), unchangedSids: [])
+    }
     /// A source that cannot tell: the poller compares the list with the last one itself.
     public func liveConferenceListing() async throws -> ConferenceListing {
         ConferenceListing(pages: [try await liveConferences()], unchanged: false)

@@ -46,15 +46,16 @@ struct ConnectionOptions: ParsableArguments {
         try makeClient(settings: resolve(), retryPolicy: retryPolicy, timeout: timeout)
     }
 
-    func makeClient(settings: ResolvedSettings, retryPolicy: RetryPolicy = .default, timeout: Duration? = nil) throws
-        -> CompatClient
-    {
+    /// `leanReads`: the client feeds a dashboard (see `CompatClient.leanReads`).
+    func makeClient(
+        settings: ResolvedSettings, retryPolicy: RetryPolicy = .default, timeout: Duration? = nil, leanReads: Bool = false
+    ) throws -> CompatClient {
         let endpoint = try settings.requireEndpoint()
         let credentials = try settings.credentials()
         return CompatClient(
             endpoint: endpoint, credentials: credentials,
             requestTimeout: timeout ?? .milliseconds(Int64(self.timeout * 1000)), retryPolicy: retryPolicy,
-            maxConcurrency: settings.maxConcurrency.value, logger: Logger(label: "confdash.api"))
+            maxConcurrency: settings.maxConcurrency.value, logger: Logger(label: "confdash.api"), leanReads: leanReads)
     }
 }
 

@@ -217,7 +217,7 @@ struct DashboardCommand: AsyncParsableCommand {
         let settings = try connection.resolve(launchFlags)
         let client: CompatClient
         do {
-            client = try connection.makeClient(settings: settings, retryPolicy: RetryPolicy(maxAttempts: 2), timeout: .seconds(5))
+            client = try connection.makeClient(settings: settings, retryPolicy: RetryPolicy(maxAttempts: 2), timeout: .seconds(5), leanReads: true)
         } catch let error as CompatError {
             throw CLIError(error, mutation: false)
         }
@@ -260,7 +260,7 @@ struct DashboardCommand: AsyncParsableCommand {
                 let client: CompatClient
                 do {
                     client = try connection.makeClient(
-                        settings: settings, retryPolicy: RetryPolicy(maxAttempts: 2), timeout: .seconds(5))
+                        settings: settings, retryPolicy: RetryPolicy(maxAttempts: 2), timeout: .seconds(5), leanReads: true)
                 } catch let error as CompatError {
                     throw CLIError(message: error.operatorMessage)
                 }
@@ -316,7 +316,8 @@ struct DemoCommand: AsyncParsableCommand {
             endpoint: try Endpoint(server.baseURL),
             credentials: Credentials(projectID: configuration.accountSid, apiToken: configuration.apiToken),
             requestTimeout: .seconds(5), retryPolicy: RetryPolicy(maxAttempts: 2),
-            maxConcurrency: options.maxConcurrencyFlag ?? ConcurrencyLevel.defaultCeiling, logger: Logger(label: "confdash.api"))
+            maxConcurrency: options.maxConcurrencyFlag ?? ConcurrencyLevel.defaultCeiling, logger: Logger(label: "confdash.api"),
+            leanReads: true)
         // The demo turns the callback receiver on: the emulator signs with the demo signing key and
         // calls it, so streams go queued, in progress, stopped on screen, and (as an
         // application's cXML would ask) every conference's events reach it: joins, leaves,

@@ -1,3 +1,4 @@
+import Clocks
 import Emulator
 import NIOCore
 import Foundation
@@ -44,6 +45,28 @@ struct ReadCacheTests {
             #expect(!changed.unchanged)
             #expect(changed.conferences.count == first.conferences.count + 1)
             #expect(try await client.conferenceListing(filter).unchanged)
+        }
+    }
+
+    /// The calls listing for a reader that keeps what it read: unchanged pages come back as
+    /// sids only, a changed page decoded whole, and together they are every call in progress.
+    @Test func theCallsListingDecodesOnlyPagesThatChanged() async throws {
+        // The emulator's time stands still: a call's duration (which a listing carries) moves
+        // every second, and a second passing between two reads would change every page.
+        try await withEmulator(EmulatorConfiguration(conferences: 8), emulatorClock: TestClock()) { server, client in
+            let all = try await client.inProgressCalls()
+            let first = try await client.inProgressCallListing()
+            #expect(first.unchangedSids.isEmpty)
+            #expect(Set(first.changed.map(\.sid)) == Set(all.keys))
+            let again = try await client.inProgressCallListing()
+            #expect(again.changed.isEmpty)
+            #expect(Set(again.unchangedSids) == Set(all.keys))
+            let added = await server.world.createConference(friendlyName: "Brand new", participants: 2)
+            let people = try await client.participants(conference: added.sid)
+            let after = try await client.inProgressCallListing()
+            let listed = Set(after.changed.map(\.sid)).union(after.unchangedSids)
+            #expect(listed == Set(all.keys).union(people.map(\.callSid)))
+            #expect(Set(people.map(\.callSid)).isSubset(of: Set(after.changed.map(\.sid))))
         }
     }
 
