@@ -53,7 +53,7 @@ public actor ConferencePoller {
             interval: Duration = .seconds(2), maxConcurrency: Int = 8,
             backoff: RetryPolicy = RetryPolicy(maxAttempts: .max, baseDelay: .seconds(1), maxDelay: .seconds(30)),
             participantSweep: Int = 10, offScreenSweep: Int = 30, callsSweep: Int = 300, watchedCallReads: Int = 8,
-            rowsFirstFrom: Int = 200, eventOnScreenSweep: Int = 30, eventSweepReads: Int = 4, eventsExpected: Bool = false
+            rowsFirstFrom: Int = 200, eventOnScreenSweep: Int = 60, eventSweepReads: Int = 2, eventsExpected: Bool = false
         ) {
             self.eventsExpected = eventsExpected
             self.eventSweepReads = max(1, eventSweepReads)

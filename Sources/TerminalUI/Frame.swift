@@ -33,6 +33,17 @@ public struct Frame: Equatable, Sendable {
         guard y >= 0, y < size.height else { return 0 }
         let limit = min(size.width, maxWidth.map { x + max(0, $0) } ?? size.width)
         var column = x
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII, most of what a screen holds: one cell per printable byte, each cell's text a
+            // string made once. Walking characters (grapheme breaking, a String per cell) was
+            // most of drawing a table row.
+            for byte in text.utf8 where byte >= 0x20 && byte < 0x7F {
+                if column >= limit { break }
+                if column >= 0 { place(Cell(text: Self.asciiText[Int(byte)], width: 1, style: style), x: column, y: y) }
+                column += 1
+            }
+            return max(0, column - x)
+        }
         for character in text {
             let width = TextWidth.width(of: character)
             if width == 0 { continue }               // controls and lone zero-width scalars take no cell
@@ -49,6 +60,9 @@ public struct Frame: Equatable, Sendable {
         }
         return max(0, column - x)
     }
+
+    /// The one-character string of each ASCII byte (the printable ones are used).
+    static let asciiText: [String] = (0..<128).map { String(UnicodeScalar(UInt8($0))) }
 
     /// Blanks every cell of `rect` (clipped to the frame) in `style`.
     public mutating func fill(_ rect: Rect, style: Style = .plain) {

@@ -52,6 +52,17 @@ public enum TextWidth {
 
     /// Cells a whole string takes.
     public static func width(of text: some StringProtocol) -> Int {
+        // ASCII, most of what a screen holds: one cell per printable byte, no grapheme breaking.
+        var printable = 0
+        var ascii = true
+        for byte in text.utf8 {
+            if byte >= 0x80 {
+                ascii = false
+                break
+            }
+            if byte >= 0x20 && byte < 0x7F { printable += 1 }
+        }
+        if ascii { return printable }
         var total = 0
         for character in text { total += width(of: character) }
         return total
