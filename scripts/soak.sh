@@ -3,7 +3,12 @@
 # presses keys and starts and stops streams, while RSS, CPU and errors are sampled into a CSV.
 #
 #   scripts/soak.sh [--minutes 30] [--config release|debug] [--sample-seconds 10] [--conferences 120]
-#                   [--keep DIR] [--skip-build] [--bin PATH]
+#                   [--keep DIR] [--skip-build] [--bin PATH] [--emulator-process]
+#
+# --emulator-process runs the emulator (with churn) as a process of its own, and the dashboard
+# against it with its callback receiver on and the emulator's conference events pointed at it,
+# so that the RSS and CPU sampled are the dashboard's alone (in `confdash demo` the emulator's
+# world, which grows with every call it ever made, shares the process).
 #
 # --bin runs a copy of a built binary (a soak of hours must not see its binary rebuilt under it);
 # CONFDASH_BUILD_PATH chooses the build directory otherwise (.build when unset).
@@ -18,7 +23,7 @@
 # temporary directory whose path is printed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-minutes=30 config=release every=10 conferences=120 keep="" build=yes bin=""
+minutes=30 config=release every=10 conferences=120 keep="" build=yes bin="" separate=no
 while [ $# -gt 0 ]; do
     case $1 in
         --minutes) minutes=$2; shift 2 ;;
@@ -28,6 +33,7 @@ while [ $# -gt 0 ]; do
         --keep) keep=$2; shift 2 ;;
         --skip-build) build=no; shift ;;
         --bin) bin=$2; build=no; shift 2 ;;
+        --emulator-process) separate=yes; shift ;;
         *) echo "soak.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -44,9 +50,11 @@ fi
 bin="$work/confdash"
 sock="soak-$$"
 sampler=""
+emu=""
 cleanup() {
     [ -n "$sampler" ] && kill "$sampler" 2>/dev/null || true
     tmux -L "$sock" kill-server 2>/dev/null || true
+    [ -n "$emu" ] && kill "$emu" 2>/dev/null || true
 }
 trap cleanup EXIT
 t() { tmux -L "$sock" "$@"; }
@@ -63,14 +71,31 @@ wait_for() {
 # The shell stays after the dashboard ends, so that the exit status is printed and tmux still
 # reports the terminal's modes (a dead pane's are not reliable).
 printf 'set -g status off\nset -g escape-time 0\nset -g default-terminal tmux-256color\n' > "$work/tmux.conf"
-t -f "$work/tmux.conf" new-session -d -x 200 -y 60 -e LANG=C.UTF-8 -e XDG_STATE_HOME="$work/state" \
-    "'$bin' demo --seed 5 --conferences $conferences; echo confdash-exit=\$?; sleep 3600"
-wait_for refreshed 60 || { echo "soak: the demo did not show its first refresh" >&2; screen >&2; exit 1; }
+if [ "$separate" = yes ]; then
+    "$bin" emulator --port 0 --seed 5 --conferences "$conferences" --churn > "$work/emulator.out" 2>&1 &
+    emu=$!
+    for _ in $(seq 600); do grep -q listening "$work/emulator.out" 2>/dev/null && break; sleep 0.1; done
+    space=$(sed -n 's/.*SIGNALWIRE_SPACE=//p' "$work/emulator.out")
+    [ -n "$space" ] || { echo "soak: the emulator did not start:" >&2; cat "$work/emulator.out" >&2; exit 1; }
+    listen=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    curl -fsS -X POST "$space/__admin/conference-events" -d "{\"url\": \"http://127.0.0.1:$listen/conferences/events\"}" >/dev/null
+    t -f "$work/tmux.conf" new-session -d -x 200 -y 60 -e LANG=C.UTF-8 -e XDG_STATE_HOME="$work/state" \
+        -e SIGNALWIRE_SPACE="$space" -e SIGNALWIRE_PROJECT_ID="$(sed -n 's/.*SIGNALWIRE_PROJECT_ID=//p' "$work/emulator.out")" \
+        -e SIGNALWIRE_API_TOKEN="$(sed -n 's/.*SIGNALWIRE_API_TOKEN=//p' "$work/emulator.out")" \
+        -e SIGNALWIRE_SIGNING_KEY="$(sed -n 's/.*SIGNALWIRE_SIGNING_KEY=//p' "$work/emulator.out")" \
+        -e CONFDASH_CALLBACK_LISTEN="127.0.0.1:$listen" \
+        "'$bin'; echo confdash-exit=\$?; sleep 3600"
+    port=${space##*:}
+else
+    t -f "$work/tmux.conf" new-session -d -x 200 -y 60 -e LANG=C.UTF-8 -e XDG_STATE_HOME="$work/state" \
+        "'$bin' demo --seed 5 --conferences $conferences; echo confdash-exit=\$?; sleep 3600"
+fi
+wait_for refreshed 120 || { echo "soak: the dashboard did not show its first refresh" >&2; screen >&2; exit 1; }
 shell=$(t display-message -p -t 0 '#{pane_pid}')
 pid=$(cut -d' ' -f1 "/proc/$shell/task/$shell/children")
-port=$(screen | sed -n 's/.*emulator on port \([0-9]*\).*/\1/p' | head -1)
+[ "$separate" = yes ] || port=$(screen | sed -n 's/.*emulator on port \([0-9]*\).*/\1/p' | head -1)
 log="$work/state/confdash/confdash.log"
-echo "soak: $minutes min, confdash $config (pid $pid, emulator on port $port), $conferences conferences with churn; results in $work"
+echo "soak: $minutes min, confdash $config (pid $pid, emulator on port $port$([ "$separate" = yes ] && echo ", a process of its own")), $conferences conferences with churn; results in $work"
 
 # The sampler: one CSV row every $every seconds from /proc, and the log's error and warning
 # counts so far (the log is the only place errors go: never the screen).
@@ -120,7 +145,9 @@ while [ "$(date +%s)" -lt "$deadline" ] && [ -d "/proc/$pid" ]; do
         if ! wait_for "Participants (" 5; then fail "$name: the conference did not open"; continue; fi
         conference=$(screen | sed -n 's/.*sid \([0-9a-f-]\{36\}\)  region.*/\1/p' | head -1)
         echo "$conference" >> "$work/attempted"
-        t send-keys -t 0 n
+        # Tab to the streams pane first: `n` on the participants pane starts a stream on the
+        # picked participant's call, and the check below asks the emulator for the conference's.
+        t send-keys -t 0 Tab n
         if ! wait_for "Start a stream on" 5; then fail "$name: the form did not open"; continue; fi
         t send-keys -t 0 -l "wss://media.example.com/soak/$streams"
         t send-keys -t 0 Tab
@@ -137,7 +164,7 @@ while [ "$(date +%s)" -lt "$deadline" ] && [ -d "/proc/$pid" ]; do
             # In progress first (the callback arrives ~1.5 s later); the streams pane lists newest first.
             deadline_ip=$(( $(date +%s) + 10 ))
             until screen | grep -q -- "$name .*in-progress" || [ "$(date +%s)" -ge "$deadline_ip" ]; do sleep 0.1; done
-            t send-keys -t 0 Tab g x
+            t send-keys -t 0 g x
             if wait_for "Stop stream $name" 5; then
                 t send-keys -t 0 Tab Enter
                 if wait_for "stopped stream $name" 10; then echo "$name" >> "$work/stopped"; else fail "$name: no 'stopped stream' on screen"; fi
