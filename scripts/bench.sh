@@ -7,7 +7,10 @@
 #      (confdash-bench draw);
 #   4. the dashboard in tmux against a separate emulator with 500 live conferences: first frame,
 #      key press to screen, idle CPU over 60 s, bytes written while idle (bench-dashboard.sh);
-#   5. the same with 5,000 conferences, for memory (RSS);
+#      4c: the same with conference events flowing to the dashboard (--events: its receiver on,
+#      the emulator's conference events pointed at it), where the sweeps are a safety net;
+#   5. the same with 5,000 conferences, for memory (RSS); 5b: 10,000 conferences with events;
+#      5c: bytes kept per conference and per participant (confdash-bench memory, 2,000);
 #   6. the team receiver (confdash receiver's service): signed stream callbacks at 1,000/s over
 #      loopback, achieved rate, p50/p99 latency and CPU (confdash-bench receiver): (a) in process
 #      into a new SQLite ledger; (b) in process into PostgreSQL; (c) into PostgreSQL with the
@@ -155,6 +158,9 @@ tmux -L "$sock" kill-server 2>/dev/null || true
 echo "== 4. the dashboard in tmux, 500 live conferences"
 scripts/bench-dashboard.sh --skip-build --config "$config" --conferences 500 --idle-seconds "$idle"
 
+echo "== 4c. the same with conference events flowing to it"
+scripts/bench-dashboard.sh --skip-build --config "$config" --conferences 500 --idle-seconds "$idle" --events
+
 echo "== 4b. htop beside it: the same 200x60 tmux pane, the same 2 s refresh, the same idle window"
 if command -v htop >/dev/null; then
     tmux -L "$sock-htop" -f "$work/tmux.conf" new-session -d -x 200 -y 60 -e LANG=C.UTF-8 "exec htop -d 20"
@@ -174,8 +180,20 @@ fi
 echo "== 5. the dashboard in tmux, 5,000 live conferences"
 scripts/bench-dashboard.sh --skip-build --config "$config" --conferences 5000 --idle-seconds "$idle" --key-presses 20
 
-echo "== 5b. the dashboard in tmux, 10,000 live conferences (about 50,000 participants)"
-scripts/bench-dashboard.sh --skip-build --config "$config" --conferences 10000 --idle-seconds "$idle" --key-presses 20
+echo "== 5b. the dashboard in tmux, 10,000 live conferences (about 50,000 participants), conference events flowing"
+scripts/bench-dashboard.sh --skip-build --config "$config" --conferences 10000 --idle-seconds "$idle" --key-presses 20 --events
+
+echo "== 5c. what the dashboard keeps per conference and per participant (2,000 conferences)"
+# Against an emulator of its own process, so that nothing the emulator allocates is counted.
+"$bindir/confdash" emulator --port 0 --conferences 0 > "$work/memory-emulator.out" 2>&1 &
+memory_emulator=$!
+for _ in $(seq 100); do grep -q listening "$work/memory-emulator.out" 2>/dev/null && break; sleep 0.1; done
+memory_space=$(sed -n 's/.*SIGNALWIRE_SPACE=//p' "$work/memory-emulator.out")
+curl -fsS -X POST "$memory_space/__admin/seed" -d '{"conferences": 2000}' >/dev/null
+SIGNALWIRE_PROJECT_ID=$(sed -n 's/.*SIGNALWIRE_PROJECT_ID=//p' "$work/memory-emulator.out") \
+SIGNALWIRE_API_TOKEN=$(sed -n 's/.*SIGNALWIRE_API_TOKEN=//p' "$work/memory-emulator.out") \
+    "$bindir/confdash-bench" memory --target "$memory_space" --conferences 2000
+kill "$memory_emulator" 2>/dev/null || true
 fi
 
 echo "== 6a. the team receiver: signed callbacks at 1,000/s into SQLite (one process)"

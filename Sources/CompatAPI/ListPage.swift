@@ -43,10 +43,17 @@ public struct ListPage<Item: PagedResource>: Codable, Sendable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
         items = try c.decodeIfPresent([LenientItem<Item>].self, forKey: Key(Item.listKey))?.compactMap(\.value) ?? []
-        uri = try c.decodeIfPresent(String.self, forKey: Key("uri")) ?? ""
-        firstPageUri = try c.decodeIfPresent(String.self, forKey: Key("first_page_uri")) ?? ""
         nextPageUri = try c.decodeIfPresent(String.self, forKey: Key("next_page_uri"))
-        previousPageUri = try c.decodeIfPresent(String.self, forKey: Key("previous_page_uri"))
+        if decoder.answerStrings == nil {
+            uri = try c.decodeIfPresent(String.self, forKey: Key("uri")) ?? ""
+            firstPageUri = try c.decodeIfPresent(String.self, forKey: Key("first_page_uri")) ?? ""
+            previousPageUri = try c.decodeIfPresent(String.self, forKey: Key("previous_page_uri"))
+        } else {
+            // A dashboard's read follows only the next page; the page stays in the read cache.
+            uri = ""
+            firstPageUri = ""
+            previousPageUri = nil
+        }
         page = try c.decodeIfPresent(Int.self, forKey: Key("page")) ?? 0
         pageSize = try c.decodeIfPresent(Int.self, forKey: Key("page_size")) ?? items.count
     }
@@ -85,5 +92,9 @@ public struct ConferenceListing: Sendable {
         self.unchanged = unchanged
     }
 
-    public var conferences: [Conference] { Array(pages.joined()) }
+    /// Every page's conferences in order; one page with any is handed over as it is, not copied.
+    public var conferences: [Conference] {
+        let filled = pages.filter { !$0.isEmpty }
+        return filled.count == 1 ? filled[0] : Array(filled.joined())
+    }
 }

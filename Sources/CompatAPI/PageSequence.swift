@@ -14,9 +14,13 @@ public struct PageSequence<Item: PagedResource>: AsyncSequence, Sendable {
 
     /// All items of all pages, in the service's order.
     public func collectItems() async throws -> [Item] {
-        var items: [Item] = []
-        for try await page in self { items += page.items }
-        return items
+        var items: [Item]?
+        // The first page's own array, not a copy: a one-page answer (a conference's participants)
+        // is then the very array the read cache keeps, not a second one beside it.
+        for try await page in self {
+            if items == nil { items = page.items } else { items! += page.items }
+        }
+        return items ?? []
     }
 
     public struct Iterator: AsyncIteratorProtocol {

@@ -51,8 +51,9 @@ func measureMemory(endpoint: Endpoint, credentials: Credentials, lean: Bool) asy
     var client: CompatClient? = CompatClient(endpoint: endpoint, credentials: credentials, logger: quiet, leanReads: lean)
     var poller: ConferencePoller?
     let snapshots = Mutex<[PollSnapshot]>([])
+    let source = HandOver(client!)
     poller = ConferencePoller(
-        source: client!, settings: .init(interval: .milliseconds(1), maxConcurrency: 16), logger: quiet,
+        source: source, settings: .init(interval: .milliseconds(1), maxConcurrency: 16), logger: quiet,
         emit: { msg in if case .pollSucceeded(let s, _) = msg { snapshots.withLock { $0.append(s) } } })
     // Two polls, as the dashboard runs: the second finds the list unchanged.
     await poller!.run(limit: 2)
@@ -66,7 +67,9 @@ func measureMemory(endpoint: Endpoint, credentials: Credentials, lean: Bool) asy
     snapshot = PollSnapshot(conferences: [], participants: [:])
     let everything = heapInUse()
     await client!.shutdown()
+    let connectionsClosed = heapInUse()
     client = nil
+    source.client.withLock { $0 = nil }
     let withoutClient = heapInUse()
     poller = nil
     let stateOnly = heapInUse()
@@ -83,10 +86,34 @@ func measureMemory(endpoint: Endpoint, credentials: Credentials, lean: Bool) asy
     func mib(_ bytes: Int) -> String { String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
     print("memory, \(lean ? "lean reads (the dashboard's)" : "whole resources (the command line's)"): one first poll of \(conferences) live conferences, \(participants) participants (malloc bytes in use)")
     line("everything the dashboard holds", "\(mib(everything - before)), \((everything - before) / max(1, conferences)) bytes a conference with its participants and calls")
-    line("  the client's read cache", mib(everything - withoutClient))
+    line("  the client's connections", mib(everything - connectionsClosed))
+    line("  the client's read cache", mib(connectionsClosed - withoutClient))
     line("  the poller's own", mib(withoutClient - stateOnly))
     line("  the screen's state", mib(stateOnly - after))
     line("    participants", "\(mib(stateOnly - withoutParticipants)), \((stateOnly - withoutParticipants) / max(1, participants)) bytes each")
     line("    calls (who is on each)", "\(mib(withoutParticipants - withoutCalls)), \((withoutParticipants - withoutCalls) / max(1, participants)) bytes each")
     line("    conferences and the rest", "\(mib(withoutCalls - after)), \((withoutCalls - after) / max(1, conferences)) bytes each")
+}
+
+/// The client behind a poller that can be let go while the poller stays, so that what the
+/// client keeps (its read cache, its connections) is measured apart from what the poller keeps.
+final class HandOver: ConferenceSource {
+    let client: Mutex<CompatClient?>
+    init(_ client: CompatClient) { self.client = Mutex(client) }
+    var current: CompatClient {
+        get throws {
+            guard let client = client.withLock({ $0 }) else { throw CancellationError() }
+            return client
+        }
+    }
+    func liveConferences() async throws -> [Conference] { try await current.liveConferences() }
+    func liveConferenceListing() async throws -> ConferenceListing { try await current.liveConferenceListing() }
+    func recentlyCompleted() async throws -> [Conference] { try await current.recentlyCompleted() }
+    func conference(_ sid: String) async throws -> Conference { try await current.conference(sid) }
+    func participants(of conference: String) async throws -> [Participant] { try await current.participants(of: conference) }
+    func inProgressCalls() async throws -> [String: Call] { try await current.inProgressCalls() }
+    func inProgressCallListing() async throws -> CallListing { try await current.inProgressCallListing() }
+    func call(_ sid: String) async throws -> Call { try await current.call(sid) }
+    func recordings(of conference: String) async throws -> [Recording] { try await current.recordings(of: conference) }
+    func recordings(ofCall call: String) async throws -> [Recording] { try await current.recordings(ofCall: call) }
 }

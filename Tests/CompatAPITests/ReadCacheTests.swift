@@ -70,6 +70,44 @@ struct ReadCacheTests {
         }
     }
 
+    /// A one-page answer read again is the very array the cache keeps, not a copy of it.
+    @Test func aOnePageListIsTheCachedArrayItself() async throws {
+        try await withEmulator(EmulatorConfiguration(conferences: 6)) { _, client in
+            let conference = try #require(try await client.conferences().first { $0.status.isLive })
+            let first = try await client.participants(conference: conference.sid)
+            let again = try await client.participants(conference: conference.sid)
+            #expect(!first.isEmpty)
+            #expect(first.withUnsafeBufferPointer { $0.baseAddress } == again.withUnsafeBufferPointer { $0.baseAddress })
+        }
+    }
+
+    /// A dashboard's client (`leanReads`) reads the same conferences and participants as the
+    /// command line's, less the links no screen follows.
+    @Test func leanReadsKeepWhatTheScreensShow() async throws {
+        // The emulator's time stands still, so a call's duration reads the same both times.
+        try await withEmulator(EmulatorConfiguration(conferences: 6), emulatorClock: TestClock()) { _, full in
+            let lean = CompatClient(endpoint: full.endpoint, credentials: full.credentials, leanReads: true)
+            let wholeList = try await full.conferences(), leanList = try await lean.conferences()
+            #expect(leanList.map(\.sid) == wholeList.map(\.sid))
+            for (a, b) in zip(wholeList, leanList) {
+                #expect(a.friendlyName == b.friendlyName && a.status == b.status && a.region == b.region)
+                #expect(a.dateCreated == b.dateCreated && a.dateUpdated == b.dateUpdated && a.accountSid == b.accountSid)
+                #expect(!a.uri.isEmpty && b.uri.isEmpty && b.subresourceUris.participants.isEmpty)
+            }
+            let conference = try #require(wholeList.first { $0.status.isLive })
+            let people = try await full.participants(conference: conference.sid)
+            let leanPeople = try await lean.participants(conference: conference.sid)
+            #expect(leanPeople.map(\.callSid) == people.map(\.callSid))
+            for (a, b) in zip(people, leanPeople) {
+                #expect(a.muted == b.muted && a.hold == b.hold && a.status == b.status && a.conferenceSid == b.conferenceSid)
+                #expect(a.dateCreated == b.dateCreated && !a.uri.isEmpty && b.uri.isEmpty)
+            }
+            let calls = try await full.inProgressCalls(), leanCalls = try await lean.inProgressCalls()
+            #expect(calls == leanCalls)
+            await lean.shutdown()
+        }
+    }
+
     @Test func theCacheIsBounded() {
         let cache = ReadCache()
         for index in 0..<(ReadCache.limit + 10) {
