@@ -1,19 +1,29 @@
 import Foundation
 
-/// A date as the service writes it (RFC 2822). The raw text is always kept; `date` is nil when
+/// A date as the service writes it (RFC 2822). The raw text is always there; `date` is nil when
 /// the text cannot be read, so a malformed date never fails a page.
+///
+/// A text that is exactly what `format` writes for its date (the service's own dates always are)
+/// is not kept as a string: `raw` writes it again when asked. Two dates per participant and per
+/// conference were a heap string each, a tenth of what a dashboard held at 10,000 conferences.
 public struct ServiceDate: Codable, Hashable, Sendable, CustomStringConvertible {
-    public let raw: String
     public let date: Date?
+    /// The text when `format(date)` would not give it back; nil when it would.
+    private let text: String?
+
+    /// The text as the service sent it.
+    public var raw: String { text ?? date.map(Self.format) ?? "" }
 
     public init(raw: String) {
-        self.raw = raw
-        self.date = ServiceDate.parse(raw)
+        let date = ServiceDate.parse(raw)
+        self.date = date
+        self.text = date.map(Self.format) == raw ? nil : raw
     }
 
     public init(_ date: Date) {
-        self.raw = ServiceDate.format(date)
-        self.date = date
+        // Whole seconds, as the service's text holds them: the same date read back is equal.
+        self.date = Date(timeIntervalSince1970: (date.timeIntervalSince1970).rounded(.down))
+        self.text = nil
     }
 
     public init(from decoder: any Decoder) throws {
@@ -30,12 +40,29 @@ public struct ServiceDate: Codable, Hashable, Sendable, CustomStringConvertible 
 
     /// `Tue, 25 Sep 2018 20:00:00 +0000`, in GMT, as the service sends it.
     public static func format(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday], from: date)
-        let weekday = weekdayNames[(c.weekday ?? 1) - 1]
-        let month = monthNames[(c.month ?? 1) - 1]
-        return "\(weekday), \(pad(c.day)) \(month) \(c.year ?? 1970) \(pad(c.hour)):\(pad(c.minute)):\(pad(c.second)) +0000"
+        // Arithmetic, not a Calendar: `raw` of a date kept without its text writes it again.
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        // 1970-01-01 was a Thursday.
+        let weekday = weekdayNames[((days % 7) + 11) % 7]
+        return "\(weekday), \(pad(day)) \(monthNames[month - 1]) \(year) \(pad(secondOfDay / 3600)):"
+            + "\(pad(secondOfDay / 60 % 60)):\(pad(secondOfDay % 60)) +0000"
+    }
+
+    /// The proleptic Gregorian (year, month, day) of a day counted from 1970-01-01 (Howard
+    /// Hinnant's `civil_from_days`), the inverse of `daysSinceEpoch`.
+    public static func civilDate(daysSinceEpoch: Int) -> (year: Int, month: Int, day: Int) {
+        let z = daysSinceEpoch + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// Reads RFC 2822 leniently: optional weekday, month names of any length (`Sept`), one- or

@@ -83,7 +83,7 @@ public actor ConferencePoller {
     var sleeper: Task<Void, Never>?
     /// The live conferences of the last list read, with their `date_updated`; one that
     /// disappears is fetched once to learn how it ended.
-    var liveDates: [String: String] = [:]
+    var liveDates: [String: ServiceDate] = [:]
     /// The list of live conferences the last reported poll carried: a list read again unchanged
     /// (the usual case) skips every step that looks at each conference, here and on screen.
     var lastEmitted: [Conference] = []
@@ -92,7 +92,7 @@ public actor ConferencePoller {
     /// The last poll was reported: a list the client read unchanged since is `lastEmitted`.
     var listTrusted = false
     /// Each live conference's `date_updated` when its participants were last read.
-    var participantsReadAt: [String: String] = [:]
+    var participantsReadAt: [String: ServiceDate] = [:]
     /// Live conferences whose participants are due on the next poll whatever the sweep says:
     /// never read, their `date_updated` moved, their last read failed, or an event named them.
     var due: Set<String> = []
@@ -430,10 +430,10 @@ public actor ConferencePoller {
     /// Takes in a changed list of live conferences: those never read or whose `date_updated`
     /// moved become due, new ones join the sweep's order. Returns the ones that left it.
     func noteListed(_ listed: [Conference]) -> [String] {
-        var dates: [String: String] = [:]
+        var dates: [String: ServiceDate] = [:]
         dates.reserveCapacity(listed.count)
         for conference in listed where dates[conference.sid] == nil {
-            let sid = conference.sid, date = conference.dateUpdated.raw
+            let sid = conference.sid, date = conference.dateUpdated
             dates[sid] = date
             if liveDates[sid] == nil { sweepOrder.append(sid) }
             if participantsReadAt[sid] != date { due.insert(sid) }
