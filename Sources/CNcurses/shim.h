@@ -26,6 +26,12 @@ static inline size_t confdash_heap_in_use(void) {
     struct mallinfo2 m = mallinfo2();
     return m.uordblks + m.hblkhd;
 }
+
+// Hands the pages malloc holds free back to the system (glibc keeps what a churning heap freed,
+// in every thread's arena, until asked). Returns 1 when some memory was released.
+static inline int confdash_release_free_memory(void) {
+    return malloc_trim(0);
+}
 #include <wchar.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
