@@ -81,7 +81,9 @@ import Testing
         let client = CompatClient(
             endpoint: try Endpoint(server.baseURL),
             credentials: Credentials(projectID: EmulatorConfiguration.demoProjectID, apiToken: EmulatorConfiguration.demoAPIToken),
-            requestTimeout: .seconds(5), retryPolicy: .never, logger: quiet)
+            requestTimeout: .seconds(120), retryPolicy: .never, logger: quiet)
+        // A generous timeout: on a loaded machine a poll that timed out would wait for a retry on
+        // the test clock, which this test does not advance.
         let clock = TestClock()
         let tap = MessageTap()
         let poller = ConferencePoller(
