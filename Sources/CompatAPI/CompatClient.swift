@@ -181,19 +181,17 @@ public final class CompatClient: Sendable {
         return url
     }
 
+    /// One resource (a conference, a call): decoded every time, never kept. The read cache is for
+    /// lists read again and again; a single read is mostly of something read once (a conference
+    /// that just ended, a call that just joined), and under churn those were thousands of entries
+    /// an hour that no later read would ever hit.
     func get<T: Decodable & Sendable>(path: String, query: [(String, String)], operation: String) async throws -> T {
-        let url = url(path, query: query)
-        return try decodeRead(
-            try await perform(.GET, url: url, form: nil, operation: operation, retryable: true), url: url,
+        try decode(
+            try await perform(.GET, url: url(path, query: query), form: nil, operation: operation, retryable: true),
             operation: operation)
     }
 
-    /// Decodes a read's answer, or hands back what the same bytes decoded to last time.
-    func decodeRead<T: Decodable & Sendable>(_ response: RawResponse, url: String, operation: String) throws -> T {
-        try decodeReadNotingReuse(response, url: url, operation: operation).value
-    }
-
-    /// The same, saying whether the bytes were those of the last read of `url` (`reused`).
+    /// Decodes a list page's answer, or hands back what the same bytes decoded to last time (`reused`).
     func decodeReadNotingReuse<T: Decodable & Sendable>(_ response: RawResponse, url: String, operation: String) throws
         -> (value: T, reused: Bool)
     {
@@ -224,13 +222,20 @@ public final class CompatClient: Sendable {
         return page
     }
 
-    /// Follows a host-relative link from the service (`next_page_uri`) on the same origin only,
-    /// so credentials never leave for another host.
-    func get<T: Decodable & Sendable>(hostRelative uri: String, operation: String) async throws -> T {
-        let target = try sameOrigin(uri)
-        return try decodeRead(
-            try await perform(.GET, url: target, form: nil, operation: operation, retryable: true), url: target,
-            operation: operation)
+    /// Lets go of what the read cache keeps of these conferences' participants and recordings
+    /// (their first pages, as `participants` and `recordings` read them): the conferences ended,
+    /// and their URLs are not read again. The cache would age them out by itself only after
+    /// twice as many reads as it holds entries, which with conference events is hours.
+    public func forgetReads(
+        ofConferences sids: [String], participants: ParticipantFilter, recordings: RecordingFilter = .init()
+    ) {
+        reads.remove(
+            sids.flatMap { sid in
+                [
+                    url("\(conferencePath(sid))/Participants", query: participants.queryItems),
+                    url("\(conferencePath(sid))/Recordings", query: recordings.queryItems),
+                ]
+            })
     }
 
     /// A host-relative link as a URL on this client's origin; one to another host is refused.
@@ -519,6 +524,16 @@ final class ReadCache: Sendable {
                 if g.current.count >= Self.limit { g.current = [:] }
             }
             g.current[url] = Entry(digest: digest, value: value)
+        }
+    }
+
+    func remove(_ urls: [String]) {
+        guard !urls.isEmpty else { return }
+        generations.withLock { g in
+            for url in urls {
+                g.current[url] = nil
+                g.previous[url] = nil
+            }
         }
     }
 

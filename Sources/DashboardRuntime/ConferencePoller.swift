@@ -296,6 +296,7 @@ public actor ConferencePoller {
                 try? await source.conference(sid)
             }
             conferences += ended.compactMap { $0 }
+            source.conferencesEnded(vanished)
         }
         if pollCount == 1 {
             // History is a nicety: a failure here must not fail the first poll.

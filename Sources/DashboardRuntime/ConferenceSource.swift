@@ -24,6 +24,8 @@ public protocol ConferenceSource: Sendable {
     func recordings(of conference: String) async throws -> [Recording]
     /// The recordings of one call (one recorded from this dashboard).
     func recordings(ofCall call: String) async throws -> [Recording]
+    /// These conferences left the live lists: nothing read of them is needed again.
+    func conferencesEnded(_ sids: [String])
 }
 
 extension ConferenceSource {
@@ -41,6 +43,7 @@ extension ConferenceSource {
     public func call(_ sid: String) async throws -> Call { throw CompatError.invalidRequest("no calls here") }
     public func recordings(of conference: String) async throws -> [Recording] { [] }
     public func recordings(ofCall call: String) async throws -> [Recording] { [] }
+    public func conferencesEnded(_ sids: [String]) {}
 }
 
 extension CompatClient: ConferenceSource {
@@ -62,7 +65,14 @@ extension CompatClient: ConferenceSource {
     }
 
     public func participants(of conference: String) async throws -> [Participant] {
-        try await participants(conference: conference, filter: ParticipantFilter(pageSize: 1000))
+        try await participants(conference: conference, filter: Self.participantsRead)
+    }
+
+    /// How the poller reads a conference's participants: every one on a single page.
+    static let participantsRead = ParticipantFilter(pageSize: 1000)
+
+    public func conferencesEnded(_ sids: [String]) {
+        forgetReads(ofConferences: sids, participants: Self.participantsRead)
     }
 
     public func recordings(of conference: String) async throws -> [Recording] {

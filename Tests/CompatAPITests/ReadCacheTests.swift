@@ -81,6 +81,30 @@ struct ReadCacheTests {
         }
     }
 
+    /// What the cache keeps is what will be read again: a single conference or call is not kept,
+    /// and an ended conference's participants and recordings go when the reader says it ended.
+    @Test func singleReadsAreNotKeptAndEndedConferencesAreForgotten() async throws {
+        try await withEmulator(EmulatorConfiguration(conferences: 10)) { _, client in
+            let live = try await client.conferences(ConferenceFilter(status: .inProgress))
+            try #require(live.count >= 3)
+            let afterList = client.reads.count
+            let filter = ParticipantFilter(pageSize: 1000)
+            for conference in live { _ = try await client.participants(conference: conference.sid, filter: filter) }
+            _ = try await client.conferenceRecordings(conference: live[0].sid)
+            #expect(client.reads.count == afterList + live.count + 1)
+            let people = try await client.participants(conference: live[0].sid, filter: filter)
+            _ = try await client.conference(live[0].sid)
+            _ = try await client.call(people[0].callSid)
+            _ = try await client.participant(conference: live[0].sid, callSid: people[0].callSid)
+            #expect(client.reads.count == afterList + live.count + 1)
+            client.forgetReads(ofConferences: [live[0].sid, live[1].sid], participants: filter)
+            #expect(client.reads.count == afterList + live.count - 2)
+            // Read again, it is decoded afresh and kept again.
+            #expect(try await client.participants(conference: live[0].sid, filter: filter) == people)
+            #expect(client.reads.count == afterList + live.count - 1)
+        }
+    }
+
     /// A dashboard's client (`leanReads`) reads the same conferences and participants as the
     /// command line's, less the links no screen follows.
     @Test func leanReadsKeepWhatTheScreensShow() async throws {

@@ -24,6 +24,8 @@ final class ScriptedSource: ConferenceSource {
         var maxInFlight = 0
         var gate: CheckedContinuation<Void, Never>?
         var holdNextList = false
+        /// The conferences the poller said ended, in order.
+        var ended: [String] = []
     }
     let state = Mutex(State())
 
@@ -64,6 +66,8 @@ final class ScriptedSource: ConferenceSource {
         state.withLock { $0.inFlight -= 1 }
         return [Fixtures.participant("CA-\(conference)", in: conference)]
     }
+
+    func conferencesEnded(_ sids: [String]) { state.withLock { $0.ended += sids } }
 
     func release() { state.withLock { s in s.gate?.resume(); s.gate = nil } }
     var isHeld: Bool { state.withLock { $0.gate != nil } }
@@ -353,6 +357,8 @@ struct PollerTests {
         await clock.advance(by: .seconds(2))
         guard case .pollSucceeded(let snapshot, _) = await messages.next() else { Issue.record("no poll"); return }
         #expect(snapshot.conferences.first { $0.sid == "c2" }?.status == .completed)
+        // ...and the source hears it ended, so what it kept of it can go.
+        #expect(source.state.withLock { $0.ended } == ["c2"])
         task.cancel()
     }
 }
