@@ -41,6 +41,11 @@ public actor ConferencePoller {
         /// ...and the rest at about this many a poll, however many there are (instead of all of
         /// them every `offScreenSweep` polls: at 10,000 live conferences that was 333 reads a poll).
         public var eventSweepReads: Int
+        /// While conference events flow, the lists of live conferences are read on one poll in
+        /// this many: a conference's start and end arrive as events and show at once, and the
+        /// participants due (events, the sweeps, the open conference) are still read on every
+        /// poll. At 10,000 conferences the list is ten pages of 750 KB, half an idle poll's work.
+        public var eventListEvery: Int
         /// Conference events reach this dashboard from the start (its receiver is on). Either way,
         /// the first event that arrives says they do.
         public var eventsExpected: Bool
@@ -53,8 +58,10 @@ public actor ConferencePoller {
             interval: Duration = .seconds(2), maxConcurrency: Int = 8,
             backoff: RetryPolicy = RetryPolicy(maxAttempts: .max, baseDelay: .seconds(1), maxDelay: .seconds(30)),
             participantSweep: Int = 10, offScreenSweep: Int = 30, callsSweep: Int = 300, watchedCallReads: Int = 8,
-            rowsFirstFrom: Int = 200, eventOnScreenSweep: Int = 60, eventSweepReads: Int = 2, eventsExpected: Bool = false
+            rowsFirstFrom: Int = 200, eventOnScreenSweep: Int = 60, eventSweepReads: Int = 2, eventListEvery: Int = 2,
+            eventsExpected: Bool = false
         ) {
+            self.eventListEvery = max(1, eventListEvery)
             self.eventsExpected = eventsExpected
             self.eventSweepReads = max(1, eventSweepReads)
             self.rowsFirstFrom = max(1, rowsFirstFrom)
@@ -91,6 +98,13 @@ public actor ConferencePoller {
     var pendingList: [Conference] = []
     /// The last poll was reported: a list the client read unchanged since is `lastEmitted`.
     var listTrusted = false
+    /// When the poll that read `lastEmitted` began, and the same for `pendingList`: a poll that
+    /// does not read the list reports its conferences as of then, so the events since are
+    /// applied again over them.
+    var lastEmittedAt: Date?
+    var pendingListAt: Date?
+    /// The operator asked for a refresh: the next poll reads the lists whatever events say.
+    var listWanted = false
     /// Each live conference's `date_updated` when its participants were last read.
     var participantsReadAt: [String: ServiceDate] = [:]
     /// Live conferences whose participants are due on the next poll whatever the sweep says:
@@ -161,13 +175,12 @@ public actor ConferencePoller {
             // to the report (a test advancing a TestClock) can never slip in before the sleep.
             let next: Wake
             do {
-                let started = now()
-                var snapshot = try await pollOnce()
-                snapshot.startedAt = started
+                let snapshot = try await pollOnce(startedAt: now())
                 failures = 0
                 next = wake(after: settings.interval)
                 emit(.pollSucceeded(snapshot, at: now()))
                 lastEmitted = pendingList
+                lastEmittedAt = pendingListAt
                 listTrusted = true
             } catch is CancellationError {
                 return
@@ -222,6 +235,7 @@ public actor ConferencePoller {
     /// Polls now: at once when idle, right after the current poll when one is running.
     public func refreshNow() {
         refreshRequested = true
+        listWanted = true
         if !polling { sleeper?.cancel() }
     }
 
@@ -260,7 +274,7 @@ public actor ConferencePoller {
     }
 
     /// One full read: live conferences, how the vanished ones ended, and every live conference's participants.
-    func pollOnce() async throws -> PollSnapshot {
+    func pollOnce(startedAt started: Date? = nil) async throws -> PollSnapshot {
         polling = true
         activePolls += 1
         pollCount += 1
@@ -272,7 +286,14 @@ public actor ConferencePoller {
         let source = self.source
         let trusted = listTrusted
         listTrusted = false
-        let listing = try await source.liveConferenceListing()
+        // With events flowing, most polls take the list last reported as it is (see
+        // `Settings.eventListEvery`); the first, one after a failure and one the operator asked
+        // for read it.
+        let skipsList =
+            eventsFlow && trusted && !listWanted && pollCount > 1 && pollCount % settings.eventListEvery != 0
+        listWanted = false
+        let listing = skipsList ? ConferenceListing(pages: [], unchanged: true) : try await source.liveConferenceListing()
+        let listAt = skipsList ? lastEmittedAt : started
         // Who is on each call: one paged listing beside the participant reads, not a read per
         // participant. Its failure costs the numbers and names, never the poll. Not beside the
         // conference list: at 10,000 the calls pages are eight times its bytes, and on two cores
@@ -403,7 +424,9 @@ public actor ConferencePoller {
             conferences: conferences, participants: participants, participantFailures: failures, calls: calls,
             callsFailure: callsFailure)
         snapshot.sameConferences = sameList
+        snapshot.startedAt = listAt
         pendingList = listed
+        pendingListAt = listAt
         snapshot.recordings = recordings
         snapshot.callRecordings = callRecordings
         return snapshot

@@ -103,11 +103,14 @@ public struct Frame: Equatable, Sendable {
             place(.blank(cell.style), x: x, y: y)
             return
         }
-        breakWideCharacter(x: x, y: y)
-        cells[y * size.width + x] = cell
+        let index = y * size.width + x
+        // Only half of a wide character has another half to blank; one cell over one cell (nearly
+        // every write) is a plain store.
+        if cells[index].width != 1 { breakWideCharacter(x: x, y: y) }
+        cells[index] = cell
         if cell.width == 2 {
-            breakWideCharacter(x: x + 1, y: y)
-            cells[y * size.width + x + 1] = .continuation(cell.style)
+            if cells[index + 1].width != 1 { breakWideCharacter(x: x + 1, y: y) }
+            cells[index + 1] = .continuation(cell.style)
         }
     }
 

@@ -197,13 +197,23 @@ public struct TableView: Widget {
         var column = x
         for (index, width) in widths.enumerated() where width > 0 {
             let value = index < values.count ? values[index] : ""
-            let text = TextWidth.fit(value, to: width, alignment: columns[index].alignment, ellipsis: glyphs.ellipsis)
-            frame.write(text, x: column, y: y, maxWidth: width, style: style)
-            column += width + columnGap
-            if index < widths.count - 1 {
-                // The gap takes the row's style too, so a selected row is one unbroken bar.
-                frame.write(String(repeating: " ", count: columnGap), x: column - columnGap, y: y, maxWidth: columnGap, style: style)
+            // As `TextWidth.fit`, without building the padded string: the padding is written as
+            // blank cells (every cell of every row on every frame went through that string).
+            let text = TextWidth.truncate(value, to: width, ellipsis: glyphs.ellipsis)
+            let missing = max(0, width - TextWidth.width(of: text))
+            let lead: Int
+            switch columns[index].alignment {
+            case .left: lead = 0
+            case .right: lead = missing
+            case .center: lead = missing / 2
             }
+            frame.fill(Rect(x: column, y: y, width: lead, height: 1), style: style)
+            let used = frame.write(text, x: column + lead, y: y, maxWidth: width - lead, style: style)
+            // The rest of the column, and the gap after it in the row's style too, so a selected
+            // row is one unbroken bar.
+            let gap = index < widths.count - 1 ? columnGap : 0
+            frame.fill(Rect(x: column + lead + used, y: y, width: width - lead - used + gap, height: 1), style: style)
+            column += width + columnGap
         }
     }
 }

@@ -326,6 +326,46 @@ struct PollerTests {
         task.cancel()
     }
 
+    /// With events flowing the lists are read every other poll; the poll between reports the
+    /// list as of the poll that read it (so the events since are applied again over it), and a
+    /// refresh the operator asks for reads it whatever the turn.
+    @Test func withEventsTheListIsReadEveryOtherPoll() async throws {
+        let source = ScriptedSource()
+        let clock = TestClock()
+        let tap = MessageTap()
+        let times = Mutex(0)
+        let poller = ConferencePoller(
+            source: source,
+            settings: .init(interval: .seconds(2), maxConcurrency: 2, eventListEvery: 2, eventsExpected: true),
+            clock: clock,
+            now: { [start] in times.withLock { t in t += 1; return start.addingTimeInterval(Double(t)) } },
+            jitter: { 1 }, logger: Self.quiet, emit: tap.emit)
+        let task = Task { await poller.run() }
+        var messages = tap.reader(clock)
+        var lists: [Int] = []
+        var snapshots: [PollSnapshot] = []
+        for poll in 0..<4 {
+            if poll > 0 { await clock.advance(by: .seconds(2)) }
+            guard case .pollSucceeded(let snapshot, _) = await messages.next() else { Issue.record("no poll"); return }
+            lists.append(source.state.withLock { $0.listCalls })
+            snapshots.append(snapshot)
+        }
+        // Polls 1, 2 and 4 read the lists (the first always; then every other one).
+        #expect(lists == [1, 2, 2, 3])
+        #expect(snapshots[2].sameConferences)
+        #expect(snapshots[2].conferences.map(\.sid) == snapshots[1].conferences.map(\.sid))
+        // A poll that took the list as it was is as old as the poll that read it.
+        #expect(snapshots[2].startedAt == snapshots[1].startedAt)
+        #expect(snapshots[3].startedAt! > snapshots[2].startedAt!)
+        // The conferences' participants are read all the same: the list only says which exist.
+        #expect(source.state.withLock { $0.participantCalls } >= 2)
+        // `r` reads the list on the next poll, the fifth, whose turn it was not.
+        await poller.refreshNow()
+        guard case .pollSucceeded = await messages.next() else { Issue.record("no poll"); return }
+        #expect(source.state.withLock { $0.listCalls } == 4)
+        task.cancel()
+    }
+
     @Test func pausedPollerWaitsUntilResumed() async throws {
         let source = ScriptedSource()
         let clock = TestClock()
