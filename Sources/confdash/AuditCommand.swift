@@ -16,8 +16,7 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only the actions on this conference.", valueName: "sid"))
     var conference: String?
 
-    @Flag(help: "Print JSON instead of a table.")
-    var json = false
+    @OptionGroup var format: ListFormat
 
     func validate() throws {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
@@ -26,10 +25,7 @@ struct AuditCommand: AsyncParsableCommand {
     func run() async throws {
         let ledger = try ledgerOptions.open()
         let entries = try await ledgerCall { try await ledger.auditEntries(limit: limit, conferenceSid: conference) }
-        if json {
-            try Output.json(entries.map(AuditJSON.init))
-            return
-        }
+        if try format.printed(entries.map(AuditJSON.init)) { return }
         guard !entries.isEmpty else {
             Output.note(conference.map { "No audited actions on \($0)." } ?? "No audited actions.")
             return

@@ -40,8 +40,7 @@ struct ConferencesCommand: AsyncParsableCommand {
         @Option(help: "Conferences per request (1-1000).")
         var pageSize: Int = 1000
 
-        @Flag(help: "Print JSON instead of a table.")
-        var json = false
+        @OptionGroup var format: ListFormat
 
         func validate() throws {
             if let status, ConferenceStatus.parse(status) == nil {
@@ -66,10 +65,7 @@ struct ConferencesCommand: AsyncParsableCommand {
                 dateUpdatedBefore: updatedBefore, dateUpdatedAfter: updatedAfter, pageSize: pageSize)
             let conferences = try await withClient(connection) { try await $0.conferences(filter) }
             await EndedStreams.mark(conferences, in: ledgerOptions)
-            if json {
-                try Output.json(conferences.map(ConferenceJSON.init))
-                return
-            }
+            if try format.printed(conferences.map(ConferenceJSON.init)) { return }
             guard !conferences.isEmpty else {
                 Output.note("No conferences match.")
                 return

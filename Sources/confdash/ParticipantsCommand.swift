@@ -29,18 +29,14 @@ struct ParticipantsCommand: AsyncParsableCommand {
         @Option(help: "Only participants on hold (true) or not (false).")
         var hold: Bool?
 
-        @Flag(help: "Print JSON instead of a table.")
-        var json = false
+        @OptionGroup var format: ListFormat
 
         func run() async throws {
             let filter = ParticipantFilter(muted: muted, hold: hold, pageSize: 1000)
             let participants = try await withClient(connection) {
                 try await $0.participants(conference: conference, filter: filter)
             }
-            if json {
-                try Output.json(participants.map(ParticipantJSON.init))
-                return
-            }
+            if try format.printed(participants.map(ParticipantJSON.init)) { return }
             guard !participants.isEmpty else {
                 Output.note("No participants in \(conference).")
                 return

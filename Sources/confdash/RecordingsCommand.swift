@@ -20,15 +20,11 @@ struct RecordingsCommand: AsyncParsableCommand {
         @Argument(help: "The conference sid.")
         var conference: String
 
-        @Flag(help: "Print JSON instead of a table.")
-        var json = false
+        @OptionGroup var format: ListFormat
 
         func run() async throws {
             let recordings = try await withClient(connection) { try await $0.conferenceRecordings(conference: conference) }
-            if json {
-                try Output.json(recordings.map(RecordingJSON.init))
-                return
-            }
+            if try format.printed(recordings.map(RecordingJSON.init)) { return }
             guard !recordings.isEmpty else {
                 Output.note("No recordings of \(conference).")
                 return

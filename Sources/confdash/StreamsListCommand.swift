@@ -18,8 +18,7 @@ extension StreamsCommand {
         @Argument(help: "Only this conference (its sid, or its name as the ledger recorded it).")
         var conference: String?
 
-        @Flag(help: "Print the streams as JSON.")
-        var json = false
+        @OptionGroup var format: ListFormat
 
         func run() async throws {
             let ledger = try ledgerOptions.open()
@@ -27,8 +26,8 @@ extension StreamsCommand {
             if let conference {
                 streams = streams.filter { $0.conferenceSid == conference || $0.conferenceName == conference }
             }
-            if json {
-                try Output.json(streams.map(StreamJSON.init))
+            if try format.printed(streams.map(StreamJSON.init)) {
+                return
             } else if streams.isEmpty {
                 Output.note(conference.map { "No streams recorded for \($0)." } ?? "No streams recorded.")
             } else {

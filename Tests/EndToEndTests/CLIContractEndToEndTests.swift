@@ -292,6 +292,63 @@ import Glibc
     }
 
     /// Tables and JSON on stdout, and only them: a count, "nothing matched" and hints on stderr.
+    /// Every list command's `--csv` is its `--json`, field for field, as Python's own RFC 4180
+    /// reader reads it back: the same names, dates in ISO 8601, true/false and numbers plain, a
+    /// comma, a quote or a line break in a value quoted. Both flags at once is refused.
+    @Test func everyListPrintsItsJSONFieldsAsCSV() async throws {
+        let space = try await Space.start("csv")
+        defer { space.stop() }
+        let conference = try space.conference(#"Acme, \"Blue\" Bridge"#)
+        let started = try space.run([
+            "streams", "start", conference, "--url", "wss://media.example.com/csv", "--name", "left, \"right\"", "--json",
+        ])
+        #expect(started.status == 0, "\(started)")
+        let checker = """
+            import csv, json, sys
+            raw = open(sys.argv[1], newline="").read()
+            assert raw.endswith("\\r\\n"), "a record must end with CRLF"
+            rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+            shapes = json.load(open(sys.argv[2]))
+            def field(v):
+                if v is None: return ""
+                if isinstance(v, bool): return "true" if v else "false"
+                if isinstance(v, (dict, list)): return json.dumps(v, sort_keys=True, separators=(",", ":"))
+                return str(v)
+            assert len(rows) == len(shapes) > 0, f"{len(rows)} rows, {len(shapes)} in the JSON"
+            for row, shape in zip(rows, shapes):
+                assert list(row.keys()) == sorted(shape.keys()), f"{list(row.keys())} != {sorted(shape.keys())}"
+                for key, value in shape.items():
+                    if isinstance(value, float) and not isinstance(value, bool):
+                        assert float(row[key]) == value, f"{key}: {row[key]!r} != {value!r}"
+                    else:
+                        assert row[key] == field(value), f"{key}: {row[key]!r} != {field(value)!r}"
+            print(len(rows), "rows match")
+            """
+        let script = space.directory.appendingPathComponent("check-csv.py")
+        try checker.write(to: script, atomically: true, encoding: .utf8)
+        for arguments in [
+            ["conferences", "list"], ["participants", "list", conference], ["streams", "list"],
+            ["recordings", "list", conference], ["audit"],
+        ] {
+            let csv = try space.run(arguments + ["--csv"])
+            let json = try space.run(arguments + ["--json"])
+            #expect(csv.status == 0 && json.status == 0 && csv.stderr.isEmpty, "\(arguments): \(csv)")
+            if arguments[0] == "recordings" {
+                // Nothing recorded: no record, and so no header either.
+                #expect(csv.stdout.isEmpty && json.stdout == "[]\n", "\(csv)")
+                continue
+            }
+            let report = space.directory.appendingPathComponent("csv-\(UUID().uuidString.prefix(6)).txt").path
+            let status = try ChildProcess.run(
+                ["python3", script.path, csv.stdoutPath, json.stdoutPath], stdout: report, stderr: nil)
+            #expect(status == 0, "\(arguments): \((try? String(contentsOfFile: report, encoding: .utf8)) ?? "")\n\(csv)")
+        }
+        let names = try space.run(["conferences", "list", "--csv"]).stdout
+        #expect(names.contains(#""Acme, ""Blue"" Bridge""#), "\(names)")
+        let both = try space.run(["audit", "--csv", "--json"])
+        #expect(both.status == 2 && both.stderr.contains("--json and --csv print the same list two ways"), "\(both)")
+    }
+
     @Test func countsAndHintsGoToStderr() async throws {
         let space = try await Space.start("stderr")
         defer { space.stop() }
