@@ -88,6 +88,8 @@ public enum PendingAction: Equatable, Sendable {
     case stopCallRecording(conference: String, call: String, recording: String)
     /// Delete a call's recording (the account-level delete: the only one the spec has for it).
     case deleteCallRecording(conference: String, call: String, recording: String)
+    /// Write an export over the file already at its path.
+    case overwriteExport(path: String, text: String, rows: Int)
 }
 
 /// A question before a destructive action ("Stop stream NAME (SID) on CONFERENCE?"), with

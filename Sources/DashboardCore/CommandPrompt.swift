@@ -29,6 +29,7 @@ public struct ConsoleCommand: Equatable, Sendable {
         ConsoleCommand("resume", "resume polling"),
         ConsoleCommand("completed", "show/hide completed conferences"),
         ConsoleCommand("profile", aliases: ["profiles"], argument: "NAME", "switch profile (none: list them)"),
+        ConsoleCommand("export", argument: "PATH", "write the conference table, every row, as .csv or .json"),
         ConsoleCommand("stream", "start a stream on this conference", mutating: true),
         ConsoleCommand("stop", argument: "SID|NAME", "stop a stream (asks first)", mutating: true),
         ConsoleCommand("track", argument: "SID", "record a stream started elsewhere", mutating: true),

@@ -90,6 +90,8 @@ public enum Msg: Sendable {
     case conferenceEvent(ConferenceStatusEvent, at: Date)
     /// `:profile NAME` connected: the screen starts over on the new space, in this state.
     indirect case profileSwitched(AppState)
+    /// What writing an export came to (`text` again, should the operator say to overwrite).
+    case exported(path: String, text: String, rows: Int, TableExport.Outcome)
 }
 
 /// What `update` asks the outside world to do.
@@ -135,6 +137,9 @@ public enum Effect: Equatable, Sendable {
     case loadAudit
     /// `:profile NAME`: reconnect under another profile of the config file.
     case switchProfile(String)
+    /// `:export PATH`: write `text` (the table, `rows` of it) to the file; one already there only
+    /// with `overwrite`.
+    case exportTable(path: String, text: String, rows: Int, overwrite: Bool)
     case quit
 }
 

@@ -52,6 +52,18 @@ func runCommand(_ state: inout AppState, _ line: String) -> [Effect] {
         }
         showStatus(&state, "switching to profile \(argument)\u{2026}", .info)
         return [.switchProfile(argument)]
+    case "export":
+        guard !argument.isEmpty else {
+            showStatus(&state, ":export needs a file path ending in .csv or .json", .error)
+            return []
+        }
+        guard let format = TableExport.format(of: argument) else {
+            showStatus(&state, ":export writes .csv or .json: \(argument) is neither; nothing written", .error)
+            return []
+        }
+        let rows = state.visibleSids.count
+        showStatus(&state, "writing \(argument)…", .info)
+        return [.exportTable(path: argument, text: TableExport.text(of: state, as: format), rows: rows, overwrite: false)]
     case "stream":
         openStartStreamForm(&state)
         return []

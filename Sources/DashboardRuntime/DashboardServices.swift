@@ -165,6 +165,11 @@ public final class DashboardServices: Sendable {
                             error: stop?.error ?? result.message, notRecorded: result.recordingProblem,
                             unknown: result.outcome == .unknown, conferenceSid: conference, requested: stream)))
             }
+        case .exportTable(let path, let text, let rows, let overwrite):
+            // Off the run loop: a slow disk must not freeze the screen.
+            Task.detached {
+                post(.exported(path: path, text: text, rows: rows, TableExport.write(text, to: path, overwrite: overwrite)))
+            }
         case .trackStream(let conference, let sid):
             guard let actions else {
                 return post(.actionFinished(ActionOutcome(summary: "the stream ledger is not open, so \(sid) is not tracked", ok: false)))

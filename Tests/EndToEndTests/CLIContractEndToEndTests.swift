@@ -349,6 +349,65 @@ import Glibc
         #expect(both.status == 2 && both.stderr.contains("--json and --csv print the same list two ways"), "\(both)")
     }
 
+    /// `:export` in the dashboard writes the table it shows, every row, as CSV and as JSON; the
+    /// conferences are those `conferences list --csv` prints for the same space, with the same
+    /// names; a second export to the same file asks before it writes over it.
+    @Test func theDashboardExportsWhatTheCommandLineLists() async throws {
+        let space = try await Space.start("export")
+        defer { space.stop() }
+        _ = try space.conference(#"Acme, \"Blue\" Bridge"#)
+        let session = try TmuxSession(
+            command: Demo.quoted(try Demo.binary()) + " --refresh 1", width: 140, height: 40,
+            environment: space.variables.merging(["LANG": "C.UTF-8"]) { current, _ in current })
+        defer { session.kill() }
+        #expect(await session.waitFor(text: "Acme, \"Blue\" Bridge", timeout: .seconds(20)))
+        #expect(await session.waitFor(text: "live conferences"))
+        let csvPath = space.directory.appendingPathComponent("table.csv").path
+        let jsonPath = space.directory.appendingPathComponent("table.json").path
+        for path in [csvPath, jsonPath] {
+            try session.send(keys: ":")
+            try session.type(literal: "export \(path)")
+            try session.send(keys: "Enter")
+            #expect(await session.waitFor(text: "conferences to \(path)"), "\(session.capture())")
+        }
+        let listed = try space.run(["conferences", "list", "--csv"])
+        #expect(listed.status == 0, "\(listed)")
+        let checker = """
+            import csv, json, sys
+            exported = list(csv.DictReader(open(sys.argv[1], newline="")))
+            objects = json.load(open(sys.argv[2]))
+            listed = list(csv.DictReader(open(sys.argv[3], newline="")))
+            by_sid = {row["sid"]: row for row in listed}
+            assert [row["sid"] for row in exported] == [o["sid"] for o in objects], "CSV and JSON differ"
+            assert sorted(by_sid) == sorted(row["sid"] for row in exported), f"{sorted(by_sid)} != {[r['sid'] for r in exported]}"
+            for row in exported:
+                for key in ["friendly_name", "status", "region", "date_created", "date_updated"]:
+                    assert row[key] == by_sid[row["sid"]][key], f"{key}: {row[key]!r} != {by_sid[row['sid']][key]!r}"
+            print(len(exported), "conferences match")
+            """
+        let script = space.directory.appendingPathComponent("check-export.py")
+        try checker.write(to: script, atomically: true, encoding: .utf8)
+        let report = space.directory.appendingPathComponent("export-report.txt").path
+        let status = try ChildProcess.run(
+            ["python3", script.path, csvPath, jsonPath, listed.stdoutPath], stdout: report, stderr: nil)
+        #expect(status == 0, "\((try? String(contentsOfFile: report, encoding: .utf8)) ?? "")")
+        // Again to the same file: asked first, and Cancel (focused) leaves it as it was.
+        let before = try String(contentsOfFile: csvPath, encoding: .utf8)
+        try session.send(keys: ":")
+        try session.type(literal: "export \(csvPath)")
+        try session.send(keys: "Enter")
+        #expect(await session.waitFor(text: "Overwrite file"), "\(session.capture())")
+        #expect(session.capture().contains("table.csv exists"))
+        try session.send(keys: "Enter")
+        #expect(await session.waitFor(text: "nothing done"))
+        #expect(try String(contentsOfFile: csvPath, encoding: .utf8) == before)
+        // A directory that is not there: said, and nothing written.
+        try session.send(keys: ":")
+        try session.type(literal: "export \(space.directory.path)/missing/table.csv")
+        try session.send(keys: "Enter")
+        #expect(await session.waitFor(text: "export failed: there is no directory"), "\(session.capture())")
+    }
+
     @Test func countsAndHintsGoToStderr() async throws {
         let space = try await Space.start("stderr")
         defer { space.stop() }

@@ -1,0 +1,115 @@
+import CompatAPI
+import Foundation
+
+/// `:export PATH`: the conference table as it is on screen (filtered, sorted, every row, not only
+/// those in view) as CSV or JSON, chosen by the file's extension. The fields are the table's, in
+/// plain form: a sid to join on, counts as numbers, dates in ISO 8601 UTC rather than an age.
+public enum TableExport {
+    public enum Format: String, Equatable, Sendable {
+        case csv, json
+    }
+
+    /// What writing the file came to.
+    public enum Outcome: Equatable, Sendable {
+        /// Written, at this full path.
+        case written(String)
+        /// A file is there already: nothing was written, the operator is asked first.
+        case exists
+        /// Nothing written, and why, in the operator's words.
+        case failed(String)
+    }
+
+    /// The field names, the same in CSV's header and as JSON keys (those of `conferences list --json`).
+    public static let fields = ["sid", "friendly_name", "status", "region", "participants", "streams", "date_created", "date_updated"]
+
+    /// The format a path asks for, by its extension; nil for any other.
+    public static func format(of path: String) -> Format? {
+        let lowered = path.lowercased()
+        if lowered.hasSuffix(".csv") { return .csv }
+        if lowered.hasSuffix(".json") { return .json }
+        return nil
+    }
+
+    /// The rows of the table on screen, in its order, as the file's text.
+    public static func text(of state: AppState, as format: Format) -> String {
+        let rows = state.visibleSids.compactMap { state.rows[$0] }
+        switch format {
+        case .csv:
+            return CSV.text(header: fields, rows: rows.map { row in record(row).map { $0.map(\.text) ?? "" } })
+        case .json:
+            // Written by hand to keep the table's order of rows and the fields' order of keys.
+            let objects = rows.map { row in
+                "  {" + zip(fields, record(row)).map { "\"\($0)\": \($1.map(\.json) ?? "null")" }.joined(separator: ", ") + "}"
+            }
+            return objects.isEmpty ? "[]\n" : "[\n" + objects.joined(separator: ",\n") + "\n]\n"
+        }
+    }
+
+    enum Value {
+        case text(String)
+        case number(Int)
+
+        var text: String {
+            switch self {
+            case .text(let s): s
+            case .number(let n): String(n)
+            }
+        }
+
+        var json: String {
+            switch self {
+            case .number(let n): return String(n)
+            case .text(let s):
+                let data = (try? JSONEncoder().encode(s)) ?? Data("\"\"".utf8)
+                return String(decoding: data, as: UTF8.self)
+            }
+        }
+    }
+
+    static func record(_ row: ConferenceRow) -> [Value?] {
+        let c = row.conference
+        return [
+            .text(c.sid), .text(c.friendlyName), .text(c.status.rawValue), c.region.isEmpty ? nil : .text(c.region),
+            row.participantsKnown ? .number(row.participants.count) : nil, .number(row.streamCount),
+            c.dateCreated.date.map { .text(timestamp($0)) }, c.dateUpdated.date.map { .text(timestamp($0)) },
+        ]
+    }
+
+    /// `2026-12-01T18:42:16Z`, as the command line's JSON writes dates.
+    static func timestamp(_ date: Date) -> String {
+        Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down)).formatted(.iso8601)
+    }
+
+    /// Writes `text` to `path` (a leading `~/` is the home directory), whole or not at all: a
+    /// file already there is left alone unless `overwrite`.
+    public static func write(_ text: String, to path: String, overwrite: Bool, home: String? = ProcessInfo.processInfo.environment["HOME"]) -> Outcome {
+        var full = path
+        if full.hasPrefix("~/"), let home { full = home + full.dropFirst(1) }
+        let url = URL(fileURLWithPath: full)
+        let directory = url.deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            return .failed("there is no directory \(directory)")
+        }
+        if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+            if isDirectory.boolValue { return .failed("\(url.path) is a directory") }
+            if !overwrite { return .exists }
+        }
+        do {
+            // Atomic: written beside it, then renamed over it, so a failure leaves what was there.
+            try Data(text.utf8).write(to: url, options: .atomic)
+            return .written(url.path)
+        } catch {
+            let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].map { "\($0)" } ?? error.localizedDescription
+            return .failed("cannot write \(url.path): \(Self.plain(reason))")
+        }
+    }
+
+    /// An error's words without Foundation's decoration.
+    static func plain(_ reason: String) -> String {
+        if reason.contains("Permission denied") || reason.contains("permission") { return "permission denied" }
+        if reason.contains("Read-only file system") { return "read-only file system" }
+        if reason.contains("No space left") { return "no space left on the device" }
+        return reason
+    }
+}

@@ -1,0 +1,94 @@
+import CompatAPI
+import DashboardCore
+import DashboardTestSupport
+import Foundation
+import Testing
+
+/// `:export PATH`: the table on screen, every row in its order, as CSV or JSON; a file already
+/// there is written over only when the operator says so; a path it cannot take changes nothing.
+struct ExportTests {
+    static func command(_ state: inout AppState, _ line: String) -> [Effect] {
+        _ = update(&state, .key(.character(":")))
+        _ = update(&state, .key(.paste(line)))
+        return update(&state, .key(.enter))
+    }
+
+    static func export(_ effects: [Effect]) -> (path: String, text: String, rows: Int, overwrite: Bool)? {
+        for case .exportTable(let path, let text, let rows, let overwrite) in effects { return (path, text, rows, overwrite) }
+        return nil
+    }
+
+    @Test func csvHoldsEveryRowOfTheTableInItsOrder() throws {
+        var state = Fixtures.loadedState()
+        let export = try #require(Self.export(Self.command(&state, "export /tmp/table.csv")))
+        #expect(export.path == "/tmp/table.csv" && export.rows == 3 && !export.overwrite)
+        let lines = export.text.components(separatedBy: "\r\n")
+        #expect(lines[0] == "sid,friendly_name,status,region,participants,streams,date_created,date_updated")
+        #expect(lines.count == 5 && lines[4].isEmpty, "a header, three records, each ended by CRLF")
+        #expect(lines.dropFirst().prefix(3).map { $0.components(separatedBy: ",")[0] } == state.visibleSids)
+        let support = try #require(lines.first { $0.hasPrefix("c1,") })
+        #expect(support == "c1,Support Bridge,in-progress,us1,3,0,2027-01-15T07:30:00Z,2027-01-15T07:30:00Z")
+    }
+
+    @Test func aFilteredTableExportsOnlyWhatItShows() throws {
+        var state = Fixtures.loadedState()
+        _ = Self.command(&state, "filter 東京")
+        let export = try #require(Self.export(Self.command(&state, "export /tmp/t.json")))
+        #expect(export.rows == 1)
+        let objects = try #require(try JSONSerialization.jsonObject(with: Data(export.text.utf8)) as? [[String: Any]])
+        #expect(objects.count == 1)
+        #expect(objects[0]["friendly_name"] as? String == "東京 standup")
+        #expect(objects[0]["participants"] as? Int == 1)
+        #expect(Set(objects[0].keys) == Set(TableExport.fields))
+    }
+
+    @Test func aPathThatIsNeitherCSVNorJSONIsRefused() {
+        var state = Fixtures.loadedState()
+        #expect(Self.export(Self.command(&state, "export /tmp/table.txt")) == nil)
+        #expect(state.status?.text.contains("is neither; nothing written") == true)
+        #expect(Self.export(Self.command(&state, "export")) == nil)
+        #expect(state.status?.text.contains("needs a file path") == true)
+    }
+
+    @Test func aFileAlreadyThereIsWrittenOverOnlyAfterAYes() throws {
+        var state = Fixtures.loadedState()
+        _ = update(&state, .exported(path: "out.csv", text: "x\r\n", rows: 3, .exists))
+        let question = try #require(state.confirmation)
+        #expect(question.question.contains("out.csv exists"))
+        // Cancel has the focus: Enter alone writes nothing.
+        #expect(update(&state, .key(.enter)).isEmpty)
+        #expect(state.modal == nil)
+        _ = update(&state, .exported(path: "out.csv", text: "x\r\n", rows: 3, .exists))
+        _ = update(&state, .key(.tab))
+        let effects = update(&state, .key(.enter))
+        let export = try #require(Self.export(effects))
+        #expect(export.path == "out.csv" && export.text == "x\r\n" && export.overwrite)
+    }
+
+    @Test func whatTheWriteCameToIsSaid() {
+        var state = Fixtures.loadedState()
+        _ = update(&state, .exported(path: "a.csv", text: "", rows: 3, .written("/home/op/a.csv")))
+        #expect(state.status?.text == "wrote 3 conferences to /home/op/a.csv")
+        _ = update(&state, .exported(path: "/nope/a.csv", text: "", rows: 3, .failed("there is no directory /nope")))
+        #expect(state.status?.text == "export failed: there is no directory /nope; nothing written")
+    }
+
+    @Test func writingLeavesAFileThereUnlessToldAndRefusesWhatItCannotWrite() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("t.csv").path
+        #expect(TableExport.write("one", to: path, overwrite: false) == .written(path))
+        #expect(TableExport.write("two", to: path, overwrite: false) == .exists)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "one")
+        #expect(TableExport.write("two", to: path, overwrite: true) == .written(path))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "two")
+        let missing = directory.appendingPathComponent("no/such/dir/t.csv").path
+        #expect(TableExport.write("x", to: missing, overwrite: false) == .failed("there is no directory \(directory.path)/no/such/dir"))
+        // Under a regular file: not a directory, whoever runs it (root ignores file modes).
+        let underFile = path + "/t.csv"
+        #expect(TableExport.write("x", to: underFile, overwrite: false) == .failed("there is no directory \(path)"))
+        #expect(TableExport.write("x", to: directory.path, overwrite: true) == .failed("\(directory.path) is a directory"))
+        #expect(TableExport.write("x", to: "~/home.csv", overwrite: false, home: directory.path) == .written(directory.path + "/home.csv"))
+    }
+}
