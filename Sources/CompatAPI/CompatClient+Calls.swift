@@ -37,19 +37,23 @@ extension CompatClient {
         let filter = CallFilter.inProgress
         try RequestRules.check(filter.problems)
         var listing = CallListing(changed: [], unchangedSids: [])
-        var next: String? = url("\(accountPath)/Calls", query: filter.queryItems)
+        let first = url("\(accountPath)/Calls", query: filter.queryItems)
+        var next: String? = first
         var seen: Set<String> = []
+        var index = 0
         while let target = next {
             let response = try await perform(.GET, url: target, form: nil, operation: "list calls", retryable: true)
             let digest = ReadCache.digest(response.body)
+            let slot = ReadCache.slot(first: first, index: index)
+            index += 1
             let link: String?
-            if let memo: CallPageMemo = reads.value(for: target, digest: digest) {
+            if let memo: CallPageMemo = reads.value(for: slot, digest: digest) {
                 listing.unchangedSids += memo.sids
                 link = memo.nextPageUri
             } else {
                 let page: ListPage<ListedCall> = try decode(response, operation: "list calls")
                 listing.changed += page.items.map(\.call)
-                reads.store(CallPageMemo(sids: page.items.map(\.sid), nextPageUri: page.nextPageUri), digest: digest, for: target)
+                reads.store(CallPageMemo(sids: page.items.map(\.sid), nextPageUri: page.nextPageUri), digest: digest, for: slot)
                 link = page.nextPageUri
             }
             guard let link, !link.isEmpty else { break }

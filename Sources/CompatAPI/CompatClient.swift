@@ -212,11 +212,12 @@ public final class CompatClient: Sendable {
         return page
     }
 
-    /// The page at a host-relative link (`next_page_uri`), marked the same way.
-    func page<Item>(hostRelative uri: String, operation: String) async throws -> ListPage<Item> {
+    /// The page at a host-relative link (`next_page_uri`), marked the same way against what was
+    /// last read in `slot` (see `ReadCache.slot`).
+    func page<Item>(hostRelative uri: String, slot: String, operation: String) async throws -> ListPage<Item> {
         let target = try sameOrigin(uri)
         var (page, reused): (ListPage<Item>, Bool) = try decodeReadNotingReuse(
-            try await perform(.GET, url: target, form: nil, operation: operation, retryable: true), url: target,
+            try await perform(.GET, url: target, form: nil, operation: operation, retryable: true), url: slot,
             operation: operation)
         page.reused = reused
         return page
@@ -491,6 +492,16 @@ final class ReadCache: Sendable {
         var count: Int { current.count + previous.count }
     }
     static let limit = 16_384
+
+    /// Where the `index`th page (from 0) of the list whose first page is at `first` is kept. By
+    /// position, not by its own URL: a later page's link carries a token that moves whenever the
+    /// conference or call at the end of the page before it changes, so under churn every read of
+    /// a long list made new URLs, and the pages kept under the old ones (a thousand decoded
+    /// conferences each) stayed until the generation turned, about three megabytes a minute at
+    /// 5,000 conferences.
+    static func slot(first: String, index: Int) -> String {
+        index == 0 ? first : "\(first) page \(index + 1)"
+    }
     /// The fewest lookups in a generation, so that a handful of entries are not churned.
     static let minimumGeneration = 256
     private let generations = Mutex(Generations())

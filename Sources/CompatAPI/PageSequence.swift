@@ -9,7 +9,9 @@ public struct PageSequence<Item: PagedResource>: AsyncSequence, Sendable {
     let operation: String
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(client: client, next: .first(path: firstPath, query: query), operation: operation)
+        Iterator(
+            client: client, next: .first(path: firstPath, query: query), operation: operation,
+            firstURL: client.url(firstPath, query: query))
     }
 
     /// All items of all pages, in the service's order.
@@ -32,6 +34,9 @@ public struct PageSequence<Item: PagedResource>: AsyncSequence, Sendable {
         let client: CompatClient
         var next: Next
         let operation: String
+        /// The first page's URL: the later pages are kept in the read cache by their place after it.
+        let firstURL: String
+        var index = 0
         var seen: Set<String> = []
 
         public mutating func next() async throws -> ListPage<Item>? {
@@ -42,8 +47,10 @@ public struct PageSequence<Item: PagedResource>: AsyncSequence, Sendable {
             case .first(let path, let query):
                 page = try await client.page(path: path, query: query, operation: operation)
             case .uri(let uri):
-                page = try await client.page(hostRelative: uri, operation: operation)
+                page = try await client.page(
+                    hostRelative: uri, slot: ReadCache.slot(first: firstURL, index: index), operation: operation)
             }
+            index += 1
             if let nextUri = page.nextPageUri, !nextUri.isEmpty {
                 // A service that hands back a page it already gave would loop forever.
                 guard seen.insert(nextUri).inserted else {

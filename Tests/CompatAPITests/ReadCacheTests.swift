@@ -48,6 +48,24 @@ struct ReadCacheTests {
         }
     }
 
+    /// A long list read again and again while conferences come and go keeps one entry per page,
+    /// not one per page link: a later page's link moves with the conference before it.
+    @Test func aListKeepsOneEntryPerPageWhileItsLinksMove() async throws {
+        try await withEmulator(EmulatorConfiguration(conferences: 30)) { server, client in
+            let filter = ConferenceFilter(pageSize: 7)
+            let first = try await client.conferenceListing(filter)
+            let pages = first.pages.count
+            #expect(pages > 2)
+            #expect(client.reads.count == pages)
+            for round in 0..<8 {
+                _ = await server.world.createConference(friendlyName: "Churn \(round)", participants: 1)
+                let listing = try await client.conferenceListing(filter)
+                #expect(listing.conferences.count == first.conferences.count + round + 1)
+                #expect(client.reads.count <= listing.pages.count, "round \(round): \(client.reads.count) entries")
+            }
+        }
+    }
+
     /// The calls listing for a reader that keeps what it read: unchanged pages come back as
     /// sids only, a changed page decoded whole, and together they are every call in progress.
     @Test func theCallsListingDecodesOnlyPagesThatChanged() async throws {
