@@ -59,7 +59,9 @@ import Testing
         try await AuditHarness.run { h in
             let (conference, _) = await h.conference(participants: 1)
             let (actions, client) = Self.impatient(h)
-            await h.server.setFaults(FaultSettings(hangSeconds: 3))
+            // Held 8 s, the client gives up after 1: the retry must come while the first is still
+            // held, and with 3 s a loaded machine (a fresh clone's first test run) let it land first.
+            await h.server.setFaults(FaultSettings(hangSeconds: 8))
             let first = await actions.startStream(conference: conference, conferenceName: "Support Bridge", Self.request)
             #expect(first.outcome == .unknown)
             let name = try #require(first.value?.name)
