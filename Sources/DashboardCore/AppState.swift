@@ -242,6 +242,10 @@ public struct AppState: Equatable, Sendable {
     public var profiles: [String] = []
     /// What conference status callbacks said: who is speaking, and changes polls must not undo.
     public var conferenceEvents = ConferenceEventState()
+    /// The profile's chosen columns and saved views.
+    public var layout = SavedLayout()
+    /// The saved view last put on screen, if any (the header names it).
+    public var view: String?
 
     /// Conferences no poll lists any more (ended and gone from the recent list) kept on screen
     /// for reference, the most recent first.

@@ -30,6 +30,8 @@ public struct ConsoleCommand: Equatable, Sendable {
         ConsoleCommand("completed", "show/hide completed conferences"),
         ConsoleCommand("profile", aliases: ["profiles"], argument: "NAME", "switch profile (none: list them)"),
         ConsoleCommand("export", argument: "PATH", "write the conference table, every row, as .csv or .json"),
+        ConsoleCommand("columns", aliases: ["cols"], argument: "[hide|show NAME]", "choose this table's columns (none: a chooser)"),
+        ConsoleCommand("view", aliases: ["views"], argument: "[save|delete] NAME", "a saved filter, order and columns (none: list them)"),
         ConsoleCommand("stream", "start a stream on this conference", mutating: true),
         ConsoleCommand("stop", argument: "SID|NAME", "stop a stream (asks first)", mutating: true),
         ConsoleCommand("track", argument: "SID", "record a stream started elsewhere", mutating: true),
@@ -81,14 +83,35 @@ public struct CommandPrompt: Equatable, Sendable {
     public private(set) var editor: LineEditor
     /// The commands on offer (without the mutating ones in read-only mode).
     public let commands: [ConsoleCommand]
-    /// Profile names `profile` completes to.
-    public let profiles: [String]
+    /// The words each command's argument completes to, by command name: profile names after
+    /// `profile`, view names after `view`, the table's columns after `columns`.
+    public let arguments: [String: [String]]
     private var cycle: Cycle?
 
-    public init(_ text: String = "", commands: [ConsoleCommand] = ConsoleCommand.all, profiles: [String] = []) {
+    public init(
+        _ text: String = "", commands: [ConsoleCommand] = ConsoleCommand.all, profiles: [String] = [],
+        arguments: [String: [String]] = [:]
+    ) {
         editor = LineEditor(text, limit: 512)
         self.commands = commands
-        self.profiles = profiles
+        self.arguments = arguments.merging(["profile": profiles]) { own, _ in own }
+    }
+
+    /// The command a line's first word names, and the words its argument completes to.
+    private func argumentWords(_ stem: String) -> (ConsoleCommand, [String])? {
+        let name = stem.split(separator: " ").first.map(String.init) ?? ""
+        guard let command = commands.first(where: { $0.name == name || $0.aliases.contains(name) }) else { return nil }
+        return (command, arguments[command.name] ?? [])
+    }
+
+    /// What the menu calls a command's argument words.
+    private static func plural(_ command: String) -> String {
+        switch command {
+        case "profile": "profiles"
+        case "view": "views"
+        case "columns": "columns"
+        default: "choices"
+        }
     }
 
     public var text: String { editor.text }
@@ -114,19 +137,22 @@ public struct CommandPrompt: Equatable, Sendable {
     public var menu: Menu {
         if let cycle {
             let items = cycle.candidates.map { item(for: $0, after: cycle.stem) }
-            return Menu(title: cycle.stem.isEmpty ? "commands" : "profiles", items: items, highlighted: cycle.index)
+            let title = cycle.stem.isEmpty ? "commands" : argumentWords(cycle.stem).map { Self.plural($0.0.name) } ?? "choices"
+            return Menu(title: title, items: items, highlighted: cycle.index)
         }
         let (stem, word) = Self.split(editor.text)
         guard stem.isEmpty else {
-            // Past the command's name: its usage, or the profiles `profile` switches to.
-            let name = stem.trimmingCharacters(in: .whitespaces)
-            guard let command = commands.first(where: { $0.name == name || $0.aliases.contains(name) }) else {
+            // Past the command's name: its usage, or the words it completes to (the profiles
+            // `profile` switches to, the views, the columns).
+            guard let (command, words) = argumentWords(stem) else {
+                let name = stem.trimmingCharacters(in: .whitespaces)
                 return Menu(title: "unknown command \(name)", items: [], highlighted: nil)
             }
-            if command.name == "profile" {
-                let matches = profiles.filter { $0.hasPrefix(word) }
+            if !words.isEmpty || command.name == "profile" {
+                let matches = words.filter { $0.hasPrefix(word) }
+                let plural = Self.plural(command.name)
                 return Menu(
-                    title: matches.isEmpty ? "no profile starts with \(word)" : "profiles",
+                    title: matches.isEmpty ? "no \(plural.dropLast()) starts with \(word)" : plural,
                     items: matches.map { MenuItem(text: $0, summary: "") }, highlighted: nil)
             }
             return Menu(title: ":\(command.usage)", items: [MenuItem(text: command.usage, summary: command.summary)], highlighted: nil)
@@ -165,8 +191,8 @@ public struct CommandPrompt: Equatable, Sendable {
             let matches = commands.filter { $0.name.hasPrefix(word) }
             candidates = matches.map(\.name)
             takesArgument = matches.count == 1 && matches[0].argument != nil
-        } else if let command = commands.first(where: { $0.name == stem.trimmingCharacters(in: .whitespaces) }), command.name == "profile" {
-            candidates = profiles.filter { $0.hasPrefix(word) }
+        } else if let (_, words) = argumentWords(stem) {
+            candidates = words.filter { $0.hasPrefix(word) }
         } else {
             candidates = []
         }

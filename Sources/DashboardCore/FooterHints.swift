@@ -65,6 +65,11 @@ extension AppState {
                 FooterHint([.character("j"), .character("k")], "move"), FooterHint([.enter], "choose"),
                 FooterHint([.escape], "cancel"),
             ])
+        case .columns:
+            return FooterHints([
+                FooterHint([.character(" ")], "show/hide"), FooterHint([.character("J"), .character("K")], "move"),
+                FooterHint([.character("r")], "defaults"), FooterHint([.enter], "keep"), FooterHint([.escape], "cancel"),
+            ])
         }
     }
 

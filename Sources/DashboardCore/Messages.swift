@@ -92,6 +92,9 @@ public enum Msg: Sendable {
     indirect case profileSwitched(AppState)
     /// What writing an export came to (`text` again, should the operator say to overwrite).
     case exported(path: String, text: String, rows: Int, TableExport.Outcome)
+    /// The columns and views could not be kept in the state directory (why, in words): they
+    /// hold for this run only.
+    case layoutNotSaved(String)
 }
 
 /// What `update` asks the outside world to do.
@@ -140,6 +143,8 @@ public enum Effect: Equatable, Sendable {
     /// `:export PATH`: write `text` (the table, `rows` of it) to the file; one already there only
     /// with `overwrite`.
     case exportTable(path: String, text: String, rows: Int, overwrite: Bool)
+    /// Keep the profile's columns and views (`:columns`, `:view save`) in the state directory.
+    case saveLayout(SavedLayout)
     case quit
 }
 

@@ -20,6 +20,8 @@ public enum Modal: Equatable, Sendable {
     case notice(Notice)
     /// A short list to choose one thing from (whom to coach, how a pause sounds).
     case picker(Picker)
+    /// `:columns`: the columns of one table, to show, hide and reorder.
+    case columns(ColumnChooser)
 }
 
 /// A refusal said in a box: the title, and what happened in words for the operator.

@@ -33,6 +33,8 @@ public enum PickedAction: Equatable, Sendable {
     case pauseCallRecording(conference: String, call: String, recording: String, PauseBehavior)
     /// Record a participant's call with these channels and track.
     case recordCall(conference: String, call: String, StartCallRecordingRequest)
+    /// Put a saved view on screen.
+    case applyView(String)
 }
 
 func handlePickerKey(_ state: inout AppState, _ picker: Picker, _ key: Key) -> [Effect] {
@@ -58,6 +60,8 @@ func handlePickerKey(_ state: inout AppState, _ picker: Picker, _ key: Key) -> [
         case .recordCall(let conference, let call, let request):
             showStatus(&state, "starting a recording of call \(call)…", .info)
             return [.recordCall(conference: conference, call: call, request)]
+        case .applyView(let name):
+            return applyView(&state, name)
         }
     default:
         switch state.keymap.action(for: key, in: .detail) {

@@ -164,6 +164,9 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
             showStatus(&state, "export failed: \(reason); nothing written", .error)
         }
         return []
+    case .layoutNotSaved(let reason):
+        showStatus(&state, "columns and views hold for this run only: \(reason)", .warning)
+        return []
     case .profileSwitched(var next):
         next.visibleRows = state.visibleRows
         state = next

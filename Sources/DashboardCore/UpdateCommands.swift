@@ -64,6 +64,10 @@ func runCommand(_ state: inout AppState, _ line: String) -> [Effect] {
         let rows = state.visibleSids.count
         showStatus(&state, "writing \(argument)…", .info)
         return [.exportTable(path: argument, text: TableExport.text(of: state, as: format), rows: rows, overwrite: false)]
+    case "columns":
+        return runColumnsCommand(&state, argument)
+    case "view":
+        return runViewCommand(&state, argument)
     case "stream":
         openStartStreamForm(&state)
         return []

@@ -69,7 +69,12 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
         showStatus(&state, "filter cleared", .info)
     case .command:
         let commands = ConsoleCommand.all.filter { !(state.readOnly && $0.mutating) }
-        state.modal = .command(CommandPrompt(commands: commands, profiles: state.profiles))
+        let views = state.layout.views.keys.sorted()
+        let columns = focusedTable(state)?.columns ?? []
+        state.modal = .command(
+            CommandPrompt(
+                commands: commands, profiles: state.profiles,
+                arguments: ["view": views + ["save", "delete"], "columns": ["hide", "show", "reset"] + columns]))
     case .refresh:
         showStatus(&state, "refreshing…", .info)
         return [.refreshNow]

@@ -43,6 +43,8 @@ func handleModalKey(_ state: inout AppState, _ modal: Modal, _ key: Key) -> [Eff
         return []
     case .picker(let picker):
         return handlePickerKey(&state, picker, key)
+    case .columns(let chooser):
+        return handleColumnChooserKey(&state, chooser, key)
     }
 }
 

@@ -16,14 +16,17 @@ public final class DashboardServices: Sendable {
     /// Conference events another process stored (the team receiver): handed to whoever turns
     /// them into messages (the dashboard's wiring), since their parsing lives with the receiver.
     let onConferenceEvents: @Sendable ([StoredConferenceEvent]) -> Void
+    /// Where `:columns` and `:view save` are kept; nil: for this run only.
+    let layoutFile: LayoutFile?
 
     /// `actions` is nil when the ledger could not be opened: every mutating action then explains
     /// why (none may go unaudited).
     public init(
         poller: ConferencePoller, actions: OperatorActions?, logger: Logger,
         onConferenceEvents: @escaping @Sendable ([StoredConferenceEvent]) -> Void = { _ in },
-        post: @escaping @Sendable (Msg) -> Void
+        layoutFile: LayoutFile? = nil, post: @escaping @Sendable (Msg) -> Void
     ) {
+        self.layoutFile = layoutFile
         self.poller = poller
         self.actions = actions
         self.post = post
@@ -169,6 +172,17 @@ public final class DashboardServices: Sendable {
             // Off the run loop: a slow disk must not freeze the screen.
             Task.detached {
                 post(.exported(path: path, text: text, rows: rows, TableExport.write(text, to: path, overwrite: overwrite)))
+            }
+        case .saveLayout(let layout):
+            guard let layoutFile else { return }
+            let logger = self.logger
+            Task {
+                do {
+                    try await layoutFile.save(layout)
+                } catch {
+                    logger.warning("cannot keep the columns and views", metadata: ["file": "\(layoutFile.url.path)", "error": "\(error)"])
+                    post(.layoutNotSaved("cannot write \(layoutFile.url.path) (\(LayoutFile.words(error)))"))
+                }
             }
         case .trackStream(let conference, let sid):
             guard let actions else {

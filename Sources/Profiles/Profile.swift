@@ -24,6 +24,8 @@ public struct Profile: Sendable, Hashable {
     public var maxConcurrency: Int?
     /// Action name to key, e.g. `stopStream` → `X`, for keys that clash with tmux.
     public var keys: [String: String]
+    /// The saved view (`:view save NAME`) the dashboard opens with.
+    public var defaultView: String?
 
     public init(
         name: String, space: String? = nil, projectID: String? = nil, token: SecretSource? = nil,

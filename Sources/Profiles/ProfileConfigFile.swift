@@ -143,6 +143,8 @@ public struct ProfileConfigFile: Sendable, Hashable {
                 throw ProfileError.invalidSetting(
                     name: reader.prefix + key,
                     reason: "a store password is never kept in the file: use store_password_env or store_password_command")
+            case "default_view":
+                profile.defaultView = try reader.string(key)
             case "keys":
                 let keys = try reader.subtable(key)
                 for action in keys.table.keys {

@@ -133,6 +133,7 @@ public enum ProfileResolution {
             endpoint: endpoint, projectID: projectID, token: token, signingKey: signingKey, refresh: refresh,
             readOnly: readOnly, callbackListen: callbackListen, callbackURL: callbackURL, keyOverrides: keys)
         settings.maxConcurrency = maxConcurrency
+        if let chosen, let view = chosen.defaultView { settings.defaultView = Sourced(view, from: .profile(chosen.name)) }
         settings.store = optional(
             pick(flag: ("--store", flags.store), env: storeVariable, parse: { $0 }, profile: chosen?.store))
         // Only a PostgreSQL store has a password; its command runs only then.

@@ -30,6 +30,8 @@ public struct ResolvedSettings: Sendable, CustomStringConvertible, CustomDebugSt
     public var maxConcurrency: Sourced<Int> = Sourced(ConcurrencyLevel.defaultCeiling, from: .defaultValue)
     /// Action name to key, from the profile's `[profiles.NAME.keys]`.
     public var keyOverrides: Sourced<[String: String]>
+    /// The saved view the dashboard opens with (`default_view`), if the profile names one.
+    public var defaultView: Sourced<String?> = Sourced(nil, from: .defaultValue)
 
     public static let twilioStreamsMessage = "Twilio has no conference streams; stream actions are off for this profile"
 
@@ -92,6 +94,7 @@ public struct ResolvedSettings: Sendable, CustomStringConvertible, CustomDebugSt
             .init(setting: "store_password", value: storePassword.value.description, source: storePassword.source),
             .init(
                 setting: "keys", value: keys.isEmpty ? "none" : keys.joined(separator: ", "), source: keyOverrides.source),
+            .init(setting: "default_view", value: text(defaultView.value, or: "none"), source: defaultView.source),
             .init(
                 setting: "streams", value: streamsUnavailableReason ?? "available", source: endpoint.source),
         ]

@@ -48,6 +48,8 @@ public struct DashboardView {
             frame.render(ConfirmDialog(title: notice.title, message: notice.message, buttons: ["OK"], focusedButton: 0, glyphs: glyphs))
         case .picker(let picker):
             frame.render(PickerView(picker, glyphs: glyphs))
+        case .columns(let chooser):
+            frame.render(PickerView(chooser, glyphs: glyphs))
         case .urlPrompt(let prompt):
             // Over the bottom of the body and the status line, above the key hints.
             let height = URLPromptView.height(prompt, width: width)
@@ -82,6 +84,7 @@ public struct DashboardView {
             "\(live) live conference\(live == 1 ? "" : "s") "
             + "\(glyphs.bullet) \(participants) participant\(participants == 1 ? "" : "s") "
             + "\(glyphs.bullet) \(streams) stream\(streams == 1 ? "" : "s")"
+        if let view = state.viewInUse { counts += "   view: \(view.name)\(view.changed ? " (changed)" : "")" }
         if !state.filter.isEmpty { counts += "   filter: \(state.filter)" }
         if !state.showCompleted { counts += "   (completed hidden)" }
         if state.sortColumn != .created || !state.sortDescending {
@@ -133,15 +136,34 @@ public struct DashboardView {
 
     // MARK: conferences
 
+    /// Every column of the conferences table, in `TableName.conferences.columns`' order.
     static let conferenceColumns = [
         TableColumn("NAME", width: .flex(min: 16, weight: 1)),
+        TableColumn("SID", width: .fixed(36)),
         TableColumn("STATUS", width: .fixed(11)),
         TableColumn("REGION", width: .fixed(6)),
         TableColumn("PARTS", width: .fixed(5), alignment: .right),
         TableColumn("STREAMS", width: .fixed(7), alignment: .right),
         TableColumn("CREATED", width: .fixed(11)),
         TableColumn("AGE", width: .fixed(6), alignment: .right),
+        TableColumn("UPDATED", width: .fixed(11)),
     ]
+
+    /// A table as the operator chose its columns (`:columns`, a view): `all` (every column, in
+    /// the table's own order) narrowed to those shown, in their order, and each row with them.
+    /// `unavailable` columns have nothing to say here (SPEAKING without conference events).
+    static func chosen(
+        _ table: TableName, _ all: [TableColumn], rows: [[String]], layout: SavedLayout, unavailable: Set<String> = []
+    ) -> ([TableColumn], [[String]]) {
+        let names = table.columns
+        var indices = layout.shown(table).filter { !unavailable.contains($0) }.compactMap { names.firstIndex(of: $0) }
+        if indices.isEmpty {
+            indices = table.defaultColumns.filter { !unavailable.contains($0) }.compactMap { names.firstIndex(of: $0) }
+        }
+        if indices == Array(all.indices) { return (all, rows) }
+        // Rows not on screen are left empty by the conferences table: they stay empty.
+        return (indices.map { all[$0] }, rows.map { row in row.isEmpty ? row : indices.map { $0 < row.count ? row[$0] : "" } })
+    }
 
     func drawConferences(_ state: AppState, in area: Rect, on frame: inout Frame) {
         let sids = state.visibleSids
@@ -158,12 +180,14 @@ public struct DashboardView {
             let c = row.conference
             rows[index] = [
                 c.friendlyName.isEmpty ? c.sid : c.friendlyName,
+                c.sid,
                 c.status.rawValue,
                 c.region,
                 c.status.isLive ? (row.participantsKnown ? String(row.participants.count) : "?") : "-",
                 String(row.streamCount),
                 Self.shortDate(c.dateCreated),
                 c.dateCreated.date.map { Self.age(from: $0, to: state.now) } ?? "?",
+                Self.shortDate(c.dateUpdated),
             ]
             // Stale data stays readable but drawn dim, so nobody mistakes it for the present.
             emphasis[index] =
@@ -173,28 +197,23 @@ public struct DashboardView {
             state.rows.isEmpty
             ? (state.lastRefresh == nil ? "waiting for the first refresh\(glyphs.ellipsis)" : "no live conferences")
             : "no conference matches the filter (\(state.keymap.keyName(for: .clearFilter, in: .conferences, fallback: ":filter")) clears it)"
+        let (columns, shownRows) = Self.chosen(.conferences, Self.conferenceColumns, rows: rows, layout: state.layout)
         let table = TableView(
-            columns: Self.conferenceColumns, rows: rows, emphasis: emphasis, selectedRow: selected, scrollOffset: offset,
+            columns: columns, rows: shownRows, emphasis: emphasis, selectedRow: selected, scrollOffset: offset,
             emptyText: empty, glyphs: glyphs)
         frame.render(table, in: area)
     }
 
     // MARK: detail
 
-    /// With conference events reaching the dashboard, SPEAKING says who the service last said
-    /// is speaking; without them nobody can tell, and the column is not there.
-    static func participantColumns(speaking: Bool) -> [TableColumn] {
-        speaking ? [participantColumnsWithoutSpeaking[0], speakingColumn] + participantColumnsWithoutSpeaking.dropFirst()
-            : participantColumnsWithoutSpeaking
-    }
-
-    static let speakingColumn = TableColumn("SPEAKING", width: .fixed(8))
-
     /// The call sid first and whole where the width allows (the flex column takes what the
     /// others leave); who is on the call, which way it came, how it sounds and how long it has
-    /// lasted, from the account's calls; the participant's own state in one FLAGS cell.
-    static let participantColumnsWithoutSpeaking = [
+    /// lasted, from the account's calls; the participant's own state in one FLAGS cell. With
+    /// conference events reaching the dashboard, SPEAKING says who the service last said is
+    /// speaking; without them nobody can tell, and the column is not there.
+    static let participantColumns = [
         TableColumn("CALL SID", width: .flex(min: 20, weight: 1)),
+        TableColumn("SPEAKING", width: .fixed(8)),
         TableColumn("STATUS", width: .fixed(11)),
         TableColumn("FLAGS", width: .fit(min: 5, max: 28)),
         TableColumn("WHO", width: .fit(min: 3, max: 32)),
@@ -312,13 +331,15 @@ public struct DashboardView {
         let everyone = row.participantsInCall
         let participantRows = participants.map { p -> [String] in
             let call = state.calls[p.callSid]
-            var cells = [
-                p.callSid, p.status.rawValue, Self.flags(p, among: everyone, calls: state.calls), call?.who ?? "-",
+            return [
+                p.callSid, showsSpeaking && state.isSpeaking(p.callSid) ? "speaking" : "", p.status.rawValue,
+                Self.flags(p, among: everyone, calls: state.calls), call?.who ?? "-",
                 call?.directionWord ?? "-", call?.qualityText ?? "-", Self.lasted(p, call: call, now: state.now),
             ]
-            if showsSpeaking { cells.insert(state.isSpeaking(p.callSid) ? "speaking" : "", at: 1) }
-            return cells
         }
+        let (participantColumns, shownParticipantRows) = Self.chosen(
+            .participants, Self.participantColumns, rows: participantRows, layout: state.layout,
+            unavailable: showsSpeaking ? [] : ["speaking"])
         var participantsTableArea = participantsBox.inner(participantsArea)
         if state.detailPane == .participants, let picked = state.selectedParticipant, participantsTableArea.height >= 4 {
             // The last line of the pane: the picked participant in full.
@@ -331,7 +352,7 @@ public struct DashboardView {
         }
         frame.render(
             TableView(
-                columns: Self.participantColumns(speaking: showsSpeaking), rows: participantRows,
+                columns: participantColumns, rows: shownParticipantRows,
                 selectedRow: state.detailPane == .participants ? state.selectedParticipantIndex : nil,
                 emptyText: !c.status.isLive ? "the conference has ended: nobody is in the call any more"
                     : participantsFilter != nil ? "no participant matches the filter (\(clearKey) clears it)"
@@ -369,9 +390,10 @@ public struct DashboardView {
             $0.status.isTerminal ? RowEmphasis.dim : $0.status == .unknown ? .highlight : .normal
         }
         let newStream = state.readOnly || !c.status.isLive ? nil : state.keymap.keyName(for: .newStream, in: .detail, fallback: ":stream")
+        let (streamColumns, shownStreamRows) = Self.chosen(.streams, Self.streamColumns, rows: streamRows, layout: state.layout)
         frame.render(
             TableView(
-                columns: Self.streamColumns, rows: streamRows, emphasis: streamEmphasis,
+                columns: streamColumns, rows: shownStreamRows, emphasis: streamEmphasis,
                 selectedRow: state.detailPane == .streams ? state.selectedStreamIndex : nil,
                 emptyText: state.streamsUnavailable
                     ?? (streamsFilter != nil ? "no stream matches the filter (\(clearKey) clears it)" : nil)
@@ -413,9 +435,10 @@ public struct DashboardView {
         let emphasis = recordings.map { r -> RowEmphasis in
             r.status == .failed || r.status == .absent ? .highlight : r.status.isActive ? .normal : .dim
         }
+        let (columns, shownRows) = Self.chosen(.recordings, Self.recordingColumns, rows: rows, layout: state.layout)
         frame.render(
             TableView(
-                columns: Self.recordingColumns, rows: rows, emphasis: emphasis,
+                columns: columns, rows: shownRows, emphasis: emphasis,
                 selectedRow: state.detailPane == .recordings ? state.selectedRecordingIndex : nil,
                 emptyText: filter != nil ? "no recording matches the filter (\(clearKey) clears it)"
                     : state.recordingsKnown ? "no recordings of this conference" : "recordings not read yet",
@@ -493,7 +516,7 @@ public struct DashboardView {
         case .filter(let editor):
             drawEditor(prefix: "/", editor, y: y, width: width, on: &frame)
             return
-        case .help, .startStreamForm, .confirmation, .notice, .picker, nil:
+        case .help, .startStreamForm, .confirmation, .notice, .picker, .columns, nil:
             break
         }
         if let status = state.status {
@@ -509,11 +532,21 @@ public struct DashboardView {
     }
 
     func drawHelp(_ state: AppState, scroll: Int, on frame: inout Frame) {
-        let sections = (state.readOnly ? state.keymap.readOnly : state.keymap).sections.map { section in
+        var sections = (state.readOnly ? state.keymap.readOnly : state.keymap).sections.map { section in
             HelpSection(
                 section.title,
                 section.bindings.map { KeyHint($0.keys.map { $0.displayName(glyphs: glyphs) }.joined(separator: "/"), $0.summary) })
         }
+        // The `:` commands reached only from there (the `:` menu lists them all): short, so the
+        // whole help still fits at 120x40.
+        sections.append(
+            HelpSection(
+                "Commands (: lists them all)",
+                [
+                    KeyHint(":columns", "show, hide, reorder this table's columns"),
+                    KeyHint(":view", "views: save NAME, NAME; alone, a list"),
+                    KeyHint(":export", "PATH.csv or .json: the table, every row"),
+                ]))
         // The help can be taller than the screen: it scrolls with the keymap's movement keys,
         // clamped by HelpView.
         let down = state.keymap.keyName(for: .moveDown, in: state.context, fallback: "↓")

@@ -39,6 +39,12 @@ struct DashboardOptions: ParsableArguments {
             valueName: "path-or-url"))
     var store: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Open with this saved view (:view save NAME in the dashboard; default: the profile's default_view).",
+            valueName: "name"))
+    var view: String?
+
     /// The older name of `--store`, for a file.
     @Option(name: .customLong("ledger"), help: .hidden)
     var ledger: String?
@@ -83,8 +89,20 @@ struct DashboardOptions: ParsableArguments {
     func makeSession(
         client: CompatClient, space: String, account: String, ledger: StreamLedger?, mailbox: DashboardApp.Mailbox,
         refresh: Double, readOnly: Bool = false, profile: String? = nil, profiles: [String] = [],
-        keyOverrides: [String: String] = [:], streamsUnavailable: String? = nil, callbackURL: String? = nil
+        keyOverrides: [String: String] = [:], streamsUnavailable: String? = nil, callbackURL: String? = nil,
+        layoutName: String? = nil, startView: String? = nil, defaultView: String? = nil
     ) throws -> DashboardSession {
+        // The columns and views this profile remembers; `--view` (the launch only) before the
+        // profile's default_view.
+        let layoutFile = LayoutFile(stateDirectory: StatePaths.stateDirectory(), profile: layoutName ?? profile ?? "default")
+        let (layout, layoutProblem) = layoutFile.load()
+        if let startView, layout.views[startView] == nil {
+            let saved = layout.views.keys.sorted()
+            throw CLIError(
+                message: "--view \(startView): no such saved view for \(layoutName ?? profile ?? "this run") ("
+                    + (saved.isEmpty ? "none saved yet; :view save NAME in the dashboard keeps one" : "saved: \(saved.joined(separator: ", "))")
+                    + ")", status: .usage)
+        }
         let poller = ConferencePoller(
             source: client,
             // The client decides how many of these go out at once (`AdaptiveConcurrency`); the
@@ -113,8 +131,14 @@ struct DashboardOptions: ParsableArguments {
                     mailbox.post(.conferenceEvent(parsed, at: Date()))
                 }
             },
-            post: { mailbox.post($0) })
+            layoutFile: layoutFile, post: { mailbox.post($0) })
         var state = AppState(space: space, account: account, now: Date())
+        state.layout = layout
+        if let name = startView ?? defaultView, applyView(&state, name).contains(.saveLayout(state.layout)) {
+            // The view's columns are the columns now, as `:view NAME` makes them.
+            services.perform(.saveLayout(state.layout))
+        }
+        if let layoutProblem { _ = update(&state, .layoutNotSaved(layoutProblem)) }
         state.readOnly = readOnly
         state.streamsUnavailable = streamsUnavailable
         state.profile = profile
@@ -236,14 +260,24 @@ struct DashboardCommand: AsyncParsableCommand {
             }
             receiver = started
         }
-        let session = try options.makeSession(
-            client: client, space: client.endpoint.host, account: client.credentials.projectID, ledger: ledger,
-            mailbox: mailbox, refresh: settings.refresh.value, readOnly: settings.readOnly.value,
-            profile: settings.profileName.value, profiles: profileNames(),
-            keyOverrides: settings.keyOverrides.value, streamsUnavailable: settings.streamsUnavailableReason,
-            // A team's receiver (`confdash receiver`) stands at callback_url: starts name it even
-            // when this dashboard runs no receiver of its own.
-            callbackURL: await receiver?.callbackURL ?? settings.callbackURL.value)
+        let session: DashboardSession
+        do {
+            session = try options.makeSession(
+                client: client, space: client.endpoint.host, account: client.credentials.projectID, ledger: ledger,
+                mailbox: mailbox, refresh: settings.refresh.value, readOnly: settings.readOnly.value,
+                profile: settings.profileName.value, profiles: profileNames(),
+                keyOverrides: settings.keyOverrides.value, streamsUnavailable: settings.streamsUnavailableReason,
+                // A team's receiver (`confdash receiver`) stands at callback_url: starts name it even
+                // when this dashboard runs no receiver of its own.
+                callbackURL: await receiver?.callbackURL ?? settings.callbackURL.value, startView: options.view,
+                defaultView: settings.defaultView.value)
+        } catch {
+            // Refused before the screen opened (an unknown --view, bad key overrides): nothing of
+            // the run is left behind.
+            await receiver?.stop()
+            await client.shutdown()
+            throw error
+        }
         let connection = self.connection
         let options = self.options
         var switchFlags = ProfileFlags(refresh: options.refresh)
@@ -271,7 +305,7 @@ struct DashboardCommand: AsyncParsableCommand {
                         ledger: ledger, mailbox: mailbox, refresh: settings.refresh.value,
                         readOnly: settings.readOnly.value, profile: name, profiles: profiles,
                         keyOverrides: settings.keyOverrides.value, streamsUnavailable: settings.streamsUnavailableReason,
-                        callbackURL: callbackURL)
+                        callbackURL: callbackURL, defaultView: settings.defaultView.value)
                 } catch {
                     await client.shutdown()
                     throw error
@@ -334,10 +368,17 @@ struct DemoCommand: AsyncParsableCommand {
             await server.setConferenceEvents(ConferenceEventSubscription(url: await started.conferenceEventsURL))
         }
         do {
-            let session = try options.makeSession(
-                client: client, space: "demo (emulator on port \(server.port))", account: configuration.accountSid,
-                ledger: ledger, mailbox: mailbox, refresh: options.refresh ?? ProfileResolution.defaultRefresh,
-                readOnly: readonly, callbackURL: await receiver?.callbackURL)
+            let session: DashboardSession
+            do {
+                session = try options.makeSession(
+                    client: client, space: "demo (emulator on port \(server.port))", account: configuration.accountSid,
+                    ledger: ledger, mailbox: mailbox, refresh: options.refresh ?? ProfileResolution.defaultRefresh,
+                    readOnly: readonly, callbackURL: await receiver?.callbackURL, layoutName: "demo", startView: options.view)
+            } catch {
+                await receiver?.stop()
+                await client.shutdown()
+                throw error
+            }
             try await options.runDashboard(session, mailbox: mailbox, ledgerProblem: problem, receiver: receiver)
         } catch {
             await server.stop()

@@ -206,3 +206,27 @@ struct DashboardViewTests {
         #expect(view.render(state, size: Size(width: 120, height: 40)) == view.render(state, size: Size(width: 120, height: 40)))
     }
 }
+
+/// The tables draw the columns the operator chose, in that order.
+struct ChosenColumnsViewTests {
+    @Test func theConferencesTableDrawsTheChosenColumnsInOrder() {
+        var state = DashboardViewTests.state()
+        state.layout.columns["conferences"] = ["sid", "name", "parts"]
+        let lines = DashboardView(glyphs: .unicode).render(state, size: Size(width: 100, height: 12)).lines
+        #expect(lines[2].hasPrefix("SID"))
+        #expect(lines[2].contains("NAME") && lines[2].hasSuffix("PARTS"))
+        #expect(!lines[2].contains("REGION") && !lines[2].contains("STATUS"))
+        #expect(lines[3].hasPrefix("c2") && lines[3].contains("東京 standup"))
+    }
+
+    @Test func aChosenSpeakingColumnIsLeftOutWithoutConferenceEvents() {
+        var state = DashboardViewTests.state()
+        state.layout.columns["participants"] = ["speaking", "call-sid"]
+        _ = update(&state, .key(.character("G")))
+        _ = update(&state, .key(.character("g")))
+        _ = update(&state, .key(.enter))
+        let lines = DashboardView(glyphs: .unicode).render(state, size: Size(width: 100, height: 30)).lines
+        let header = lines.first { $0.contains("CALL SID") }
+        #expect(header != nil && header?.contains("SPEAKING") == false && header?.contains("STATUS") == false)
+    }
+}
