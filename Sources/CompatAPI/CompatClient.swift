@@ -304,8 +304,14 @@ public final class CompatClient: Sendable {
         do {
             let response = try await performOnce(method, url: url, form: form, operation: operation)
             concurrency.release(permit, .answered(ContinuousClock.now - started))
+            trace(method, url: url, status: response.status, since: started)
             return response
         } catch let error as CompatError {
+            switch error {
+            case .service(let e, _): trace(method, url: url, status: e.status, since: started)
+            case .unreadableResponse(let status, _): trace(method, url: url, status: status, since: started)
+            default: trace(method, url: url, status: nil, since: started)
+            }
             switch error {
             case .service(let e, let retryAfter) where e.status == 429 || retryAfter != nil:
                 concurrency.release(permit, .throttled)
@@ -320,6 +326,17 @@ public final class CompatClient: Sendable {
             concurrency.release(permit, .failed)
             throw error
         }
+    }
+
+    /// Adds the request to the running action's trace, if there is one (`RequestTrace`).
+    func trace(_ method: HTTPMethod, url: String, status: Int?, since started: ContinuousClock.Instant) {
+        guard let trace = RequestTrace.current else { return }
+        var path = Self.pathForLog(url)
+        if path.hasPrefix(endpoint.origin) { path.removeFirst(endpoint.origin.count) }
+        trace.append(
+            SentRequest(
+                method: method.rawValue, path: path, status: status,
+                milliseconds: Int((ContinuousClock.now - started) / .milliseconds(1))))
     }
 
     func performOnce(_ method: HTTPMethod, url: String, form: [(String, String)]?, operation: String) async throws

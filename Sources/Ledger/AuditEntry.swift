@@ -33,13 +33,18 @@ public struct AuditEntry: Sendable, Hashable, Codable {
     /// The service's message (on a refusal or failure) or what the action came to.
     public var detail: String?
     public var origin: AuditOrigin
+    /// The request that made the change, as it went (method, path, status, time): nil when none
+    /// went out (read-only, refused before sending) and in entries written before it was kept.
+    public var request: SentRequest?
 
     public init(
         id: Int64? = nil, at: Date, localUser: String = AuditEntry.currentLocalUser(),
         host: String? = AuditEntry.currentHost(), profile: String?,
         accountSid: String, action: AuditAction, conferenceSid: String, targetSid: String? = nil,
-        parameters: [String: String] = [:], outcome: AuditOutcome, detail: String? = nil, origin: AuditOrigin
+        parameters: [String: String] = [:], outcome: AuditOutcome, detail: String? = nil, origin: AuditOrigin,
+        request: SentRequest? = nil
     ) {
+        self.request = request
         self.id = id
         self.at = at
         self.localUser = localUser

@@ -1,3 +1,4 @@
+import CompatAPI
 import Foundation
 
 // The audit trail shares the ledger's file and pool: one file to keep private, to back up and
@@ -13,13 +14,14 @@ extension StreamLedger {
             let id = try db.insertReturningID(
                 """
                 INSERT INTO audit (at, local_user, host, profile, account_sid, action, conference_sid, target_sid,
-                    parameters, outcome, detail, origin)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    parameters, outcome, detail, origin, request_method, request_path, request_status, request_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 [
                     entry.at, entry.localUser, entry.host, entry.profile, entry.accountSid, entry.action.rawValue,
                     entry.conferenceSid, entry.targetSid, parameters, entry.outcome.rawValue, entry.detail,
-                    entry.origin.rawValue,
+                    entry.origin.rawValue, entry.request?.method, entry.request?.path,
+                    entry.request?.status.map(Int64.init), entry.request.map { Int64($0.milliseconds) },
                 ])
             try db.noteChange(.audit, String(id))
             // Read back, so the caller holds what a later read returns (the file keeps milliseconds).
@@ -73,7 +75,13 @@ extension AuditEntry {
             conferenceSid: row.string("conference_sid") ?? "", targetSid: row.string("target_sid"),
             parameters: try AuditParameterColumn.decode(row.string("parameters") ?? "{}"),
             outcome: AuditOutcome(rawValue: row.string("outcome") ?? ""), detail: row.string("detail"),
-            origin: AuditOrigin(rawValue: row.string("origin") ?? ""))
+            origin: AuditOrigin(rawValue: row.string("origin") ?? ""),
+            request: row.string("request_method").map { method in
+                SentRequest(
+                    method: method, path: row.string("request_path") ?? "",
+                    status: row.integer("request_status").map(Int.init),
+                    milliseconds: Int(row.integer("request_ms") ?? 0))
+            })
     }
 }
 

@@ -9,9 +9,19 @@ enum LedgerSchema {
     static let audit = "v2 audit"
     static let team = "v3 team view"
     static let callStreams = "v4 call streams"
+    static let auditRequests = "v5 audit requests"
 
     /// The identifiers in order, the same on both engines.
-    static let identifiers = [streamsAndEvents, audit, team, callStreams]
+    static let identifiers = [streamsAndEvents, audit, team, callStreams, auditRequests]
+
+    /// The request behind each audited action (issue 16): four plain columns, so a team can
+    /// ask its store which changes got a 5xx or took longest.
+    static let auditRequestColumns = """
+        ALTER TABLE audit ADD COLUMN request_method TEXT;
+        ALTER TABLE audit ADD COLUMN request_path TEXT;
+        ALTER TABLE audit ADD COLUMN request_status INTEGER;
+        ALTER TABLE audit ADD COLUMN request_ms INTEGER;
+        """
 
     static var sqliteMigrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -104,6 +114,7 @@ enum LedgerSchema {
             // conference the call is in; call_sid says which call, and is null for a conference stream.
             try db.execute(sql: "ALTER TABLE stream ADD COLUMN call_sid TEXT;")
         }
+        migrator.registerMigration(auditRequests) { db in try db.execute(sql: auditRequestColumns) }
         return migrator
     }
 
@@ -185,5 +196,6 @@ enum LedgerSchema {
             """
         ),
         (callStreams, "ALTER TABLE stream ADD COLUMN call_sid TEXT;"),
+        (auditRequests, auditRequestColumns),
     ]
 }

@@ -70,6 +70,17 @@ extension OperatorActions {
         conference: String, conferenceName: String?, call: String?, request: StartStreamRequest,
         parameters: [String: String], send: () async throws -> ConferenceStream
     ) async -> OperatorActionResult<StreamRecord> {
+        await RequestTrace.tracing {
+            await startTraced(
+                conference: conference, conferenceName: conferenceName, call: call, request: request, parameters: parameters,
+                send: send)
+        }
+    }
+
+    private func startTraced(
+        conference: String, conferenceName: String?, call: String?, request: StartStreamRequest,
+        parameters: [String: String], send: () async throws -> ConferenceStream
+    ) async -> OperatorActionResult<StreamRecord> {
         let name = request.name ?? ""
         guard !readOnly else {
             return await finish(
@@ -199,6 +210,10 @@ extension OperatorActions {
     /// A stream the ledger knows to run on one call (`callSid`) is stopped through
     /// `Calls/{CallSid}/Streams/{sid}`, and audited with parameter `call`.
     public func stopStream(conference: String, stream: String) async -> OperatorActionResult<StreamStop> {
+        await RequestTrace.tracing { await stopStreamTraced(conference: conference, stream: stream) }
+    }
+
+    private func stopStreamTraced(conference: String, stream: String) async -> OperatorActionResult<StreamStop> {
         var parameters: [String: String] = [:]
         guard !readOnly else {
             parameters["stream"] = stream
@@ -277,6 +292,10 @@ extension OperatorActions {
     /// `:track SID`: a stream started elsewhere, added to the ledger by hand. Nothing is asked
     /// of the service, so nothing is audited; a ledger that cannot write says so.
     public func trackStream(conference: String, sid: String) async -> OperatorActionResult<StreamRecord> {
+        await RequestTrace.tracing { await trackStreamTraced(conference: conference, sid: sid) }
+    }
+
+    private func trackStreamTraced(conference: String, sid: String) async -> OperatorActionResult<StreamRecord> {
         var result = OperatorActionResult<StreamRecord>(
             action: .trackStream, conferenceSid: conference, targetSid: sid, outcome: .ok,
             message: "Tracking stream \(sid)", value: nil, audit: nil, auditError: nil)

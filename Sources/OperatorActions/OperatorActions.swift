@@ -49,6 +49,16 @@ public struct OperatorActions: Sendable {
         success: (Value) -> String,
         _ body: () async throws -> Value
     ) async -> OperatorActionResult<Value> {
+        await RequestTrace.tracing {
+            await performTraced(action, conference: conference, target: target, parameters: parameters, success: success, body)
+        }
+    }
+
+    private func performTraced<Value: Sendable>(
+        _ action: AuditAction, conference: String, target: String?, parameters: [String: String],
+        success: (Value) -> String,
+        _ body: () async throws -> Value
+    ) async -> OperatorActionResult<Value> {
         guard !readOnly else {
             return await finish(
                 action, conference: conference, target: target, parameters: parameters, outcome: .refused,
@@ -79,7 +89,7 @@ public struct OperatorActions: Sendable {
         let entry = AuditEntry(
             at: now(), profile: profile, accountSid: client.credentials.projectID, action: action,
             conferenceSid: conference, targetSid: target, parameters: parameters, outcome: outcome, detail: detail,
-            origin: origin)
+            origin: origin, request: RequestTrace.current?.change)
         var result = OperatorActionResult<Value>(
             action: action, conferenceSid: conference, targetSid: target, outcome: outcome, message: message,
             value: value, audit: nil, auditError: nil)

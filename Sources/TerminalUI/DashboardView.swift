@@ -477,8 +477,16 @@ public struct DashboardView {
         TableColumn("CONFERENCE", width: .flex(min: 10, weight: 1)),
         TableColumn("TARGET", width: .flex(min: 8, weight: 1)),
         TableColumn("OUTCOME", width: .fixed(8)),
+        TableColumn("REQUEST", width: .fit(min: 7, max: 20)),
         TableColumn("DETAIL", width: .flex(min: 10, weight: 2)),
     ]
+
+    /// The request behind an entry in a few cells: `POST 201 84ms`, `DELETE - 5000ms` when no
+    /// answer came, `-` when none went out.
+    static func requestCell(_ request: SentRequest?) -> String {
+        guard let request else { return "-" }
+        return "\(request.method) \(request.status.map(String.init) ?? "-") \(request.milliseconds)ms"
+    }
 
     func drawEventLog(_ state: AppState, in area: Rect, on frame: inout Frame) {
         frame.write("Event log: every operator's changes on this store, newest first", x: area.x, y: area.y, maxWidth: area.width, style: .bold)
@@ -486,15 +494,25 @@ public struct DashboardView {
             [
                 Self.clock(entry.at), entry.who, "\(entry.action)" + (entry.origin.rawValue == "cli" ? " (cli)" : ""),
                 state.rows[entry.conferenceSid]?.conference.friendlyName ?? entry.conferenceSid, entry.targetSid ?? "-",
-                "\(entry.outcome)", entry.detail ?? "",
+                "\(entry.outcome)", Self.requestCell(entry.request), entry.detail ?? "",
             ]
         }
         let emphasis = state.auditEntries.map { $0.outcome.rawValue == "ok" ? RowEmphasis.normal : .highlight }
+        var tableArea = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
+        if state.auditEntries.indices.contains(state.eventLogCursor), tableArea.height >= 4 {
+            // The last line: the picked entry's request in full (the path has no room in a column).
+            let entry = state.auditEntries[state.eventLogCursor]
+            tableArea.height -= 1
+            let line = entry.request.map { "request: \($0.summary)" } ?? "no request went out for this entry"
+            frame.write(
+                TextWidth.truncate(line, to: tableArea.width, ellipsis: glyphs.ellipsis), x: tableArea.x, y: tableArea.maxY,
+                style: .dim)
+        }
         frame.render(
             TableView(
                 columns: Self.eventLogColumns, rows: rows, emphasis: emphasis,
                 selectedRow: rows.isEmpty ? nil : state.eventLogCursor, emptyText: "no changes recorded yet", glyphs: glyphs),
-            in: Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1))
+            in: tableArea)
     }
 
     /// `13:04:05` in UTC, like the other dates on screen.

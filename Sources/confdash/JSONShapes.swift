@@ -202,7 +202,7 @@ struct AuditJSON: Encodable {
     init(_ entry: AuditEntry) { self.entry = entry }
 
     enum CodingKeys: String, CodingKey {
-        case id, at, profile, action, parameters, outcome, detail, origin
+        case id, at, profile, action, parameters, outcome, detail, origin, request
         case localUser = "local_user"
         case accountSid = "account_sid"
         case conferenceSid = "conference_sid"
@@ -239,6 +239,33 @@ struct AuditJSON: Encodable {
         try container.encode(e.outcome.rawValue, forKey: .outcome)
         try container.encode(e.detail, forKey: .detail)
         try container.encode(e.origin.rawValue, forKey: .origin)
+        try container.encode(e.request.map(RequestJSON.init), forKey: .request)
+    }
+
+    /// The request behind the action: `{"method": "POST", "path": "/api/…", "status": 201, "ms": 84}`.
+    struct RequestJSON: Encodable {
+        let method: String
+        let path: String
+        let status: Int?
+        let ms: Int
+
+        init(_ request: SentRequest) {
+            method = request.method
+            path = request.path
+            status = request.status
+            ms = request.milliseconds
+        }
+
+        enum CodingKeys: String, CodingKey { case method, path, status, ms }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(method, forKey: .method)
+            try container.encode(path, forKey: .path)
+            // null, not absent, when no answer came: every key is always there.
+            try container.encode(status, forKey: .status)
+            try container.encode(ms, forKey: .ms)
+        }
     }
 }
 

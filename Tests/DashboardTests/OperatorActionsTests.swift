@@ -148,6 +148,36 @@ import Testing
                     "parameter.room": "blue",
                 ])
             #expect(entries.first?.parameters == ["name": "rec"])
+            // The request behind each: what went to the service, and what it answered.
+            let account = h.client.credentials.projectID
+            let start = try #require(entries.last?.request)
+            // SignalWire's stream paths have no `.json` (the fact sheet, "Streams").
+            #expect(start.method == "POST" && start.status == 200, "\(start)")
+            #expect(start.path == "/api/laml/2010-04-01/Accounts/\(account)/Conferences/\(conference)/Streams")
+            let stop = try #require(entries.first?.request)
+            #expect(stop.method == "POST" && stop.status == 200, "\(stop)")
+            #expect(stop.path == "/api/laml/2010-04-01/Accounts/\(account)/Conferences/\(conference)/Streams/\(record.sid)")
+            #expect(start.milliseconds >= 0 && start.milliseconds < 60_000)
+        }
+    }
+
+    /// A refusal keeps the status the service gave; a read-only refusal sent nothing and says so.
+    @Test func theRequestBehindARefusalAndBehindNothing() async throws {
+        try await AuditHarness.run { h in
+            let (conference, calls) = await h.conference()
+            let call = calls[0]
+            await h.server.world.endConference(sid: conference)
+            _ = await h.actions.setMuted(conference: conference, call: call, true)
+            let entry = try #require(try await h.onlyAuditEntry())
+            #expect(entry.outcome == .refused)
+            #expect(entry.request?.method == "POST" && entry.request?.status == 422, "\(String(describing: entry.request))")
+            #expect(entry.request?.path == "/api/laml/2010-04-01/Accounts/\(h.client.credentials.projectID)/Conferences/\(conference)/Participants/\(call)")
+        }
+        try await AuditHarness.run(readOnly: true) { h in
+            let (conference, calls) = await h.conference()
+            _ = await h.actions.setMuted(conference: conference, call: calls[0], true)
+            let entry = try #require(try await h.onlyAuditEntry())
+            #expect(entry.outcome == .refused && entry.request == nil)
         }
     }
 

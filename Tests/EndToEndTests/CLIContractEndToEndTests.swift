@@ -271,6 +271,15 @@ import Glibc
             })
         #expect(callStart["outcome"] as? String == "ok")
         #expect(audit.allSatisfy { Self.isTimestamp($0["at"]) })
+        // Every one of them went to the service: its request is there, without a query.
+        for entry in audit {
+            let request = try #require(entry["request"] as? [String: Any], "\(entry)")
+            #expect(["POST", "DELETE"].contains(request["method"] as? String ?? ""), "\(entry)")
+            #expect((request["path"] as? String)?.hasPrefix("/api/laml/2010-04-01/Accounts/") == true, "\(entry)")
+            #expect((request["path"] as? String)?.contains("?") == false && request["status"] is Int, "\(entry)")
+        }
+        let end = try #require(audit.first { $0["action"] as? String == "end-conference" }?["request"] as? [String: Any])
+        #expect(end["status"] as? Int == 200 && (end["path"] as? String)?.contains(conference) == true, "\(end)")
         // Parameter names are snake_case too, but a custom parameter's own name is the operator's.
         let start = try #require(
             audit.first {

@@ -147,5 +147,11 @@ import Testing
         #expect(await session.waitUntil("the mute in the event log") { screen in
             screen.split(separator: "\n").contains { $0.contains(mutedBefore ? "unmute" : "mute") && $0.contains(call.prefix(8)) && $0.contains("ok") }
         })
+        // The request behind it: in its row, and in full on the pane's last line for the pick
+        // (the newest entry, the mute).
+        #expect(await session.waitUntil("the mute's request") { screen in
+            screen.split(separator: "\n").contains { $0.contains(call.prefix(8)) && $0.contains("POST 200 ") }
+                && screen.contains("request: POST → 200 in ") && screen.contains("/Participants/")
+        }, "\(session.capture())")
     }
 }

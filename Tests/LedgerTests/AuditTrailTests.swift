@@ -34,6 +34,39 @@ import Testing
         #expect(entries[0].detail == "request refused (422)")
     }
 
+    /// The request behind an entry comes back as it was kept: answered, unanswered, or none.
+    @Test(arguments: Engine.allCases) func theRequestBehindAnEntryIsKept(engine: Engine) async throws {
+        let temp = try await TemporaryLedger.make(engine)
+        defer { temp.remove() }
+        let path = "/api/laml/2010-04-01/Accounts/\(Sample.account)/Conferences/\(Sample.conference)/Streams.json"
+        var answered = Self.entry(.startStream, at: 0)
+        answered.request = SentRequest(method: "POST", path: path, status: 201, milliseconds: 84)
+        var unanswered = Self.entry(.stopStream, at: 1, outcome: .unknown)
+        unanswered.request = SentRequest(method: "POST", path: path, status: nil, milliseconds: 5003)
+        let none = Self.entry(.mute, at: 2, outcome: .refused)
+        for entry in [answered, unanswered, none] { try await temp.ledger.recordAudit(entry) }
+        let read = try await temp.reopen().auditEntries()
+        #expect(read.map(\.request) == [nil, unanswered.request, answered.request])
+    }
+
+    @Test func aLedgerFromBeforeTheRequestsGainsTheirColumns() async throws {
+        let temp = try TemporaryLedger()
+        defer { temp.remove() }
+        try await temp.ledger.recordAudit(Self.entry(.hold, at: 0))
+        // Back to v4, as a ledger written by the previous release is.
+        try await #require(temp.ledger.sqlitePool).write { db in
+            for column in ["request_method", "request_path", "request_status", "request_ms"] {
+                try db.execute(sql: "ALTER TABLE audit DROP COLUMN \(column)")
+            }
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = ?", arguments: [LedgerSchema.auditRequests])
+        }
+        let reopened = try temp.reopen()
+        var entry = Self.entry(.unhold, at: 1)
+        entry.request = SentRequest(method: "POST", path: "/p", status: 200, milliseconds: 3)
+        try await reopened.recordAudit(entry)
+        #expect(try await reopened.auditEntries().map(\.request) == [entry.request, nil])
+    }
+
     @Test(arguments: Engine.allCases) func entriesFilterByConferenceAndLimit(engine: Engine) async throws {
         let temp = try await TemporaryLedger.make(engine)
         defer { temp.remove() }
@@ -65,8 +98,8 @@ import Testing
             try db.execute(sql: "DROP TABLE conference_event")
             try db.execute(sql: "ALTER TABLE stream DROP COLUMN started_by")
             try db.execute(
-                sql: "DELETE FROM grdb_migrations WHERE identifier IN (?, ?)",
-                arguments: [LedgerSchema.audit, LedgerSchema.team])
+                sql: "DELETE FROM grdb_migrations WHERE identifier IN (?, ?, ?)",
+                arguments: [LedgerSchema.audit, LedgerSchema.team, LedgerSchema.auditRequests])
         }
         let reopened = try temp.reopen()
         #expect(try await reopened.stream(sid: "MZ-old")?.name == "old")

@@ -17,11 +17,12 @@ import Testing
                 try String.fetchOne(db, sql: "PRAGMA journal_mode")
             )
         }
-        #expect(migrations == ["v1 streams and events", "v2 audit", "v3 team view", "v4 call streams"])
+        #expect(migrations == ["v1 streams and events", "v2 audit", "v3 team view", "v4 call streams", "v5 audit requests"])
         #expect(
             auditColumns == [
                 "id", "at", "local_user", "profile", "account_sid", "action", "conference_sid", "target_sid",
-                "parameters", "outcome", "detail", "origin", "host",
+                "parameters", "outcome", "detail", "origin", "host", "request_method", "request_path", "request_status",
+                "request_ms",
             ])
         #expect(
             streamColumns == [
@@ -42,7 +43,7 @@ import Testing
         let migrations = try await #require(again.sqlitePool).read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations")
         }
-        #expect(migrations == 4)
+        #expect(migrations == 5)
     }
 
     @Test func ledgerFileAndDirectoryAreOwnerOnly() throws {

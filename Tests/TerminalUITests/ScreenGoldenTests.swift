@@ -229,7 +229,10 @@ import TerminalUI
             AuditEntry(
                 id: 3, at: Self.now.addingTimeInterval(-20), localUser: "alice", profile: "prod", accountSid: "AC123",
                 action: .stopStream, conferenceSid: Self.bridge, targetSid: Self.sid("MZ", 3), outcome: .ok, detail: "stopped",
-                origin: .dashboard),
+                origin: .dashboard,
+                request: SentRequest(
+                    method: "POST", path: "/api/laml/2010-04-01/Accounts/AC123/Conferences/\(Self.bridge)/Streams/\(Self.sid("MZ", 3))",
+                    status: 200, milliseconds: 84)),
             AuditEntry(
                 id: 2, at: Self.now.addingTimeInterval(-95), localUser: "bob", profile: "prod", accountSid: "AC123",
                 action: .mute, conferenceSid: Self.bridge, targetSid: Self.sid("CA", 2), outcome: .ok, detail: "Muted",
@@ -237,7 +240,10 @@ import TerminalUI
             AuditEntry(
                 id: 1, at: Self.now.addingTimeInterval(-300), localUser: "alice", profile: "prod", accountSid: "AC123",
                 action: .startStream, conferenceSid: Self.bridge, outcome: .refused,
-                detail: "422 Unprocessable Entity: Duplicated stream name", origin: .dashboard),
+                detail: "422 Unprocessable Entity: Duplicated stream name", origin: .dashboard,
+                request: SentRequest(
+                    method: "POST", path: "/api/laml/2010-04-01/Accounts/AC123/Conferences/\(Self.bridge)/Streams",
+                    status: 422, milliseconds: 31)),
         ]
         _ = update(&state, .auditLoaded(entries))
         try check(state, "event-log")
