@@ -88,6 +88,33 @@ static inline int64_t cn_wget_wch_packed(WINDOW *w) {
     return (int64_t)ch;
 }
 
+// ---- mouse (BUTTON*_PRESSED and MEVENT are macros and a struct Swift would rather not touch) ----
+// On: presses of the first button and the wheel, reported at once (no click timing). Off: none,
+// and ncurses tells the terminal to stop reporting, so its own text selection works again.
+static inline void cn_set_mouse(int on) {
+    if (on) {
+        mouseinterval(0);
+        mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    } else {
+        mousemask(0, NULL);
+    }
+}
+static inline int cn_key_mouse(void) { return KEY_MOUSE; }
+// After KEY_MOUSE: 1 a press of the first button, 2 the wheel up, 3 the wheel down, 0 anything
+// else or nothing to read; *x and *y the cell.
+static inline int cn_read_mouse(int *x, int *y) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return 0;
+    *x = event.x;
+    *y = event.y;
+    if (event.bstate & BUTTON1_PRESSED) return 1;
+    if (event.bstate & BUTTON4_PRESSED) return 2;
+#ifdef BUTTON5_PRESSED
+    if (event.bstate & BUTTON5_PRESSED) return 3;
+#endif
+    return 0;
+}
+
 // One frame cell: a spacing scalar plus up to CCHARW_MAX-1 zero-width ones (combining marks), with attributes and
 // a colour pair, via setcchar + mvwadd_wch. The caller passes only the scalars setcchar accepts.
 static inline int cn_mvwadd_cell(WINDOW *w, int y, int x, const uint32_t *scalars, int count, attr_t attrs, int pair) {

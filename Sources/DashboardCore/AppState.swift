@@ -244,6 +244,9 @@ public struct AppState: Equatable, Sendable {
     public var conferenceEvents = ConferenceEventState()
     /// The profile's chosen columns and saved views.
     public var layout = SavedLayout()
+    /// `:mouse on`: clicks select and the wheel scrolls. Off by default, so the terminal's own
+    /// text selection works.
+    public var mouse = false
     /// The saved view last put on screen, if any (the header names it).
     public var view: String?
 

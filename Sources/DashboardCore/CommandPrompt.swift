@@ -31,6 +31,7 @@ public struct ConsoleCommand: Equatable, Sendable {
         ConsoleCommand("profile", aliases: ["profiles"], argument: "NAME", "switch profile (none: list them)"),
         ConsoleCommand("export", argument: "PATH", "write the conference table, every row, as .csv or .json"),
         ConsoleCommand("columns", aliases: ["cols"], argument: "[hide|show NAME]", "choose this table's columns (none: a chooser)"),
+        ConsoleCommand("mouse", argument: "on|off", "clicks select, the wheel scrolls (off: the terminal selects text)"),
         ConsoleCommand("view", aliases: ["views"], argument: "[save|delete] NAME", "a saved filter, order and columns (none: list them)"),
         ConsoleCommand("stream", "start a stream on this conference", mutating: true),
         ConsoleCommand("stop", argument: "SID|NAME", "stop a stream (asks first)", mutating: true),

@@ -1,3 +1,18 @@
+/// A press of the mouse's first button or a turn of its wheel, at a cell of the screen (0-based),
+/// reported only after `:mouse on`.
+public struct MouseEvent: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable { case press, wheelUp, wheelDown }
+    public var kind: Kind
+    public var x: Int
+    public var y: Int
+
+    public init(_ kind: Kind, x: Int, y: Int) {
+        self.kind = kind
+        self.x = x
+        self.y = y
+    }
+}
+
 /// A key press as the dashboard understands it, decoded by the terminal layer.
 public enum Key: Hashable, Sendable {
     case character(Character)

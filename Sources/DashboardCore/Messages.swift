@@ -43,6 +43,8 @@ public struct PollSnapshot: Equatable, Sendable {
 /// Everything that can happen to the dashboard: keys, the terminal, the service layer, time.
 public enum Msg: Sendable {
     case key(Key)
+    /// A click or a turn of the wheel (only after `:mouse on`).
+    case mouse(MouseEvent)
     case resized(width: Int, height: Int)
     case pollSucceeded(PollSnapshot, at: Date)
     /// A large account's first poll, its live conferences listed and their participants not read
@@ -136,6 +138,9 @@ public enum Effect: Equatable, Sendable {
     case announceToParticipant(conference: String, callSid: String, url: String, method: CallbackMethod)
     /// Put text on the operator's clipboard (OSC 52: works over SSH and inside tmux).
     case copyToClipboard(String)
+    /// `:mouse on|off`: the terminal reports the mouse to the dashboard, or keeps it for its own
+    /// text selection.
+    case setMouse(Bool)
     /// Read the audit trail for the event log pane.
     case loadAudit
     /// `:profile NAME`: reconnect under another profile of the config file.

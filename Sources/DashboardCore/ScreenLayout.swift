@@ -15,4 +15,21 @@ public enum ScreenLayout {
     public static func tableRows(forHeight height: Int) -> Int {
         max(1, bodyHeight(forHeight: height) - tableHeaderLines)
     }
+
+    /// Where a conference's screen puts its three boxed panes, below `infoLines` lines about the
+    /// conference at the top of the body: the participants take half, the streams and the
+    /// recordings a quarter each. Nil when fewer than four lines are left. The view draws them
+    /// here and a click is placed by the same numbers.
+    public static func detailPanes(bodyY: Int, bodyHeight: Int, infoLines: Int) -> [(pane: DetailPane, y: Int, height: Int)]? {
+        let y = bodyY + infoLines
+        let remaining = bodyY + bodyHeight - y
+        guard remaining >= 4 else { return nil }
+        let participants = max(2, remaining / 2)
+        let recordings = max(2, (remaining - participants) / 2)
+        let streams = remaining - participants - recordings
+        return [
+            (.participants, y, participants), (.streams, y + participants, streams),
+            (.recordings, y + participants + streams, recordings),
+        ]
+    }
 }

@@ -15,6 +15,9 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         let effects = handleKey(&state, key)
         expire(&state)
         return effects
+    case .mouse(let event):
+        state.status?.awaitingKey = false
+        return handleMouse(&state, event)
     case .resized(_, let height):
         state.visibleRows = ScreenLayout.tableRows(forHeight: height)
         scrollToSelection(&state)
@@ -169,6 +172,8 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         return []
     case .profileSwitched(var next):
         next.visibleRows = state.visibleRows
+        // The terminal still reports the mouse, or not: the new space's screen says the same.
+        next.mouse = state.mouse
         state = next
         showStatus(&state, "switched to profile \(state.profile ?? "?")", .success)
         return []

@@ -68,6 +68,22 @@ func runCommand(_ state: inout AppState, _ line: String) -> [Effect] {
         return runColumnsCommand(&state, argument)
     case "view":
         return runViewCommand(&state, argument)
+    case "mouse":
+        let on: Bool
+        switch argument.lowercased() {
+        case "": on = !state.mouse
+        case "on": on = true
+        case "off": on = false
+        default:
+            showStatus(&state, ":mouse takes on or off, not \(argument)", .error)
+            return []
+        }
+        state.mouse = on
+        showStatus(
+            &state,
+            on ? "mouse on: click a row to pick it (again to open it), the wheel scrolls; :mouse off gives it back to the terminal"
+                : "mouse off: the terminal selects text again", .info)
+        return [.setMouse(on)]
     case "stream":
         openStartStreamForm(&state)
         return []

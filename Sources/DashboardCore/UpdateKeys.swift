@@ -74,7 +74,9 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
         state.modal = .command(
             CommandPrompt(
                 commands: commands, profiles: state.profiles,
-                arguments: ["view": views + ["save", "delete"], "columns": ["hide", "show", "reset"] + columns]))
+                arguments: [
+                    "view": views + ["save", "delete"], "columns": ["hide", "show", "reset"] + columns, "mouse": ["on", "off"],
+                ]))
     case .refresh:
         showStatus(&state, "refreshing…", .info)
         return [.refreshNow]

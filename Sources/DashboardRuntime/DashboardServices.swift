@@ -263,7 +263,7 @@ public final class DashboardServices: Sendable {
                     post(.auditLoaded([]))
                 }
             }
-        case .copyToClipboard, .switchProfile:
+        case .copyToClipboard, .setMouse, .switchProfile:
             // The run loop's own (the terminal writes the clipboard, OSC 52) and the runtime's
             // (a profile switch replaces these services altogether).
             return

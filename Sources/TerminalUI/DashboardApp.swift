@@ -86,6 +86,7 @@ public final class DashboardApp {
             for await event in events {
                 switch event {
                 case .key(let key): mailbox.post(.key(key))
+                case .mouse(let event): mailbox.post(.mouse(event))
                 case .resize(let size): mailbox.post(.resized(width: size.width, height: size.height))
                 case .signal(let signal): mailbox.end(signal)
                 }
@@ -123,6 +124,7 @@ public final class DashboardApp {
                 switch effect {
                 case .quit: return .quit
                 case .copyToClipboard(let text): terminal.copyToClipboard(text)
+                case .setMouse(let on): terminal.setMouse(on)
                 default: self.effects.perform(effect)
                 }
             }

@@ -303,18 +303,13 @@ public struct DashboardView {
             frame.write(TextWidth.truncate(ended, to: area.width, ellipsis: glyphs.ellipsis), x: area.x, y: y, style: .dim)
             y += 1
         }
-        let remaining = area.maxY - y
-        guard remaining >= 4 else { return }
+        guard let panes = ScreenLayout.detailPanes(bodyY: area.y, bodyHeight: area.height, infoLines: y - area.y) else {
+            return
+        }
         let clearKey = state.keymap.keyName(for: .clearFilter, in: .detail, fallback: ":filter")
-        // Participants take half, streams and recordings a quarter each; the pane in front
-        // never gets fewer than four lines (its border, header and two rows).
-        let participantsHeight = max(2, remaining / 2)
-        let recordingsHeight = max(2, (remaining - participantsHeight) / 2)
-        let streamsHeight = remaining - participantsHeight - recordingsHeight
-        let participantsArea = Rect(x: area.x, y: y, width: area.width, height: participantsHeight)
-        let streamsArea = Rect(x: area.x, y: y + participantsHeight, width: area.width, height: streamsHeight)
-        let recordingsArea = Rect(
-            x: area.x, y: y + participantsHeight + streamsHeight, width: area.width, height: recordingsHeight)
+        let participantsArea = Rect(x: area.x, y: panes[0].y, width: area.width, height: panes[0].height)
+        let streamsArea = Rect(x: area.x, y: panes[1].y, width: area.width, height: panes[1].height)
+        let recordingsArea = Rect(x: area.x, y: panes[2].y, width: area.width, height: panes[2].height)
 
         let participants = state.shownParticipants
         let participantsFilter = state.paneFilters[.participants]

@@ -1,5 +1,6 @@
 import Foundation
 import CNcurses
+import DashboardCore
 import Dispatch
 #if canImport(Glibc)
 import Glibc
@@ -156,6 +157,11 @@ public final class Terminal {
     /// Puts `text` on the operator's clipboard with OSC 52, which terminals honour over SSH.
     /// Inside tmux the sequence is also sent wrapped for passthrough, since tmux only forwards
     /// a bare OSC 52 when its set-clipboard option is on.
+    public func setMouse(_ on: Bool) {
+        guard isActive else { return }
+        cn_set_mouse(on ? 1 : 0)
+    }
+
     public func copyToClipboard(_ text: String) {
         guard isActive else { return }
         let payload = Data(text.utf8).base64EncodedString()
@@ -250,6 +256,15 @@ public final class Terminal {
             got += 1
             if value <= -2 && Int32(truncatingIfNeeded: -(value + 2)) == KEY_RESIZE {
                 continuation.yield(.resize(size))
+            } else if value <= -2 && Int32(truncatingIfNeeded: -(value + 2)) == cn_key_mouse() {
+                var x: Int32 = 0
+                var y: Int32 = 0
+                switch cn_read_mouse(&x, &y) {
+                case 1: continuation.yield(.mouse(MouseEvent(.press, x: Int(x), y: Int(y))))
+                case 2: continuation.yield(.mouse(MouseEvent(.wheelUp, x: Int(x), y: Int(y))))
+                case 3: continuation.yield(.mouse(MouseEvent(.wheelDown, x: Int(x), y: Int(y))))
+                default: break
+                }
             } else if let key = KeyDecoder.decode(packed: value) {
                 continuation.yield(.key(key))
             }

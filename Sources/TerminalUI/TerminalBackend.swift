@@ -18,6 +18,8 @@ public protocol TerminalBackend: AnyObject {
     func draw(_ frame: Frame)
     /// Puts `text` on the operator's clipboard.
     func copyToClipboard(_ text: String)
+    /// Reports the mouse's presses and wheel (`:mouse on`), or leaves the mouse to the terminal.
+    func setMouse(_ on: Bool)
 }
 
 extension Terminal: TerminalBackend {}

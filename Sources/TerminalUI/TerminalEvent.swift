@@ -9,6 +9,8 @@ public enum TerminalSignal: Hashable, Sendable {
 /// Everything that reaches the UI loop from the terminal, in order, through one AsyncStream.
 public enum TerminalEvent: Hashable, Sendable {
     case key(Key)
+    /// Only after `setMouse(true)`.
+    case mouse(MouseEvent)
     case resize(Size)
     case signal(TerminalSignal)
 }

@@ -66,6 +66,9 @@ public final class TestBackend: TerminalBackend {
     }
 
     public func copyToClipboard(_ text: String) { clipboard.append(text) }
+    /// What `setMouse` was last told.
+    public private(set) var mouse = false
+    public func setMouse(_ on: Bool) { mouse = on }
 
     /// Types a key, as the terminal would report it.
     public func send(_ key: Key) { continuation.yield(.key(key)) }

@@ -134,6 +134,30 @@ final class TmuxSession: @unchecked Sendable {
         try tmux(["send-keys", "-t", "0", "-l", text])
     }
 
+    /// A press and release of the mouse's first button at cell (`x`, `y`), 0-based, as an xterm
+    /// reports it (X10 encoding: ESC [ M, then the button, column and row, each plus 32, 1-based).
+    func click(x: Int, y: Int) throws {
+        let cell = String(UnicodeScalar(UInt8(33 + x))) + String(UnicodeScalar(UInt8(33 + y)))
+        try type(literal: "\u{1B}[M " + cell)
+        try type(literal: "\u{1B}[M#" + cell)
+    }
+
+    /// Whether the program in the pane asked the terminal to report the mouse (tmux's
+    /// `mouse_any_flag`, set by the mouse-tracking modes).
+    func reportsMouse() -> Bool {
+        ((try? tmux(["display-message", "-p", "-t", "0", "#{mouse_any_flag}"])) ?? "").hasPrefix("1")
+    }
+
+    /// Waits until the pane's program has asked for the mouse, or given it back (`on` false).
+    func waitForMouse(_ on: Bool, timeout: Duration = TmuxSession.failureDeadline) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while reportsMouse() != on {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return true
+    }
+
     /// Resizes the window (and so the pane) to `width`×`height`.
     func resize(width: Int, height: Int) throws {
         try tmux(["resize-window", "-t", "0", "-x", String(width), "-y", String(height)])
