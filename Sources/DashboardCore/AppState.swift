@@ -89,7 +89,7 @@ public enum PendingAction: Equatable, Sendable {
     /// Delete a call's recording (the account-level delete: the only one the spec has for it).
     case deleteCallRecording(conference: String, call: String, recording: String)
     /// Write an export over the file already at its path.
-    case overwriteExport(path: String, text: String, rows: Int)
+    case overwriteExport(path: String, text: String, rows: Int, table: TableName)
 }
 
 /// A question before a destructive action ("Stop stream NAME (SID) on CONFERENCE?"), with

@@ -29,7 +29,7 @@ public struct ConsoleCommand: Equatable, Sendable {
         ConsoleCommand("resume", "resume polling"),
         ConsoleCommand("completed", "show/hide completed conferences"),
         ConsoleCommand("profile", aliases: ["profiles"], argument: "NAME", "switch profile (none: list them)"),
-        ConsoleCommand("export", argument: "PATH", "write the conference table, every row, as .csv or .json"),
+        ConsoleCommand("export", argument: "PATH", "write the table or pane in front, every row, as .csv or .json"),
         ConsoleCommand("columns", aliases: ["cols"], argument: "[hide|show NAME]", "choose this table's columns (none: a chooser)"),
         ConsoleCommand("mouse", argument: "on|off", "clicks select, the wheel scrolls (off: the terminal selects text)"),
         ConsoleCommand("view", aliases: ["views"], argument: "[save|delete] NAME", "a saved filter, order and columns (none: list them)"),

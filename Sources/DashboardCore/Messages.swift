@@ -93,7 +93,7 @@ public enum Msg: Sendable {
     /// `:profile NAME` connected: the screen starts over on the new space, in this state.
     indirect case profileSwitched(AppState)
     /// What writing an export came to (`text` again, should the operator say to overwrite).
-    case exported(path: String, text: String, rows: Int, TableExport.Outcome)
+    case exported(path: String, text: String, rows: Int, table: TableName = .conferences, TableExport.Outcome)
     /// The columns and views could not be kept in the state directory (why, in words): they
     /// hold for this run only.
     case layoutNotSaved(String)
@@ -147,7 +147,7 @@ public enum Effect: Equatable, Sendable {
     case switchProfile(String)
     /// `:export PATH`: write `text` (the table, `rows` of it) to the file; one already there only
     /// with `overwrite`.
-    case exportTable(path: String, text: String, rows: Int, overwrite: Bool)
+    case exportTable(path: String, text: String, rows: Int, table: TableName = .conferences, overwrite: Bool)
     /// Keep the profile's columns and views (`:columns`, `:view save`) in the state directory.
     case saveLayout(SavedLayout)
     case quit

@@ -154,15 +154,15 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
             showOutcome(&state, outcome.summary, outcome.ok ? .success : .error)
         }
         return state.screen == .eventLog ? [.loadAudit] : []
-    case .exported(let path, let text, let rows, let outcome):
+    case .exported(let path, let text, let rows, let table, let outcome):
         switch outcome {
         case .written(let full):
-            showStatus(&state, "wrote \(rows) conference\(rows == 1 ? "" : "s") to \(full)", .success)
+            showStatus(&state, "wrote \(TableExport.count(rows, table)) to \(full)", .success)
         case .exists:
             state.modal = .confirmation(
                 Confirmation(
-                    title: "Overwrite file", question: "\(path) exists. Write the \(rows) conferences over it?",
-                    verb: "Overwrite", action: .overwriteExport(path: path, text: text, rows: rows)))
+                    title: "Overwrite file", question: "\(path) exists. Write the \(TableExport.count(rows, table)) over it?",
+                    verb: "Overwrite", action: .overwriteExport(path: path, text: text, rows: rows, table: table)))
         case .failed(let reason):
             showStatus(&state, "export failed: \(reason); nothing written", .error)
         }

@@ -61,9 +61,13 @@ func runCommand(_ state: inout AppState, _ line: String) -> [Effect] {
             showStatus(&state, ":export writes .csv or .json: \(argument) is neither; nothing written", .error)
             return []
         }
-        let rows = state.visibleSids.count
+        guard let table = focusedTable(state) else {
+            showStatus(&state, ":export writes a table: the conferences, or a conference's pane in front, not the event log (confdash audit --csv writes that)", .error)
+            return []
+        }
+        let (text, rows) = TableExport.text(of: state, table, as: format)
         showStatus(&state, "writing \(argument)…", .info)
-        return [.exportTable(path: argument, text: TableExport.text(of: state, as: format), rows: rows, overwrite: false)]
+        return [.exportTable(path: argument, text: text, rows: rows, table: table, overwrite: false)]
     case "columns":
         return runColumnsCommand(&state, argument)
     case "view":

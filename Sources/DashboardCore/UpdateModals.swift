@@ -136,9 +136,9 @@ func handleConfirmationKey(_ state: inout AppState, _ confirmation: Confirmation
         case .deleteCallRecording(let conference, let call, let recording):
             showStatus(&state, "deleting recording \(recording) of call \(call)…", .info)
             return [.deleteCallRecording(conference: conference, call: call, recording: recording)]
-        case .overwriteExport(let path, let text, let rows):
+        case .overwriteExport(let path, let text, let rows, let table):
             showStatus(&state, "writing \(path)…", .info)
-            return [.exportTable(path: path, text: text, rows: rows, overwrite: true)]
+            return [.exportTable(path: path, text: text, rows: rows, table: table, overwrite: true)]
         }
     case .escape, .character("q"), .character("n"):
         state.modal = nil

@@ -168,10 +168,12 @@ public final class DashboardServices: Sendable {
                             error: stop?.error ?? result.message, notRecorded: result.recordingProblem,
                             unknown: result.outcome == .unknown, conferenceSid: conference, requested: stream)))
             }
-        case .exportTable(let path, let text, let rows, let overwrite):
+        case .exportTable(let path, let text, let rows, let table, let overwrite):
             // Off the run loop: a slow disk must not freeze the screen.
             Task.detached {
-                post(.exported(path: path, text: text, rows: rows, TableExport.write(text, to: path, overwrite: overwrite)))
+                post(
+                    .exported(
+                        path: path, text: text, rows: rows, table: table, TableExport.write(text, to: path, overwrite: overwrite)))
             }
         case .saveLayout(let layout):
             guard let layoutFile else { return }

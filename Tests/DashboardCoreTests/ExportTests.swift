@@ -14,7 +14,7 @@ struct ExportTests {
     }
 
     static func export(_ effects: [Effect]) -> (path: String, text: String, rows: Int, overwrite: Bool)? {
-        for case .exportTable(let path, let text, let rows, let overwrite) in effects { return (path, text, rows, overwrite) }
+        for case .exportTable(let path, let text, let rows, _, let overwrite) in effects { return (path, text, rows, overwrite) }
         return nil
     }
 
@@ -71,5 +71,37 @@ struct ExportTests {
         #expect(state.status?.text == "wrote 3 conferences to /home/op/a.csv")
         _ = update(&state, .exported(path: "/nope/a.csv", text: "", rows: 3, .failed("there is no directory /nope")))
         #expect(state.status?.text == "export failed: there is no directory /nope; nothing written")
+    }
+
+    /// On a conference's screen `:export` writes the pane in front, filtered as it shows.
+    @Test func aConferencesPaneExportsItsRows() throws {
+        var state = Fixtures.loadedState()
+        guard let support = state.visibleSids.firstIndex(of: "c1") else { Issue.record("no c1"); return }
+        for _ in 0..<support { _ = update(&state, .key(.character("j"))) }
+        _ = update(&state, .key(.enter))
+        #expect(state.screen == .conference(sid: "c1"))
+        let effects = Self.command(&state, "export /tmp/people.csv")
+        guard case .exportTable(_, let text, let rows, let table, _)? = effects.first else {
+            Issue.record("no export: \(effects)")
+            return
+        }
+        #expect(table == .participants && rows == 3)
+        let lines = text.components(separatedBy: "\r\n")
+        #expect(lines[0] == TableExport.participantFields.joined(separator: ","))
+        #expect(lines.dropFirst().prefix(3).map { $0.components(separatedBy: ",")[0] } == state.shownParticipants.map(\.callSid))
+        #expect(lines[1].contains(",c1,") && lines[1].contains(",false,"))
+        _ = update(&state, .exported(path: "/tmp/people.csv", text: text, rows: rows, table: table, .written("/tmp/people.csv")))
+        #expect(state.status?.text == "wrote 3 participants to /tmp/people.csv")
+        // The streams pane: none known, an empty list.
+        _ = update(&state, .key(.tab))
+        guard case .exportTable(_, let json, 0, .streams, _)? = Self.command(&state, "export /tmp/s.json").first else {
+            Issue.record("no streams export")
+            return
+        }
+        #expect(json == "[]\n")
+        // The event log is not a table to export here.
+        _ = update(&state, .key(.character("L")))
+        #expect(Self.command(&state, "export /tmp/log.csv").isEmpty)
+        #expect(state.status?.text.contains("confdash audit --csv") == true)
     }
 }
