@@ -44,9 +44,15 @@ scripts/screenshot.sh --size 120x40 --wait '● live' \
     --keys 'Tab P' --wait 'Pause recording' --shot screenshots/recording-pause.png --keys 'Escape Tab' \
     --keys n --wait 'Start a stream on call' --shot screenshots/call-stream-form.png --keys Escape \
     --keys 'Escape / C-u Enter' --wait 'STREAMS' --shot screenshots/conferences.png \
+    --keys : --type columns --keys Enter --wait 'Columns: conferences' \
+    --keys 'j j Space j j j j j Space' --wait '[x] sid' --shot screenshots/columns.png \
+    --keys Enter --wait 'conferences columns:' \
+    --keys : --type 'view save by-sid' --keys Enter --wait 'view by-sid saved' \
+    --keys L --wait 'Event log' --wait 'request: POST' --shot screenshots/event-log.png --keys Escape \
+    --keys : --type 'columns reset' --keys Enter --wait 'conferences columns:' \
     --keys '?' --wait 'Keys (' --shot screenshots/help.png \
     --keys Escape \
     --shell 'port=$(grep -o "emulator on port [0-9]*" <<<"$SCREEN" | grep -o "[0-9]*$"); curl -fsS -X POST -H "Content-Type: application/json" -d "{\"status\": 503}" "http://127.0.0.1:$port/__admin/faults" >/dev/null' \
     --wait 'STALE' --shot screenshots/stale-header.png \
     -- "${demo[@]}"
-echo "wrote screenshots/: conferences, conference-detail, recording-pause, call-stream-form, start-stream-form, stop-confirmation, help, stale-header"
+echo "wrote screenshots/: conferences, conference-detail, recording-pause, call-stream-form, start-stream-form, stop-confirmation, columns, event-log, help, stale-header"
