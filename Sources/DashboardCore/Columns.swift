@@ -189,13 +189,7 @@ func handleColumnChooserKey(_ state: inout AppState, _ chooser: ColumnChooser, _
     case .character("r"):
         chooser = ColumnChooser(table: chooser.table, shown: chooser.table.defaultColumns)
     default:
-        switch state.keymap.action(for: key, in: .detail) {
-        case .moveDown: chooser.selected = min(chooser.order.count - 1, chooser.selected + 1)
-        case .moveUp: chooser.selected = max(0, chooser.selected - 1)
-        case .top: chooser.selected = 0
-        case .bottom: chooser.selected = max(0, chooser.order.count - 1)
-        default: break
-        }
+        chooser.selected = listCursor(state, key, chooser.selected, count: chooser.order.count)
     }
     state.modal = .columns(chooser)
     return []

@@ -64,14 +64,20 @@ func handlePickerKey(_ state: inout AppState, _ picker: Picker, _ key: Key) -> [
             return applyView(&state, name)
         }
     default:
-        switch state.keymap.action(for: key, in: .detail) {
-        case .moveDown: picker.selected = min(picker.items.count - 1, picker.selected + 1)
-        case .moveUp: picker.selected = max(0, picker.selected - 1)
-        case .top: picker.selected = 0
-        case .bottom: picker.selected = max(0, picker.items.count - 1)
-        default: break
-        }
+        picker.selected = listCursor(state, key, picker.selected, count: picker.items.count)
         state.modal = .picker(picker)
         return []
+    }
+}
+
+/// Where a list's cursor goes on `key`: the keymap's moves (down, up, first, last), within
+/// `count` rows; anywhere else it stays.
+func listCursor(_ state: AppState, _ key: Key, _ selected: Int, count: Int) -> Int {
+    switch state.keymap.action(for: key, in: .detail) {
+    case .moveDown: min(count - 1, selected + 1)
+    case .moveUp: max(0, selected - 1)
+    case .top: 0
+    case .bottom: max(0, count - 1)
+    default: selected
     }
 }
