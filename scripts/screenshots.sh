@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! fc-list | grep -q NotoSansCJK || ! fc-list | grep -qi symbola; then
-    apt-get install -y -qq fonts-noto-cjk fonts-symbola >/dev/null
+    apt-get update -qq && apt-get install -y -qq fonts-noto-cjk fonts-symbola >/dev/null
 fi
 swift build --product confdash >/dev/null
 mkdir -p screenshots
