@@ -55,4 +55,38 @@ scripts/screenshot.sh --size 120x40 --wait '● live' \
     --shell 'port=$(grep -o "emulator on port [0-9]*" <<<"$SCREEN" | grep -o "[0-9]*$"); curl -fsS -X POST -H "Content-Type: application/json" -d "{\"status\": 503}" "http://127.0.0.1:$port/__admin/faults" >/dev/null' \
     --wait 'STALE' --shot screenshots/stale-header.png \
     -- "${demo[@]}"
-echo "wrote screenshots/: conferences, conference-detail, recording-pause, call-stream-form, start-stream-form, stop-confirmation, columns, event-log, help, stale-header"
+
+# Every space at once: two emulators as two profiles (lab read-only), lab then failing.
+emulators=()
+trap 'kill "${emulators[@]}" 2>/dev/null; rm -rf "$state"' EXIT
+.build/debug/confdash emulator --port 0 --seed 21 --conferences 9 >"$state/prod.log" 2>&1 &
+emulators+=($!)
+.build/debug/confdash emulator --port 0 --seed 22 --conferences 6 >"$state/lab.log" 2>&1 &
+emulators+=($!)
+for name in prod lab; do
+    for _ in $(seq 200); do grep -q 'SIGNALWIRE_API_TOKEN' "$state/$name.log" && break; sleep 0.05; done
+done
+port() { grep -o 'SIGNALWIRE_SPACE=http://127.0.0.1:[0-9]*' "$state/$1.log" | grep -o '[0-9]*$'; }
+project=$(grep -o 'SIGNALWIRE_PROJECT_ID=[^ ]*' "$state/prod.log" | cut -d= -f2)
+token=$(grep -o 'SIGNALWIRE_API_TOKEN=[^ ]*' "$state/prod.log" | cut -d= -f2)
+mkdir -p "$state/config/confdash"
+cat >"$state/config/confdash/config.toml" <<TOML
+[profiles.prod]
+space = "http://127.0.0.1:$(port prod)"
+project_id = "$project"
+token_env = "DEMO_TOKEN"
+
+[profiles.lab]
+space = "http://127.0.0.1:$(port lab)"
+project_id = "$project"
+token_env = "DEMO_TOKEN"
+read_only = true
+TOML
+chmod 600 "$state/config/confdash/config.toml"
+scripts/screenshot.sh --size 120x30 --wait '● live' --wait 'lab ' \
+    --shell "curl -fsS -X POST -H 'Content-Type: application/json' -d '{\"status\": 503}' http://127.0.0.1:$(port lab)/__admin/faults >/dev/null" \
+    --wait 'space lab:' --shot screenshots/every-space.png \
+    -- env XDG_STATE_HOME="$state" XDG_CONFIG_HOME="$state/config" DEMO_TOKEN="$token" NO_COLOR= \
+    .build/debug/confdash --all-profiles --refresh 2
+
+echo "wrote screenshots/: conferences, conference-detail, recording-pause, call-stream-form, start-stream-form, stop-confirmation, columns, event-log, help, stale-header, every-space"

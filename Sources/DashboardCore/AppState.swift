@@ -249,6 +249,12 @@ public struct AppState: Equatable, Sendable {
     public var mouse = false
     /// The saved view last put on screen, if any (the header names it).
     public var view: String?
+    /// Every space at once (`--all-profiles`): each profile's health, in the config file's
+    /// order. Empty: one space, the usual dashboard.
+    public var spaces: [SpaceHealth] = []
+    /// The space (profile name) each conference came from, by conference sid, when `spaces` is
+    /// not empty.
+    public var spaceOf: [String: String] = [:]
 
     /// Conferences no poll lists any more (ended and gone from the recent list) kept on screen
     /// for reference, the most recent first.
@@ -300,6 +306,10 @@ public struct AppState: Equatable, Sendable {
             if let inFlight = pollOverdue {
                 parts.append("a refresh has waited \(Int(inFlight))s for the service's answer")
             }
+        }
+        if let spacesProblem {
+            parts.append(spacesProblem.text)
+            severe = severe || spacesProblem.severe
         }
         if let unsettledSummary { parts.append(unsettledSummary) }
         if let storeProblem {
@@ -373,6 +383,7 @@ public struct AppState: Equatable, Sendable {
         {
             return true
         }
+        if !spaceOf.isEmpty, spaceOf[c.sid]?.lowercased().contains(needle) == true { return true }
         // `/+1555` finds the conference a caller is in: its participants' numbers and names.
         guard c.status.isLive, !calls.isEmpty else { return false }
         return row.participants.contains { calls[$0.callSid]?.matches(needle) ?? false }
@@ -518,6 +529,8 @@ public struct AppState: Equatable, Sendable {
         var candidates: [Date] = []
         if let status, !status.awaitingKey { candidates.append(status.expires) }
         if let soonest = changedUntil.values.min() { candidates.append(soonest) }
+        // A failing space's retry countdown moves in the header.
+        if spaces.contains(where: \.failing) { candidates.append(now.addingTimeInterval(1)) }
         switch poll {
         case .retrying, .offline, .starting:
             // Once a second, so countdowns and ages move while the service is not answering

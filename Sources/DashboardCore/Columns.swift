@@ -9,7 +9,7 @@ public enum TableName: String, CaseIterable, Codable, Sendable {
     /// (`:columns hide region`) and the chooser lists, the headers' words in lower case.
     public var columns: [String] {
         switch self {
-        case .conferences: ["name", "sid", "status", "region", "parts", "streams", "created", "age", "updated"]
+        case .conferences: ["space", "name", "sid", "status", "region", "parts", "streams", "created", "age", "updated"]
         case .participants: ["call-sid", "speaking", "status", "flags", "who", "dir", "quality", "lasted"]
         case .streams: ["name", "status", "track", "codec", "stream-sid", "from", "started"]
         case .recordings: ["recording-sid", "status", "source", "ch", "length", "started", "error"]
@@ -20,7 +20,7 @@ public enum TableName: String, CaseIterable, Codable, Sendable {
     /// (a conference's whole sid, when it last changed).
     public var defaultColumns: [String] {
         switch self {
-        case .conferences: columns.filter { $0 != "sid" && $0 != "updated" }
+        case .conferences: columns.filter { $0 != "space" && $0 != "sid" && $0 != "updated" }
         default: columns
         }
     }
@@ -51,18 +51,33 @@ public struct SavedLayout: Codable, Equatable, Sendable {
     /// By table name; a table not named shows its default columns.
     public var columns: [String: [String]] = [:]
     public var views: [String: SavedView] = [:]
+    /// Every space at once: the conferences table shows SPACE first unless told otherwise. Not
+    /// kept in the file (the all-profiles layout has a file of its own).
+    public var everySpace = false
+
+    enum CodingKeys: String, CodingKey { case columns, views }
 
     public init(columns: [String: [String]] = [:], views: [String: SavedView] = [:]) {
         self.columns = columns
         self.views = views
     }
 
+    /// The columns `table` can show here: SPACE only when there is more than one space.
+    public func available(_ table: TableName) -> [String] {
+        everySpace || table != .conferences ? table.columns : table.columns.filter { $0 != "space" }
+    }
+
+    /// What `table` shows before the operator chooses.
+    public func defaults(_ table: TableName) -> [String] {
+        everySpace && table == .conferences ? ["space"] + table.defaultColumns : table.defaultColumns
+    }
+
     /// The columns `table` shows, in order: those chosen that the table still has (a column a
     /// later version dropped is skipped), else the defaults.
     public func shown(_ table: TableName) -> [String] {
-        let known = Set(table.columns)
+        let known = Set(available(table))
         let chosen = (columns[table.rawValue] ?? []).filter { known.contains($0) }
-        return chosen.isEmpty ? table.defaultColumns : chosen
+        return chosen.isEmpty ? defaults(table) : chosen
     }
 }
 
@@ -75,9 +90,9 @@ public struct ColumnChooser: Equatable, Sendable {
     public var shown: Set<String>
     public var selected = 0
 
-    public init(table: TableName, shown: [String]) {
+    public init(table: TableName, shown: [String], available: [String]? = nil) {
         self.table = table
-        self.order = shown + table.columns.filter { !shown.contains($0) }
+        self.order = shown + (available ?? table.columns).filter { !shown.contains($0) }
         self.shown = Set(shown)
     }
 
@@ -109,7 +124,7 @@ func runColumnsCommand(_ state: inout AppState, _ argument: String) -> [Effect] 
     }
     let words = argument.split(whereSeparator: { $0 == " " || $0 == "," }).map { String($0).lowercased() }
     guard let verb = words.first else {
-        state.modal = .columns(ColumnChooser(table: table, shown: state.layout.shown(table)))
+        state.modal = .columns(ColumnChooser(table: table, shown: state.layout.shown(table), available: state.layout.available(table)))
         return []
     }
     let current = state.layout.shown(table)
@@ -121,20 +136,20 @@ func runColumnsCommand(_ state: inout AppState, _ argument: String) -> [Effect] 
             showStatus(&state, ":columns reset takes nothing after it; nothing changed", .error)
             return []
         }
-        chosen = table.defaultColumns
+        chosen = state.layout.defaults(table)
     case "hide", "show":
         guard !names.isEmpty else {
-            showStatus(&state, ":columns \(verb) needs a column: \(table.columns.joined(separator: ", "))", .error)
+            showStatus(&state, ":columns \(verb) needs a column: \(state.layout.available(table).joined(separator: ", "))", .error)
             return []
         }
-        if let unknown = unknownColumn(names, table) {
+        if let unknown = unknownColumn(names, table, state.layout.available(table)) {
             showStatus(&state, unknown, .error)
             return []
         }
         chosen = verb == "hide" ? current.filter { !names.contains($0) } : current + names.filter { !current.contains($0) }
     default:
         names = words
-        if let unknown = unknownColumn(names, table) {
+        if let unknown = unknownColumn(names, table, state.layout.available(table)) {
             showStatus(&state, unknown, .error)
             return []
         }
@@ -143,9 +158,9 @@ func runColumnsCommand(_ state: inout AppState, _ argument: String) -> [Effect] 
     return setColumns(&state, table, chosen)
 }
 
-private func unknownColumn(_ names: [String], _ table: TableName) -> String? {
-    guard let unknown = names.first(where: { !table.columns.contains($0) }) else { return nil }
-    return "the \(table.rawValue) table has no column \(unknown) (it has \(table.columns.joined(separator: ", "))); nothing changed"
+private func unknownColumn(_ names: [String], _ table: TableName, _ available: [String]) -> String? {
+    guard let unknown = names.first(where: { !available.contains($0) }) else { return nil }
+    return "the \(table.rawValue) table has no column \(unknown) (it has \(available.joined(separator: ", "))); nothing changed"
 }
 
 /// Shows `columns` in `table` and saves the choice; refuses to hide every column.
@@ -158,7 +173,7 @@ func setColumns(_ state: inout AppState, _ table: TableName, _ columns: [String]
         showStatus(&state, "\(table.rawValue) columns unchanged: \(columns.joined(separator: ", "))", .info)
         return []
     }
-    state.layout.columns[table.rawValue] = columns == table.defaultColumns ? nil : columns
+    state.layout.columns[table.rawValue] = columns == state.layout.defaults(table) ? nil : columns
     showStatus(&state, "\(table.rawValue) columns: \(columns.joined(separator: ", "))", .success)
     return [.saveLayout(state.layout)]
 }
@@ -187,7 +202,8 @@ func handleColumnChooserKey(_ state: inout AppState, _ chooser: ColumnChooser, _
         chooser.order.swapAt(chooser.selected, to)
         chooser.selected = to
     case .character("r"):
-        chooser = ColumnChooser(table: chooser.table, shown: chooser.table.defaultColumns)
+        chooser = ColumnChooser(
+            table: chooser.table, shown: state.layout.defaults(chooser.table), available: state.layout.available(chooser.table))
     default:
         chooser.selected = listCursor(state, key, chooser.selected, count: chooser.order.count)
     }
@@ -290,9 +306,9 @@ public func applyView(_ state: inout AppState, _ name: String) -> [Effect] {
     state.showCompleted = view.showCompleted
     let before = state.layout
     for table in TableName.allCases {
-        let known = Set(table.columns)
+        let known = Set(state.layout.available(table))
         let chosen = (view.columns[table.rawValue] ?? []).filter { known.contains($0) }
-        state.layout.columns[table.rawValue] = chosen.isEmpty || chosen == table.defaultColumns ? nil : chosen
+        state.layout.columns[table.rawValue] = chosen.isEmpty || chosen == state.layout.defaults(table) ? nil : chosen
     }
     state.view = name
     keepSelectionVisible(&state)

@@ -79,7 +79,7 @@ extension AppState {
     /// a later binding: the first binding of a key is the one it runs (Esc clears a filter
     /// before it goes back).
     var screenHints: FooterHints {
-        let map = readOnly ? keymap.readOnly : keymap
+        let map = readOnlyHere ? keymap.readOnly : keymap
         let ended = targetConference(self).map { !$0.conference.status.isLive } ?? false
         let pinnedActions: [Action] = [.help, .quit]
         var hints: [FooterHint] = []

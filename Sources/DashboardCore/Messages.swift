@@ -26,6 +26,9 @@ public struct PollSnapshot: Equatable, Sendable {
     /// The live conferences are exactly those of the poll reported before this one (the service
     /// sent the same list): only the conferences in `participants` can have changed.
     public var sameConferences = false
+    /// Every space at once: the space (profile name) of each conference listed, when the lists
+    /// changed. Nil: one space, or the same lists as before.
+    public var spaces: [String: String]?
 
     public init(
         conferences: [Conference], participants: [String: [Participant]], participantFailures: [String: String] = [:],
@@ -51,6 +54,8 @@ public enum Msg: Sendable {
     /// yet: at thousands of conferences the rows show while the participants come in.
     case conferencesListed(PollSnapshot, at: Date)
     case pollFailed(reason: String, attempt: Int, retryAt: Date, at: Date)
+    /// Every space at once: how each space's polls are going (one failing keeps the others live).
+    case spacesChanged([SpaceHealth], at: Date)
     case pauseChanged(Bool, at: Date)
     /// Time passed with nothing else happening (a status message or highlight may end).
     case tick(Date)

@@ -50,7 +50,13 @@ public enum TableExport {
         let (names, records): ([String], [[Value?]])
         switch table {
         case .conferences:
-            (names, records) = (fields, state.visibleSids.compactMap { state.rows[$0] }.map(record))
+            let rows = state.visibleSids.compactMap { state.rows[$0] }
+            if state.everySpace {
+                // Every space at once: which profile each conference belongs to comes first.
+                (names, records) = (["space"] + fields, rows.map { [state.spaceOf[$0.id].map(Value.text)] + record($0) })
+            } else {
+                (names, records) = (fields, rows.map(record))
+            }
         case .participants:
             (names, records) = (participantFields, state.shownParticipants.map { record($0, call: state.calls[$0.callSid]) })
         case .streams:

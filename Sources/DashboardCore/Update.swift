@@ -49,6 +49,10 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
             ? .offline(at: retryAt, attempt: attempt, reason: reason)
             : .retrying(at: retryAt, attempt: attempt, reason: reason)
         return []
+    case .spacesChanged(let spaces, let at):
+        state.now = at
+        state.spaces = spaces
+        return []
     case .pauseChanged(let paused, let at):
         state.now = at
         if paused {
@@ -175,7 +179,7 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         // The terminal still reports the mouse, or not: the new space's screen says the same.
         next.mouse = state.mouse
         state = next
-        showStatus(&state, "switched to profile \(state.profile ?? "?")", .success)
+        showStatus(&state, state.everySpace ? "showing every profile: \(state.spaces.map(\.name).joined(separator: ", "))" : "switched to profile \(state.profile ?? "?")", .success)
         return []
     case .conferenceEvent(let event, let at):
         return receive(event, at: at, into: &state)
@@ -230,6 +234,8 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
 
 /// Replaces what a poll saw; conferences that left the live lists are kept as completed.
 func apply(_ snapshot: PollSnapshot, to state: inout AppState, at: Date) {
+    // Before the rows move, so the filter (which matches a space's name) sees where they are from.
+    if let spaces = snapshot.spaces { state.spaceOf.merge(spaces) { _, new in new } }
     let selectedPosition = state.selectedSid.flatMap { state.visibleSids.firstIndex(of: $0) } ?? 0
     var changedRows: [ConferenceRow] = []
     if snapshot.sameConferences, state.lastRefresh != nil,
@@ -303,6 +309,9 @@ func apply(_ snapshot: PollSnapshot, to state: inout AppState, at: Date) {
 
 /// What every poll's answer does after its rows are in place.
 func finishApplying(_ snapshot: PollSnapshot, to state: inout AppState, at: Date, selectedPosition: Int) {
+    if snapshot.spaces != nil, state.spaceOf.count > state.rows.count {
+        state.spaceOf = state.spaceOf.filter { state.rows[$0.key] != nil }
+    }
     for (conference, list) in snapshot.recordings { state.recordings[conference] = list }
     for (conference, list) in snapshot.callRecordings { state.keepCallRecordings(conference, list) }
     if let calls = snapshot.calls, calls != state.calls {

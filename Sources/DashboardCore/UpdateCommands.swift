@@ -10,12 +10,13 @@ func runCommand(_ state: inout AppState, _ line: String) -> [Effect] {
     let argument = trimmed.dropFirst(word.count).trimmingCharacters(in: .whitespaces)
     guard !word.isEmpty else { return [] }
     guard let command = ConsoleCommand.named(word) else {
-        let known = ConsoleCommand.all.filter { !(state.readOnly && $0.mutating) }.map { ":\($0.usage)" }
+        let known = ConsoleCommand.all.filter { !(state.readOnlyHere && $0.mutating) }.map { ":\($0.usage)" }
         showStatus(&state, "unknown command :\(word) (try \(known.joined(separator: ", ")); Tab completes)", .error)
         return []
     }
-    if state.readOnly, command.mutating {
-        showStatus(&state, "the dashboard is read-only: :\(command.name) is off", .warning)
+    if state.readOnlyHere, command.mutating {
+        let whose = state.readOnly ? "the dashboard is" : "profile \(state.targetSpace ?? "?") is"
+        showStatus(&state, "\(whose) read-only: :\(command.name) is off", .warning)
         return []
     }
     switch command.name {
@@ -41,16 +42,22 @@ func runCommand(_ state: inout AppState, _ line: String) -> [Effect] {
         return []
     case "profile":
         let others = state.profiles.filter { $0 != state.profile }
-        let choices = others.isEmpty ? "no other profiles in the config file" : "others: \(others.joined(separator: ", "))"
+        var choices = others.isEmpty ? "no other profiles in the config file" : "others: \(others.joined(separator: ", "))"
+        if state.profiles.count > 1, !state.everySpace { choices += "; :profile * shows every one at once" }
         guard !argument.isEmpty else {
-            showStatus(&state, "profile \(state.profile ?? "(none: flags and environment)") \u{2014} \(choices)", .info)
+            let current = state.everySpace ? "every profile at once (*)" : "profile \(state.profile ?? "(none: flags and environment)")"
+            showStatus(&state, "\(current) \u{2014} \(choices)", .info)
+            return []
+        }
+        guard !(argument == everyProfile && state.everySpace) else {
+            showStatus(&state, "already showing every profile", .info)
             return []
         }
         guard argument != state.profile else {
             showStatus(&state, "already on profile \(argument)", .info)
             return []
         }
-        showStatus(&state, "switching to profile \(argument)\u{2026}", .info)
+        showStatus(&state, argument == everyProfile ? "opening every profile\u{2026}" : "switching to profile \(argument)\u{2026}", .info)
         return [.switchProfile(argument)]
     case "export":
         guard !argument.isEmpty else {

@@ -16,7 +16,7 @@ func handleKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         }
         return []
     }
-    if binding.mutating && state.readOnly {
+    if binding.mutating && state.readOnlyHere {
         refuseReadOnly(&state, binding)
         return []
     }
@@ -68,12 +68,12 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
         if case .conference = state.screen { keepDetailSelectionShown(&state) } else { keepSelectionVisible(&state) }
         showStatus(&state, "filter cleared", .info)
     case .command:
-        let commands = ConsoleCommand.all.filter { !(state.readOnly && $0.mutating) }
+        let commands = ConsoleCommand.all.filter { !(state.readOnlyHere && $0.mutating) }
         let views = state.layout.views.keys.sorted()
-        let columns = focusedTable(state)?.columns ?? []
+        let columns = focusedTable(state).map(state.layout.available) ?? []
         state.modal = .command(
             CommandPrompt(
-                commands: commands, profiles: state.profiles,
+                commands: commands, profiles: state.profiles.count > 1 ? state.profiles + [everyProfile] : state.profiles,
                 arguments: [
                     "view": views + ["save", "delete"], "columns": ["hide", "show", "reset"] + columns, "mouse": ["on", "off"],
                 ]))

@@ -5,10 +5,10 @@ import Synchronization
 /// read-only), its services (poller and actions on its own client) and how to close them.
 public struct DashboardSession: Sendable {
     public var state: AppState
-    public var services: DashboardServices
+    public var services: any SessionServices
     public var close: @Sendable () async -> Void
 
-    public init(state: AppState, services: DashboardServices, close: @escaping @Sendable () async -> Void) {
+    public init(state: AppState, services: any SessionServices, close: @escaping @Sendable () async -> Void) {
         self.state = state
         self.services = services
         self.close = close
@@ -42,7 +42,7 @@ public final class DashboardRuntime: EffectHandler {
         self.post = post
     }
 
-    public var services: DashboardServices { running.withLock { $0.session.services } }
+    public var services: any SessionServices { running.withLock { $0.session.services } }
 
     public func start() {
         running.withLock { running in

@@ -18,14 +18,18 @@ public final class DashboardServices: Sendable {
     let onConferenceEvents: @Sendable ([StoredConferenceEvent]) -> Void
     /// Where `:columns` and `:view save` are kept; nil: for this run only.
     let layoutFile: LayoutFile?
+    /// Whether this one follows the store's change feed: of every space's services sharing one
+    /// store, only one does (each would report every change again).
+    let followsStore: Bool
 
     /// `actions` is nil when the ledger could not be opened: every mutating action then explains
     /// why (none may go unaudited).
     public init(
         poller: ConferencePoller, actions: OperatorActions?, logger: Logger,
         onConferenceEvents: @escaping @Sendable ([StoredConferenceEvent]) -> Void = { _ in },
-        layoutFile: LayoutFile? = nil, post: @escaping @Sendable (Msg) -> Void
+        layoutFile: LayoutFile? = nil, followsStore: Bool = true, post: @escaping @Sendable (Msg) -> Void
     ) {
+        self.followsStore = followsStore
         self.layoutFile = layoutFile
         self.poller = poller
         self.actions = actions
@@ -39,7 +43,7 @@ public final class DashboardServices: Sendable {
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.poller.run() }
-            if let ledger = actions?.ledger {
+            if followsStore, let ledger = actions?.ledger {
                 group.addTask { await self.follow(ledger) }
             }
         }

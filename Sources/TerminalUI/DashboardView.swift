@@ -72,7 +72,13 @@ public struct DashboardView {
     // MARK: header
 
     func drawHeader(_ state: AppState, width: Int, on frame: inout Frame) {
-        var title = "confdash \(glyphs.vertical) \(state.space) \(glyphs.vertical) account \(state.account)"
+        var title = "confdash \(glyphs.vertical) \(state.space)"
+        if state.everySpace {
+            // Each space by name, a failing one marked: which answers is the first thing to know.
+            title += ": " + state.spaces.map { $0.failing ? "\($0.name) \(glyphs.warning)" : $0.name }.joined(separator: ", ")
+        } else {
+            title += " \(glyphs.vertical) account \(state.account)"
+        }
         if let profile = state.profile { title += " \(glyphs.vertical) profile \(profile)" }
         let (pollText, pollStyle) = pollSummary(state)
         let pollWidth = TextWidth.width(of: pollText)
@@ -91,6 +97,8 @@ public struct DashboardView {
             counts += "   sorted by \(state.sortColumn.rawValue) \(state.sortDescending ? glyphs.down : glyphs.up)"
         }
         if state.readOnly { counts += "   READ-ONLY" }
+        let readOnlySpaces = state.spaces.filter(\.readOnly).map(\.name)
+        if !state.readOnly, !readOnlySpaces.isEmpty { counts += "   READ-ONLY: \(readOnlySpaces.joined(separator: ", "))" }
         // Said up front, not only when a stream key is pressed: the operator should know before
         // reaching for one.
         if state.streamsUnavailable != nil { counts += "   streams: n/a on Twilio" }
@@ -138,6 +146,7 @@ public struct DashboardView {
 
     /// Every column of the conferences table, in `TableName.conferences.columns`' order.
     static let conferenceColumns = [
+        TableColumn("SPACE", width: .fit(min: 5, max: 20)),
         TableColumn("NAME", width: .flex(min: 16, weight: 1)),
         TableColumn("SID", width: .fixed(36)),
         TableColumn("STATUS", width: .fixed(11)),
@@ -158,7 +167,7 @@ public struct DashboardView {
         let names = table.columns
         var indices = layout.shown(table).filter { !unavailable.contains($0) }.compactMap { names.firstIndex(of: $0) }
         if indices.isEmpty {
-            indices = table.defaultColumns.filter { !unavailable.contains($0) }.compactMap { names.firstIndex(of: $0) }
+            indices = layout.defaults(table).filter { !unavailable.contains($0) }.compactMap { names.firstIndex(of: $0) }
         }
         if indices == Array(all.indices) { return (all, rows) }
         // Rows not on screen are left empty by the conferences table: they stay empty.
@@ -178,7 +187,10 @@ public struct DashboardView {
         for index in window {
             guard let row = state.rows[sids[index]] else { continue }
             let c = row.conference
+            // A failing space's rows say so in their SPACE cell (and are drawn dim, as stale).
+            let space = state.spaceOf[row.id].map { state.spaceFailing(ofConference: row.id) ? "\($0) \(glyphs.warning)" : $0 }
             rows[index] = [
+                space ?? state.profile ?? state.space,
                 c.friendlyName.isEmpty ? c.sid : c.friendlyName,
                 c.sid,
                 c.status.rawValue,
@@ -191,7 +203,7 @@ public struct DashboardView {
             ]
             // Stale data stays readable but drawn dim, so nobody mistakes it for the present.
             emphasis[index] =
-                state.stale ? .dim : state.changedUntil[row.id] != nil ? .highlight : (c.status.isLive ? .normal : .dim)
+                state.stale || state.spaceFailing(ofConference: row.id) ? .dim : state.changedUntil[row.id] != nil ? .highlight : (c.status.isLive ? .normal : .dim)
         }
         let empty =
             state.rows.isEmpty
@@ -290,7 +302,15 @@ public struct DashboardView {
         }
         let c = row.conference
         var y = area.y
-        let nameLine = "\(c.friendlyName)  \(glyphs.bullet) \(c.status.rawValue)"
+        var nameLine = "\(c.friendlyName)  \(glyphs.bullet) \(c.status.rawValue)"
+        // Every space at once: whose conference this is (and whether its space answers).
+        if let space = state.spaceOf[c.sid] {
+            nameLine += "  \(glyphs.bullet) space \(space)"
+            if let health = state.space(named: space) {
+                if health.readOnly { nameLine += " (read-only)" }
+                if health.failing { nameLine += " \(glyphs.warning) not answering" }
+            }
+        }
         frame.write(TextWidth.truncate(nameLine, to: area.width, ellipsis: glyphs.ellipsis), x: area.x, y: y, style: .bold)
         y += 1
         var facts = "sid \(c.sid)  region \(c.region)  created \(c.dateCreated.raw)"
@@ -384,7 +404,7 @@ public struct DashboardView {
         let streamEmphasis = streams.map {
             $0.status.isTerminal ? RowEmphasis.dim : $0.status == .unknown ? .highlight : .normal
         }
-        let newStream = state.readOnly || !c.status.isLive ? nil : state.keymap.keyName(for: .newStream, in: .detail, fallback: ":stream")
+        let newStream = state.readOnlyHere || !c.status.isLive ? nil : state.keymap.keyName(for: .newStream, in: .detail, fallback: ":stream")
         let (streamColumns, shownStreamRows) = Self.chosen(.streams, Self.streamColumns, rows: streamRows, layout: state.layout)
         frame.render(
             TableView(
@@ -545,7 +565,7 @@ public struct DashboardView {
     }
 
     func drawHelp(_ state: AppState, scroll: Int, on frame: inout Frame) {
-        var sections = (state.readOnly ? state.keymap.readOnly : state.keymap).sections.map { section in
+        var sections = (state.readOnlyHere ? state.keymap.readOnly : state.keymap).sections.map { section in
             HelpSection(
                 section.title,
                 section.bindings.map { KeyHint($0.keys.map { $0.displayName(glyphs: glyphs) }.joined(separator: "/"), $0.summary) })

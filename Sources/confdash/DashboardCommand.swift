@@ -94,44 +94,11 @@ struct DashboardOptions: ParsableArguments {
     ) throws -> DashboardSession {
         // The columns and views this profile remembers; `--view` (the launch only) before the
         // profile's default_view.
-        let layoutFile = LayoutFile(stateDirectory: StatePaths.stateDirectory(), profile: layoutName ?? profile ?? "default")
-        let (layout, layoutProblem) = layoutFile.load()
-        if let startView, layout.views[startView] == nil {
-            let saved = layout.views.keys.sorted()
-            throw CLIError(
-                message: "--view \(startView): no such saved view for \(layoutName ?? profile ?? "this run") ("
-                    + (saved.isEmpty ? "none saved yet; :view save NAME in the dashboard keeps one" : "saved: \(saved.joined(separator: ", "))")
-                    + ")", status: .usage)
-        }
-        let poller = ConferencePoller(
-            source: client,
-            // The client decides how many of these go out at once (`AdaptiveConcurrency`); the
-            // poller only offers it as many as it may ever allow.
-            // A receiver (its own, or the team's at callback_url) brings conference events: the
-            // sweeps slow to a safety net, as the participants pane's SPEAKING column trusts them.
-            settings: .init(
-                interval: .milliseconds(Int64(refresh * 1000)), maxConcurrency: client.concurrency.level.ceiling,
-                eventsExpected: callbackURL != nil),
-            logger: Logger(label: "confdash.poller"),
-            emit: { mailbox.post($0) })
-        let services = DashboardServices(
-            poller: poller,
-            actions: ledger.map {
-                OperatorActions(client: client, ledger: $0, profile: profile, origin: .dashboard, readOnly: readOnly)
-            },
-            logger: Logger(label: "confdash.services"),
-            onConferenceEvents: { stored in
-                // Events the team receiver stored, as the in-process receiver would have handed
-                // them over: parsed from the service's own fields, applied at once.
-                for event in stored {
-                    let fields = event.parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-                    guard let parsed = try? ConferenceStatusEvent.parse(fields, receivedAt: event.receivedAt) else {
-                        continue
-                    }
-                    mailbox.post(.conferenceEvent(parsed, at: Date()))
-                }
-            },
-            layoutFile: layoutFile, post: { mailbox.post($0) })
+        let (layoutFile, layout, layoutProblem) = try Self.layout(
+            named: layoutName ?? profile ?? "default", for: layoutName ?? profile ?? "this run", startView: startView)
+        let services = makeServices(
+            client: client, ledger: ledger, mailbox: mailbox, refresh: refresh, readOnly: readOnly, profile: profile,
+            callbackURL: callbackURL, layoutFile: layoutFile, post: { mailbox.post($0) })
         var state = AppState(space: space, account: account, now: Date())
         state.layout = layout
         if let name = startView ?? defaultView, applyView(&state, name).contains(.saveLayout(state.layout)) {
@@ -151,6 +118,62 @@ struct DashboardOptions: ParsableArguments {
             throw CLIError(message: "key overrides in the profile: \(error)", status: .usage)
         }
         return DashboardSession(state: state, services: services, close: { await client.shutdown() })
+    }
+
+    /// The columns and views kept under `name`; a `--view` it has not saved is refused before
+    /// anything starts.
+    static func layout(named name: String, for whom: String, startView: String?) throws
+        -> (LayoutFile, SavedLayout, problem: String?)
+    {
+        let layoutFile = LayoutFile(stateDirectory: StatePaths.stateDirectory(), profile: name)
+        let (layout, layoutProblem) = layoutFile.load()
+        if let startView, layout.views[startView] == nil {
+            let saved = layout.views.keys.sorted()
+            throw CLIError(
+                message: "--view \(startView): no such saved view for \(whom) ("
+                    + (saved.isEmpty ? "none saved yet; :view save NAME in the dashboard keeps one" : "saved: \(saved.joined(separator: ", "))")
+                    + ")", status: .usage)
+        }
+        return (layoutFile, layout, layoutProblem)
+    }
+
+    /// One space's poller and actions on `client`, reporting through `post` (the mailbox, or
+    /// for every space at once the merger). Only the services with `followsStore` follow the
+    /// store's change feed, and only those with a `layoutFile` keep the columns and views.
+    func makeServices(
+        client: CompatClient, ledger: StreamLedger?, mailbox: DashboardApp.Mailbox, refresh: Double, readOnly: Bool,
+        profile: String?, callbackURL: String?, layoutFile: LayoutFile?, followsStore: Bool = true,
+        post: @escaping @Sendable (Msg) -> Void
+    ) -> DashboardServices {
+        let poller = ConferencePoller(
+            source: client,
+            // The client decides how many of these go out at once (`AdaptiveConcurrency`); the
+            // poller only offers it as many as it may ever allow.
+            // A receiver (its own, or the team's at callback_url) brings conference events: the
+            // sweeps slow to a safety net, as the participants pane's SPEAKING column trusts them.
+            settings: .init(
+                interval: .milliseconds(Int64(refresh * 1000)), maxConcurrency: client.concurrency.level.ceiling,
+                eventsExpected: callbackURL != nil),
+            logger: Logger(label: "confdash.poller"),
+            emit: post)
+        return DashboardServices(
+            poller: poller,
+            actions: ledger.map {
+                OperatorActions(client: client, ledger: $0, profile: profile, origin: .dashboard, readOnly: readOnly)
+            },
+            logger: Logger(label: "confdash.services"),
+            onConferenceEvents: { stored in
+                // Events the team receiver stored, as the in-process receiver would have handed
+                // them over: parsed from the service's own fields, applied at once.
+                for event in stored {
+                    let fields = event.parameters.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+                    guard let parsed = try? ConferenceStatusEvent.parse(fields, receivedAt: event.receivedAt) else {
+                        continue
+                    }
+                    mailbox.post(.conferenceEvent(parsed, at: Date()))
+                }
+            },
+            layoutFile: layoutFile, followsStore: followsStore, post: post)
     }
 
     /// Conference status callbacks the receiver verified, into the run loop: the service hears
@@ -233,61 +256,106 @@ struct DashboardCommand: AsyncParsableCommand {
         return CallbackReceiverSettings(signingKey: key, host: String(listen[..<colon]), port: port, publicURL: callbackURL)
     }
 
+    @Flag(
+        help: "Every profile of the config file at once: one conference table with a SPACE column, each space polled with its own credentials (in the dashboard: :profile *).")
+    var allProfiles = false
+
+    func validate() throws {
+        if allProfiles, connection.profile.profile != nil {
+            throw ValidationError("--all-profiles shows every profile; leave out --profile")
+        }
+        if allProfiles, connection.space != nil {
+            throw ValidationError("--all-profiles takes each profile's space from the config file; leave out --space")
+        }
+    }
+
+    /// The receiver this dashboard runs when one is asked for (flag, environment, profile).
+    func startReceiver(_ settings: ResolvedSettings, ledger: StreamLedger?, mailbox: DashboardApp.Mailbox) async throws
+        -> CallbackServer?
+    {
+        guard let ledger, let receiverSettings = try receiverSettings(settings) else { return nil }
+        let started = CallbackServer(
+            settings: receiverSettings, ledger: ledger, logger: Logger(label: "confdash.callbacks"),
+            onConferenceEvent: DashboardOptions.conferenceEvents(into: mailbox))
+        do {
+            try await started.start()
+        } catch {
+            throw CLIError(
+                message: "cannot start the callback receiver on \(receiverSettings.host):\(receiverSettings.port): \(error)")
+        }
+        return started
+    }
+
     @MainActor
     func run() async throws {
         LogSetup.toFile()
         var launchFlags = callbacks.flags(refresh: options.refresh)
         launchFlags.maxConcurrency = options.maxConcurrencyFlag
         let settings = try connection.resolve(launchFlags)
-        let client: CompatClient
-        do {
-            client = try connection.makeClient(settings: settings, retryPolicy: RetryPolicy(maxAttempts: 2), timeout: .seconds(5), leanReads: true)
-        } catch let error as CompatError {
-            throw CLIError(error, mutation: false)
+        let profiles = profileNames()
+        if allProfiles, profiles.isEmpty {
+            throw CLIError(
+                message: "--all-profiles needs profiles in \(ProfileConfigFile.defaultPath(ProcessInfo.processInfo.environment).path) (it has none)",
+                status: .usage)
+        }
+        // Every space at once needs no connection of the launch's own: each profile brings its own.
+        var client: CompatClient?
+        if !allProfiles {
+            do {
+                client = try connection.makeClient(
+                    settings: settings, retryPolicy: RetryPolicy(maxAttempts: 2), timeout: .seconds(5), leanReads: true)
+            } catch let error as CompatError {
+                throw CLIError(error, mutation: false)
+            }
         }
         let (ledger, problem) = options.openLedger(settings: settings)
         let mailbox = DashboardApp.Mailbox()
-        var receiver: CallbackServer?
-        if let ledger, let receiverSettings = try receiverSettings(settings) {
-            let started = CallbackServer(
-                settings: receiverSettings, ledger: ledger, logger: Logger(label: "confdash.callbacks"),
-                onConferenceEvent: DashboardOptions.conferenceEvents(into: mailbox))
-            do {
-                try await started.start()
-            } catch {
-                throw CLIError(
-                    message: "cannot start the callback receiver on \(receiverSettings.host):\(receiverSettings.port): \(error)")
-            }
-            receiver = started
+        let receiver: CallbackServer?
+        do {
+            receiver = try await startReceiver(settings, ledger: ledger, mailbox: mailbox)
+        } catch {
+            await client?.shutdown()
+            throw error
         }
+        // A team's receiver (`confdash receiver`) stands at callback_url: starts name it even
+        // when this dashboard runs no receiver of its own.
+        let callbackURL = await receiver?.callbackURL ?? settings.callbackURL.value
+        var switchFlags = ProfileFlags(refresh: options.refresh)
+        switchFlags.maxConcurrency = options.maxConcurrencyFlag
         let session: DashboardSession
         do {
-            session = try options.makeSession(
-                client: client, space: client.endpoint.host, account: client.credentials.projectID, ledger: ledger,
-                mailbox: mailbox, refresh: settings.refresh.value, readOnly: settings.readOnly.value,
-                profile: settings.profileName.value, profiles: profileNames(),
-                keyOverrides: settings.keyOverrides.value, streamsUnavailable: settings.streamsUnavailableReason,
-                // A team's receiver (`confdash receiver`) stands at callback_url: starts name it even
-                // when this dashboard runs no receiver of its own.
-                callbackURL: await receiver?.callbackURL ?? settings.callbackURL.value, startView: options.view,
-                defaultView: settings.defaultView.value)
+            if let client {
+                session = try options.makeSession(
+                    client: client, space: client.endpoint.host, account: client.credentials.projectID, ledger: ledger,
+                    mailbox: mailbox, refresh: settings.refresh.value, readOnly: settings.readOnly.value,
+                    profile: settings.profileName.value, profiles: profiles,
+                    keyOverrides: settings.keyOverrides.value, streamsUnavailable: settings.streamsUnavailableReason,
+                    callbackURL: callbackURL, startView: options.view, defaultView: settings.defaultView.value)
+            } else {
+                session = try await options.makeEverySpaceSession(
+                    connection: connection, flags: switchFlags, profiles: profiles, ledger: ledger, mailbox: mailbox,
+                    receiver: receiver, callbackURL: callbackURL, keyOverrides: settings.keyOverrides.value,
+                    startView: options.view)
+            }
         } catch {
             // Refused before the screen opened (an unknown --view, bad key overrides): nothing of
             // the run is left behind.
             await receiver?.stop()
-            await client.shutdown()
+            await client?.shutdown()
             throw error
         }
         let connection = self.connection
         let options = self.options
-        var switchFlags = ProfileFlags(refresh: options.refresh)
-        switchFlags.maxConcurrency = options.maxConcurrencyFlag
         let flags = switchFlags
-        let profiles = profileNames()
-        let callbackURL = await receiver?.callbackURL
+        let keyOverrides = settings.keyOverrides.value
         try await options.runDashboard(
             session, mailbox: mailbox, ledgerProblem: problem, receiver: receiver,
             switchProfile: { [receiver] name in
+                if name == everyProfile {
+                    return try await options.makeEverySpaceSession(
+                        connection: connection, flags: flags, profiles: profiles, ledger: ledger, mailbox: mailbox,
+                        receiver: receiver, callbackURL: callbackURL, keyOverrides: keyOverrides, startView: nil)
+                }
                 // The launch's --space and SIGNALWIRE_* variables chose the launch profile's
                 // connection; the profile asked for by name is taken as the file defines it.
                 let settings = try connection.resolve(flags, switchingTo: name)

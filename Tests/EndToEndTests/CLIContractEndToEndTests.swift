@@ -23,9 +23,9 @@ import Glibc
         var base: String { "http://127.0.0.1:\(emulator.port)" }
         var ledger: String { directory.appendingPathComponent("state/confdash/ledger.sqlite").path }
 
-        static func start(_ name: String) async throws -> Space {
+        static func start(_ name: String, seed: Int = 3) async throws -> Space {
             let directory = try scratch(name)
-            let emulator = try await FaultMatrixEndToEndTests.EmulatorProcess.start(port: 0, in: directory, name: name)
+            let emulator = try await FaultMatrixEndToEndTests.EmulatorProcess.start(port: 0, in: directory, name: name, seed: seed)
             var variables = environment(in: directory)
             for line in emulator.exports.split(separator: "\n") {
                 guard let match = line.firstMatch(of: /export (SIGNALWIRE_[A-Z_]+)=(\S+)/) else { continue }

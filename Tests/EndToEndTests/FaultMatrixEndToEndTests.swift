@@ -232,10 +232,11 @@ import Glibc
         /// The `export SIGNALWIRE_…` lines it printed.
         let exports: String
 
-        static func start(port: Int, in directory: URL, name: String) async throws -> EmulatorProcess {
+        /// `seed`: two emulators of one test need different ones, or their sids are the same.
+        static func start(port: Int, in directory: URL, name: String, seed: Int = 3) async throws -> EmulatorProcess {
             let log = directory.appendingPathComponent("emulator-\(name).log").path
             let pidFile = directory.appendingPathComponent("emulator-\(name).pid").path
-            let script = "\(Demo.quoted(try Demo.binary())) emulator --port \(port) --seed 3 --conferences 6 "
+            let script = "\(Demo.quoted(try Demo.binary())) emulator --port \(port) --seed \(seed) --conferences 6 "
                 + "> \(Demo.quoted(log)) 2>&1 & echo $! > \(Demo.quoted(pidFile))"
             #expect(try ChildProcess.run(["sh", "-c", script], outputPath: directory.appendingPathComponent("sh.out").path) == 0)
             let pid = try #require(pid_t((try String(contentsOfFile: pidFile, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)))

@@ -106,6 +106,15 @@ struct ProfileEndToEndTests {
         try session.send(keys: "Escape")
         #expect(await session.waitForAbsence(of: "dashboard is read-only"))
 
+        // `:profile *`: both spaces in one table, each row named by its profile.
+        try session.send(keys: ":")
+        try session.type(literal: "profile *")
+        try session.send(keys: "Enter")
+        #expect(await session.waitFor(text: "showing every profile: alpha, bravo", timeout: .seconds(10)), "\(session.capture())")
+        #expect(await session.waitFor(text: "READ-ONLY: bravo"), "\(session.capture())")
+        #expect(await session.waitFor(text: "SPACE"), "\(session.capture())")
+        #expect(await session.waitFor(text: "alpha  "), "\(session.capture())")
+
         let screen = session.capture()
         // `sh -c` execs a lone command, so the pane's own process is confdash.
         let pid = try session.panePID()
@@ -132,6 +141,7 @@ struct ProfileEndToEndTests {
         // The log file has the session's story (the switch), never a token.
         let log = try String(contentsOf: state.appendingPathComponent("confdash/confdash.log"), encoding: .utf8)
         #expect(log.contains("profile switched"))
+        #expect(log.contains("every profile at once"))
         for token in [alpha.token, bravo.token] {
             #expect(!log.contains(token), "a token reached the log file")
         }
