@@ -28,7 +28,7 @@ public struct ConsoleCommand: Equatable, Sendable {
         ConsoleCommand("pause", "pause polling"),
         ConsoleCommand("resume", "resume polling"),
         ConsoleCommand("completed", "show/hide completed conferences"),
-        ConsoleCommand("profile", aliases: ["profiles"], argument: "NAME", "switch profile (none: list them)"),
+        ConsoleCommand("profile", aliases: ["profiles"], argument: "NAME|*", "switch profile (*: every one; none: list them)"),
         ConsoleCommand("export", argument: "PATH", "write the table or pane in front, every row, as .csv or .json"),
         ConsoleCommand("columns", aliases: ["cols"], argument: "[hide|show NAME]", "choose this table's columns (none: a chooser)"),
         ConsoleCommand("mouse", argument: "on|off", "clicks select, the wheel scrolls (off: the terminal selects text)"),
