@@ -42,6 +42,20 @@ struct ConnectionOptions: ParsableArguments {
         return try profile.resolve(flags, environment: environment, profileByName: name)
     }
 
+    /// Profile `name`'s own connection for the dashboard (`:profile NAME`, every space at once):
+    /// its settings as the file defines them, and a client that reads lean and gives up fast.
+    func dashboardClient(profile name: String, flags: ProfileFlags) throws -> (ResolvedSettings, CompatClient) {
+        let settings = try resolve(flags, switchingTo: name)
+        do {
+            return (
+                settings,
+                try makeClient(settings: settings, retryPolicy: RetryPolicy(maxAttempts: 2), timeout: .seconds(5), leanReads: true)
+            )
+        } catch let error as CompatError {
+            throw CLIError(message: error.operatorMessage)
+        }
+    }
+
     func makeClient(retryPolicy: RetryPolicy = .default, timeout: Duration? = nil) throws -> CompatClient {
         try makeClient(settings: resolve(), retryPolicy: retryPolicy, timeout: timeout)
     }

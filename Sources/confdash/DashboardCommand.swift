@@ -358,14 +358,7 @@ struct DashboardCommand: AsyncParsableCommand {
                 }
                 // The launch's --space and SIGNALWIRE_* variables chose the launch profile's
                 // connection; the profile asked for by name is taken as the file defines it.
-                let settings = try connection.resolve(flags, switchingTo: name)
-                let client: CompatClient
-                do {
-                    client = try connection.makeClient(
-                        settings: settings, retryPolicy: RetryPolicy(maxAttempts: 2), timeout: .seconds(5), leanReads: true)
-                } catch let error as CompatError {
-                    throw CLIError(message: error.operatorMessage)
-                }
+                let (settings, client) = try connection.dashboardClient(profile: name, flags: flags)
                 if let receiver, let key = settings.signingKey.value.value { await receiver.trust(signingKey: key) }
                 do {
                     return try options.makeSession(

@@ -32,14 +32,7 @@ extension DashboardOptions {
         for name in profiles {
             do {
                 // Each profile as the config file defines it (as `:profile NAME` takes it).
-                let settings = try connection.resolve(flags, switchingTo: name)
-                let client: CompatClient
-                do {
-                    client = try connection.makeClient(
-                        settings: settings, retryPolicy: RetryPolicy(maxAttempts: 2), timeout: .seconds(5), leanReads: true)
-                } catch let error as CompatError {
-                    throw CLIError(message: error.operatorMessage)
-                }
+                let (settings, client) = try connection.dashboardClient(profile: name, flags: flags)
                 // Two profiles of one project (a read-only one beside one that acts, say) are one
                 // space: its conferences show once, under the first; acting goes through that one.
                 if let same = connected.first(where: {

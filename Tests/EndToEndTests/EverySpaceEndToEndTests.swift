@@ -13,6 +13,14 @@ struct EverySpaceEndToEndTests {
         return requests.filter { ($0["method"] as? String) == "POST" }.compactMap { $0["path"] as? String }
     }
 
+    /// `/TEXT` Enter, and the row it leaves out gone.
+    static func filter(_ session: TmuxSession, to text: String, hiding: String) async throws {
+        try session.send(keys: "/")
+        try session.type(literal: text)
+        try session.send(keys: "Enter")
+        #expect(await session.waitForAbsence(of: hiding), "\(session.capture())")
+    }
+
     @Test func oneTableAcrossTwoSpacesEachActionInItsOwn() async throws {
         let alpha = try await Space.start("every-alpha")
         let bravo = try await Space.start("every-bravo", seed: 4)
@@ -64,10 +72,7 @@ struct EverySpaceEndToEndTests {
         #expect(!screen.contains("OFFLINE"), "\(screen)")
 
         // A mute in bravo's conference goes to bravo's emulator, and only there.
-        try session.send(keys: "/")
-        try session.type(literal: "Bravo")
-        try session.send(keys: "Enter")
-        #expect(await session.waitForAbsence(of: "Alpha desk"), "\(session.capture())")
+        try await Self.filter(session, to: "Bravo", hiding: "Alpha desk")
         try session.send(keys: "Enter")
         #expect(await session.waitFor(text: "space bravo"), "\(session.capture())")
         #expect(await session.waitFor(text: "in-progress  -"), "\(session.capture())")
@@ -83,10 +88,7 @@ struct EverySpaceEndToEndTests {
         try session.send(keys: "Escape")
         #expect(await session.waitFor(text: "Alpha desk"), "\(session.capture())")
         #expect(await session.waitForAbsence(of: "space alpha:"), "alpha answers again: \(session.capture())")
-        try session.send(keys: "/")
-        try session.type(literal: "Alpha")
-        try session.send(keys: "Enter")
-        #expect(await session.waitForAbsence(of: "Bravo desk"), "\(session.capture())")
+        try await Self.filter(session, to: "Alpha", hiding: "Bravo desk")
         try session.send(keys: "E")
         #expect(await session.waitFor(text: "Profile alpha is read-only"), "\(session.capture())")
         try session.send(keys: "Escape")
