@@ -141,6 +141,8 @@ public struct URLPrompt: Equatable, Sendable {
 /// How the conferences table is ordered beyond "live first".
 public enum SortColumn: String, CaseIterable, Sendable {
     case created, name, status, region, participants, streams
+    /// Every space at once: by the profile each conference belongs to (skipped otherwise).
+    case space
 }
 
 /// Everything on screen, as a value. Only `update` changes it.
@@ -454,6 +456,9 @@ public struct AppState: Equatable, Sendable {
             ascending = a.participants.count == b.participants.count ? nil : a.participants.count < b.participants.count
         case .streams:
             ascending = a.streamCount == b.streamCount ? nil : a.streamCount < b.streamCount
+        case .space:
+            let spaceA = spaceOf[a.id] ?? "", spaceB = spaceOf[b.id] ?? ""
+            ascending = spaceA == spaceB ? nil : spaceA < spaceB
         }
         if let ascending { return sortDescending ? !ascending : ascending }
         return a.conference.sid < b.conference.sid

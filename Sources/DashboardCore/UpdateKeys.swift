@@ -132,8 +132,10 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
     case .toggleMute, .toggleHold, .removeParticipant:
         return actOnSelectedParticipant(action, &state)
     case .sortNext:
-        let all = SortColumn.allCases
-        state.sortColumn = all[(all.firstIndex(of: state.sortColumn)! + 1) % all.count]
+        // By space only when there is more than one.
+        let all = SortColumn.allCases.filter { $0 != .space || state.everySpace }
+        state.sortColumn = all[((all.firstIndex(of: state.sortColumn) ?? -1) + 1) % all.count]
+        // Newest first; the space's name from a to z.
         state.sortDescending = state.sortColumn == .created
         keepSelectionVisible(&state)
         showStatus(&state, "sorted by \(state.sortColumn.rawValue)", .info)

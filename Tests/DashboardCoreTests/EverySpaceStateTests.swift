@@ -76,6 +76,16 @@ struct EverySpaceStateTests {
         #expect(text.contains("bravo,b1,"))
         state.filter = "bravo"
         #expect(state.visibleSids == ["b1"])
+        state.filter = ""
+        // The sort key goes through SPACE here (and only here), after the others.
+        for _ in 0..<6 { _ = update(&state, .key(.character("s"))) }
+        #expect(state.sortColumn == .space)
+        #expect(state.visibleSids == ["a1", "b1"])
+        _ = update(&state, .key(.character("S")))
+        #expect(state.visibleSids == ["b1", "a1"])
+        var single = Fixtures.loadedState()
+        for _ in 0..<6 { _ = update(&single, .key(.character("s"))) }
+        #expect(single.sortColumn == .created, "one space: round again without SPACE")
     }
 
     @Test func profileStarIsEveryProfile() {
