@@ -31,6 +31,35 @@ public struct ConferenceRow: Equatable, Sendable, Identifiable {
     }
 }
 
+/// How wide the conferences table's short columns have to be for the rows it shows (their
+/// characters; every value is ASCII): kept up to date as rows change, so that the widths follow
+/// the whole table's content, not the rows scrolled into view (which would make columns jump
+/// while scrolling), and no frame walks every row to find them.
+public struct ConferenceContentWidths: Equatable, Sendable {
+    public var status = 0
+    public var region = 0
+    public var participants = 0
+    public var streams = 0
+    public var space = 0
+
+    public init() {}
+
+    /// Widened, never narrowed, by `row`: a row that changed in place may need more room; less
+    /// room is found by the next full pass.
+    mutating func widen(for row: ConferenceRow, space name: String?) {
+        let c = row.conference
+        // The service's statuses and regions are ASCII: their UTF-8 length (free for a native
+        // string) is their width, with no walk over each row's characters.
+        status = max(status, c.status.rawValue.utf8.count)
+        region = max(region, c.region.utf8.count)
+        participants = max(participants, Self.digits(row.participants.count))
+        streams = max(streams, Self.digits(row.streamCount))
+        if let name { space = max(space, name.count) }
+    }
+
+    static func digits(_ n: Int) -> Int { n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : String(n).count }
+}
+
 /// Which screen is in front.
 public enum Screen: Equatable, Sendable {
     case conferences
@@ -190,6 +219,8 @@ public struct AppState: Equatable, Sendable {
     /// The conferences table's rows in display order, kept up to date as rows, the filter and
     /// the completed toggle change, so that a key press never sorts.
     public private(set) var visibleSids: [String] = []
+    /// What the shown rows need of the short columns' widths.
+    public private(set) var contentWidths = ConferenceContentWidths()
     public var status: StatusMessage?
     /// Conferences that changed in the last refresh, highlighted until the date given.
     public var changedUntil: [String: Date] = [:]
@@ -373,6 +404,9 @@ public struct AppState: Equatable, Sendable {
         liveParticipantCount = participants
         let shown = all.indices.filter { isShown(all[$0], needle: needle) }
         visibleSids = shown.sorted { displayOrder(all[$0], all[$1]) }.map { all[$0].id }
+        var widths = ConferenceContentWidths()
+        for index in shown { widths.widen(for: all[index], space: spaceOf[all[index].id]) }
+        contentWidths = widths
     }
 
     /// Whether the table shows `row` under the completed toggle and the filter (lowercased).
@@ -432,6 +466,7 @@ public struct AppState: Equatable, Sendable {
                 }
             }
             visibleSids.insert(row.id, at: low)
+            contentWidths.widen(for: row, space: spaceOf[row.id])
         }
     }
 

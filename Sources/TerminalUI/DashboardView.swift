@@ -158,6 +158,24 @@ public struct DashboardView {
         TableColumn("UPDATED", width: .fixed(11)),
     ]
 
+    /// The conferences table's columns, the short ones as wide as the whole table's content (or
+    /// their header) needs: a table of live conferences gives STATUS the room of `in-progress`, a
+    /// table of only `init` ones does not.
+    static func conferenceColumns(fitting widths: ConferenceContentWidths, space: Int) -> [TableColumn] {
+        var columns = conferenceColumns
+        func fit(_ index: Int, _ content: Int) {
+            let column = columns[index]
+            let width = max(TextWidth.width(of: column.title), content)
+            columns[index] = TableColumn(column.title, width: .fixed(min(width, 20)), alignment: column.alignment)
+        }
+        fit(0, space)
+        fit(3, widths.status)
+        fit(4, widths.region)
+        fit(5, widths.participants)
+        fit(6, widths.streams)
+        return columns
+    }
+
     /// A table as the operator chose its columns (`:columns`, a view): `all` (every column, in
     /// the table's own order) narrowed to those shown, in their order, and each row with them.
     /// `unavailable` columns have nothing to say here (SPEAKING without conference events).
@@ -209,7 +227,14 @@ public struct DashboardView {
             state.rows.isEmpty
             ? (state.lastRefresh == nil ? "waiting for the first refresh\(glyphs.ellipsis)" : "no live conferences")
             : "no conference matches the filter (\(state.keymap.keyName(for: .clearFilter, in: .conferences, fallback: ":filter")) clears it)"
-        let (columns, shownRows) = Self.chosen(.conferences, Self.conferenceColumns, rows: rows, layout: state.layout)
+        // One space: its SPACE cell is the profile (or the host); every space: the widest name,
+        // and room for the mark of a failing one.
+        let spaceWidth =
+            state.everySpace
+            ? state.contentWidths.space + (state.spaces.contains(where: \.failing) ? 2 : 0)
+            : TextWidth.width(of: state.profile ?? state.space)
+        let (columns, shownRows) = Self.chosen(
+            .conferences, Self.conferenceColumns(fitting: state.contentWidths, space: spaceWidth), rows: rows, layout: state.layout)
         let table = TableView(
             columns: columns, rows: shownRows, emphasis: emphasis, selectedRow: selected, scrollOffset: offset,
             emptyText: empty, glyphs: glyphs)

@@ -219,6 +219,37 @@ struct ChosenColumnsViewTests {
         #expect(lines[3].hasPrefix("c2") && lines[3].contains("東京 standup"))
     }
 
+    /// The short columns are as wide as the whole table's content (or their header): a table
+    /// of only `init` conferences gives STATUS the room of STATUS, not of `in-progress`; one of
+    /// every space, SPACE the room of its longest profile name.
+    @Test func theShortColumnsAreAsWideAsTheTablesContent() {
+        func statusRoom(_ state: AppState) -> Int? {
+            let header = DashboardView(glyphs: .unicode).render(state, size: Size(width: 100, height: 12)).lines[2]
+            guard let status = header.range(of: "STATUS"), let region = header.range(of: "REGION") else { return nil }
+            return header.distance(from: status.lowerBound, to: region.lowerBound)
+        }
+        var state = AppState(space: "demo", account: "AC", now: DashboardViewTests.now)
+        _ = update(
+            &state,
+            .pollSucceeded(
+                PollSnapshot(conferences: [DashboardViewTests.conference("c1", "Starting", status: .initializing, minutesAgo: 5), DashboardViewTests.conference("c2", "Also", status: .initializing, minutesAgo: 5)], participants: [:]),
+                at: DashboardViewTests.now))
+        #expect(statusRoom(state) == "STATUS".count + 2)
+        // One conference in progress anywhere in the table (scrolled away or not) widens it.
+        _ = update(
+            &state,
+            .pollSucceeded(
+                PollSnapshot(conferences: [DashboardViewTests.conference("c1", "Starting", status: .initializing, minutesAgo: 5), DashboardViewTests.conference("c2", "Also", minutesAgo: 5)], participants: [:]),
+                at: DashboardViewTests.now))
+        #expect(statusRoom(state) == "in-progress".count + 2)
+
+        var every = EverySpaceLayout.twoSpaces(names: ("a", "operations-east"))
+        let header = DashboardView(glyphs: .unicode).render(every, size: Size(width: 100, height: 12)).lines[2]
+        #expect(header.hasPrefix("SPACE" + String(repeating: " ", count: "operations-east".count - "SPACE".count + 2) + "NAME"), "\(header)")
+        every.layout.columns["conferences"] = ["name", "space"]
+        #expect(DashboardView(glyphs: .unicode).render(every, size: Size(width: 100, height: 12)).lines[4].hasSuffix("operations-east"))
+    }
+
     @Test func aChosenSpeakingColumnIsLeftOutWithoutConferenceEvents() {
         var state = DashboardViewTests.state()
         state.layout.columns["participants"] = ["speaking", "call-sid"]
@@ -228,5 +259,18 @@ struct ChosenColumnsViewTests {
         let lines = DashboardView(glyphs: .unicode).render(state, size: Size(width: 100, height: 30)).lines
         let header = lines.first { $0.contains("CALL SID") }
         #expect(header != nil && header?.contains("SPEAKING") == false && header?.contains("STATUS") == false)
+    }
+}
+
+/// Two spaces' conferences as the merger hands them over.
+enum EverySpaceLayout {
+    static func twoSpaces(names: (String, String)) -> AppState {
+        var state = AppState(space: "every profile", account: "", now: DashboardViewTests.now)
+        state.spaces = [SpaceHealth(name: names.0, readOnly: false), SpaceHealth(name: names.1, readOnly: false)]
+        state.layout.everySpace = true
+        var snapshot = PollSnapshot(conferences: [DashboardViewTests.conference("x1", "First", minutesAgo: 5), DashboardViewTests.conference("y1", "Second", minutesAgo: 30)], participants: [:])
+        snapshot.spaces = ["x1": names.0, "y1": names.1]
+        _ = update(&state, .pollSucceeded(snapshot, at: DashboardViewTests.now))
+        return state
     }
 }
