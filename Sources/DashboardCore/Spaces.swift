@@ -16,8 +16,14 @@ public struct SpaceHealth: Equatable, Sendable {
     public var retryAt: Date?
     /// Failed polls in a row.
     public var attempt: Int
+    /// Where this space's stream status callbacks go (this dashboard's receiver, or the
+    /// profile's `callback_url` of a team receiver, whose route checks this profile's key).
+    public var callbackURL: String?
 
-    public init(name: String, readOnly: Bool, problem: String? = nil, retryAt: Date? = nil, attempt: Int = 0) {
+    public init(
+        name: String, readOnly: Bool, problem: String? = nil, retryAt: Date? = nil, attempt: Int = 0, callbackURL: String? = nil
+    ) {
+        self.callbackURL = callbackURL
         self.name = name
         self.readOnly = readOnly
         self.problem = problem
@@ -45,6 +51,12 @@ extension AppState {
         if readOnly { return true }
         guard everySpace, let space = targetSpace else { return false }
         return spaces.first { $0.name == space }?.readOnly ?? false
+    }
+
+    /// The status callback URL a stream started here gets: its space's, on every space at once.
+    public var streamCallbackURL: String? {
+        guard everySpace else { return callbackURL }
+        return targetSpace.flatMap { space(named: $0) }?.callbackURL
     }
 
     /// The space named `name`, when it is one of this dashboard's.

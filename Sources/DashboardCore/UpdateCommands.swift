@@ -159,7 +159,7 @@ func openStartStreamForm(_ state: inout AppState) {
     state.modal = .startStreamForm(
         StartStreamForm(
             conferenceSid: row.id, conferenceName: row.conference.friendlyName, existingNames: openNames,
-            callbackURL: state.callbackURL))
+            callbackURL: state.streamCallbackURL))
 }
 
 /// Whether `n` now starts a stream on the picked participant's call rather than on the
@@ -186,7 +186,7 @@ func openCallStreamForm(_ state: inout AppState) {
     state.modal = .startStreamForm(
         StartStreamForm(
             conferenceSid: row.id, conferenceName: row.conference.friendlyName, call: (sid: call, who: state.calls[call]?.who),
-            existingNames: openNames, callbackURL: state.callbackURL))
+            existingNames: openNames, callbackURL: state.streamCallbackURL))
 }
 
 func stopConfirmation(conference: ConferenceRow, stream: String, name: String?) -> Confirmation {

@@ -162,15 +162,18 @@ public final class SpaceMerger: Sendable {
     let state: Mutex<Merged>
     let post: @Sendable (Msg) -> Void
 
-    /// `spaces` in order, with a problem for those that could not connect at all.
-    public init(spaces: [(name: String, readOnly: Bool, problem: String?)], post: @escaping @Sendable (Msg) -> Void) {
+    /// `spaces` in order, as they start: failing already when they could not connect at all.
+    public init(spaces: [SpaceHealth], post: @escaping @Sendable (Msg) -> Void) {
         state = Mutex(
             Merged(
-                names: spaces.map(\.name),
-                health: spaces.map { SpaceHealth(name: $0.name, readOnly: $0.readOnly, problem: $0.problem) },
+                names: spaces.map(\.name), health: spaces,
                 lists: Array(repeating: [], count: spaces.count), calls: Array(repeating: nil, count: spaces.count),
                 failures: Array(repeating: nil, count: spaces.count)))
         self.post = post
+    }
+
+    public convenience init(spaces: [(name: String, readOnly: Bool, problem: String?)], post: @escaping @Sendable (Msg) -> Void) {
+        self.init(spaces: spaces.map { SpaceHealth(name: $0.name, readOnly: $0.readOnly, problem: $0.problem) }, post: post)
     }
 
     public var health: [SpaceHealth] { state.withLock { $0.health } }

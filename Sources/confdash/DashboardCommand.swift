@@ -318,8 +318,10 @@ struct DashboardCommand: AsyncParsableCommand {
             throw error
         }
         // A team's receiver (`confdash receiver`) stands at callback_url: starts name it even
-        // when this dashboard runs no receiver of its own.
-        let callbackURL = await receiver?.callbackURL ?? settings.callbackURL.value
+        // when this dashboard runs no receiver of its own. Each profile has its own route there,
+        // checked with its own key: a switch takes the new profile's.
+        let ownReceiverURL = await receiver?.callbackURL
+        let callbackURL = ownReceiverURL ?? settings.callbackURL.value
         var switchFlags = ProfileFlags(refresh: options.refresh)
         switchFlags.maxConcurrency = options.maxConcurrencyFlag
         let session: DashboardSession
@@ -334,7 +336,7 @@ struct DashboardCommand: AsyncParsableCommand {
             } else {
                 session = try await options.makeEverySpaceSession(
                     connection: connection, flags: switchFlags, profiles: profiles, ledger: ledger, mailbox: mailbox,
-                    receiver: receiver, callbackURL: callbackURL, keyOverrides: settings.keyOverrides.value,
+                    receiver: receiver, keyOverrides: settings.keyOverrides.value,
                     startView: options.view)
             }
         } catch {
@@ -354,7 +356,7 @@ struct DashboardCommand: AsyncParsableCommand {
                 if name == everyProfile {
                     return try await options.makeEverySpaceSession(
                         connection: connection, flags: flags, profiles: profiles, ledger: ledger, mailbox: mailbox,
-                        receiver: receiver, callbackURL: callbackURL, keyOverrides: keyOverrides, startView: nil)
+                        receiver: receiver, keyOverrides: keyOverrides, startView: nil)
                 }
                 // The launch's --space and SIGNALWIRE_* variables chose the launch profile's
                 // connection; the profile asked for by name is taken as the file defines it.
@@ -366,7 +368,7 @@ struct DashboardCommand: AsyncParsableCommand {
                         ledger: ledger, mailbox: mailbox, refresh: settings.refresh.value,
                         readOnly: settings.readOnly.value, profile: name, profiles: profiles,
                         keyOverrides: settings.keyOverrides.value, streamsUnavailable: settings.streamsUnavailableReason,
-                        callbackURL: callbackURL, defaultView: settings.defaultView.value)
+                        callbackURL: ownReceiverURL ?? settings.callbackURL.value, defaultView: settings.defaultView.value)
                 } catch {
                     await client.shutdown()
                     throw error

@@ -15,7 +15,7 @@ extension DashboardOptions {
     /// space) is shown failing with why; if none can, nothing starts.
     func makeEverySpaceSession(
         connection: ConnectionOptions, flags: ProfileFlags, profiles: [String], ledger: StreamLedger?,
-        mailbox: DashboardApp.Mailbox, receiver: CallbackServer?, callbackURL: String?, keyOverrides: [String: String],
+        mailbox: DashboardApp.Mailbox, receiver: CallbackServer?, keyOverrides: [String: String],
         startView: String?
     ) async throws -> DashboardSession {
         var (layoutFile, layout, layoutProblem) = try Self.layout(
@@ -27,7 +27,7 @@ extension DashboardOptions {
             var client: CompatClient
         }
         var connected: [Connected] = []
-        var planned: [(name: String, readOnly: Bool, problem: String?)] = []
+        var planned: [SpaceHealth] = []
         var sameSpace: [String] = []
         for name in profiles {
             do {
@@ -45,10 +45,15 @@ extension DashboardOptions {
                 }
                 if let receiver, let key = settings.signingKey.value.value { await receiver.trust(signingKey: key) }
                 connected.append(Connected(name: name, settings: settings, client: client))
-                planned.append((name, settings.readOnly.value, nil))
+                // This dashboard's receiver (it trusts every profile's key), else the profile's
+                // own team receiver route.
+                planned.append(
+                    SpaceHealth(
+                        name: name, readOnly: settings.readOnly.value,
+                        callbackURL: await receiver?.callbackURL ?? settings.callbackURL.value))
             } catch {
                 // Read-only until it can say otherwise: nothing is sent to a profile not understood.
-                planned.append((name, true, "cannot connect: \(error)"))
+                planned.append(SpaceHealth(name: name, readOnly: true, problem: "cannot connect: \(error)"))
             }
         }
         let clients = connected.map(\.client)
@@ -68,7 +73,7 @@ extension DashboardOptions {
             let home = space.name == connected[0].name
             let services = makeServices(
                 client: space.client, ledger: ledger, mailbox: mailbox, refresh: space.settings.refresh.value,
-                readOnly: space.settings.readOnly.value, profile: space.name, callbackURL: callbackURL,
+                readOnly: space.settings.readOnly.value, profile: space.name, callbackURL: plan.callbackURL,
                 layoutFile: home ? layoutFile : nil, followsStore: home, post: merger.poster(for: space.name))
             spaces.append(SpacesServices.Space(name: space.name, readOnly: space.settings.readOnly.value, services: services))
         }
@@ -86,7 +91,9 @@ extension DashboardOptions {
         if let layoutProblem { _ = update(&state, .layoutNotSaved(layoutProblem)) }
         state.spaces = merger.health
         state.profiles = profiles
-        state.callbackURL = callbackURL
+        // The stream form takes each row's own space's URL (`streamCallbackURL`); this one says
+        // whether status callbacks reach anyone at all.
+        state.callbackURL = planned.lazy.compactMap(\.callbackURL).first
         state.refreshInterval = connected.map(\.settings.refresh.value).min() ?? ProfileResolution.defaultRefresh
         // Stream keys are off only when no space has conference streams (every one is Twilio);
         // otherwise a Twilio space refuses them itself.

@@ -88,6 +88,21 @@ struct EverySpaceStateTests {
         #expect(single.sortColumn == .created, "one space: round again without SPACE")
     }
 
+    /// A stream started on a row is told to call back its own space's route (each profile's
+    /// route at a team receiver checks that profile's key).
+    @Test func aStreamsStatusCallbackIsItsSpaces() throws {
+        var state = Self.twoSpaces()
+        state.spaces[0].callbackURL = "https://hooks.example.com/p/alpha/streams/callback"
+        state.spaces[1].readOnly = false
+        state.spaces[1].callbackURL = "https://hooks.example.com/p/bravo/streams/callback"
+        _ = update(&state, .key(.character("n")))
+        #expect(try #require(state.startStreamForm).callbackURL.text == "https://hooks.example.com/p/alpha/streams/callback")
+        _ = update(&state, .key(.escape))
+        _ = update(&state, .key(.character("j")))
+        _ = update(&state, .key(.character("n")))
+        #expect(try #require(state.startStreamForm).callbackURL.text == "https://hooks.example.com/p/bravo/streams/callback")
+    }
+
     @Test func profileStarIsEveryProfile() {
         var state = Fixtures.loadedState()
         state.profile = "alpha"
