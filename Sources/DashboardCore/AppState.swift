@@ -288,6 +288,10 @@ public struct AppState: Equatable, Sendable {
     /// The space (profile name) each conference came from, by conference sid, when `spaces` is
     /// not empty.
     public var spaceOf: [String: String] = [:]
+    /// When each space last answered a poll (every space at once), by name.
+    public var spaceAnsweredAt: [String: Date] = [:]
+    /// Spaces whose first poll listed their conferences and is still reading participants.
+    public var spacesListing: Set<String> = []
 
     /// Conferences no poll lists any more (ended and gone from the recent list) kept on screen
     /// for reference, the most recent first.
@@ -571,6 +575,7 @@ public struct AppState: Equatable, Sendable {
         if let soonest = changedUntil.values.min() { candidates.append(soonest) }
         // A failing space's retry countdown moves in the header.
         if spaces.contains(where: \.failing) { candidates.append(now.addingTimeInterval(1)) }
+        if let deadline = nextSpaceDeadline { candidates.append(deadline) }
         switch poll {
         case .retrying, .offline, .starting:
             // Once a second, so countdowns and ages move while the service is not answering

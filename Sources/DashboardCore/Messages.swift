@@ -29,6 +29,9 @@ public struct PollSnapshot: Equatable, Sendable {
     /// Every space at once: the space (profile name) of each conference listed, when the lists
     /// changed. Nil: one space, or the same lists as before.
     public var spaces: [String: String]?
+    /// Every space at once: the space whose poll this answer is (nil: one space, or the rows of
+    /// a first poll still reading participants).
+    public var answeredBy: String?
 
     public init(
         conferences: [Conference], participants: [String: [Participant]], participantFailures: [String: String] = [:],

@@ -19,10 +19,15 @@ public struct SpaceHealth: Equatable, Sendable {
     /// Where this space's stream status callbacks go (this dashboard's receiver, or the
     /// profile's `callback_url` of a team receiver, whose route checks this profile's key).
     public var callbackURL: String?
+    /// Seconds between its polls (its profile's `refresh`): a poll in flight for longer than
+    /// this is said.
+    public var refresh: TimeInterval
 
     public init(
-        name: String, readOnly: Bool, problem: String? = nil, retryAt: Date? = nil, attempt: Int = 0, callbackURL: String? = nil
+        name: String, readOnly: Bool, problem: String? = nil, retryAt: Date? = nil, attempt: Int = 0, callbackURL: String? = nil,
+        refresh: TimeInterval = 2
     ) {
+        self.refresh = refresh
         self.callbackURL = callbackURL
         self.name = name
         self.readOnly = readOnly
@@ -68,18 +73,62 @@ extension AppState {
         return space(named: name)?.failing ?? false
     }
 
-    /// The failing spaces in words, for the header's problem line.
-    var spacesProblem: (text: String, severe: Bool)? {
-        let failing = spaces.filter(\.failing)
-        guard !failing.isEmpty else { return nil }
-        let text = failing.map { space in
-            var words = "space \(space.name): \(space.problem ?? "")"
-            if let at = space.retryAt {
-                let seconds = Int(at.timeIntervalSince(now).rounded(.up))
-                words += seconds > 0 ? " (retry in \(seconds)s)" : " (retrying)"
-            }
-            return words
+    /// How long a space's poll now in flight has waited, once that is longer than its refresh
+    /// interval (nil before, and for a failing space, which says why instead): a space that
+    /// stops answering shows at once, not only when its requests time out.
+    public func spaceOverdue(_ space: SpaceHealth) -> TimeInterval? {
+        guard !space.failing, poll != .paused else { return nil }
+        guard let answered = spaceAnsweredAt[space.name] else {
+            // Never answered while another space did: counted from the start. One that listed
+            // its conferences is reading their participants (thousands take seconds).
+            guard lastRefresh != nil, !spacesListing.contains(space.name) else { return nil }
+            let waited = now.timeIntervalSince(startedAt)
+            return waited >= 2 * space.refresh + 1 ? waited : nil
         }
-        return (text.joined(separator: "; "), failing.contains { $0.attempt >= offlineAfterAttempts || $0.retryAt == nil })
+        let inFlight = now.timeIntervalSince(answered) - space.refresh
+        return inFlight > space.refresh ? inFlight : nil
+    }
+
+    /// The failing and the slow spaces in words, for the header's problem line.
+    var spacesProblem: (text: String, severe: Bool)? {
+        var parts: [String] = []
+        var severe = false
+        for space in spaces {
+            if space.failing {
+                var words = "space \(space.name): \(space.problem ?? "")"
+                if let at = space.retryAt {
+                    let seconds = Int(at.timeIntervalSince(now).rounded(.up))
+                    words += seconds > 0 ? " (retry in \(seconds)s)" : " (retrying)"
+                }
+                parts.append(words)
+                severe = severe || space.attempt >= offlineAfterAttempts || space.retryAt == nil
+            } else if let waited = spaceOverdue(space) {
+                parts.append(
+                    spaceAnsweredAt[space.name] == nil
+                        ? "space \(space.name): no answer yet (\(Int(waited))s)"
+                        : "space \(space.name): a refresh has waited \(Int(waited))s for the service's answer")
+            }
+        }
+        return parts.isEmpty ? nil : (parts.joined(separator: "; "), severe)
+    }
+
+    /// When a space's poll would first show as late, if no answer comes before it.
+    var nextSpaceDeadline: Date? {
+        guard everySpace else { return nil }
+        var soonest: Date?
+        for space in spaces where !space.failing {
+            let due: Date
+            if let answered = spaceAnsweredAt[space.name] {
+                due = answered.addingTimeInterval(2 * space.refresh + 0.5)
+            } else if spacesListing.contains(space.name) {
+                continue
+            } else {
+                due = startedAt.addingTimeInterval(2 * space.refresh + 1)
+            }
+            // Once late, the count moves each second.
+            let wake = due > now ? due : now.addingTimeInterval(1)
+            soonest = min(soonest ?? wake, wake)
+        }
+        return soonest
     }
 }

@@ -37,7 +37,11 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         // header still says the first refresh is under way, and nothing is settled from it.
         let (lastRefresh, poll) = (state.lastRefresh, state.poll)
         state.now = at
-        apply(snapshot, to: &state, at: at)
+        var rows = snapshot
+        // Every space at once: the space listed its conferences; its first poll is not over.
+        if let space = rows.answeredBy { state.spacesListing.insert(space) }
+        rows.answeredBy = nil
+        apply(rows, to: &state, at: at)
         state.lastRefresh = lastRefresh
         state.poll = poll
         return []
@@ -236,6 +240,7 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
 func apply(_ snapshot: PollSnapshot, to state: inout AppState, at: Date) {
     // Before the rows move, so the filter (which matches a space's name) sees where they are from.
     if let spaces = snapshot.spaces { state.spaceOf.merge(spaces) { _, new in new } }
+    if let space = snapshot.answeredBy { state.spaceAnsweredAt[space] = at }
     let selectedPosition = state.selectedSid.flatMap { state.visibleSids.firstIndex(of: $0) } ?? 0
     var changedRows: [ConferenceRow] = []
     if snapshot.sameConferences, state.lastRefresh != nil,

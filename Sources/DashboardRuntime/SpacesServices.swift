@@ -227,6 +227,8 @@ public final class SpaceMerger: Sendable {
             var out = snapshot
             guard let index = merged.names.firstIndex(of: name) else { return (out, nil) }
             var healthChanged: [SpaceHealth]?
+            // `conferencesListed` takes it as "listed, still reading participants".
+            out.answeredBy = name
             if answered, merged.health[index].failing {
                 merged.health[index].problem = nil
                 merged.health[index].retryAt = nil

@@ -50,7 +50,8 @@ extension DashboardOptions {
                 planned.append(
                     SpaceHealth(
                         name: name, readOnly: settings.readOnly.value,
-                        callbackURL: await receiver?.callbackURL ?? settings.callbackURL.value))
+                        callbackURL: await receiver?.callbackURL ?? settings.callbackURL.value,
+                        refresh: settings.refresh.value))
             } catch {
                 // Read-only until it can say otherwise: nothing is sent to a profile not understood.
                 planned.append(SpaceHealth(name: name, readOnly: true, problem: "cannot connect: \(error)"))

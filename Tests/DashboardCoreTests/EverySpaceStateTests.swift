@@ -65,6 +65,42 @@ struct EverySpaceStateTests {
         #expect(state.nextWake != nil, "the countdown moves")
     }
 
+    /// A space that stops answering shows as soon as its poll is late, not only when its
+    /// requests time out: the other space's answers keep the header live.
+    @Test func aSpaceWhosePollIsLateIsSaid() {
+        var state = AppState(space: "every profile", account: "", now: Fixtures.epoch)
+        state.spaces = [SpaceHealth(name: "alpha", readOnly: false), SpaceHealth(name: "bravo", readOnly: false)]
+        func answer(_ space: String, _ sid: String, at seconds: TimeInterval) {
+            var snapshot = Fixtures.snapshot([Fixtures.conference(sid, "Bridge \(sid)")])
+            snapshot.spaces = [sid: space]
+            snapshot.answeredBy = space
+            _ = update(&state, .pollSucceeded(snapshot, at: Fixtures.epoch.addingTimeInterval(seconds)))
+        }
+        answer("alpha", "a1", at: 1)
+        answer("bravo", "b1", at: 1)
+        #expect(state.currentProblem == nil)
+        answer("alpha", "a1", at: 3)
+        answer("alpha", "a1", at: 5.5)
+        #expect(state.currentProblem?.text == "space bravo: a refresh has waited 2s for the service's answer")
+        #expect(state.poll == .live)
+        #expect(state.nextWake.map { $0 <= state.now.addingTimeInterval(1) } == true, "the count moves each second")
+        answer("bravo", "b1", at: 6)
+        #expect(state.currentProblem == nil)
+
+        // A space that never answered, once another did: said after two of its refreshes...
+        var late = AppState(space: "every profile", account: "", now: Fixtures.epoch)
+        late.spaces = [SpaceHealth(name: "alpha", readOnly: false), SpaceHealth(name: "bravo", readOnly: false)]
+        var snapshot = Fixtures.snapshot([Fixtures.conference("a1", "A")])
+        snapshot.answeredBy = "alpha"
+        _ = update(&late, .pollSucceeded(snapshot, at: Fixtures.epoch.addingTimeInterval(6)))
+        #expect(late.currentProblem?.text == "space bravo: no answer yet (6s)")
+        // ...unless it listed its conferences and is reading their participants.
+        var listed = Fixtures.snapshot([Fixtures.conference("b1", "B")])
+        listed.answeredBy = "bravo"
+        _ = update(&late, .conferencesListed(listed, at: Fixtures.epoch.addingTimeInterval(6)))
+        #expect(late.currentProblem == nil)
+    }
+
     @Test func spaceColumnFirstAndFilterAndExportKnowTheSpace() {
         var state = Self.twoSpaces()
         #expect(state.layout.shown(.conferences).first == "space")

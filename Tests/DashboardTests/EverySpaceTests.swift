@@ -42,6 +42,7 @@ import Testing
         var snapshot = try #require(Self.snapshots(posted.take()).first)
         #expect(snapshot.conferences.map(\.sid) == ["a1"])
         #expect(snapshot.spaces == ["a1": "alpha"])
+        #expect(snapshot.answeredBy == "alpha")
 
         merger.poster(for: "bravo")(
             .pollSucceeded(
