@@ -43,7 +43,7 @@ scripts/screenshot.sh --size 120x40 --wait '● live' \
     --keys r --wait 'Recordings (1 active' \
     --keys 'Tab P' --wait 'Pause recording' --shot screenshots/recording-pause.png --keys 'Escape Tab' \
     --keys n --wait 'Start a stream on call' --shot screenshots/call-stream-form.png --keys Escape \
-    --keys 'Escape / C-u Enter' --wait 'STREAMS' --shot screenshots/conferences.png \
+    --keys 'Escape / C-u Enter' --wait 'Release train' --wait '? help' --shot screenshots/conferences.png \
     --keys : --type columns --keys Enter --wait 'Columns: conferences' \
     --keys 'j j Space j j j j j Space' --wait '[x] sid' --shot screenshots/columns.png \
     --keys Enter --wait 'conferences columns:' \
