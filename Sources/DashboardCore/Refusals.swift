@@ -37,6 +37,6 @@ func refusedOnEndedConference(_ state: inout AppState, _ action: Action) -> Bool
 
 /// Read-only mode refuses every mutating key.
 func refuseReadOnly(_ state: inout AppState, _ binding: KeyBinding) {
-    let whose = state.readOnly ? "The dashboard is" : "Profile \(state.targetSpace ?? "?") is"
-    refuse(&state, "Read-only", "\(whose) read-only: \(binding.summary) is off. Nothing was done.")
+    let owner = state.readOnlyOwner
+    refuse(&state, "Read-only", "\(owner.prefix(1).uppercased() + owner.dropFirst()) is read-only: \(binding.summary) is off. Nothing was done.")
 }

@@ -54,9 +54,12 @@ extension AppState {
     /// the conference they would act on is.
     public var readOnlyHere: Bool {
         if readOnly { return true }
-        guard everySpace, let space = targetSpace else { return false }
-        return spaces.first { $0.name == space }?.readOnly ?? false
+        guard everySpace, let name = targetSpace else { return false }
+        return space(named: name)?.readOnly ?? false
     }
+
+    /// Whose read-only setting refuses a change here, as a refusal names it.
+    var readOnlyOwner: String { readOnly ? "the dashboard" : "profile \(targetSpace ?? "?")" }
 
     /// The status callback URL a stream started here gets: its space's, on every space at once.
     public var streamCallbackURL: String? {
@@ -73,20 +76,27 @@ extension AppState {
         return space(named: name)?.failing ?? false
     }
 
-    /// How long a space's poll now in flight has waited, once that is longer than its refresh
-    /// interval (nil before, and for a failing space, which says why instead): a space that
-    /// stops answering shows at once, not only when its requests time out.
-    public func spaceOverdue(_ space: SpaceHealth) -> TimeInterval? {
+    /// When a space's poll started waiting, and from when that counts as late (a refresh
+    /// interval past the poll's start): nil for a failing space (which says why instead), while
+    /// paused, and on its first poll once it has listed its conferences (thousands of
+    /// participants take seconds to read). One that never answered waits from the start.
+    func spaceWait(_ space: SpaceHealth) -> (since: Date, lateFrom: Date)? {
         guard !space.failing, poll != .paused else { return nil }
-        guard let answered = spaceAnsweredAt[space.name] else {
-            // Never answered while another space did: counted from the start. One that listed
-            // its conferences is reading their participants (thousands take seconds).
-            guard lastRefresh != nil, !spacesListing.contains(space.name) else { return nil }
-            let waited = now.timeIntervalSince(startedAt)
-            return waited >= 2 * space.refresh + 1 ? waited : nil
+        if let answered = spaceAnsweredAt[space.name] {
+            let since = answered.addingTimeInterval(space.refresh)
+            return (since, since.addingTimeInterval(space.refresh))
         }
-        let inFlight = now.timeIntervalSince(answered) - space.refresh
-        return inFlight > space.refresh ? inFlight : nil
+        guard !spacesListing.contains(space.name) else { return nil }
+        return (startedAt, startedAt.addingTimeInterval(2 * space.refresh + 1))
+    }
+
+    /// How long a space's poll now in flight has waited, once it is late: a space that stops
+    /// answering shows at once, not only when its requests time out. One that never answered
+    /// counts only once another space has.
+    public func spaceOverdue(_ space: SpaceHealth) -> TimeInterval? {
+        guard let wait = spaceWait(space), now > wait.lateFrom else { return nil }
+        if spaceAnsweredAt[space.name] == nil, lastRefresh == nil { return nil }
+        return now.timeIntervalSince(wait.since)
     }
 
     /// The failing and the slow spaces in words, for the header's problem line.
@@ -112,23 +122,11 @@ extension AppState {
         return parts.isEmpty ? nil : (parts.joined(separator: "; "), severe)
     }
 
-    /// When a space's poll would first show as late, if no answer comes before it.
+    /// When a space's poll would first show as late, if no answer comes before it; once late,
+    /// each second (the count moves).
     var nextSpaceDeadline: Date? {
-        guard everySpace else { return nil }
-        var soonest: Date?
-        for space in spaces where !space.failing {
-            let due: Date
-            if let answered = spaceAnsweredAt[space.name] {
-                due = answered.addingTimeInterval(2 * space.refresh + 0.5)
-            } else if spacesListing.contains(space.name) {
-                continue
-            } else {
-                due = startedAt.addingTimeInterval(2 * space.refresh + 1)
-            }
-            // Once late, the count moves each second.
-            let wake = due > now ? due : now.addingTimeInterval(1)
-            soonest = min(soonest ?? wake, wake)
-        }
-        return soonest
+        spaces.compactMap { spaceWait($0)?.lateFrom }
+            .map { $0 > now ? $0.addingTimeInterval(0.05) : now.addingTimeInterval(1) }
+            .min()
     }
 }

@@ -15,8 +15,7 @@ func runCommand(_ state: inout AppState, _ line: String) -> [Effect] {
         return []
     }
     if state.readOnlyHere, command.mutating {
-        let whose = state.readOnly ? "the dashboard is" : "profile \(state.targetSpace ?? "?") is"
-        showStatus(&state, "\(whose) read-only: :\(command.name) is off", .warning)
+        showStatus(&state, "\(state.readOnlyOwner) is read-only: :\(command.name) is off", .warning)
         return []
     }
     switch command.name {

@@ -172,9 +172,6 @@ public final class SpaceMerger: Sendable {
         self.post = post
     }
 
-    public convenience init(spaces: [(name: String, readOnly: Bool, problem: String?)], post: @escaping @Sendable (Msg) -> Void) {
-        self.init(spaces: spaces.map { SpaceHealth(name: $0.name, readOnly: $0.readOnly, problem: $0.problem) }, post: post)
-    }
 
     public var health: [SpaceHealth] { state.withLock { $0.health } }
 

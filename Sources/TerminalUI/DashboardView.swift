@@ -144,36 +144,26 @@ public struct DashboardView {
 
     // MARK: conferences
 
-    /// Every column of the conferences table, in `TableName.conferences.columns`' order.
-    static let conferenceColumns = [
-        TableColumn("SPACE", width: .fit(min: 5, max: 20)),
-        TableColumn("NAME", width: .flex(min: 16, weight: 1)),
-        TableColumn("SID", width: .fixed(36)),
-        TableColumn("STATUS", width: .fixed(11)),
-        TableColumn("REGION", width: .fixed(6)),
-        TableColumn("PARTS", width: .fixed(5), alignment: .right),
-        TableColumn("STREAMS", width: .fixed(7), alignment: .right),
-        TableColumn("CREATED", width: .fixed(11)),
-        TableColumn("AGE", width: .fixed(6), alignment: .right),
-        TableColumn("UPDATED", width: .fixed(11)),
-    ]
-
-    /// The conferences table's columns, the short ones as wide as the whole table's content (or
-    /// their header) needs: a table of live conferences gives STATUS the room of `in-progress`, a
-    /// table of only `init` ones does not.
+    /// Every column of the conferences table, in `TableName.conferences.columns`' order; the
+    /// short ones as wide as the whole table's content or their title (at most 20): a table of
+    /// live conferences gives STATUS the room of `in-progress`, a table of only `init` ones does
+    /// not. `space`: the SPACE cells' width.
     static func conferenceColumns(fitting widths: ConferenceContentWidths, space: Int) -> [TableColumn] {
-        var columns = conferenceColumns
-        func fit(_ index: Int, _ content: Int) {
-            let column = columns[index]
-            let width = max(TextWidth.width(of: column.title), content)
-            columns[index] = TableColumn(column.title, width: .fixed(min(width, 20)), alignment: column.alignment)
+        func fitted(_ title: String, _ content: Int, _ alignment: Alignment = .left) -> TableColumn {
+            TableColumn(title, width: .fixed(min(20, max(TextWidth.width(of: title), content))), alignment: alignment)
         }
-        fit(0, space)
-        fit(3, widths.status)
-        fit(4, widths.region)
-        fit(5, widths.participants)
-        fit(6, widths.streams)
-        return columns
+        return [
+            fitted("SPACE", space),
+            TableColumn("NAME", width: .flex(min: 16, weight: 1)),
+            TableColumn("SID", width: .fixed(36)),
+            fitted("STATUS", widths.status),
+            fitted("REGION", widths.region),
+            fitted("PARTS", widths.participants, .right),
+            fitted("STREAMS", widths.streams, .right),
+            TableColumn("CREATED", width: .fixed(11)),
+            TableColumn("AGE", width: .fixed(6), alignment: .right),
+            TableColumn("UPDATED", width: .fixed(11)),
+        ]
     }
 
     /// A table as the operator chose its columns (`:columns`, a view): `all` (every column, in

@@ -36,7 +36,7 @@ import Testing
 
     @Test func eachSpacesAnswerJoinsTheOthersLastOne() throws {
         let posted = Posted()
-        let merger = SpaceMerger(spaces: [("alpha", false, nil), ("bravo", true, nil)], post: posted.post)
+        let merger = SpaceMerger(spaces: [SpaceHealth(name: "alpha", readOnly: false), SpaceHealth(name: "bravo", readOnly: true)], post: posted.post)
         merger.poster(for: "alpha")(
             .pollSucceeded(Fixtures.snapshot([Fixtures.conference("a1", "Alpha one")], participants: ["a1": 2]), at: Self.at))
         var snapshot = try #require(Self.snapshots(posted.take()).first)
@@ -68,7 +68,7 @@ import Testing
 
     @Test func oneFailingSpaceIsItsOwnAndEveryOneFailingIsTheScreens() throws {
         let posted = Posted()
-        let merger = SpaceMerger(spaces: [("alpha", false, nil), ("bravo", false, nil)], post: posted.post)
+        let merger = SpaceMerger(spaces: [SpaceHealth(name: "alpha", readOnly: false), SpaceHealth(name: "bravo", readOnly: false)], post: posted.post)
         merger.poster(for: "alpha")(.pollSucceeded(Fixtures.snapshot([Fixtures.conference("a1", "A")]), at: Self.at))
         merger.poster(for: "bravo")(.pollSucceeded(Fixtures.snapshot([Fixtures.conference("b1", "B")]), at: Self.at))
         _ = posted.take()
@@ -101,7 +101,7 @@ import Testing
 
     @Test func otherMessagesPassThroughAndCallsAreEverySpaces() throws {
         let posted = Posted()
-        let merger = SpaceMerger(spaces: [("alpha", false, nil), ("bravo", false, nil)], post: posted.post)
+        let merger = SpaceMerger(spaces: [SpaceHealth(name: "alpha", readOnly: false), SpaceHealth(name: "bravo", readOnly: false)], post: posted.post)
         merger.poster(for: "alpha")(.storeProblem("gone"))
         #expect(posted.take().count == 1)
         var alpha = Fixtures.snapshot([Fixtures.conference("a1", "A")])
@@ -116,7 +116,10 @@ import Testing
 
     @Test func aProfileThatCannotConnectStartsFailing() {
         let merger = SpaceMerger(
-            spaces: [("alpha", false, nil), ("broken", true, "cannot connect: no API token")], post: { _ in })
+            spaces: [
+                SpaceHealth(name: "alpha", readOnly: false),
+                SpaceHealth(name: "broken", readOnly: true, problem: "cannot connect: no API token"),
+            ], post: { _ in })
         #expect(merger.health.map(\.failing) == [false, true])
         #expect(merger.health[1].retryAt == nil)
     }
