@@ -139,6 +139,11 @@ awk -v t=$(( (u1 - u0) + (s1 - s0) )) -v hz="$hz" -v s="$idle" \
     'BEGIN { printf "idle CPU over %d s (polling every 2 s): %.2f%% of one core\n", s, 100 * t / hz / s }'
 echo "bytes written to the terminal by $(( idle / 2 )) refreshes that changed nothing: $(wc -c < "$work/bytes")"
 echo "memory: RSS $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status), peak $(awk '/VmHWM/ {print $2, $3}' /proc/$pid/status)"
+# Where the resident pages are: the heap and stacks (anonymous) against pages of the binary and its
+# libraries (file-backed, shared with any other process mapping them), then the largest files.
+echo "memory by kind: anonymous $(awk '/RssAnon/ {print $2, $3}' /proc/$pid/status), file-backed $(awk '/RssFile/ {print $2, $3}' /proc/$pid/status)"
+awk '/^[0-9a-f]+-[0-9a-f]+ / { file = ($6 ~ /^\//) ? $6 : "" } /^Rss:/ && file != "" { rss[file] += $2 }
+     END { for (f in rss) if (rss[f] >= 1024) printf "  %s: %d kB\n", f, rss[f] }' /proc/$pid/smaps | sort -t: -k2 -rn
 tmux -L "$sock" send-keys q
 for _ in $(seq 50); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
 grep 'session stats' "$work/state/confdash/confdash.log" | tail -1 | sed 's/.*session stats/in-app:/'

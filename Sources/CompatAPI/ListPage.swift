@@ -42,7 +42,7 @@ public struct ListPage<Item: PagedResource>: Codable, Sendable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Key.self)
-        items = try c.decodeIfPresent([LenientItem<Item>].self, forKey: Key(Item.listKey))?.compactMap(\.value) ?? []
+        items = Self.kept(try c.decodeIfPresent([LenientItem<Item>].self, forKey: Key(Item.listKey)) ?? [])
         nextPageUri = try c.decodeIfPresent(String.self, forKey: Key("next_page_uri"))
         if decoder.answerStrings == nil {
             uri = try c.decodeIfPresent(String.self, forKey: Key("uri")) ?? ""
@@ -56,6 +56,16 @@ public struct ListPage<Item: PagedResource>: Codable, Sendable {
         }
         page = try c.decodeIfPresent(Int.self, forKey: Key("page")) ?? 0
         pageSize = try c.decodeIfPresent(Int.self, forKey: Key("page_size")) ?? items.count
+    }
+
+    /// The items that decoded, in an array of exactly their number: `compactMap` grows by
+    /// doubling, and a conference's five participants sat in room for eight, which at 10,000
+    /// conferences was six megabytes of nothing kept for as long as the rows.
+    static func kept(_ lenient: [LenientItem<Item>]) -> [Item] {
+        var items: [Item] = []
+        items.reserveCapacity(lenient.count)
+        for item in lenient { if let value = item.value { items.append(value) } }
+        return items
     }
 
     // The spec requires next/previous links even when null.

@@ -232,7 +232,7 @@ public struct AppState: Equatable, Sendable {
     public var streams: [String: [StreamRecord]] = [:]
     /// Who is on each participant's call, by call sid (the last poll's listing of calls in
     /// progress): the participants pane's numbers, names and quality, and what `/` matches.
-    public var calls: [String: CallInfo] = [:]
+    public var calls: CallBook = [:]
     /// The recordings of the conferences opened, by conference sid (read while one is open).
     public var recordings: [String: [Recording]] = [:]
     /// Recordings of single participants' calls started from this dashboard, by the conference

@@ -12,7 +12,7 @@ public struct PollSnapshot: Equatable, Sendable {
     /// The calls of the account in progress, by call sid, with any participant's call the
     /// listing missed fetched alone; nil when the listing could not be read this time (the
     /// calls shown before stay).
-    public var calls: [String: CallInfo]?
+    public var calls: CallBook?
     /// Why the calls could not be read, when they could not.
     public var callsFailure: String?
     /// The recordings of the conference open on screen (read on every poll while it is open).
@@ -35,7 +35,7 @@ public struct PollSnapshot: Equatable, Sendable {
 
     public init(
         conferences: [Conference], participants: [String: [Participant]], participantFailures: [String: String] = [:],
-        calls: [String: CallInfo]? = nil, callsFailure: String? = nil, startedAt: Date? = nil
+        calls: CallBook? = nil, callsFailure: String? = nil, startedAt: Date? = nil
     ) {
         self.conferences = conferences
         self.participants = participants

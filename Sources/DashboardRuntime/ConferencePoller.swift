@@ -131,7 +131,7 @@ public actor ConferencePoller {
     /// no call is fetched alone either (that would be a read per participant).
     var lastCallsFailure: String?
     /// The calls known from the last listing and the fetches since, by call sid.
-    var knownCalls: [String: CallInfo] = [:]
+    var knownCalls: CallBook = [:]
     /// Calls a fetch could not find since the last listing: not asked for again until it.
     var callsNotFound: Set<String> = []
     /// Where the next turn of the open conference's call reads starts.
@@ -373,7 +373,7 @@ public actor ConferencePoller {
             if !read.isEmpty { callRecordings[watched] = read }
         }
         let (callsListed, listingFailure) = await listedCalls
-        var calls: [String: CallInfo]?
+        var calls: CallBook?
         var callsFailure: String?
         if listsCalls {
             callsFailure = listingFailure
@@ -443,9 +443,12 @@ public actor ConferencePoller {
 
     /// The calls a listing says are in progress: those on changed pages as read, those on
     /// unchanged pages as known (from the last listing, or fresher from a fetch since).
-    func knownCalls(from listing: CallListing) -> [String: CallInfo] {
-        var calls: [String: CallInfo] = [:]
-        calls.reserveCapacity(listing.changed.count + listing.unchangedSids.count)
+    func knownCalls(from listing: CallListing) -> CallBook {
+        var calls: CallBook = [:]
+        // Room for the calls fetched alone before the next listing (those that joined since):
+        // past its capacity the book's array doubles, 50,000 calls' worth at 10,000 conferences.
+        let listed = listing.changed.count + listing.unchangedSids.count
+        calls.reserveCapacity(listed + listed / 32 + 64)
         // A call on an unchanged page that is not known (never, in practice) is fetched alone
         // when a participant needs it, as any call the listing missed.
         for sid in listing.unchangedSids { calls[sid] = knownCalls[sid] }

@@ -152,7 +152,7 @@ public final class SpaceMerger: Sendable {
         /// Each space's conferences as its last answer listed them.
         var lists: [[Conference]]
         /// Each space's calls as last read (nil: never read).
-        var calls: [[String: CallInfo]?]
+        var calls: [CallBook?]
         /// The space of every conference listed, by sid.
         var spaceOf: [String: String] = [:]
         /// The failure each space last reported, for the combined one when every space fails.
@@ -249,7 +249,7 @@ public final class SpaceMerger: Sendable {
             out.conferences = merged.lists.flatMap { $0 }
             if let calls = snapshot.calls {
                 merged.calls[index] = calls
-                out.calls = merged.calls.reduce(into: [:]) { all, calls in all.merge(calls ?? [:]) { current, _ in current } }
+                out.calls = merged.calls.reduce(CallBook()) { all, calls in calls.map(all.merging) ?? all }
             }
             return (out, healthChanged)
         }

@@ -251,7 +251,7 @@ public struct DashboardView {
 
     /// A participant's own state in words: muted, on hold, and who coaches whom ("coaches
     /// Alice Moreno", "coached by CA1b2c3d"); "-" when none applies.
-    static func flags(_ p: Participant, among everyone: [Participant], calls: [String: CallInfo]) -> String {
+    static func flags(_ p: Participant, among everyone: [Participant], calls: CallBook) -> String {
         var words: [String] = []
         if p.muted { words.append("muted") }
         if p.hold { words.append("hold") }
@@ -266,7 +266,7 @@ public struct DashboardView {
 
     /// A call in a few cells: its caller's name, else its number (a SIP address's user), else
     /// its sid's start.
-    static func callName(_ sid: String, calls: [String: CallInfo]) -> String {
+    static func callName(_ sid: String, calls: CallBook) -> String {
         guard let call = calls[sid] else { return String(sid.prefix(8)) }
         if call.direction.isInbound, let name = call.callerName { return name }
         let number = call.direction.isInbound ? call.from : call.to
@@ -478,7 +478,7 @@ public struct DashboardView {
 
     /// How a recording was made; a call's recording (started from the participants pane) says
     /// whose call instead, so it stands apart from the conference's own: `call 1f2e3d4c Ana`.
-    static func recordingSource(_ recording: Recording, calls: [String: CallInfo]) -> String {
+    static func recordingSource(_ recording: Recording, calls: CallBook) -> String {
         guard let call = recording.callSid else { return recording.source.rawValue }
         return "call \(call.prefix(8))" + (calls[call].map { " \($0.who)" } ?? "")
     }

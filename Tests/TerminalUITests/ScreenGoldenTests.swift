@@ -37,7 +37,7 @@ import TerminalUI
     /// Who is on the bridge: a customer who called in (named), an agent the application dialled
     /// who coaches nobody yet, a supervisor on a SIP address coaching the agent, and a caller
     /// whose audio is poor. Calls 4–7 are in the other conferences; 5 has no call listed.
-    static let calls: [String: CallInfo] = [
+    static let calls: CallBook = [
         sid("CA", 1): CallInfo(
             from: "+1 555-010-0100", to: "+1 555-010-0199", callerName: "Alice Moreno", direction: .inbound,
             startedAt: now.addingTimeInterval(-400), status: .inProgress,
