@@ -350,6 +350,21 @@ public struct ListedCall: PagedResource {
     /// The call, with every field no row shows left empty.
     public var call: Call { Call(listed: self) }
 
+    /// The fields of a whole call that a listing reads.
+    public init(_ call: Call) {
+        sid = call.sid
+        to = call.to
+        from = call.from
+        toFormatted = call.toFormatted
+        fromFormatted = call.fromFormatted
+        status = call.status
+        startTime = call.startTime
+        duration = call.duration
+        direction = call.direction
+        callerName = call.callerName
+        quality = call.quality
+    }
+
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: Call.CodingKeys.self)
         let strings = decoder.answerStrings

@@ -38,6 +38,14 @@ public struct CallInfo: Equatable, Sendable {
             startedAt: call.startTime?.date, status: call.status, quality: call.quality)
     }
 
+    /// A call as the calls-in-progress listing reads it.
+    public init(_ call: ListedCall) {
+        self.init(
+            from: Self.shown(call.fromFormatted, raw: call.from), to: Self.shown(call.toFormatted, raw: call.to),
+            callerName: call.callerName.flatMap { $0.isEmpty ? nil : $0 }, direction: call.direction,
+            startedAt: call.startTime?.date, status: call.status, quality: call.quality)
+    }
+
     /// The formatted number, or the raw one when the service formatted none.
     static func shown(_ formatted: String, raw: String) -> String {
         formatted.isEmpty ? raw : formatted

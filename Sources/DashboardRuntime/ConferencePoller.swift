@@ -447,7 +447,7 @@ public actor ConferencePoller {
         var calls: CallBook = [:]
         // Room for the calls fetched alone before the next listing (those that joined since):
         // past its capacity the book's array doubles, 50,000 calls' worth at 10,000 conferences.
-        let listed = listing.changed.count + listing.unchangedSids.count
+        let listed = listing.changedCount + listing.unchangedSids.count
         calls.reserveCapacity(listed + listed / 32 + 64)
         // A call on an unchanged page that is not known (never, in practice) is fetched alone
         // when a participant needs it, as any call the listing missed.

@@ -34,7 +34,7 @@ extension ConferenceSource {
     public func inProgressCalls() async throws -> [String: Call] { [:] }
     /// A source that cannot tell what changed: every call, as changed.
     public func inProgressCallListing() async throws -> CallListing {
-        CallListing(changed: Array(try await inProgressCalls().values), unchangedSids: [])
+        CallListing(changedPages: [try await inProgressCalls().values.map(ListedCall.init)], unchangedSids: [])
     }
     /// A source that cannot tell: the poller compares the list with the last one itself.
     public func liveConferenceListing() async throws -> ConferenceListing {
