@@ -497,14 +497,22 @@ public enum ConfdashVersion {
 /// live conference at least once per sweep, and a sweep takes fewer lookups than there are
 /// entries, so a URL still being read always survives and one no longer read is gone within two
 /// generations. `limit` caps the entries whatever the pattern of reads.
+///
+/// Entries are found by the hash of their URL, not by the URL: at 10,000 conferences the URLs
+/// (each about 150 characters, a string of its own) were two megabytes kept only to be compared.
+/// Two URLs of one hash can only cost a decode, never a wrong answer: an entry is used only for
+/// an answer whose bytes have its digest, and the same bytes decode to the same value whichever
+/// URL they came from.
 final class ReadCache: Sendable {
     struct Entry: Sendable {
         var digest: SHA256.Digest
         var value: any Sendable
     }
+    /// The hash of a URL (this process's `Hasher`: the cache lives no longer than the process).
+    typealias Key = Int
     struct Generations {
-        var current: [String: Entry] = [:]
-        var previous: [String: Entry] = [:]
+        var current: [Key: Entry] = [:]
+        var previous: [Key: Entry] = [:]
         var lookups = 0
         var count: Int { current.count + previous.count }
     }
@@ -528,6 +536,7 @@ final class ReadCache: Sendable {
     }
 
     func value<T>(for url: String, digest: SHA256.Digest) -> T? {
+        let url = url.hashValue
         let entry = generations.withLock { g -> Entry? in
             g.lookups += 1
             if g.lookups >= max(Self.minimumGeneration, 2 * g.count) {
@@ -545,6 +554,7 @@ final class ReadCache: Sendable {
     }
 
     func store(_ value: any Sendable, digest: SHA256.Digest, for url: String) {
+        let url = url.hashValue
         generations.withLock { g in
             g.previous[url] = nil
             if g.count >= Self.limit, g.current[url] == nil {
@@ -557,6 +567,7 @@ final class ReadCache: Sendable {
 
     func remove(_ urls: [String]) {
         guard !urls.isEmpty else { return }
+        let urls = urls.map(\.hashValue)
         generations.withLock { g in
             for url in urls {
                 g.current[url] = nil

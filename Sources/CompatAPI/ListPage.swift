@@ -103,8 +103,15 @@ public struct ConferenceListing: Sendable {
     }
 
     /// Every page's conferences in order; one page with any is handed over as it is, not copied.
+    /// Joined into an array of exactly their number: `Array(joined())` cannot know the count
+    /// ahead and doubled as it grew, 16,384 conferences' room for 10,000, kept for as long as the
+    /// list is (the poller's last list and the screen's rows are made from it).
     public var conferences: [Conference] {
         let filled = pages.filter { !$0.isEmpty }
-        return filled.count == 1 ? filled[0] : Array(filled.joined())
+        if filled.count == 1 { return filled[0] }
+        var all: [Conference] = []
+        all.reserveCapacity(filled.reduce(0) { $0 + $1.count })
+        for page in filled { all += page }
+        return all
     }
 }
