@@ -53,7 +53,9 @@ extension CompatClient {
             } else {
                 let page: ListPage<ListedCall> = try decode(response, operation: "list calls")
                 listing.changedPages.append(page.items)
-                reads.store(CallPageMemo(sids: page.items.map(\.sid), nextPageUri: page.nextPageUri), digest: digest, for: slot)
+                reads.store(
+                    CallPageMemo(sids: page.items.map { Sid($0.sid) }, nextPageUri: page.nextPageUri), digest: digest,
+                    for: slot)
                 link = page.nextPageUri
             }
             guard let link, !link.isEmpty else { break }
@@ -219,7 +221,7 @@ extension CompatClient {
 
 /// What the read cache keeps of a page of the calls listing: its calls' sids and its link on.
 struct CallPageMemo: Sendable {
-    var sids: [String]
+    var sids: [Sid]
     var nextPageUri: String?
 }
 
@@ -232,9 +234,9 @@ public struct CallListing: Sendable {
     /// fragmented by stayed resident for as long as the dashboard ran.
     public var changedPages: [[ListedCall]]
     /// Calls on pages that came back byte for byte as last time: the reader has them already.
-    public var unchangedSids: [String]
+    public var unchangedSids: [Sid]
 
-    public init(changedPages: [[ListedCall]], unchangedSids: [String]) {
+    public init(changedPages: [[ListedCall]], unchangedSids: [Sid]) {
         self.changedPages = changedPages
         self.unchangedSids = unchangedSids
     }

@@ -87,7 +87,13 @@ public struct SubresourceURIs: Codable, Hashable, Sendable {
 
 /// A call taking part in a conference.
 public struct Participant: Codable, Hashable, Sendable, Identifiable {
-    public var callSid: String
+    /// The call's sid in sixteen bytes when it is a UUID (see `Sid`): 50,000 participants at
+    /// 10,000 conferences.
+    public var callSidKey: Sid
+    public var callSid: String {
+        get { callSidKey.text }
+        set { callSidKey = Sid(newValue) }
+    }
     public var conferenceSid: String
     public var accountSid: String
     public var status: ParticipantStatus
@@ -111,7 +117,7 @@ public struct Participant: Codable, Hashable, Sendable, Identifiable {
         endConferenceOnExit: Bool = false, dateCreated: ServiceDate, dateUpdated: ServiceDate, uri: String,
         label: String? = nil
     ) {
-        self.callSid = callSid
+        self.callSidKey = Sid(callSid)
         self.conferenceSid = conferenceSid
         self.accountSid = accountSid
         self.status = status
@@ -142,7 +148,7 @@ public struct Participant: Codable, Hashable, Sendable, Identifiable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let strings = decoder.answerStrings
-        callSid = try c.decode(String.self, forKey: .callSid)
+        callSidKey = Sid(try c.decode(String.self, forKey: .callSid))
         conferenceSid = try c.sharedString(.conferenceSid, strings) ?? ""
         accountSid = try c.sharedString(.accountSid, strings) ?? ""
         status = try c.decodeIfPresent(ParticipantStatus.self, forKey: .status) ?? ""

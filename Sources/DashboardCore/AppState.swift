@@ -426,7 +426,7 @@ public struct AppState: Equatable, Sendable {
         if !spaceOf.isEmpty, spaceOf[c.sid]?.lowercased().contains(needle) == true { return true }
         // `/+1555` finds the conference a caller is in: its participants' numbers and names.
         guard c.status.isLive, !calls.isEmpty else { return false }
-        return row.participants.contains { calls[$0.callSid]?.matches(needle) ?? false }
+        return row.participants.contains { calls[$0]?.matches(needle) ?? false }
     }
 
     /// Puts changed versions of rows already in the table in place. Each one leaves the order

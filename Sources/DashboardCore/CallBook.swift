@@ -1,3 +1,5 @@
+import CompatAPI
+
 /// The calls in progress the dashboard knows, by call sid: what the participants pane, the filter
 /// and the recordings pane look up for each participant.
 ///
@@ -6,12 +8,13 @@
 /// quarters full and doubles as it grows, so at 10,000 conferences (50,064 calls, just past
 /// 49,152) every one of 131,072 slots held room for a `CallInfo`, about 20 MiB of which 13 were
 /// empty. Here the sparse table holds only a sid and a 4-byte place, and the calls themselves sit
-/// in an array of exactly their number once built with `reserveCapacity`.
+/// in an array of exactly their number once built with `reserveCapacity`. Sids are kept as `Sid`s:
+/// no heap string per call.
 public struct CallBook: Equatable, Sendable, ExpressibleByDictionaryLiteral {
-    private var places: [String: Int32] = [:]
+    private var places: [Sid: Int32] = [:]
     private var infos: [CallInfo] = []
     /// The sid at each place, so a removal can move the last call into the hole.
-    private var sids: [String] = []
+    private var sids: [Sid] = []
 
     public init() {}
 
@@ -23,7 +26,7 @@ public struct CallBook: Equatable, Sendable, ExpressibleByDictionaryLiteral {
     public var count: Int { infos.count }
     public var isEmpty: Bool { infos.isEmpty }
     /// Every known sid, in no particular order.
-    public var keys: [String] { sids }
+    public var keys: [String] { sids.map(\.text) }
 
     public mutating func reserveCapacity(_ n: Int) {
         places.reserveCapacity(n)
@@ -32,6 +35,14 @@ public struct CallBook: Equatable, Sendable, ExpressibleByDictionaryLiteral {
     }
 
     public subscript(sid: String) -> CallInfo? {
+        get { self[Sid(sid)] }
+        set { self[Sid(sid)] = newValue }
+    }
+
+    /// The call of a participant, found by the sid it keeps (not written out as text).
+    public subscript(participant: Participant) -> CallInfo? { self[participant.callSidKey] }
+
+    public subscript(sid: Sid) -> CallInfo? {
         get { places[sid].map { infos[Int($0)] } }
         set {
             if let place = places[sid].map(Int.init) {

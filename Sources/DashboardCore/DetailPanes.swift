@@ -20,7 +20,7 @@ extension AppState {
         let needle = (paneFilters[.participants] ?? "").lowercased()
         guard !needle.isEmpty else { return all }
         return all.filter {
-            Self.matches($0, needle) || (calls[$0.callSid]?.matches(needle) ?? false)
+            Self.matches($0, needle) || (calls[$0]?.matches(needle) ?? false)
                 || (isSpeaking($0.callSid) && "speaking".contains(needle))
         }
     }

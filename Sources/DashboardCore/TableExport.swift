@@ -58,7 +58,7 @@ public enum TableExport {
                 (names, records) = (fields, rows.map(record))
             }
         case .participants:
-            (names, records) = (participantFields, state.shownParticipants.map { record($0, call: state.calls[$0.callSid]) })
+            (names, records) = (participantFields, state.shownParticipants.map { record($0, call: state.calls[$0]) })
         case .streams:
             (names, records) = (streamFields, state.shownStreams.map(record))
         case .recordings:

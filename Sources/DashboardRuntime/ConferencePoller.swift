@@ -452,7 +452,10 @@ public actor ConferencePoller {
         // A call on an unchanged page that is not known (never, in practice) is fetched alone
         // when a participant needs it, as any call the listing missed.
         for sid in listing.unchangedSids { calls[sid] = knownCalls[sid] }
-        for call in listing.changed where calls[call.sid] == nil { calls[call.sid] = CallInfo(call) }
+        for call in listing.changed {
+            let sid = Sid(call.sid)
+            if calls[sid] == nil { calls[sid] = CallInfo(call) }
+        }
         return calls
     }
 

@@ -360,7 +360,7 @@ public struct DashboardView {
         let showsSpeaking = state.showsSpeaking
         let everyone = row.participantsInCall
         let participantRows = participants.map { p -> [String] in
-            let call = state.calls[p.callSid]
+            let call = state.calls[p]
             return [
                 p.callSid, showsSpeaking && state.isSpeaking(p.callSid) ? "speaking" : "", p.status.rawValue,
                 Self.flags(p, among: everyone, calls: state.calls), call?.who ?? "-",
@@ -376,7 +376,7 @@ public struct DashboardView {
             participantsTableArea.height -= 1
             frame.write(
                 TextWidth.truncate(
-                    Self.participantDetail(picked, call: state.calls[picked.callSid], glyphs: glyphs),
+                    Self.participantDetail(picked, call: state.calls[picked], glyphs: glyphs),
                     to: participantsTableArea.width, ellipsis: glyphs.ellipsis),
                 x: participantsTableArea.x, y: participantsTableArea.maxY, style: .dim)
         }
