@@ -86,28 +86,69 @@ public struct SubresourceURIs: Codable, Hashable, Sendable {
 }
 
 /// A call taking part in a conference.
+///
+/// Laid out for the 50,000 a dashboard keeps at 10,000 conferences: the call sid in sixteen
+/// bytes (`Sid`), the flags beside it, and the fields a dashboard's read leaves empty or the
+/// service rarely sends (`uri`, `label`, `call_sid_to_coach`) in one shared box, absent when
+/// all are. 112 bytes a participant where the plain fields took 168 and a heap sid.
 public struct Participant: Codable, Hashable, Sendable, Identifiable {
-    /// The call's sid in sixteen bytes when it is a UUID (see `Sid`): 50,000 participants at
-    /// 10,000 conferences.
+    /// The call's sid in sixteen bytes when it is a UUID (see `Sid`).
     public var callSidKey: Sid
+    public var muted: Bool
+    public var hold: Bool
+    public var coaching: Bool
+    public var startConferenceOnEnter: Bool
+    public var endConferenceOnExit: Bool
+    public var conferenceSid: String
+    public var accountSid: String
+    public var status: ParticipantStatus
+    public var dateCreated: ServiceDate
+    public var dateUpdated: ServiceDate
+    private var rare: Rare?
+
+    /// The fields most participants a dashboard holds have empty, kept apart; never changed in
+    /// place (a setter makes a new one), so copies of a participant never see each other's.
+    private final class Rare: Hashable, Sendable {
+        let callSidToCoach: String?
+        let uri: String
+        let label: String?
+        init(callSidToCoach: String?, uri: String, label: String?) {
+            self.callSidToCoach = callSidToCoach
+            self.uri = uri
+            self.label = label
+        }
+        static func == (lhs: Rare, rhs: Rare) -> Bool {
+            lhs.callSidToCoach == rhs.callSidToCoach && lhs.uri == rhs.uri && lhs.label == rhs.label
+        }
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(callSidToCoach)
+            hasher.combine(uri)
+            hasher.combine(label)
+        }
+        /// Nil when every field is empty.
+        static func make(callSidToCoach: String?, uri: String, label: String?) -> Rare? {
+            callSidToCoach == nil && uri.isEmpty && label == nil
+                ? nil : Rare(callSidToCoach: callSidToCoach, uri: uri, label: label)
+        }
+    }
+
     public var callSid: String {
         get { callSidKey.text }
         set { callSidKey = Sid(newValue) }
     }
-    public var conferenceSid: String
-    public var accountSid: String
-    public var status: ParticipantStatus
-    public var muted: Bool
-    public var hold: Bool
-    public var coaching: Bool
-    public var callSidToCoach: String?
-    public var startConferenceOnEnter: Bool
-    public var endConferenceOnExit: Bool
-    public var dateCreated: ServiceDate
-    public var dateUpdated: ServiceDate
-    public var uri: String
+    public var callSidToCoach: String? {
+        get { rare?.callSidToCoach }
+        set { rare = .make(callSidToCoach: newValue, uri: uri, label: label) }
+    }
+    public var uri: String {
+        get { rare?.uri ?? "" }
+        set { rare = .make(callSidToCoach: callSidToCoach, uri: newValue, label: label) }
+    }
     /// Twilio only.
-    public var label: String?
+    public var label: String? {
+        get { rare?.label }
+        set { rare = .make(callSidToCoach: callSidToCoach, uri: uri, label: newValue) }
+    }
 
     public var id: String { callSid }
 
@@ -118,19 +159,17 @@ public struct Participant: Codable, Hashable, Sendable, Identifiable {
         label: String? = nil
     ) {
         self.callSidKey = Sid(callSid)
-        self.conferenceSid = conferenceSid
-        self.accountSid = accountSid
-        self.status = status
         self.muted = muted
         self.hold = hold
         self.coaching = coaching
-        self.callSidToCoach = callSidToCoach
         self.startConferenceOnEnter = startConferenceOnEnter
         self.endConferenceOnExit = endConferenceOnExit
+        self.conferenceSid = conferenceSid
+        self.accountSid = accountSid
+        self.status = status
         self.dateCreated = dateCreated
         self.dateUpdated = dateUpdated
-        self.uri = uri
-        self.label = label
+        self.rare = .make(callSidToCoach: callSidToCoach, uri: uri, label: label)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -155,14 +194,15 @@ public struct Participant: Codable, Hashable, Sendable, Identifiable {
         muted = try c.decodeIfPresent(Bool.self, forKey: .muted) ?? false
         hold = try c.decodeIfPresent(Bool.self, forKey: .hold) ?? false
         coaching = try c.decodeIfPresent(Bool.self, forKey: .coaching) ?? false
-        callSidToCoach = try c.decodeIfPresent(String.self, forKey: .callSidToCoach)
         startConferenceOnEnter = try c.decodeIfPresent(Bool.self, forKey: .startConferenceOnEnter) ?? false
         endConferenceOnExit = try c.decodeIfPresent(Bool.self, forKey: .endConferenceOnExit) ?? false
         dateCreated = try c.sharedDate(.dateCreated, strings) ?? ServiceDate(raw: "")
         dateUpdated = try c.sharedDate(.dateUpdated, strings) ?? ServiceDate(raw: "")
-        // A dashboard's read: no screen follows the link.
-        uri = strings == nil ? try c.decodeIfPresent(String.self, forKey: .uri) ?? "" : ""
-        label = try c.decodeIfPresent(String.self, forKey: .label)
+        rare = .make(
+            callSidToCoach: try c.decodeIfPresent(String.self, forKey: .callSidToCoach),
+            // A dashboard's read: no screen follows the link.
+            uri: strings == nil ? try c.decodeIfPresent(String.self, forKey: .uri) ?? "" : "",
+            label: try c.decodeIfPresent(String.self, forKey: .label))
     }
 
     // call_sid_to_coach is required by the spec even when null, so it is always written.

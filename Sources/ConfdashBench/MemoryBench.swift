@@ -93,6 +93,11 @@ func measureMemory(endpoint: Endpoint, credentials: Credentials, lean: Bool) asy
     line("    participants", "\(mib(stateOnly - withoutParticipants)), \((stateOnly - withoutParticipants) / max(1, participants)) bytes each")
     line("    calls (who is on each)", "\(mib(withoutParticipants - withoutCalls)), \((withoutParticipants - withoutCalls) / max(1, participants)) bytes each")
     line("    conferences and the rest", "\(mib(withoutCalls - after)), \((withoutCalls - after) / max(1, conferences)) bytes each")
+    line(
+        "  each value's own bytes (stride)",
+        "participant \(MemoryLayout<Participant>.stride), call \(MemoryLayout<CallInfo>.stride), "
+            + "conference row \(MemoryLayout<ConferenceRow>.stride), sid \(MemoryLayout<Sid>.stride), "
+            + "date \(MemoryLayout<ServiceDate>.stride)")
 }
 
 /// The client behind a poller that can be let go while the poller stays, so that what the
