@@ -1,4 +1,5 @@
 import CompatAPI
+import Foundation
 import DashboardCore
 import Testing
 
@@ -29,6 +30,43 @@ struct CallBookTests {
                 #expect(book[probe] == reference[probe], "after \(sid) = \(name ?? "nil"), \(probe)")
             }
             #expect(Set(book.keys) == Set(reference.keys))
+        }
+        #expect(book.isEmpty)
+    }
+
+    /// Thousands of adds, replacements and removals over a few hundred sids (UUIDs and other
+    /// text), in an order fixed by a seed, through growth and the shifts removals make in the
+    /// table: after each, the book answers as a dictionary does.
+    @Test func aLongWalkAnswersAsADictionary() {
+        var seed: UInt64 = 0x5EED
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        let sids = (0..<300).map { i in
+            i % 3 == 0 ? "CA-\(i)" : String(format: "%08x-0000-4000-8000-%012x", i * 7919, i)
+        }
+        var book = CallBook()
+        var reference: [String: CallInfo] = [:]
+        for step in 0..<4000 {
+            let sid = sids[next(sids.count)]
+            let info = next(3) == 0 ? nil : Self.call("caller \(step)")
+            book[sid] = info
+            reference[sid] = info
+            #expect(book.count == reference.count)
+            if step % 97 == 0 || step == 3999 {
+                for probe in sids { #expect(book[probe] == reference[probe], "step \(step), \(probe)") }
+                #expect(Set(book.keys) == Set(reference.keys))
+            }
+        }
+        // Emptied one by one, every lookup still right as the table thins out.
+        for (index, sid) in sids.shuffled().enumerated() {
+            book[sid] = nil
+            reference[sid] = nil
+            #expect(book.count == reference.count)
+            if index % 25 == 0 {
+                for probe in sids { #expect(book[probe] == reference[probe], "emptying, \(probe)") }
+            }
         }
         #expect(book.isEmpty)
     }
