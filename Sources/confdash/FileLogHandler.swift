@@ -1,3 +1,4 @@
+import CompatAPI
 import Foundation
 import Profiles
 import Logging
@@ -42,7 +43,23 @@ public struct FileLogHandler: LogHandler {
         var merged = metadata
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
         let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        let stamp = ISO8601DateFormatter().string(from: Date())
+        let stamp = Self.stamp(Date())
         sink.write("\(stamp) \(event.level) \(label): \(event.message)\(fields.isEmpty ? "" : " " + fields)\n")
+    }
+
+    /// `2026-12-03T03:27:01Z`, as `ISO8601DateFormatter` wrote it, by arithmetic: the formatter
+    /// went through ICU, whose calendar data it paged in stayed resident for the whole session
+    /// (the only use of ICU a dashboard sorted by anything but name makes).
+    static func stamp(_ date: Date) -> String {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = ServiceDate.civilDate(daysSinceEpoch: days)
+        func pad(_ n: Int, _ width: Int = 2) -> String {
+            let digits = String(n)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(pad(year, 4))-\(pad(month))-\(pad(day))T\(pad(secondOfDay / 3600)):\(pad(secondOfDay / 60 % 60)):"
+            + "\(pad(secondOfDay % 60))Z"
     }
 }
