@@ -62,6 +62,8 @@ public struct CallBook: Equatable, Sendable, ExpressibleByDictionaryLiteral {
 
     /// This book with `other`'s calls added; where both know a sid, this book's call stays.
     public func merging(_ other: CallBook) -> CallBook {
+        // Every space at once merges its first space's book into an empty one: take it whole.
+        if isEmpty { return other }
         var merged = self
         merged.reserveCapacity(count + other.count)
         for (place, sid) in other.sids.enumerated() where merged[sid] == nil {
