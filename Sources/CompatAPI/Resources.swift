@@ -53,31 +53,37 @@ public struct Conference: Codable, Hashable, Sendable, Identifiable {
 
     public var uri: String {
         get { rare?.uri ?? "" }
-        set { rebox(uri: newValue) }
+        set {
+            rare = .make(
+                uri: newValue, subresourceUris: subresourceUris, reasonConferenceEnded: reasonConferenceEnded,
+                callSidEndingConference: callSidEndingConference)
+        }
     }
     public var subresourceUris: SubresourceURIs {
         get { rare?.subresourceUris ?? Rare.noLinks }
-        set { rebox(subresourceUris: newValue) }
+        set {
+            rare = .make(
+                uri: uri, subresourceUris: newValue, reasonConferenceEnded: reasonConferenceEnded,
+                callSidEndingConference: callSidEndingConference)
+        }
     }
     /// Twilio only; SignalWire does not send it.
     public var reasonConferenceEnded: String? {
         get { rare?.reasonConferenceEnded }
-        set { rebox(reasonConferenceEnded: .some(newValue)) }
+        set {
+            rare = .make(
+                uri: uri, subresourceUris: subresourceUris, reasonConferenceEnded: newValue,
+                callSidEndingConference: callSidEndingConference)
+        }
     }
     /// Twilio only.
     public var callSidEndingConference: String? {
         get { rare?.callSidEndingConference }
-        set { rebox(callSidEndingConference: .some(newValue)) }
-    }
-
-    private mutating func rebox(
-        uri: String? = nil, subresourceUris: SubresourceURIs? = nil, reasonConferenceEnded: String?? = nil,
-        callSidEndingConference: String?? = nil
-    ) {
-        rare = .make(
-            uri: uri ?? self.uri, subresourceUris: subresourceUris ?? self.subresourceUris,
-            reasonConferenceEnded: reasonConferenceEnded ?? self.reasonConferenceEnded,
-            callSidEndingConference: callSidEndingConference ?? self.callSidEndingConference)
+        set {
+            rare = .make(
+                uri: uri, subresourceUris: subresourceUris, reasonConferenceEnded: reasonConferenceEnded,
+                callSidEndingConference: newValue)
+        }
     }
 
     public var id: String { sid }

@@ -62,14 +62,19 @@ public struct ServiceDate: Codable, Hashable, Sendable, CustomStringConvertible 
     /// `Tue, 25 Sep 2018 20:00:00 +0000`, in GMT, as the service sends it.
     public static func format(_ date: Date) -> String {
         // Arithmetic, not a Calendar: `raw` of a date kept without its text writes it again.
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
+        let (days, secondOfDay) = utcDayAndSecond(date)
         let (year, month, day) = civilDate(daysSinceEpoch: days)
         // 1970-01-01 was a Thursday.
         let weekday = weekdayNames[((days % 7) + 11) % 7]
         return "\(weekday), \(pad(day)) \(monthNames[month - 1]) \(year) \(pad(secondOfDay / 3600)):"
             + "\(pad(secondOfDay / 60 % 60)):\(pad(secondOfDay % 60)) +0000"
+    }
+
+    /// The day counted from 1970-01-01 (UTC) that holds `date`, and the whole second of that day.
+    public static func utcDayAndSecond(_ date: Date) -> (days: Int, secondOfDay: Int) {
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        return (days, seconds - days * 86_400)
     }
 
     /// The proleptic Gregorian (year, month, day) of a day counted from 1970-01-01 (Howard

@@ -51,9 +51,7 @@ public struct FileLogHandler: LogHandler {
     /// went through ICU, whose calendar data it paged in stayed resident for the whole session
     /// (the only use of ICU a dashboard sorted by anything but name makes).
     static func stamp(_ date: Date) -> String {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
+        let (days, secondOfDay) = ServiceDate.utcDayAndSecond(date)
         let (year, month, day) = ServiceDate.civilDate(daysSinceEpoch: days)
         func pad(_ n: Int, _ width: Int = 2) -> String {
             let digits = String(n)
