@@ -118,7 +118,7 @@ public final class CompatClient: Sendable {
     public func participantPages(conference: String, filter: ParticipantFilter = .init()) -> PageSequence<Participant> {
         PageSequence(
             client: self, firstPath: "\(conferencePath(conference))/Participants", query: filter.queryItems,
-            operation: "list participants of \(conference)")
+            operation: "list participants of \(conference)", known: [conference])
     }
 
     public func participants(conference: String, filter: ParticipantFilter = .init()) async throws -> [Participant] {
@@ -192,33 +192,37 @@ public final class CompatClient: Sendable {
     }
 
     /// Decodes a list page's answer, or hands back what the same bytes decoded to last time (`reused`).
-    func decodeReadNotingReuse<T: Decodable & Sendable>(_ response: RawResponse, url: String, operation: String) throws
-        -> (value: T, reused: Bool)
-    {
+    func decodeReadNotingReuse<T: Decodable & Sendable>(
+        _ response: RawResponse, url: String, operation: String, known: [String] = []
+    ) throws -> (value: T, reused: Bool) {
         let digest = ReadCache.digest(response.body)
-        if let known: T = reads.value(for: url, digest: digest) { return (known, true) }
-        let value: T = try decode(response, operation: operation)
+        if let kept: T = reads.value(for: url, digest: digest) { return (kept, true) }
+        let value: T = try decode(response, operation: operation, known: known)
         reads.store(value, digest: digest, for: url)
         return (value, false)
     }
 
     /// One page of a list, marked `reused` when its bytes are those of the last read of its URL.
-    func page<Item>(path: String, query: [(String, String)], operation: String) async throws -> ListPage<Item> {
+    func page<Item>(path: String, query: [(String, String)], operation: String, known: [String] = []) async throws
+        -> ListPage<Item>
+    {
         let url = url(path, query: query)
         var (page, reused): (ListPage<Item>, Bool) = try decodeReadNotingReuse(
             try await perform(.GET, url: url, form: nil, operation: operation, retryable: true), url: url,
-            operation: operation)
+            operation: operation, known: known)
         page.reused = reused
         return page
     }
 
     /// The page at a host-relative link (`next_page_uri`), marked the same way against what was
     /// last read in `slot` (see `ReadCache.slot`).
-    func page<Item>(hostRelative uri: String, slot: String, operation: String) async throws -> ListPage<Item> {
+    func page<Item>(hostRelative uri: String, slot: String, operation: String, known: [String] = []) async throws
+        -> ListPage<Item>
+    {
         let target = try sameOrigin(uri)
         var (page, reused): (ListPage<Item>, Bool) = try decodeReadNotingReuse(
             try await perform(.GET, url: target, form: nil, operation: operation, retryable: true), url: slot,
-            operation: operation)
+            operation: operation, known: known)
         page.reused = reused
         return page
     }
@@ -259,10 +263,14 @@ public final class CompatClient: Sendable {
         var body: ByteBuffer
     }
 
-    func decode<T: Decodable>(_ response: RawResponse, operation: String) throws -> T {
+    /// `known`: strings the caller holds that the answer repeats (see `AnswerStrings`); the
+    /// project ID is always one.
+    func decode<T: Decodable>(_ response: RawResponse, operation: String, known: [String] = []) throws -> T {
         do {
             let decoder = JSONDecoder()
-            if leanReads { decoder.userInfo[.answerStrings] = AnswerStrings() }
+            if leanReads {
+                decoder.userInfo[.answerStrings] = AnswerStrings(known: [credentials.projectID] + known)
+            }
             return try decoder.decode(T.self, from: response.body)
         } catch {
             throw CompatError.unreadableResponse(status: response.status, reason: "\(operation): \(Self.describe(error))")
@@ -503,10 +511,24 @@ public enum ConfdashVersion {
 /// Two URLs of one hash can only cost a decode, never a wrong answer: an entry is used only for
 /// an answer whose bytes have its digest, and the same bytes decode to the same value whichever
 /// URL they came from.
+///
+/// Each entry is one object holding the digest and the value together (`Kept<T>`), and the table
+/// holds only its reference: an `any Sendable` beside the digest made every slot 72 bytes, and a
+/// page too large for the existential's inline room was boxed on the heap anyway. At 10,000
+/// conferences the two generations' tables were 2.4 MB, most of them empty slots.
 final class ReadCache: Sendable {
-    struct Entry: Sendable {
-        var digest: SHA256.Digest
-        var value: any Sendable
+    /// What every entry has: the digest of the answer it was decoded from. Immutable, so it can
+    /// be shared between threads; not final, so that `Kept<T>` can carry the value.
+    class Entry: @unchecked Sendable {
+        let digest: SHA256.Digest
+        init(digest: SHA256.Digest) { self.digest = digest }
+    }
+    final class Kept<T: Sendable>: Entry, @unchecked Sendable {
+        let value: T
+        init(_ value: T, digest: SHA256.Digest) {
+            self.value = value
+            super.init(digest: digest)
+        }
     }
     /// The hash of a URL (this process's `Hasher`: the cache lives no longer than the process).
     typealias Key = Int
@@ -535,7 +557,7 @@ final class ReadCache: Sendable {
         SHA256.hash(data: body.readableBytesView)
     }
 
-    func value<T>(for url: String, digest: SHA256.Digest) -> T? {
+    func value<T: Sendable>(for url: String, digest: SHA256.Digest) -> T? {
         let url = url.hashValue
         let entry = generations.withLock { g -> Entry? in
             g.lookups += 1
@@ -549,11 +571,11 @@ final class ReadCache: Sendable {
             g.current[url] = entry
             return entry
         }
-        guard let entry, entry.digest == digest else { return nil }
-        return entry.value as? T
+        guard let entry = entry as? Kept<T>, entry.digest == digest else { return nil }
+        return entry.value
     }
 
-    func store(_ value: any Sendable, digest: SHA256.Digest, for url: String) {
+    func store<T: Sendable>(_ value: T, digest: SHA256.Digest, for url: String) {
         let url = url.hashValue
         generations.withLock { g in
             g.previous[url] = nil
@@ -561,7 +583,7 @@ final class ReadCache: Sendable {
                 g.previous = [:]
                 if g.current.count >= Self.limit { g.current = [:] }
             }
-            g.current[url] = Entry(digest: digest, value: value)
+            g.current[url] = Kept(value, digest: digest)
         }
     }
 

@@ -9,27 +9,56 @@ extension Participant: PagedResource { public static let listKey = "participants
 /// One page of a list, with the links the service gives to the pages around it.
 public struct ListPage<Item: PagedResource>: Codable, Sendable {
     public var items: [Item]
-    public var uri: String
-    public var firstPageUri: String
     public var nextPageUri: String?
-    public var previousPageUri: String?
     public var page: Int
     public var pageSize: Int
     /// This client read the same bytes at the same URL last time (not part of the JSON): a
     /// list whose every page is reused is the list it read before.
     public var reused = false
+    /// The links only the command line shows, in a box of their own and absent for a
+    /// dashboard's read: the read cache keeps a page per conference, and these three strings
+    /// were 48 of its bytes each.
+    private var links: Links?
+
+    private final class Links: Sendable {
+        let uri: String
+        let firstPageUri: String
+        let previousPageUri: String?
+        init(uri: String, firstPageUri: String, previousPageUri: String?) {
+            self.uri = uri
+            self.firstPageUri = firstPageUri
+            self.previousPageUri = previousPageUri
+        }
+    }
+
+    public var uri: String {
+        get { links?.uri ?? "" }
+        set { setLinks(uri: newValue, firstPageUri: firstPageUri, previousPageUri: previousPageUri) }
+    }
+    public var firstPageUri: String {
+        get { links?.firstPageUri ?? "" }
+        set { setLinks(uri: uri, firstPageUri: newValue, previousPageUri: previousPageUri) }
+    }
+    public var previousPageUri: String? {
+        get { links?.previousPageUri }
+        set { setLinks(uri: uri, firstPageUri: firstPageUri, previousPageUri: newValue) }
+    }
+
+    private mutating func setLinks(uri: String, firstPageUri: String, previousPageUri: String?) {
+        links =
+            uri.isEmpty && firstPageUri.isEmpty && previousPageUri == nil
+            ? nil : Links(uri: uri, firstPageUri: firstPageUri, previousPageUri: previousPageUri)
+    }
 
     public init(
         items: [Item], uri: String, firstPageUri: String, nextPageUri: String?, previousPageUri: String?,
         page: Int, pageSize: Int
     ) {
         self.items = items
-        self.uri = uri
-        self.firstPageUri = firstPageUri
         self.nextPageUri = nextPageUri
-        self.previousPageUri = previousPageUri
         self.page = page
         self.pageSize = pageSize
+        setLinks(uri: uri, firstPageUri: firstPageUri, previousPageUri: previousPageUri)
     }
 
     struct Key: CodingKey {
@@ -44,18 +73,15 @@ public struct ListPage<Item: PagedResource>: Codable, Sendable {
         let c = try decoder.container(keyedBy: Key.self)
         items = Self.kept(try c.decodeIfPresent([LenientItem<Item>].self, forKey: Key(Item.listKey)) ?? [])
         nextPageUri = try c.decodeIfPresent(String.self, forKey: Key("next_page_uri"))
-        if decoder.answerStrings == nil {
-            uri = try c.decodeIfPresent(String.self, forKey: Key("uri")) ?? ""
-            firstPageUri = try c.decodeIfPresent(String.self, forKey: Key("first_page_uri")) ?? ""
-            previousPageUri = try c.decodeIfPresent(String.self, forKey: Key("previous_page_uri"))
-        } else {
-            // A dashboard's read follows only the next page; the page stays in the read cache.
-            uri = ""
-            firstPageUri = ""
-            previousPageUri = nil
-        }
         page = try c.decodeIfPresent(Int.self, forKey: Key("page")) ?? 0
         pageSize = try c.decodeIfPresent(Int.self, forKey: Key("page_size")) ?? items.count
+        // A dashboard's read follows only the next page, and the page stays in the read cache.
+        if decoder.answerStrings == nil {
+            setLinks(
+                uri: try c.decodeIfPresent(String.self, forKey: Key("uri")) ?? "",
+                firstPageUri: try c.decodeIfPresent(String.self, forKey: Key("first_page_uri")) ?? "",
+                previousPageUri: try c.decodeIfPresent(String.self, forKey: Key("previous_page_uri")))
+        }
     }
 
     /// The items that decoded, in an array of exactly their number: `compactMap` grows by

@@ -7,11 +7,13 @@ public struct PageSequence<Item: PagedResource>: AsyncSequence, Sendable {
     let firstPath: String
     let query: [(String, String)]
     let operation: String
+    /// Strings the answers repeat that the caller already holds (`AnswerStrings`).
+    var known: [String] = []
 
     public func makeAsyncIterator() -> Iterator {
         Iterator(
             client: client, next: .first(path: firstPath, query: query), operation: operation,
-            firstURL: client.url(firstPath, query: query))
+            firstURL: client.url(firstPath, query: query), known: known)
     }
 
     /// All items of all pages, in the service's order.
@@ -36,6 +38,7 @@ public struct PageSequence<Item: PagedResource>: AsyncSequence, Sendable {
         let operation: String
         /// The first page's URL: the later pages are kept in the read cache by their place after it.
         let firstURL: String
+        let known: [String]
         var index = 0
         var seen: Set<String> = []
 
@@ -45,10 +48,11 @@ public struct PageSequence<Item: PagedResource>: AsyncSequence, Sendable {
             case .done:
                 return nil
             case .first(let path, let query):
-                page = try await client.page(path: path, query: query, operation: operation)
+                page = try await client.page(path: path, query: query, operation: operation, known: known)
             case .uri(let uri):
                 page = try await client.page(
-                    hostRelative: uri, slot: ReadCache.slot(first: firstURL, index: index), operation: operation)
+                    hostRelative: uri, slot: ReadCache.slot(first: firstURL, index: index), operation: operation,
+                    known: known)
             }
             index += 1
             if let nextUri = page.nextPageUri, !nextUri.isEmpty {

@@ -150,6 +150,34 @@ struct ReadCacheTests {
         }
     }
 
+    /// A lean read keeps no copy of what the reader already holds: every participant's account
+    /// sid is the project ID's own string, and its conference sid the one the read was asked
+    /// for. The command line's reads keep the links a dashboard's leave out.
+    @Test func leanReadsShareTheStringsTheReaderHolds() async throws {
+        try await withEmulator(EmulatorConfiguration(conferences: 6)) { _, full in
+            let lean = CompatClient(endpoint: full.endpoint, credentials: full.credentials, leanReads: true)
+            func storage(_ text: String) -> UnsafeRawPointer? {
+                text.utf8.withContiguousStorageIfAvailable { UnsafeRawPointer($0.baseAddress) } ?? nil
+            }
+            let conference = try #require(try await lean.conferences().first { $0.status.isLive })
+            // Asked with a string of its own, so that only the seed can make them share.
+            let asked = String(decoding: Array(conference.sid.utf8), as: UTF8.self)
+            let people = try await lean.participants(conference: asked)
+            #expect(!people.isEmpty)
+            let projectID = lean.credentials.projectID
+            for person in people {
+                #expect(person.conferenceSid == asked && storage(person.conferenceSid) == storage(asked))
+                #expect(person.accountSid == projectID && storage(person.accountSid) == storage(projectID))
+            }
+            let page = try #require(try await lean.participantPages(conference: asked).first { _ in true })
+            #expect(page.uri.isEmpty && page.firstPageUri.isEmpty && page.previousPageUri == nil)
+            let fullPage = try #require(try await full.participantPages(conference: asked).first { _ in true })
+            #expect(fullPage.uri.contains("/Participants") && fullPage.firstPageUri.contains("/Participants"))
+            #expect(fullPage.items.map(\.callSid) == page.items.map(\.callSid))
+            await lean.shutdown()
+        }
+    }
+
     @Test func theCacheIsBounded() {
         let cache = ReadCache()
         for index in 0..<(ReadCache.limit + 10) {
