@@ -180,7 +180,7 @@ public struct AppState: Equatable, Sendable {
     public var account: String
     /// Every conference row, by sid. Assigning re-sorts the table; a refresh that changed a few
     /// rows of a large table goes through `replace(_:)` instead.
-    public var rows: [String: ConferenceRow] = [:] {
+    public var rows = ConferenceRows() {
         didSet { if !placingRows { recomputeVisible() } }
     }
     /// True only inside `replace(_:)`, which keeps the order up to date itself.

@@ -71,11 +71,10 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         return []
     case .streamsChanged(let records):
         state.streams = Dictionary(grouping: records, by: \.conferenceSid)
-        var rows = state.rows
-        for (sid, row) in rows {
-            rows[sid]?.streamCount = state.streams[row.id]?.filter { !$0.status.isTerminal }.count ?? 0
+        let streams = state.streams
+        state.rows.updateEach { row in
+            row.streamCount = streams[row.id]?.filter { !$0.status.isTerminal }.count ?? 0
         }
-        state.rows = rows
         reconcileDetailSelection(&state)
         return []
     case .streamsUpdated(let changed, let removed):
@@ -301,11 +300,11 @@ func apply(_ snapshot: PollSnapshot, to state: inout AppState, at: Date) {
         if !added && state.rows.count - seen.count <= AppState.completedKept {
             state.replace(changedRows)
         } else {
-            var next: [String: ConferenceRow] = [:]
+            var next = ConferenceRows()
             next.reserveCapacity(state.rows.count)
             for row in changedRows { next[row.id] = row }
             for sid in seen where next[sid] == nil { next[sid] = state.rows[sid] }
-            next.merge(carriedOver(state, seen: next)) { current, _ in current }
+            for row in carriedOver(state, seen: next) where next[row.id] == nil { next[row.id] = row }
             state.rows = next
         }
     }
@@ -346,15 +345,16 @@ func finishApplying(_ snapshot: PollSnapshot, to state: inout AppState, at: Date
 /// The rows this poll did not list (conferences that ended and dropped off the lists), kept for
 /// reference: the most recently updated `AppState.completedKept`, plus the one on screen and the
 /// selected one. A dashboard left open for days must not hold every conference that ever ended.
-func carriedOver(_ state: AppState, seen: [String: ConferenceRow]) -> [String: ConferenceRow] {
-    let carried = state.rows.filter { seen[$0.key] == nil }
+func carriedOver(_ state: AppState, seen: ConferenceRows) -> [ConferenceRow] {
+    let carried = state.rows.values.filter { seen[$0.id] == nil }
     guard carried.count > AppState.completedKept else { return carried }
-    var keep = Set(
-        carried.values.sorted { ($0.conference.dateUpdated.date ?? .distantPast) > ($1.conference.dateUpdated.date ?? .distantPast) }
-            .prefix(AppState.completedKept).map(\.id))
+    let newestFirst = carried.sorted {
+        ($0.conference.dateUpdated.date ?? .distantPast) > ($1.conference.dateUpdated.date ?? .distantPast)
+    }
+    var keep = Set(newestFirst.prefix(AppState.completedKept).map(\.id))
     if let selected = state.selectedSid { keep.insert(selected) }
     if case .conference(let sid) = state.screen { keep.insert(sid) }
-    return carried.filter { keep.contains($0.key) }
+    return carried.filter { keep.contains($0.id) }
 }
 
 /// After the open conference's participants or streams changed: keeps each pane's pick on the
