@@ -91,4 +91,29 @@ struct CallBookTests {
         #expect(merged["CA1"]?.callerName == "Alpha's")
         #expect(merged["CA3"]?.callerName == "Cy")
     }
+
+    /// A call keeps its direction and status as places among the known values: every known one,
+    /// and one this build does not know, reads back as the service sent it, and so does the time
+    /// it was answered (or none).
+    @Test func aCallReadsBackEveryDirectionStatusAndTimeAsGiven() {
+        let answered = Date(timeIntervalSinceReferenceDate: 812_345_678.25)
+        for direction in CallDirection.known + ["trunking-beta", ""] {
+            for status in CallStatus.known + ["on-the-moon"] {
+                for startedAt in [nil, answered] {
+                    let info = CallInfo(
+                        from: "+15550100", to: "+15550199", callerName: nil, direction: direction, startedAt: startedAt,
+                        status: status, quality: CallQuality())
+                    #expect(info.direction == direction && info.status == status && info.startedAt == startedAt)
+                }
+            }
+        }
+        var call = Self.call("Ann")
+        let before = call
+        call.status = "on-the-moon"
+        #expect(call != before && call.status.rawValue == "on-the-moon" && call.direction == .inbound)
+        call.status = before.status
+        #expect(call == before)
+        call.startedAt = answered
+        #expect(call != before && call.startedAt == answered)
+    }
 }
