@@ -73,10 +73,7 @@ func measureMemory(endpoint: Endpoint, credentials: Credentials, lean: Bool) asy
     let withoutClient = heapInUse()
     poller = nil
     let stateOnly = heapInUse()
-    var rows = state!.rows
-    for key in Array(rows.keys) { rows[key]?.participants = [] }
-    state!.rows = rows
-    rows = [:]
+    state!.rows.updateEach { $0.participants = [] }
     let withoutParticipants = heapInUse()
     state!.calls = [:]
     let withoutCalls = heapInUse()

@@ -398,7 +398,7 @@ public struct AppState: Equatable, Sendable {
         let needle = filter.lowercased()
         // The sort moves indices, not rows: a row holds a conference and its participants, and
         // moving thousands of them through the merge sort was most of a refresh's cost.
-        let all = Array(rows.values)
+        let all = rows.values
         var live = 0, participants = 0
         for row in all where row.conference.status.isLive {
             live += 1

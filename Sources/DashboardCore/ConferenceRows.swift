@@ -79,11 +79,6 @@ public struct ConferenceRows: Equatable, Sendable, Sequence, ExpressibleByDictio
         if moved { self = ConferenceRows(values) }
     }
 
-    /// The rows `isIncluded` keeps, as a table of their own.
-    public func filter(_ isIncluded: (ConferenceRow) throws -> Bool) rethrows -> ConferenceRows {
-        ConferenceRows(try values.filter(isIncluded))
-    }
-
     public func makeIterator() -> IndexingIterator<[ConferenceRow]> { values.makeIterator() }
     public var underestimatedCount: Int { values.count }
 

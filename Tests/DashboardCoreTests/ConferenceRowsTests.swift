@@ -66,7 +66,7 @@ struct ConferenceRowsTests {
         var rows = ConferenceRows((0..<50).map { Self.row("CF\($0)", "Bridge \($0)") })
         rows.updateEach { $0.streamCount = Int($0.id.dropFirst(2))! % 3 }
         for n in 0..<50 { #expect(rows["CF\(n)"]?.streamCount == n % 3) }
-        let kept = rows.filter { $0.streamCount == 0 }
+        let kept = ConferenceRows(rows.values.filter { $0.streamCount == 0 })
         #expect(kept.count == 17)
         #expect(kept["CF3"] != nil && kept["CF4"] == nil)
     }
