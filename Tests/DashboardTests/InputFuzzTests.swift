@@ -170,7 +170,7 @@ enum FuzzText {
         let client = CompatClient(
             endpoint: try Endpoint(server.baseURL),
             credentials: Credentials(projectID: EmulatorConfiguration.demoProjectID, apiToken: EmulatorConfiguration.demoAPIToken),
-            requestTimeout: .seconds(10), logger: AuditHarness.quiet)
+            requestTimeout: .seconds(120), logger: AuditHarness.quiet)
         for request in sent.prefix(40) {
             let conference = await server.world.createConference(friendlyName: "fuzz", participants: 1)
             do {

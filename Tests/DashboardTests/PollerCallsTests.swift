@@ -21,7 +21,7 @@ import Testing
         let client = CompatClient(
             endpoint: try Endpoint(server.baseURL),
             credentials: Credentials(projectID: EmulatorConfiguration.demoProjectID, apiToken: EmulatorConfiguration.demoAPIToken),
-            requestTimeout: .seconds(10), retryPolicy: .never, logger: quiet)
+            requestTimeout: .seconds(120), retryPolicy: .never, logger: quiet)
         let seen = Mutex<[Msg]>([])
         let poller = ConferencePoller(
             source: client, now: { Self.start }, jitter: { 1 }, logger: quiet, emit: { msg in seen.withLock { $0.append(msg) } })

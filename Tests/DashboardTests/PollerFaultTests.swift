@@ -24,7 +24,7 @@ import Testing
         let client = CompatClient(
             endpoint: try Endpoint(server.baseURL),
             credentials: Credentials(projectID: EmulatorConfiguration.demoProjectID, apiToken: EmulatorConfiguration.demoAPIToken),
-            requestTimeout: .seconds(5), retryPolicy: .never, logger: quiet)
+            requestTimeout: .seconds(120), retryPolicy: .never, logger: quiet)
         let seen = Seen()
         let poller = ConferencePoller(
             source: client, now: { start }, jitter: { 1 }, logger: quiet, emit: { msg in seen.messages.withLock { $0.append(msg) } })
