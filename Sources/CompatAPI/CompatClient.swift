@@ -227,6 +227,9 @@ public final class CompatClient: Sendable {
         return page
     }
 
+    /// How many answers the read cache keeps (each a digest and what it decoded to).
+    public var readsKept: Int { reads.count }
+
     /// Lets go of what the read cache keeps of these conferences' participants and recordings
     /// (their first pages, as `participants` and `recordings` read them): the conferences ended,
     /// and their URLs are not read again. The cache would age them out by itself only after

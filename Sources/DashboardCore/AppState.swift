@@ -599,3 +599,21 @@ public struct AppState: Equatable, Sendable {
         return candidates.min()
     }
 }
+
+extension AppState {
+    /// The sizes of what the screen's state keeps across polls, by name: the dashboard logs them
+    /// every few minutes, so that what a long run's memory grew with shows in its log.
+    public var census: [(name: String, count: Int)] {
+        [
+            ("rows", rows.count), ("participants", rows.values.reduce(0) { $0 + $1.participants.count }),
+            ("calls", calls.count), ("visible", visibleSids.count), ("changed", changedUntil.count),
+            ("streams", streams.values.reduce(0) { $0 + $1.count }), ("stream_conferences", streams.count),
+            ("recordings", recordings.values.reduce(0) { $0 + $1.count }),
+            ("call_recordings", callRecordings.values.reduce(0) { $0 + $1.count }),
+            ("rollbacks", pendingRollbacks.count), ("unsettled", unsettled.count), ("audit", auditEntries.count),
+            ("space_of", spaceOf.count), ("speaking", conferenceEvents.speaking.count),
+            ("event_sequences", conferenceEvents.lastSequence.count), ("events_recent", conferenceEvents.recent.count),
+            ("events_unlisted", conferenceEvents.unlisted.count),
+        ]
+    }
+}

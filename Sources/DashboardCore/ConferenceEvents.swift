@@ -6,12 +6,15 @@ import Foundation
 public struct ConferenceEventState: Equatable, Sendable {
     /// Speaking now: call sid to conference sid. Only events tell; a poll never wipes it, a
     /// speech stop, a mute, a hold, a leave or the conference's end does (or a poll that began
-    /// after the speech start and no longer finds the call in the conference).
-    public var speaking: [String: String] = [:]
+    /// after the speech start and no longer finds the call in the conference). As 16-byte sids:
+    /// in a busy space most conferences have someone speaking, and as strings each entry held
+    /// two heap copies of the event's sids, a megabyte at 5,000 conferences that a long run's
+    /// memory grew by as speakers spread.
+    public var speaking: [Sid: Sid] = [:]
     /// At least one event arrived: the participants pane can say who speaks.
     public var received = false
     /// The last `SequenceNumber` applied for each conference: one not above it is a repeat or late.
-    var lastSequence: [String: Int] = [:]
+    var lastSequence: [Sid: Int] = [:]
     /// Events applied since the last poll began, replayed onto its answer, which may predate them.
     var recent: [AppliedConferenceEvent] = []
     /// Conferences only events told of: a poll that began after their last event and does not
@@ -32,7 +35,9 @@ struct AppliedConferenceEvent: Equatable, Sendable {
 
 extension AppState {
     /// Whether the service last said this call is speaking.
-    public func isSpeaking(_ callSid: String) -> Bool { conferenceEvents.speaking[callSid] != nil }
+    public func isSpeaking(_ callSid: String) -> Bool {
+        !conferenceEvents.speaking.isEmpty && conferenceEvents.speaking[Sid(callSid)] != nil
+    }
 
     /// Whether the participants pane can say who is speaking: conference events reach this
     /// dashboard (its receiver is on, or some arrived). Without them nobody can tell.
@@ -45,8 +50,9 @@ func receive(_ event: ConferenceStatusEvent, at: Date, into state: inout AppStat
     state.conferenceEvents.received = true
     let sid = event.conferenceSid
     if let sequence = event.sequenceNumber {
-        if let last = state.conferenceEvents.lastSequence[sid], sequence <= last { return [] }
-        state.conferenceEvents.lastSequence[sid] = sequence
+        let key = Sid(sid)
+        if let last = state.conferenceEvents.lastSequence[key], sequence <= last { return [] }
+        state.conferenceEvents.lastSequence[key] = sequence
     }
     guard event.event.isKnown else { return [] }
     state.conferenceEvents.recent.append(AppliedConferenceEvent(event: event, at: at))
@@ -73,10 +79,12 @@ func replayConferenceEvents(after snapshot: PollSnapshot, _ state: inout AppStat
     let gone = events.unlisted.subtracting(replay.map(\.event.conferenceSid))
     events.unlisted.subtract(gone)
     events.speaking = events.speaking.filter { call, conference in
+        let conference = conference.text
         guard let row = state.rows[conference], row.conference.status.isLive, !gone.contains(conference) else {
             return false
         }
         guard let read = snapshot.participants[conference] else { return true }
+        let call = call.text
         return read.contains { $0.callSid == call }
     }
     state.conferenceEvents = events
@@ -88,7 +96,7 @@ func replayConferenceEvents(after snapshot: PollSnapshot, _ state: inout AppStat
     }
     if removed { state.rows = rows }
     for applied in replay { _ = applyConferenceEvent(applied.event, to: &state, highlight: false) }
-    state.conferenceEvents.lastSequence = state.conferenceEvents.lastSequence.filter { state.rows[$0.key] != nil }
+    state.conferenceEvents.lastSequence = state.conferenceEvents.lastSequence.filter { state.rows[$0.key.text] != nil }
 }
 
 /// What one event does to the conference it is about. `highlight`: the row is marked changed.
@@ -135,7 +143,7 @@ func applyConferenceEvent(_ event: ConferenceStatusEvent, to state: inout AppSta
         return open ? [.conferencesEnded([sid])] : []
     case .participantLeave:
         guard let call = event.callSid else { return [] }
-        state.conferenceEvents.speaking[call] = nil
+        state.conferenceEvents.speaking[Sid(call)] = nil
         guard var row = state.rows[sid], row.conference.status.isLive,
             let index = row.participants.firstIndex(where: { $0.callSid == call })
         else { return [] }
@@ -161,12 +169,12 @@ func applyConferenceEvent(_ event: ConferenceStatusEvent, to state: inout AppSta
         participant.endConferenceOnExit = event.endConferenceOnExit ?? participant.endConferenceOnExit
         switch event.event {
         case .participantSpeechStart where !participant.muted && !participant.hold:
-            state.conferenceEvents.speaking[call] = sid
+            state.conferenceEvents.speaking[Sid(call)] = Sid(sid)
         case .participantSpeechStop:
-            state.conferenceEvents.speaking[call] = nil
+            state.conferenceEvents.speaking[Sid(call)] = nil
         default:
             // A muted or held caller is not heard, whatever was said before.
-            if participant.muted || participant.hold { state.conferenceEvents.speaking[call] = nil }
+            if participant.muted || participant.hold { state.conferenceEvents.speaking[Sid(call)] = nil }
         }
         guard index.map({ row.participants[$0] }) != participant else { return [] }
         participant.dateUpdated = stamp
@@ -184,5 +192,6 @@ private func implied(_ event: ConferenceStatusEvent, _ on: ConferenceEvent, _ of
 }
 
 private func stopSpeaking(inConference sid: String, _ state: inout AppState) {
+    let sid = Sid(sid)
     state.conferenceEvents.speaking = state.conferenceEvents.speaking.filter { $0.value != sid }
 }

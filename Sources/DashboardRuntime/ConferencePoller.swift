@@ -143,6 +143,22 @@ public actor ConferencePoller {
     /// At most this many calls' recordings are read a poll (the most recently recorded of the
     /// open conference): a poll's requests stay bounded however many calls were recorded.
     static let callRecordingReadsPerPoll = 4
+    /// Every this many polls (ten minutes at the usual two seconds) the log says how much the
+    /// poller holds: what a long run's memory grew with shows there, not only in a profiler.
+    static let censusEvery = 300
+
+    /// The sizes of what the poller keeps across polls, and of the reads its source keeps.
+    var census: Logger.Metadata {
+        [
+            "live": "\(liveDates.count)", "read_at": "\(participantsReadAt.count)", "due": "\(due.count)",
+            "sweep_order": "\(sweepOrder.count)", "on_screen": "\(onScreen?.count ?? 0)",
+            "came_into_view": "\(cameIntoView.count)", "known_calls": "\(knownCalls.count)",
+            "calls_not_found": "\(callsNotFound.count)", "recorded_calls": "\(recordedCalls.count)",
+            "last_list": "\(lastEmitted.count)", "pending_list": "\(pendingList.count)",
+            "reads_kept": "\(source.readsKept)",
+        ]
+    }
+
     var activePolls = 0
     /// The most polls ever running at once; stays 1.
     public private(set) var maxOverlap = 0
@@ -284,6 +300,7 @@ public actor ConferencePoller {
             activePolls -= 1
         }
         let source = self.source
+        if pollCount % Self.censusEvery == 0 { logger.info("poller holding", metadata: census) }
         let trusted = listTrusted
         listTrusted = false
         // With events flowing, most polls take the list last reported as it is (see

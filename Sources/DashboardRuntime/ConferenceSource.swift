@@ -26,6 +26,8 @@ public protocol ConferenceSource: Sendable {
     func recordings(ofCall call: String) async throws -> [Recording]
     /// These conferences left the live lists: nothing read of them is needed again.
     func conferencesEnded(_ sids: [String])
+    /// How many answers the source keeps to tell a read unchanged (the poller's census logs it).
+    var readsKept: Int { get }
 }
 
 extension ConferenceSource {
@@ -44,6 +46,7 @@ extension ConferenceSource {
     public func recordings(of conference: String) async throws -> [Recording] { [] }
     public func recordings(ofCall call: String) async throws -> [Recording] { [] }
     public func conferencesEnded(_ sids: [String]) {}
+    public var readsKept: Int { 0 }
 }
 
 extension CompatClient: ConferenceSource {
