@@ -434,6 +434,19 @@ public struct AppState: Equatable, Sendable {
     /// move by the difference: at 5,000 conferences, sorting them all again for one changed row
     /// made that refresh 40 ms of work, long enough for a key press behind it to feel late.
     /// Rows not yet in the table, or more than a few changed at once, take the full sort.
+    /// Puts in place rows a poll read again and found equal to those on screen: nothing on
+    /// screen moves, but each row now holds what the read decoded, which the client's read cache
+    /// keeps too, instead of a copy of its own. Without it a row kept the participants (and
+    /// conference) of an older decode, or of an event's change, for as long as nothing changed,
+    /// beside an equal copy in the cache: a long run's memory grew by one such copy for every
+    /// conference re-read after its cache entry had aged out or an event had touched it.
+    mutating func adopt(_ same: [ConferenceRow]) {
+        guard !same.isEmpty else { return }
+        placingRows = true
+        defer { placingRows = false }
+        for row in same where rows[row.id] != nil { rows[row.id] = row }
+    }
+
     mutating func replace(_ changed: [ConferenceRow]) {
         guard changed.count <= max(8, rows.count / 16), changed.allSatisfy({ rows[$0.id] != nil }) else {
             var all = rows

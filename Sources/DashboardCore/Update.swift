@@ -253,6 +253,7 @@ func apply(_ snapshot: PollSnapshot, to state: inout AppState, at: Date) {
         if !touched.isEmpty {
             for conference in snapshot.conferences where touched.contains(conference.sid) { listed[conference.sid] = conference }
         }
+        var sameRows: [ConferenceRow] = []
         for sid in Set(snapshot.participants.keys).union(touched) {
             guard let before = state.rows[sid] else { continue }
             var row = before
@@ -264,13 +265,17 @@ func apply(_ snapshot: PollSnapshot, to state: inout AppState, at: Date) {
             if before != row {
                 changedRows.append(row)
                 state.changedUntil[sid] = at.addingTimeInterval(AppState.highlightLifetime)
+            } else {
+                sameRows.append(row)
             }
         }
         if !changedRows.isEmpty { state.replace(changedRows) }
+        state.adopt(sameRows)
         finishApplying(snapshot, to: &state, at: at, selectedPosition: selectedPosition)
         return
     }
     var added = false
+    var sameRows: [ConferenceRow] = []
     var seen = Set<String>(minimumCapacity: snapshot.conferences.count)
     for conference in snapshot.conferences where seen.insert(conference.sid).inserted {
         let before = state.rows[conference.sid]
@@ -290,6 +295,8 @@ func apply(_ snapshot: PollSnapshot, to state: inout AppState, at: Date) {
             if state.lastRefresh != nil {
                 state.changedUntil[conference.sid] = at.addingTimeInterval(AppState.highlightLifetime)
             }
+        } else {
+            sameRows.append(row)
         }
     }
     // A refresh that brought no new and no changed row leaves `rows` exactly as it is: the idle
@@ -299,14 +306,18 @@ func apply(_ snapshot: PollSnapshot, to state: inout AppState, at: Date) {
     if !changedRows.isEmpty {
         if !added && state.rows.count - seen.count <= AppState.completedKept {
             state.replace(changedRows)
+            state.adopt(sameRows)
         } else {
             var next = ConferenceRows()
             next.reserveCapacity(state.rows.count)
             for row in changedRows { next[row.id] = row }
+            for row in sameRows { next[row.id] = row }
             for sid in seen where next[sid] == nil { next[sid] = state.rows[sid] }
             for row in carriedOver(state, seen: next) where next[row.id] == nil { next[row.id] = row }
             state.rows = next
         }
+    } else {
+        state.adopt(sameRows)
     }
     finishApplying(snapshot, to: &state, at: at, selectedPosition: selectedPosition)
 }
