@@ -315,6 +315,14 @@ func apply(_ snapshot: PollSnapshot, to state: inout AppState, at: Date) {
             for sid in seen where next[sid] == nil { next[sid] = state.rows[sid] }
             for row in carriedOver(state, seen: next) where next[row.id] == nil { next[row.id] = row }
             state.rows = next
+            // The streams of conferences that left the table, every one ended: nothing on screen
+            // can show them any more (the ledger keeps them), and a dashboard left open for days
+            // held every stream ever started.
+            if state.streams.keys.contains(where: { next[$0] == nil }) {
+                state.streams = state.streams.filter { conference, list in
+                    next[conference] != nil || list.contains { !$0.status.isTerminal }
+                }
+            }
         }
     } else {
         state.adopt(sameRows)

@@ -63,3 +63,33 @@ import Testing
         #expect(state.currentProblem == nil)
     }
 }
+
+/// A conference that left the table takes its ended streams out of memory; one with a stream
+/// still open (or whose outcome is unknown) keeps them until they end.
+struct StreamsOfGoneConferencesTests {
+    @Test func endedStreamsLeaveWithTheirConference() {
+        // 202 completed conferences, the oldest first: two more than the table keeps.
+        var completed = (0...AppState.completedKept + 1).map {
+            Fixtures.conference("old\($0)", "Old \($0)", status: .completed, minutesAgo: Double(1000 - $0))
+        }
+        completed.append(Fixtures.conference("c1", "Live", minutesAgo: 1))
+        var state = AppState(space: "demo", account: "AC", now: Fixtures.epoch)
+        _ = update(&state, .pollSucceeded(Fixtures.snapshot(completed), at: Fixtures.epoch))
+        _ = update(
+            &state,
+            .streamsChanged([
+                StoreChangesTests.record("MZ0", conference: "old0", name: "ended", minutes: 1, status: .stopped),
+                StoreChangesTests.record("MZ1", conference: "old1", name: "still open", minutes: 2),
+                StoreChangesTests.record("MZ2", conference: "c1", name: "live", minutes: 3),
+            ]))
+        // The next poll lists only what is live, and a new conference: the table is rebuilt and
+        // keeps the 200 most recent completed conferences.
+        let live = [Fixtures.conference("c1", "Live", minutesAgo: 1), Fixtures.conference("c2", "New", minutesAgo: 0)]
+        _ = update(&state, .pollSucceeded(Fixtures.snapshot(live), at: Fixtures.epoch.addingTimeInterval(2)))
+        #expect(state.rows["old0"] == nil)
+        #expect(state.rows["old1"] == nil)
+        #expect(state.streams["old0"] == nil)
+        #expect(state.streams["old1"]?.map(\.sid) == ["MZ1"])
+        #expect(state.streams["c1"]?.map(\.sid) == ["MZ2"])
+    }
+}
