@@ -244,6 +244,20 @@ if not_stopped: problems.append(f"streams stopped but not recorded stopped: {not
 print(f"driver: {len(failures)} steps that did not show what was expected" + ("" if not failures else ":"))
 for f in failures[:10]: print("  " + f)
 print(f"quit: exit status {status}, alternate screen {alternate}, cursor visible {cursor}")
+# What the dashboard held at its first and last census (logged every ten minutes): when RSS grew,
+# the counts that grew with it say where to look.
+import re
+census = {}
+try:
+    for line in open(f"{work}/confdash.log"):
+        m = re.search(r"(poller|screen) holding (.*)", line)
+        if m: census.setdefault(m.group(1), []).append(m.group(2).strip())
+except OSError:
+    pass
+for kind, lines in sorted(census.items()):
+    print(f"{kind} holding, first and last of {len(lines)}:")
+    print("  " + lines[0])
+    if len(lines) > 1: print("  " + lines[-1])
 for p in problems: print("FAIL: " + p)
 print("soak: " + ("FAILED" if problems else "passed"))
 sys.exit(1 if problems else 0)
