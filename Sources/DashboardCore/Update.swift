@@ -323,6 +323,13 @@ func apply(_ snapshot: PollSnapshot, to state: inout AppState, at: Date) {
                     next[conference] != nil || list.contains { !$0.status.isTerminal }
                 }
             }
+            // Likewise the recordings read while a conference was open.
+            if state.recordings.keys.contains(where: { next[$0] == nil }) {
+                state.recordings = state.recordings.filter { next[$0.key] != nil }
+            }
+            if state.callRecordings.keys.contains(where: { next[$0] == nil }) {
+                state.callRecordings = state.callRecordings.filter { next[$0.key] != nil }
+            }
         }
     } else {
         state.adopt(sameRows)

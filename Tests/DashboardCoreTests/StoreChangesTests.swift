@@ -64,8 +64,8 @@ import Testing
     }
 }
 
-/// A conference that left the table takes its ended streams out of memory; one with a stream
-/// still open (or whose outcome is unknown) keeps them until they end.
+/// A conference that left the table takes its ended streams and the recordings read of it out of
+/// memory; one with a stream still open (or whose outcome is unknown) keeps its streams until they end.
 struct StreamsOfGoneConferencesTests {
     @Test func endedStreamsLeaveWithTheirConference() {
         // 202 completed conferences, the oldest first: two more than the table keeps.
@@ -85,7 +85,11 @@ struct StreamsOfGoneConferencesTests {
         // The next poll lists only what is live, and a new conference: the table is rebuilt and
         // keeps the 200 most recent completed conferences.
         let live = [Fixtures.conference("c1", "Live", minutesAgo: 1), Fixtures.conference("c2", "New", minutesAgo: 0)]
+        state.recordings = ["old0": [], "c1": []]
+        state.callRecordings = ["old1": [], "c1": []]
         _ = update(&state, .pollSucceeded(Fixtures.snapshot(live), at: Fixtures.epoch.addingTimeInterval(2)))
+        #expect(Set(state.recordings.keys) == ["c1"])
+        #expect(Set(state.callRecordings.keys) == ["c1"])
         #expect(state.rows["old0"] == nil)
         #expect(state.rows["old1"] == nil)
         #expect(state.streams["old0"] == nil)
