@@ -36,3 +36,18 @@ struct AdoptedReadsTests {
         #expect(state.rows.count == 2)
     }
 }
+
+/// What the log's census says the screen holds is what the state holds.
+struct CensusTests {
+    @Test func theCensusCountsWhatTheStateHolds() {
+        var state = Fixtures.loadedState()
+        state.streams = ["c1": [StoreChangesTests.record("MZ1", name: "one", minutes: 1)]]
+        let census = Dictionary(uniqueKeysWithValues: state.census.map { ($0.name, $0.count) })
+        #expect(census["rows"] == 3)
+        #expect(census["participants"] == 4)
+        #expect(census["streams"] == 1)
+        #expect(census["stream_conferences"] == 1)
+        #expect(census["speaking"] == 0)
+        #expect(census.count == state.census.count)
+    }
+}
