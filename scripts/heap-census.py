@@ -6,6 +6,9 @@ its Swift type (the runtime's swift_getTypeName, called through gdb).
     scripts/heap-census.py PID
 
 It stops the process for about a second (gdb attaches). Needs gdb and the right to ptrace PID.
+Naming a block runs swift_getTypeName inside the process: in one soak a second run of this script
+never came back (gdb waited on the call; the dashboard kept running and answering keys), so use it
+on a run whose verdict does not depend on it, and kill a stuck gdb only once that run is over.
 A block whose first word is not Swift type metadata (a C buffer, a NIO ByteBuffer's bytes) shows
 as "not a Swift object". Figures move with what is in flight at that moment: compare several.
 """
