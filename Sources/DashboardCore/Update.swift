@@ -311,30 +311,34 @@ func apply(_ snapshot: PollSnapshot, to state: inout AppState, at: Date) {
             var next = ConferenceRows()
             next.reserveCapacity(state.rows.count)
             for row in changedRows { next[row.id] = row }
+            // Every listed conference is in one of the two: changed (or new), or read the same.
             for row in sameRows { next[row.id] = row }
-            for sid in seen where next[sid] == nil { next[sid] = state.rows[sid] }
             for row in carriedOver(state, seen: next) where next[row.id] == nil { next[row.id] = row }
             state.rows = next
-            // The streams of conferences that left the table, every one ended: nothing on screen
-            // can show them any more (the ledger keeps them), and a dashboard left open for days
-            // held every stream ever started.
-            if state.streams.keys.contains(where: { next[$0] == nil }) {
-                state.streams = state.streams.filter { conference, list in
-                    next[conference] != nil || list.contains { !$0.status.isTerminal }
-                }
-            }
-            // Likewise the recordings read while a conference was open.
-            if state.recordings.keys.contains(where: { next[$0] == nil }) {
-                state.recordings = state.recordings.filter { next[$0.key] != nil }
-            }
-            if state.callRecordings.keys.contains(where: { next[$0] == nil }) {
-                state.callRecordings = state.callRecordings.filter { next[$0.key] != nil }
-            }
+            forgetWhatLeftTheTable(&state)
         }
     } else {
         state.adopt(sameRows)
     }
     finishApplying(snapshot, to: &state, at: at, selectedPosition: selectedPosition)
+}
+
+/// After the table was rebuilt: the streams of conferences that left it, every one ended, and the
+/// recordings read of them leave memory. Nothing on screen can show them any more (the ledger keeps
+/// the streams), and a dashboard left open for days held every stream ever started.
+func forgetWhatLeftTheTable(_ state: inout AppState) {
+    let rows = state.rows
+    if state.streams.keys.contains(where: { rows[$0] == nil }) {
+        state.streams = state.streams.filter { conference, list in
+            rows[conference] != nil || list.contains { !$0.status.isTerminal }
+        }
+    }
+    if state.recordings.keys.contains(where: { rows[$0] == nil }) {
+        state.recordings = state.recordings.filter { rows[$0.key] != nil }
+    }
+    if state.callRecordings.keys.contains(where: { rows[$0] == nil }) {
+        state.callRecordings = state.callRecordings.filter { rows[$0.key] != nil }
+    }
 }
 
 /// What every poll's answer does after its rows are in place.
