@@ -181,6 +181,16 @@ while [ "$(date +%s)" -lt "$deadline" ] && [ -d "/proc/$pid" ]; do
 done
 
 alive=yes; [ -d "/proc/$pid" ] || alive=no
+# Still refreshing at the end: a poller that stalled leaves a dashboard that answers keys, holds
+# its memory flat and shows ever older data (the header's age counts up past 9 s).
+t send-keys -t 0 Escape Escape
+polling=no
+deadline_poll=$(( $(date +%s) + 30 ))
+until [ "$(date +%s)" -ge "$deadline_poll" ]; do
+    if screen | grep -q 'refreshed [0-9]s ago'; then polling=yes; break; fi
+    sleep 0.2
+done
+[ "$polling" = yes ] || screen > "$work/final-screen.txt"
 # The emulator's own account of the streams on every conference the driver tried, while it runs:
 # a start the driver did not see on screen must still be in the ledger.
 for conference in $(sort -u "$work/attempted"); do
@@ -196,9 +206,9 @@ read -r alternate cursor < <(t display-message -p -t 0 '#{alternate_on} #{cursor
 env XDG_STATE_HOME="$work/state" "$bin" streams list --json > "$work/ledger.json"
 cp "$log" "$work/confdash.log" 2>/dev/null || true
 
-python3 - "$work" "$minutes" "$alive" "${status:-none}" "$alternate" "$cursor" <<'EOF'
+python3 - "$work" "$minutes" "$alive" "${status:-none}" "$alternate" "$cursor" "$polling" <<'EOF'
 import csv, json, statistics, sys
-work, minutes, alive, status, alternate, cursor = sys.argv[1:]
+work, minutes, alive, status, alternate, cursor, polling = sys.argv[1:]
 rows = [{k: float(v) for k, v in r.items()} for r in csv.DictReader(open(f"{work}/samples.csv"))]
 ledger = {s.get("name"): s for s in json.load(open(f"{work}/ledger.json"))}
 started = [line.split() for line in open(f"{work}/started") if line.strip()]
@@ -206,18 +216,26 @@ stopped = [line.strip() for line in open(f"{work}/stopped") if line.strip()]
 failures = [line.rstrip() for line in open(f"{work}/driver-failures") if line.strip()]
 problems = []
 if alive != "yes": problems.append("the dashboard was not running at the end (crash?)")
+elif polling != "yes": problems.append("the dashboard had stopped refreshing by the end (header not 'refreshed Ns ago' under 10 s; final-screen.txt)")
 if status != "0": problems.append(f"quitting with q: exit status {status}")
 if alternate != "0" or cursor != "1": problems.append(f"terminal not restored: alternate screen={alternate}, cursor visible={cursor}")
 warm = max(60, int(minutes) * 60 // 6)
 after = [r for r in rows if r["seconds"] >= warm]
 if len(after) >= 2:
-    base = statistics.median(r["rss_kb"] for r in after[:3])
-    end = statistics.median(r["rss_kb"] for r in after[-3:])
+    # Each level is the median of five minutes of samples (three at least): RSS saws by a MiB or
+    # so as the allocator hands free pages back each minute and the next poll takes them again,
+    # and a level read from three samples (30 s) moved the verdict by that much either way.
+    span = max(3, int(300 / max(1.0, after[1]["seconds"] - after[0]["seconds"])))
+    first, last = after[:span], after[-span:]
+    base = statistics.median(r["rss_kb"] for r in first)
+    end = statistics.median(r["rss_kb"] for r in last)
     growth = 100 * (end - base) / base
     peak = max(r["rss_kb"] for r in rows)
-    print(f"RSS: {base/1024:.1f} MiB after warm-up ({warm} s), {end/1024:.1f} MiB at the end: {growth:+.1f}% (peak {peak/1024:.1f} MiB)")
-    a0 = statistics.median(r["rss_anon_kb"] for r in after[:3]); a1 = statistics.median(r["rss_anon_kb"] for r in after[-3:])
-    f0 = statistics.median(r["rss_file_kb"] for r in after[:3]); f1 = statistics.median(r["rss_file_kb"] for r in after[-3:])
+    print(f"RSS: {base/1024:.1f} MiB after warm-up ({warm} s), {end/1024:.1f} MiB at the end: {growth:+.1f}% (peak {peak/1024:.1f} MiB; medians of {len(first)} samples)")
+    b3 = statistics.median(r["rss_kb"] for r in after[:3]); e3 = statistics.median(r["rss_kb"] for r in after[-3:])
+    print(f"  of three samples each (the measure before session 17): {b3/1024:.1f} -> {e3/1024:.1f} MiB ({100*(e3-b3)/b3:+.1f}%)")
+    a0 = statistics.median(r["rss_anon_kb"] for r in first); a1 = statistics.median(r["rss_anon_kb"] for r in last)
+    f0 = statistics.median(r["rss_file_kb"] for r in first); f1 = statistics.median(r["rss_file_kb"] for r in last)
     print(f"  of which anonymous {a0/1024:.1f} -> {a1/1024:.1f} MiB ({100*(a1-a0)/a0:+.1f}%), file-backed {f0/1024:.1f} -> {f1/1024:.1f} MiB ({100*(f1-f0)/f0:+.1f}%)")
     if growth >= 5: problems.append(f"RSS grew {growth:.1f}% after warm-up (limit: under 5%)")
 else:
