@@ -9,7 +9,10 @@ enum Allocator {
     /// that was most of what still grew: over the 25 minutes after warm-up of a 30-minute soak,
     /// anonymous memory grew 3.7 MiB with the default arenas (13 of them) and 1.9 MiB with two.
     /// confdash allocates little, on few threads at once, so two arenas cost it nothing
-    /// measurable. An operator's own MALLOC_ARENA_MAX wins.
+    /// measurable; one arena (session 17) shares all free space between the threads, the
+    /// small blocks still served from each thread's own cache without a lock, and the soak
+    /// compares it with two (BENCHMARKS.md, "Soak results"). An operator's own
+    /// MALLOC_ARENA_MAX wins.
     ///
     /// And a block of 128 KiB or more is always mapped on its own and handed back to the system
     /// when freed. glibc starts there but raises the bar each time such a block is freed, up to
@@ -26,7 +29,7 @@ enum Allocator {
         let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
         if getenv("MALLOC_ARENA_MAX") == nil {
             let mArenaMax: Int32 = -8  // M_ARENA_MAX in malloc.h
-            _ = mallopt(mArenaMax, 2)
+            _ = mallopt(mArenaMax, 1)
         }
         if getenv("GLIBC_TUNABLES") == nil && getenv("MALLOC_MMAP_THRESHOLD_") == nil {
             let mMmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD in malloc.h
