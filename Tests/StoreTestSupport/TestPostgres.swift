@@ -99,7 +99,7 @@ public actor TestPostgres {
         let directory = URL(fileURLWithPath: NSTemporaryDirectory())
             .appendingPathComponent("confdash-pg-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let server = Server(directory: directory, port: try freePort())
+        var server = Server(directory: directory, port: try freePort())
         registerCleanup(directory.path)
         let passwordFile = directory.appendingPathComponent("pwfile")
         try Data(password.utf8).write(to: passwordFile)
@@ -113,8 +113,19 @@ public actor TestPostgres {
                 "scram-sha-256", "-E", "UTF8", "--locale", "C", "--no-sync",
             ], server)
         try? FileManager.default.removeItem(at: passwordFile)
-        try pgStart(server)
-        return server
+        // The port was free when picked, seconds ago, before initdb: a test's connection or
+        // listener may have been given it since (seen once in a full run: the server could not
+        // bind and pg_ctl stopped waiting). Nothing knows the port yet, so another will do.
+        var attempt = 1
+        while true {
+            do {
+                try pgStart(server)
+                return server
+            } catch where attempt < 3 {
+                attempt += 1
+                server.port = try freePort()
+            }
+        }
     }
 
     static func pgStart(_ server: Server) throws {
