@@ -41,6 +41,19 @@ public struct CallBook: Equatable, Sendable, ExpressibleByDictionaryLiteral {
     /// The call of a participant, found by the sid it keeps (not written out as text).
     public subscript(participant: Participant) -> CallInfo? { self[participant.callSidKey] }
 
+    /// Whether the participant's call matches the filter, read in place: the filter asks it of
+    /// every participant at each key typed, and a copy of each call out of the book was a
+    /// dozen references taken and let go.
+    func call(of participant: Participant, matches needle: CallNeedle) -> Bool {
+        call(ofSid: participant.callSidKey, matches: needle)
+    }
+
+    func call(ofSid sid: Sid, matches needle: CallNeedle) -> Bool {
+        guard let slot = slot(of: sid) else { return false }
+        let place = index.place(in: slot)
+        return infos.withUnsafeBufferPointer { $0[place].matches(needle) }
+    }
+
     public subscript(sid: Sid) -> CallInfo? {
         get { slot(of: sid).map { infos[index.place(in: $0)] } }
         set {

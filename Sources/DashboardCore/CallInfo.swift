@@ -117,19 +117,56 @@ public struct CallInfo: Equatable, Sendable {
     /// Whether `needle` (lowercased) is in the call's numbers or caller name. A needle of digits
     /// (with `+`, spaces, dashes, dots or brackets) matches the digits of a number however either
     /// is written: `/+1555` finds "(555) 010-0100" called from +15550100100.
-    public func matches(_ needle: String) -> Bool {
-        if from.lowercased().contains(needle) || to.lowercased().contains(needle)
-            || (callerName?.lowercased().contains(needle) ?? false)
+    public func matches(_ needle: String) -> Bool { matches(CallNeedle(needle)) }
+
+    /// The same, with the needle's digits worked out once for all the calls it is tried on.
+    public func matches(_ needle: CallNeedle) -> Bool {
+        if TextMatch.contains(from, lowercased: needle.text) || TextMatch.contains(to, lowercased: needle.text)
+            || (callerName.map { TextMatch.contains($0, lowercased: needle.text) } ?? false)
         {
             return true
         }
-        let digits = Self.digits(needle)
-        guard !digits.isEmpty, needle.allSatisfy({ $0.isNumber || "+-. ()".contains($0) }) else { return false }
-        return Self.digits(from).contains(digits) || Self.digits(to).contains(digits)
-            || Self.digits(from).contains(Self.withoutCountryCode(digits))
+        guard let digits = needle.digits, let national = needle.national else { return false }
+        return Self.digits(of: from, contain: digits) || Self.digits(of: to, contain: digits)
+            || Self.digits(of: from, contain: national)
     }
 
-    static func digits(_ text: String) -> String { String(text.filter(\.isASCII).filter(\.isNumber)) }
+    /// `digits(text).contains(wanted)` (wanted: ASCII digits), for an ASCII text without making
+    /// the string of its digits: a number typed into the filter asks it of every participant.
+    static func digits(of text: String, contain wanted: String) -> Bool {
+        var text = text
+        var wanted = wanted
+        let fast = text.withUTF8 { text -> Bool? in
+            guard text.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return wanted.withUTF8 { wanted -> Bool in
+                guard !wanted.isEmpty else { return true }
+                return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: text.count) { found in
+                    var count = 0
+                    for byte in text where byte >= 0x30 && byte <= 0x39 {
+                        found[count] = byte
+                        count += 1
+                    }
+                    guard wanted.count <= count else { return false }
+                    for start in 0...(count - wanted.count) {
+                        var at = 0
+                        while at < wanted.count && found[start + at] == wanted[at] { at += 1 }
+                        if at == wanted.count { return true }
+                    }
+                    return false
+                }
+            }
+        }
+        return fast ?? digits(text).contains(wanted)
+    }
+
+    /// The ASCII digits of `text`. An ASCII text (every number the service writes) is read as
+    /// bytes: walking its characters was most of a number typed into the filter at 10,000.
+    static func digits(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return String(decoding: text.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self)
+        }
+        return String(text.filter(\.isASCII).filter(\.isNumber))
+    }
 
     /// "1555…" typed as +1 555 matches a national format "(555) …" too.
     static func withoutCountryCode(_ digits: String) -> String {
@@ -157,5 +194,25 @@ public struct CallInfo: Equatable, Sendable {
         if parts.isEmpty { return "no quality figures" }
         let reasons = quality.poorReasons
         return parts.joined(separator: " \u{00B7} ") + (reasons.isEmpty ? "" : "  POOR: " + reasons.joined(separator: ", "))
+    }
+}
+
+/// A filter's text (lowercased) made ready once for every call it is tried on: its digits, when
+/// it reads as a number, and those digits without a leading country code 1.
+public struct CallNeedle: Sendable {
+    public let text: String
+    let digits: String?
+    let national: String?
+
+    public init(_ text: String) {
+        self.text = text
+        let found = CallInfo.digits(text)
+        if !found.isEmpty, text.allSatisfy({ $0.isNumber || "+-. ()".contains($0) }) {
+            digits = found
+            national = CallInfo.withoutCountryCode(found)
+        } else {
+            digits = nil
+            national = nil
+        }
     }
 }

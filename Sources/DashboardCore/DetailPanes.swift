@@ -19,8 +19,9 @@ extension AppState {
         let all = openConference?.participantsInCall ?? []
         let needle = (paneFilters[.participants] ?? "").lowercased()
         guard !needle.isEmpty else { return all }
+        let callNeedle = CallNeedle(needle)
         return all.filter {
-            Self.matches($0, needle) || (calls[$0]?.matches(needle) ?? false)
+            Self.matches($0, needle) || calls.call(of: $0, matches: callNeedle)
                 || (isSpeaking($0.callSid) && "speaking".contains(needle))
         }
     }

@@ -134,9 +134,9 @@ func perform(_ action: Action, _ state: inout AppState) -> [Effect] {
     case .sortNext:
         // By space only when there is more than one.
         let all = SortColumn.allCases.filter { $0 != .space || state.everySpace }
-        state.sortColumn = all[((all.firstIndex(of: state.sortColumn) ?? -1) + 1) % all.count]
+        let column = all[((all.firstIndex(of: state.sortColumn) ?? -1) + 1) % all.count]
         // Newest first; the space's name from a to z.
-        state.sortDescending = state.sortColumn == .created
+        state.sort(by: column, descending: column == .created)
         keepSelectionVisible(&state)
         showStatus(&state, "sorted by \(state.sortColumn.rawValue)", .info)
     case .sortReverse:

@@ -1,0 +1,155 @@
+import CompatAPI
+@testable import DashboardCore
+import DashboardTestSupport
+import Foundation
+import Testing
+
+/// The filter's test without lowercased copies, and the sort by keys worked out once, answer
+/// exactly as the slower code they replaced (which made a key of the filter or a sort take
+/// 30–600 ms at 10,000 conferences).
+struct FilterAndSortTests {
+    static let texts = [
+        "Interview loop 709", "ZÜRICH Ops", "Zürich Ops", "東京 standup", "🚑 on-call", "Daily sync — Platform",
+        "KELVIN \u{212A}", "İstanbul", "cafe\u{301}", "in-progress", "", "ABCabc", "r\r\nx", "us1",
+        "3f2a9c1e-0b7d-4e8a-9c21-5d6e7f809a1b", "+1 (555) 010-0100", "Board prep 🔒", "Москва NOC",
+    ]
+    static let needles = [
+        "", "r", "room", "ops", "zü", "ü", "k", "i", "e", "é", "on-", "progress", "\r", "\n", "x", "abcabc", "🚑",
+        "3f2a", "9a1b", "(555)", "нос", "noc", "москва", " ", "-",
+    ]
+
+    /// What the filter finds: the needle's scalars in a row in the lowercased text, and for a
+    /// needle past ASCII also what the comparison of whole characters finds.
+    static func expected(_ text: String, _ needle: String) -> Bool {
+        let lowered = text.lowercased()
+        let haystack = Array(lowered.unicodeScalars)
+        let wanted = Array(needle.unicodeScalars)
+        if wanted.isEmpty { return true }
+        if wanted.count <= haystack.count {
+            for start in 0...(haystack.count - wanted.count) where Array(haystack[start..<(start + wanted.count)]) == wanted {
+                return true
+            }
+        }
+        return !needle.unicodeScalars.allSatisfy(\.isASCII) && lowered.contains(needle)
+    }
+
+    /// Every text against every needle, and a few thousand ASCII pairs in mixed case: all that
+    /// `text.lowercased().contains(needle)` found, and more only inside a character made of
+    /// several scalars.
+    @Test func theFilterFindsWhatTheLowercasedCopyFound() {
+        for text in Self.texts {
+            for needle in Self.needles {
+                let found = TextMatch.contains(text, lowercased: needle)
+                #expect(found == Self.expected(text, needle), "\(text.debugDescription) ∋ \(needle.debugDescription)")
+                if !needle.isEmpty && text.lowercased().contains(needle) {
+                    #expect(found, "\(text.debugDescription) ∋ \(needle.debugDescription)")
+                }
+            }
+        }
+        // The two it finds that the comparison of characters did not; and an é typed as one
+        // scalar still finds one stored as two.
+        #expect(TextMatch.contains("Cafe\u{301} team", lowercased: "e"))
+        #expect(TextMatch.contains("r\r\nx", lowercased: "\r"))
+        #expect(TextMatch.contains("Cafe\u{301} team", lowercased: "é"))
+        #expect(TextMatch.contains("ZÜRICH Ops", lowercased: "zü"))
+        #expect(TextMatch.contains("KELVIN \u{212A}", lowercased: "k"))
+        #expect(!TextMatch.contains("Москва NOC", lowercased: "нос"))
+        #expect(TextMatch.contains("Москва NOC", lowercased: "москва"))
+        var seed: UInt64 = 42
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        let alphabet = Array("aAbB-1 Zz")
+        var matched = 0
+        for _ in 0..<3000 {
+            let text = String((0..<next(12)).map { _ in alphabet[next(alphabet.count)] })
+            let needle = String((0..<(1 + next(3))).map { _ in alphabet[next(alphabet.count)] }).lowercased()
+            let expected = Self.expected(text, needle)
+            #expect(expected == text.lowercased().contains(needle))
+            if expected { matched += 1 }
+            #expect(TextMatch.contains(text, lowercased: needle) == expected, "\(text.debugDescription) ∋ \(needle.debugDescription)")
+        }
+        #expect(matched > 300)
+    }
+
+    /// A number typed into the filter is looked for among a number's digits without making the
+    /// string of them; what it finds is what the string would contain.
+    @Test func digitsAreFoundAsInTheStringOfThem() {
+        let numbers = ["+1 (555) 010-0100", "+15550100100", "(555) 010-0100", "٣٤٥ 555", "5ü5", "", "abc", "1"]
+        let wanted = ["555", "1555", "0100", "15550100100", "5", "55", "1"]
+        for number in numbers {
+            for digits in wanted {
+                #expect(
+                    CallInfo.digits(of: number, contain: digits) == CallInfo.digits(number).contains(digits),
+                    "\(number) ∋ \(digits)")
+            }
+        }
+        #expect(CallInfo.digits("+1 (555) 010-0100") == "15550100100")
+        #expect(CallInfo.digits("٣٤٥ 555") == "555")
+        let call = CallInfo(
+            from: "+15550100100", to: "(555) 010-0199", callerName: "Ada", direction: .inbound, startedAt: nil,
+            status: .inProgress, quality: CallQuality())
+        #expect(call.matches("+1 555 010"))
+        #expect(call.matches("(555) 010-0199"))
+        #expect(call.matches("ada"))
+        #expect(!call.matches("556"))
+    }
+
+    static func rows() -> [ConferenceRow] {
+        let names = ["alpha", "Beta", "charlie", "Alpha", "beta", "Zürich Ops", "東京 standup", "delta", "Echo", "echo"]
+        let regions = ["us1", "eu1", "us2"]
+        return (0..<40).map { i in
+            var conference = Fixtures.conference(
+                String(format: "CF%032x", (i &* 7919) % 97), names[i % names.count],
+                status: i % 7 == 0 ? .completed : .inProgress, minutesAgo: Double(i % 5))
+            conference.region = regions[i % regions.count]
+            return ConferenceRow(
+                conference: conference,
+                participants: (0..<(i % 4)).map { Fixtures.participant("CA\(i)-\($0)", in: conference.sid) },
+                participantsKnown: true, streamCount: i % 3)
+        }
+    }
+
+    /// Every column, both ways: the table's order is the comparison's order (live first, the
+    /// column, then the sid), names in any case together; and a changed row put back by the
+    /// binary search lands where a full sort puts it.
+    @Test func theSortByKeysIsTheComparisonsOrder() {
+        var state = AppState(space: "demo", account: "AC", now: Fixtures.epoch)
+        state.rows = ConferenceRows(Self.rows())
+        for column in SortColumn.allCases where column != .space {
+            for descending in [false, true] {
+                state.sort(by: column, descending: descending)
+                let expected = state.rows.values.sorted { state.displayOrder($0, $1) }.map(\.id)
+                #expect(state.visibleSids == expected, "\(column) \(descending ? "descending" : "ascending")")
+                #expect(Set(state.visibleSids).count == state.rows.count)
+                var changed = state.rows.values[3]
+                changed.conference.friendlyName = "bravo"
+                changed.conference.region = "ap1"
+                changed.streamCount = 9
+                changed.participants.removeAll()
+                var placed = state
+                placed.replace([changed])
+                var sorted = state
+                sorted.rows[changed.id] = changed
+                #expect(placed.visibleSids == sorted.visibleSids, "\(column) \(descending ? "descending" : "ascending")")
+            }
+        }
+        state.sort(by: .name, descending: false)
+        let liveNames = state.visibleSids.compactMap { state.rows[$0] }.filter { $0.conference.status.isLive }
+            .map { $0.conference.friendlyName.lowercased() }
+        #expect(liveNames == liveNames.sorted())
+        #expect(liveNames.first == "alpha")
+    }
+
+    /// `s` moves to the next column and its direction in one step.
+    @Test func sortNextSetsColumnAndDirection() {
+        var state = Fixtures.loadedState()
+        state.sort(by: .created, descending: true)
+        _ = update(&state, .key(.character("s")))
+        #expect(state.sortColumn == .name)
+        #expect(!state.sortDescending)
+        let expected = state.rows.values.sorted { state.displayOrder($0, $1) }.map(\.id)
+        #expect(state.visibleSids == expected)
+    }
+}
