@@ -104,6 +104,11 @@ for i in $(seq "$presses"); do
 done
 echo "key press to screen via tmux capture-pane, mean of $presses: $(( total / presses / 1000 )) us"
 echo "key press to screen via tmux control mode (first output): $(python3 scripts/key-latency.py "$sock" "$presses")"
+# The keys that work on every row: `s` sorts the whole table by the next column, and each key
+# typed into `/` filters every conference (and, for digits, every participant's call) again.
+echo "sort (s), key press to screen: $(python3 scripts/key-latency.py "$sock" $((presses * 2)) s)"
+echo "filter by text (/ r o o m, then back), key press to screen: $(python3 scripts/key-latency.py "$sock" $((presses * 2)) / r o o m BSpace BSpace BSpace BSpace Escape)"
+echo "filter by number (/ + 1 5 5 5, then back), key press to screen: $(python3 scripts/key-latency.py "$sock" $((presses * 2)) / + 1 5 5 5 BSpace BSpace BSpace BSpace BSpace Escape)"
 
 # Idle: CPU ticks of the dashboard process over the window, and bytes it wrote to the terminal.
 tmux -L "$sock" pipe-pane -o "cat > $work/bytes"

@@ -3,10 +3,13 @@
 the pane and times the first %output notification that follows, i.e. the moment the program's
 redraw reaches the terminal. No capture-pane polling, so no tmux client start-up in the figure.
 
-    key-latency.py SOCKET [PRESSES]
+    key-latency.py SOCKET [PRESSES] [KEY ...]
 
-Prints one line: median, p95, max and mean in milliseconds. Presses alternate j and k, so the
-selection moves and every press must redraw. Waits for the screen to go quiet between presses.
+Prints one line: median, p95, p99, max and mean in milliseconds. The keys (tmux key names) are
+pressed in turn, PRESSES in all; by default j and k, so the selection moves and every press must
+redraw. `s` sorts the table by the next column; `/ 5 5 5 BSpace BSpace BSpace Escape` types a
+filter and takes it back, each key filtering every conference again. Waits for the screen to go
+quiet between presses.
 """
 import os
 import select
@@ -17,6 +20,7 @@ import time
 
 socket_name = sys.argv[1]
 presses = int(sys.argv[2]) if len(sys.argv) > 2 else 40
+keys = [k.encode() for k in sys.argv[3:]] or [b"j", b"k"]
 client = subprocess.Popen(
     ["tmux", "-L", socket_name, "-C", "attach-session", "-t", "0"],
     stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
@@ -47,7 +51,7 @@ def drain(quiet):
 drain(0.5)
 samples = []
 for i in range(presses):
-    key = b"j" if i % 2 == 0 else b"k"
+    key = keys[i % len(keys)]
     start = time.perf_counter()
     client.stdin.write(b"send-keys -t 0 " + key + b"\n")
     deadline = start + 2
@@ -62,5 +66,6 @@ client.stdin.close()
 client.wait(timeout=5)
 samples.sort()
 p95 = samples[min(len(samples) - 1, int(len(samples) * 0.95))]
-print(f"median {statistics.median(samples):.2f} ms, p95 {p95:.2f} ms, max {samples[-1]:.2f} ms, "
+p99 = samples[min(len(samples) - 1, int(len(samples) * 0.99))]
+print(f"median {statistics.median(samples):.2f} ms, p95 {p95:.2f} ms, p99 {p99:.2f} ms, max {samples[-1]:.2f} ms, "
       f"mean {statistics.mean(samples):.2f} ms (n={len(samples)})")
