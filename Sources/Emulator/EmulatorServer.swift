@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// A local Compatibility API server over an in-memory world, reached over real HTTP on a
 /// loopback port: what `confdash demo`, the tests and the benchmarks talk to.
@@ -24,6 +25,7 @@ public actor EmulatorServer {
     private let callbacks: CallbackSender
     private let logger: Logger
     private var serverTask: Task<Void, Never>?
+    private let serverGroup: ServiceGroup
     private var stopping: Task<Void, Never>?
 
     /// The API base, as a client's `Endpoint` takes it.
@@ -32,7 +34,7 @@ public actor EmulatorServer {
 
     private init(
         port: Int, host: String, world: EmulatorWorld, faults: FaultInjector, requestLog: RequestLog,
-        callbacks: CallbackSender, logger: Logger, serverTask: Task<Void, Never>
+        callbacks: CallbackSender, logger: Logger, serverTask: Task<Void, Never>, serverGroup: ServiceGroup
     ) {
         self.port = port
         self.host = host
@@ -42,6 +44,7 @@ public actor EmulatorServer {
         self.callbacks = callbacks
         self.logger = logger
         self.serverTask = serverTask
+        self.serverGroup = serverGroup
     }
 
     /// Seeds the world, starts listening and returns once the port is bound. Every timer
@@ -67,10 +70,9 @@ public actor EmulatorServer {
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             await Self.respond(to: request, api: api, admin: admin, requestLog: requestLog)
         }
-        // Stopping cancels the server task (a graceful shutdown needs swift-service-lifecycle's
-        // API, which this target cannot import), and Hummingbird logs that cancellation as
-        // errors. Its logger only speaks up at debug level or below; our own logger reports a
-        // failure to start or run from the error the server throws.
+        // Stopping may end in cancelling the server task (below), and Hummingbird logs that
+        // cancellation as errors. Its logger only speaks up at debug level or below; our own
+        // logger reports a failure to start or run from the error the server throws.
         var serverLogger = logger
         if serverLogger.logLevel > .debug { serverLogger.logLevel = .critical }
         let (bound, boundSink) = AsyncStream.makeStream(of: Result<Int, EmulatorStartError>.self)
@@ -82,9 +84,11 @@ public actor EmulatorServer {
             },
             logger: serverLogger)
         // No graceful-shutdown signals: SIGINT and SIGTERM belong to the TUI that hosts us.
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [], logger: serverLogger))
         let serverTask = Task {
             do {
-                try await app.runService(gracefulShutdownSignals: [])
+                try await group.run()
             } catch is CancellationError {
             } catch {
                 logger.error("emulator server stopped", metadata: ["error": "\(error)"])
@@ -103,7 +107,7 @@ public actor EmulatorServer {
         }
         let server = EmulatorServer(
             port: port, host: configuration.host, world: world, faults: faults, requestLog: requestLog,
-            callbacks: callbacks, logger: logger, serverTask: serverTask)
+            callbacks: callbacks, logger: logger, serverTask: serverTask, serverGroup: group)
         if configuration.churn { await world.startChurn(every: configuration.churnInterval) }
         logger.info(
             "emulator listening",
@@ -123,9 +127,19 @@ public actor EmulatorServer {
             let callbacks = self.callbacks
             let logger = self.logger
             let port = self.port
+            let group = serverGroup
             stopping = Task {
                 await world.shutdown()
-                serverTask?.cancel()
+                // A graceful shutdown first: it closes the listening socket and serves every
+                // connection already accepted. Cancelling the server straight away could drop
+                // one accepted but not yet taken up, and NIO traps on such a connection's
+                // writer ("Deinited NIOAsyncWriter without calling finish()", swift-nio#2637;
+                // seen once in a full test run). A request still held (an injected hang) gets
+                // a second, then the server is cancelled, its socket already closed.
+                await group.triggerGracefulShutdown()
+                if let serverTask, !(await finish(within: .seconds(1), { await serverTask.value })) {
+                    serverTask.cancel()
+                }
                 if let serverTask, !(await finish(within: .seconds(5), { await serverTask.value })) {
                     // Cancelling the server waits for the connections it is serving. One held
                     // open by a client that never reads or closes must not hold the caller (a
