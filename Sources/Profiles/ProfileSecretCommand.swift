@@ -30,7 +30,7 @@ public enum ProfileSecretCommand {
         let drained = DispatchSemaphore(value: 0)
         let reader = stdout.fileHandleForReading
         DispatchQueue.global().async {
-            let data = reader.readDataToEndOfFile()
+            let data = readToEnd(reader.fileDescriptor)
             output.data.withLock { $0 = data }
             drained.signal()
         }
@@ -52,6 +52,24 @@ public enum ProfileSecretCommand {
         let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !value.isEmpty else { throw ProfileError.commandEmpty(setting: setting) }
         return value
+    }
+}
+
+/// Everything up to end of file. Not `FileHandle.readDataToEndOfFile()`: it traps on a read
+/// interrupted by a signal (EINTR, seen when another thread's crash report stopped this one),
+/// where a read here is simply tried again.
+private func readToEnd(_ descriptor: Int32) -> Data {
+    var data = Data()
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        if count > 0 {
+            data.append(contentsOf: buffer[0..<count])
+        } else if count < 0 && errno == EINTR {
+            continue
+        } else {
+            return data
+        }
     }
 }
 
