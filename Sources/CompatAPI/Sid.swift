@@ -29,7 +29,7 @@ public struct Sid: Hashable, Sendable, CustomStringConvertible, ExpressibleByStr
     public var description: String { text }
 
     /// The 128 bits of `8-4-4-4-12` lowercase hexadecimal, or nil for any other text.
-    static func uuidBits(_ text: String) -> (UInt64, UInt64)? {
+    public static func uuidBits(_ text: String) -> (UInt64, UInt64)? {
         guard text.utf8.count == 36 else { return nil }
         var text = text
         text.makeContiguousUTF8()  // nothing to do for a native string, as every decoded one is

@@ -96,7 +96,7 @@ func milliseconds(_ d: Duration) -> Double {
     Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
 }
 
-/// Median, min and max of a sample, formatted the same way everywhere.
+/// Median, p99, min and max of a sample, formatted the same way everywhere.
 struct Sample {
     var values: [Double]
 
@@ -109,7 +109,11 @@ struct Sample {
 
     func describe(_ unit: String = "ms", digits: Int = 1) -> String {
         let f = "%.\(digits)f"
-        let range = "min \(String(format: f, values.min() ?? .nan)), max \(String(format: f, values.max() ?? .nan)), n=\(values.count)"
+        let sorted = values.sorted()
+        let p99 = sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, sorted.count * 99 / 100)]
+        let range =
+            "p99 \(String(format: f, p99)), min \(String(format: f, sorted.first ?? .nan)), "
+            + "max \(String(format: f, sorted.last ?? .nan)), n=\(values.count)"
         return "median \(String(format: f, median)) \(unit)  (\(range))"
     }
 }
@@ -328,6 +332,26 @@ func renderBench(_ options: Options) async throws {
         keys.append(milliseconds(ContinuousClock.now - start))
     }
     line("key press (j/k): update + render", Sample(values: keys).describe(digits: 2))
+
+    // The keys that work on every row: `s` sorts the whole table by the next column; each key
+    // typed into `/` filters every conference (and, for a number, every participant's call).
+    func typing(_ name: String, _ sequence: [Key]) {
+        var times: [Double] = []
+        for i in 0..<(iterations * 2) {
+            let start = ContinuousClock.now
+            _ = update(&state, .key(sequence[i % sequence.count]))
+            frame = view.render(state, size: size)
+            times.append(milliseconds(ContinuousClock.now - start))
+        }
+        line(name, Sample(values: times).describe(digits: 2))
+    }
+    typing("key press (s, the next sort column): update + render", [.character("s")])
+    typing(
+        "key typed into the filter (/ r o o m, then back): update + render",
+        [.character("/")] + "room".map { .character($0) } + Array(repeating: .backspace, count: 4) + [.escape])
+    typing(
+        "key typed into the filter (/ + 1 5 5 5, then back): update + render",
+        [.character("/")] + "+1555".map { .character($0) } + Array(repeating: .backspace, count: 5) + [.escape])
 
     var refreshes: [Double] = []
     for _ in 0..<max(5, iterations / 10) {

@@ -47,12 +47,18 @@ public struct ConferenceContentWidths: Equatable, Sendable {
     /// Widened, never narrowed, by `row`: a row that changed in place may need more room; less
     /// room is found by the next full pass.
     mutating func widen(for row: borrowing ConferenceRow, space name: String?) {
+        withUnsafePointer(to: row) { widen(at: $0, space: name) }
+    }
+
+    /// The same for a row read where it lies: a row passed as a value from an array's storage
+    /// was copied whole first (a dozen references taken and let go), 10,000 times a pass.
+    mutating func widen(at row: UnsafePointer<ConferenceRow>, space name: String?) {
         // The service's statuses and regions are ASCII: their UTF-8 length (free for a native
         // string) is their width, with no walk over each row's characters.
-        status = max(status, row.conference.status.rawValue.utf8.count)
-        region = max(region, row.conference.region.utf8.count)
-        participants = max(participants, Self.digits(row.participants.count))
-        streams = max(streams, Self.digits(row.streamCount))
+        status = max(status, row.pointee.conference.status.rawValue.utf8.count)
+        region = max(region, row.pointee.conference.region.utf8.count)
+        participants = max(participants, Self.digits(row.pointee.participants.count))
+        streams = max(streams, Self.digits(row.pointee.streamCount))
         if let name { space = max(space, name.count) }
     }
 
@@ -208,7 +214,7 @@ public struct AppState: Equatable, Sendable {
     /// moved it: the next mutating key says so instead of acting on someone not picked.
     public var selectionMoved: String?
     public var filter = "" {
-        didSet { recomputeVisible() }
+        didSet { if Self.narrows(from: oldValue, to: filter) { narrowVisible() } else { recomputeVisible() } }
     }
     /// What has the keyboard in front of the screen (help, a form, a question, an editor).
     public var modal: Modal?
@@ -411,18 +417,20 @@ public struct AppState: Equatable, Sendable {
         // are read in place (a buffer's element is not copied to read a field of it), by a filter
         // that holds what it needs of the state: a copy of each row taken and let go, three
         // times a pass, was most of a key of the filter's cost.
-        let (live, participants, shown, widths) = rows.values.withUnsafeBufferPointer { all in
+        let (live, participants, shown, widths) = rows.values.withUnsafeBufferPointer { buffer in
             var live = 0, participants = 0
             var shown: [Int] = []
             var widths = ConferenceContentWidths()
-            for index in all.indices {
+            // Through the pointer: a row read through the buffer's subscript was copied whole.
+            guard let all = buffer.baseAddress else { return (0, 0, shown, widths) }
+            for index in buffer.indices {
                 if all[index].conference.status.isLive {
                     live += 1
                     participants += all[index].participants.count
                 }
-                if filter.shows(all[index]) {
+                if filter.shows(at: all + index) {
                     shown.append(index)
-                    widths.widen(for: all[index], space: filter.spaceOf.isEmpty ? nil : filter.spaceOf[all[index].id])
+                    widths.widen(at: all + index, space: filter.spaceOf.isEmpty ? nil : filter.spaceOf[all[index].id])
                 }
             }
             return (live, participants, shown, widths)
@@ -430,6 +438,42 @@ public struct AppState: Equatable, Sendable {
         liveConferenceCount = live
         liveParticipantCount = participants
         visibleSids = displaySorted(shown, of: rows.values)
+        contentWidths = widths
+    }
+
+    /// Whether the filter `new` shows only rows that `old` shows, so that a key typed at the end
+    /// of the filter need only look again at the rows on the table (in their order) instead of
+    /// every conference: text found in a row contains what it starts with. A number is also
+    /// looked for as digits, and as digits without a country code 1: each must start with the
+    /// last one's too (`+1` to `+15` looks again everywhere, `+15` to `+155` does not). Not past
+    /// ASCII, where letters are also compared as whole characters.
+    static func narrows(from old: String, to new: String) -> Bool {
+        guard !old.isEmpty, new.utf8.count > old.utf8.count, new.utf8.allSatisfy({ $0 < 0x80 }),
+            new.utf8.starts(with: old.utf8)
+        else { return false }
+        let before = CallNeedle(old.lowercased()), after = CallNeedle(new.lowercased())
+        switch (before.digits, after.digits, before.national, after.national) {
+        case (nil, nil, _, _): return true
+        case (let digitsBefore?, let digitsAfter?, let nationalBefore?, let nationalAfter?):
+            return digitsAfter.hasPrefix(digitsBefore) && nationalAfter.hasPrefix(nationalBefore)
+        default: return false
+        }
+    }
+
+    /// The table under a filter that `narrows` from the last: the rows it shows, those of them
+    /// the filter still shows, in the same order.
+    mutating func narrowVisible() {
+        let filter = rowFilter()
+        let rows = self.rows
+        var widths = ConferenceContentWidths()
+        visibleSids = rows.values.withUnsafeBufferPointer { all in
+            guard let first = all.baseAddress else { return [] }
+            return visibleSids.filter { sid in
+                guard let place = rows.place(of: sid), filter.shows(at: first + place) else { return false }
+                widths.widen(at: first + place, space: filter.spaceOf.isEmpty ? nil : filter.spaceOf[sid])
+                return true
+            }
+        }
         contentWidths = widths
     }
 
@@ -442,23 +486,29 @@ public struct AppState: Equatable, Sendable {
 
         /// Whether the table shows `row` under the completed toggle and the filter.
         func shows(_ row: borrowing ConferenceRow) -> Bool {
-            guard showCompleted || row.conference.status.isLive else { return false }
+            withUnsafePointer(to: row) { shows(at: $0) }
+        }
+
+        /// The same for a row read where it lies (see `ConferenceContentWidths.widen(at:)`).
+        func shows(at row: UnsafePointer<ConferenceRow>) -> Bool {
+            guard showCompleted || row.pointee.conference.status.isLive else { return false }
             let text = needle.text
             guard !text.isEmpty else { return true }
-            if TextMatch.contains(row.conference.friendlyName, lowercased: text)
-                || TextMatch.contains(row.conference.sid, lowercased: text)
-                || TextMatch.contains(row.conference.region, lowercased: text)
-                || TextMatch.contains(row.conference.status.rawValue, lowercased: text)
+            if TextMatch.contains(row.pointee.conference.friendlyName, lowercased: text)
+                || TextMatch.contains(row.pointee.conference.sid, lowercased: text)
+                || TextMatch.contains(row.pointee.conference.region, lowercased: text)
+                || TextMatch.contains(row.pointee.conference.status.rawValue, lowercased: text)
             {
                 return true
             }
-            if !spaceOf.isEmpty, let space = spaceOf[row.conference.sid], TextMatch.contains(space, lowercased: text) {
+            if !spaceOf.isEmpty, let space = spaceOf[row.pointee.conference.sid], TextMatch.contains(space, lowercased: text) {
                 return true
             }
             // `/+1555` finds the conference a caller is in: its participants' numbers and names.
-            guard row.conference.status.isLive, !calls.isEmpty else { return false }
-            return row.participants.withUnsafeBufferPointer { participants in
-                participants.indices.contains { calls.call(ofSid: participants[$0].callSidKey, matches: needle) }
+            guard row.pointee.conference.status.isLive, !calls.isEmpty else { return false }
+            return row.pointee.participants.withUnsafeBufferPointer { buffer in
+                guard let participants = buffer.baseAddress else { return false }
+                return buffer.indices.contains { calls.call(ofSid: participants[$0].callSidKey, matches: needle) }
             }
         }
     }
@@ -562,20 +612,78 @@ public struct AppState: Equatable, Sendable {
         return a.sid < b.sid
     }
 
-    /// The sids of `indices` of `rows` in display order, each row's key worked out once: a
-    /// comparison that read the rows copied two of them (a dozen references each) every step,
-    /// and sorting 10,000 conferences took 13–130 ms of a key press.
+    /// A shown row as the full sort reads it: numbers only, so the sort moves no references
+    /// and compares no text. The key is the column's value, or for a column of text the rank of
+    /// the row's text among the shown rows' (worked out by one sort of the texts); a sid that is
+    /// a lowercase UUID (every SignalWire sid) compares as its 128 bits, in the order its text
+    /// has. The order is `displayOrder`'s exactly, which the binary search of `replace` uses.
+    struct SortPlace {
+        var live: Bool
+        var sidIsUUID: Bool
+        var index: Int32
+        var key: Double
+        var sidHigh: UInt64
+        var sidLow: UInt64
+    }
+
+    /// The sids of `indices` of `rows` in display order. Sorting 10,000 conferences by
+    /// comparing rows took 13–130 ms of a key press (two rows copied each step), and by
+    /// comparing keys of text and sids 15–20 ms (their references and text compared each step).
     func displaySorted(_ indices: [Int], of rows: [ConferenceRow]) -> [String] {
-        var entries: [SortEntry] = []
-        entries.reserveCapacity(indices.count)
-        rows.withUnsafeBufferPointer { rows in
+        rows.withUnsafeBufferPointer { buffer in
+            guard let rows = buffer.baseAddress else { return [] }
+            let ranks = textRanks(indices, of: rows)
+            var places: [SortPlace] = []
+            places.reserveCapacity(indices.count)
+            for (position, index) in indices.enumerated() {
+                let key: Double
+                switch sortColumn {
+                case .created: key = rows[index].conference.dateCreated.date?.timeIntervalSinceReferenceDate ?? -.infinity
+                case .participants: key = Double(rows[index].participants.count)
+                case .streams: key = Double(rows[index].streamCount)
+                case .name, .status, .region, .space: key = ranks[position]
+                }
+                let bits = Sid.uuidBits(rows[index].conference.sid)
+                places.append(
+                    SortPlace(
+                        live: rows[index].conference.status.isLive, sidIsUUID: bits != nil, index: Int32(index), key: key,
+                        sidHigh: bits?.0 ?? 0, sidLow: bits?.1 ?? 0))
+            }
+            let descending = sortDescending
+            places.sort { a, b in
+                if a.live != b.live { return a.live }
+                if a.key != b.key { return descending ? b.key < a.key : a.key < b.key }
+                if a.sidIsUUID && b.sidIsUUID { return (a.sidHigh, a.sidLow) < (b.sidHigh, b.sidLow) }
+                return rows[Int(a.index)].conference.sid < rows[Int(b.index)].conference.sid
+            }
+            return places.map { rows[Int($0.index)].conference.sid }
+        }
+    }
+
+    /// For a column of text, each shown row's rank among the shown rows' texts (equal texts,
+    /// equal ranks), by position in `indices`; empty for the other columns.
+    private func textRanks(_ indices: [Int], of rows: UnsafePointer<ConferenceRow>) -> [Double] {
+        var texts: [String] = []
+        switch sortColumn {
+        case .created, .participants, .streams: return []
+        case .name, .status, .region, .space:
+            texts.reserveCapacity(indices.count)
             for index in indices {
-                entries.append((rows[index].conference.status.isLive, sortKey(rows[index]), rows[index].conference.sid))
+                guard case .text(let text) = sortKey(rows[index]) else { return [] }
+                texts.append(text)
             }
         }
-        let descending = sortDescending
-        entries.sort { Self.ordered($0, $1, descending: descending) }
-        return entries.map(\.sid)
+        return texts.withUnsafeBufferPointer { texts in
+            var order = Array(0..<Int32(texts.count))
+            order.sort { texts[Int($0)] < texts[Int($1)] }
+            var ranks = [Double](repeating: 0, count: texts.count)
+            var rank = 0.0
+            for (at, position) in order.enumerated() {
+                if at > 0 && texts[Int(position)] != texts[Int(order[at - 1])] { rank += 1 }
+                ranks[Int(position)] = rank
+            }
+            return ranks
+        }
     }
 
     /// The conferences in the conferences table's window: the ones whose participants the

@@ -51,7 +51,8 @@ public struct CallBook: Equatable, Sendable, ExpressibleByDictionaryLiteral {
     func call(ofSid sid: Sid, matches needle: CallNeedle) -> Bool {
         guard let slot = slot(of: sid) else { return false }
         let place = index.place(in: slot)
-        return infos.withUnsafeBufferPointer { $0[place].matches(needle) }
+        // Through the pointer: a call read through the buffer's subscript was copied whole.
+        return infos.withUnsafeBufferPointer { CallInfo.matches(at: $0.baseAddress! + place, needle) }
     }
 
     public subscript(sid: Sid) -> CallInfo? {

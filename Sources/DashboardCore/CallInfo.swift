@@ -121,14 +121,21 @@ public struct CallInfo: Equatable, Sendable {
 
     /// The same, with the needle's digits worked out once for all the calls it is tried on.
     public func matches(_ needle: CallNeedle) -> Bool {
-        if TextMatch.contains(from, lowercased: needle.text) || TextMatch.contains(to, lowercased: needle.text)
-            || (callerName.map { TextMatch.contains($0, lowercased: needle.text) } ?? false)
+        withUnsafePointer(to: self) { Self.matches(at: $0, needle) }
+    }
+
+    /// The same for a call read where it lies in the calls book: one passed as a value from
+    /// its storage was copied whole first, for every participant at each key typed.
+    static func matches(at call: UnsafePointer<CallInfo>, _ needle: CallNeedle) -> Bool {
+        if TextMatch.contains(call.pointee.from, lowercased: needle.text)
+            || TextMatch.contains(call.pointee.to, lowercased: needle.text)
+            || (call.pointee.callerName.map { TextMatch.contains($0, lowercased: needle.text) } ?? false)
         {
             return true
         }
         guard let digits = needle.digits, let national = needle.national else { return false }
-        return Self.digits(of: from, contain: digits) || Self.digits(of: to, contain: digits)
-            || Self.digits(of: from, contain: national)
+        return Self.digits(of: call.pointee.from, contain: digits) || Self.digits(of: call.pointee.to, contain: digits)
+            || Self.digits(of: call.pointee.from, contain: national)
     }
 
     /// `digits(text).contains(wanted)` (wanted: ASCII digits), for an ASCII text without making

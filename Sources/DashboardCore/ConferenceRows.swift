@@ -93,6 +93,9 @@ public struct ConferenceRows: Equatable, Sendable, Sequence, ExpressibleByDictio
 
     private func slot(of sid: String) -> Int? { index.slot(of: sid) { values[$0].id } }
 
+    /// Where conference `sid`'s row is in `values`.
+    func place(of sid: String) -> Int? { slot(of: sid).map { index.place(in: $0) } }
+
     /// Forgets the row whose place is in `slot`: the last row takes its place (no hole, no walk).
     private mutating func remove(at slot: Int) {
         let place = index.place(in: slot), last = values.count - 1

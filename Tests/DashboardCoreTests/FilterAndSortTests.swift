@@ -100,8 +100,17 @@ struct FilterAndSortTests {
         let names = ["alpha", "Beta", "charlie", "Alpha", "beta", "Zürich Ops", "東京 standup", "delta", "Echo", "echo"]
         let regions = ["us1", "eu1", "us2"]
         return (0..<40).map { i in
+            // SignalWire's sids (lowercase UUIDs, compared as their bits), others compared as
+            // text, and one UUID in capitals (text too), all in one table.
+            let n = (i &* 7919) % 97
+            let sid =
+                switch i % 3 {
+                case 0: String(format: "CF%032x", n)
+                case 1: String(format: "%08x-%04x-4%03x-8%03x-%012x", n &* 40_503, n, n % 7, n % 5, n &* 2_654_435_761)
+                default: i == 2 ? "0A2B3C4D-0000-4000-8000-00000000000\(i % 10)" : String(format: "%08x-0000-4000-8000-%012x", n % 4, n)
+                }
             var conference = Fixtures.conference(
-                String(format: "CF%032x", (i &* 7919) % 97), names[i % names.count],
+                sid, names[i % names.count],
                 status: i % 7 == 0 ? .completed : .inProgress, minutesAgo: Double(i % 5))
             conference.region = regions[i % regions.count]
             return ConferenceRow(
@@ -151,5 +160,69 @@ struct FilterAndSortTests {
         #expect(!state.sortDescending)
         let expected = state.rows.values.sorted { state.displayOrder($0, $1) }.map(\.id)
         #expect(state.visibleSids == expected)
+    }
+}
+
+/// A key typed at the end of the filter looks again only at the rows on the table; the table it
+/// leaves is the one a filter set at once leaves.
+struct NarrowingFilterTests {
+    @Test func whichFiltersNarrow() {
+        #expect(AppState.narrows(from: "r", to: "ro"))
+        #expect(AppState.narrows(from: "R", to: "Ro"))
+        #expect(AppState.narrows(from: "ada l", to: "ada lo"))
+        #expect(!AppState.narrows(from: "", to: "r"))
+        #expect(!AppState.narrows(from: "ro", to: "r"))
+        #expect(!AppState.narrows(from: "ro", to: "ro"))
+        #expect(!AppState.narrows(from: "ro", to: "xo"))
+        // A number is also tried as digits without a country code 1: "1" then "5".
+        #expect(!AppState.narrows(from: "+1", to: "+15"))
+        #expect(AppState.narrows(from: "+15", to: "+155"))
+        #expect(AppState.narrows(from: "+1 555", to: "+1 555 0"))
+        #expect(AppState.narrows(from: "555", to: "555-"))
+        #expect(!AppState.narrows(from: "(", to: "(5"))  // text, then a number
+        #expect(!AppState.narrows(from: "55", to: "55a"))  // a number, then text
+        #expect(!AppState.narrows(from: "z", to: "zü"))  // past ASCII
+        #expect(AppState.narrows(from: "us", to: "us1"))
+    }
+
+    @Test func typingAFilterLeavesWhatSettingItAtOnceLeaves() {
+        var state = AppState(space: "demo", account: "AC", now: Fixtures.epoch)
+        state.rows = ConferenceRows(FilterAndSortTests.rows())
+        var calls = CallBook()
+        for row in state.rows.values {
+            for (n, participant) in row.participants.enumerated() {
+                calls[participant.callSid] = CallInfo(
+                    from: "+1555010\(String(format: "%04d", n * 37 % 1000))", to: "+15550100199",
+                    callerName: n % 2 == 0 ? "Rosa \(row.conference.friendlyName)" : nil, direction: .inbound,
+                    startedAt: nil, status: .inProgress, quality: CallQuality())
+            }
+        }
+        state.calls = calls
+        state.sort(by: .name, descending: false)
+        for typed in ["room", "rosa", "us1", "in-pr", "ech", "alpha", "ro", "+1555", "+1 555 010 0", "15550100", "beta ", "zz"] {
+            var typing = state
+            var text = ""
+            for character in typed {
+                text.append(character)
+                typing.filter = text
+                var atOnce = state
+                atOnce.filter = text
+                #expect(typing.visibleSids == atOnce.visibleSids, "\(text)")
+                #expect(typing.contentWidths == atOnce.contentWidths, "\(text)")
+            }
+            // A row that changed while the filter was on is judged again as the rest are.
+            var changed = typing.rows.values[5]
+            changed.conference.friendlyName = typed + " and more"
+            typing.replace([changed])
+            typing.filter = text + "x"
+            var atOnce = state
+            atOnce.rows[changed.id] = changed
+            atOnce.filter = text + "x"
+            #expect(typing.visibleSids == atOnce.visibleSids, "\(text)x")
+        }
+        // Some of those typed leave some rows and not others.
+        var some = state
+        some.filter = "ro"
+        #expect(!some.visibleSids.isEmpty && some.visibleSids.count < state.visibleSids.count)
     }
 }
