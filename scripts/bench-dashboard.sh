@@ -104,11 +104,6 @@ for i in $(seq "$presses"); do
 done
 echo "key press to screen via tmux capture-pane, mean of $presses: $(( total / presses / 1000 )) us"
 echo "key press to screen via tmux control mode (first output): $(python3 scripts/key-latency.py "$sock" "$presses")"
-# The keys that work on every row: `s` sorts the whole table by the next column, and each key
-# typed into `/` filters every conference (and, for digits, every participant's call) again.
-echo "sort (s), key press to screen: $(python3 scripts/key-latency.py "$sock" $((presses * 2)) s)"
-echo "filter by text (/ r o o m, then back), key press to screen: $(python3 scripts/key-latency.py "$sock" $((presses * 2)) / r o o m BSpace BSpace BSpace BSpace Escape)"
-echo "filter by number (/ + 1 5 5 5, then back), key press to screen: $(python3 scripts/key-latency.py "$sock" $((presses * 2)) / + 1 5 5 5 BSpace BSpace BSpace BSpace BSpace Escape)"
 
 # Idle: CPU ticks of the dashboard process over the window, and bytes it wrote to the terminal.
 tmux -L "$sock" pipe-pane -o "cat > $work/bytes"
@@ -149,6 +144,14 @@ echo "memory: RSS $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status), peak $(awk 
 echo "memory by kind: anonymous $(awk '/RssAnon/ {print $2, $3}' /proc/$pid/status), file-backed $(awk '/RssFile/ {print $2, $3}' /proc/$pid/status)"
 awk '/^[0-9a-f]+-[0-9a-f]+ / { file = ($6 ~ /^\//) ? $6 : "" } /^Rss:/ && file != "" { rss[file] += $2 }
      END { for (f in rss) if (rss[f] >= 1024) printf "  %s: %d kB\n", f, rss[f] }' /proc/$pid/smaps | sort -t: -k2 -rn
+# The keys that work on every row, after the idle and memory figures (their passes over every
+# row leave the heap larger for a while, which the memory line would otherwise count): `s`
+# sorts the whole table by the next column, and each key typed into `/` filters every
+# conference (and, for digits, every participant's call) again.
+echo "sort (s), key press to screen: $(python3 scripts/key-latency.py "$sock" $((presses * 2)) s)"
+echo "filter by text (/ r o o m, then back), key press to screen: $(python3 scripts/key-latency.py "$sock" $((presses * 2)) / r o o m BSpace BSpace BSpace BSpace Escape)"
+echo "filter by number (/ + 1 5 5 5, then back), key press to screen: $(python3 scripts/key-latency.py "$sock" $((presses * 2)) / + 1 5 5 5 BSpace BSpace BSpace BSpace BSpace Escape)"
+echo "memory after those keys: RSS $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status), anonymous $(awk '/RssAnon/ {print $2, $3}' /proc/$pid/status)"
 tmux -L "$sock" send-keys q
 for _ in $(seq 50); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
 grep 'session stats' "$work/state/confdash/confdash.log" | tail -1 | sed 's/.*session stats/in-app:/'
