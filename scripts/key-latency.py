@@ -6,7 +6,7 @@ redraw reaches the terminal. No capture-pane polling, so no tmux client start-up
     key-latency.py SOCKET [PRESSES] [KEY ...]
 
 Prints one line: median, p95, p99, max and mean in milliseconds. The keys (tmux key names) are
-pressed in turn, PRESSES in all; by default j and k, so the selection moves and every press must
+pressed in turn, PRESSES in all (rounded up to whole rounds of them); by default j and k, so the selection moves and every press must
 redraw. `s` sorts the table by the next column; `/ 5 5 5 BSpace BSpace BSpace Escape` types a
 filter and takes it back, each key filtering every conference again. Waits for the screen to go
 quiet between presses.
@@ -21,6 +21,9 @@ import time
 socket_name = sys.argv[1]
 presses = int(sys.argv[2]) if len(sys.argv) > 2 else 40
 keys = [k.encode() for k in sys.argv[3:]] or [b"j", b"k"]
+# Whole rounds of the keys, so the screen is left as found (a filter typed and taken back, not
+# left open for the next key to land in).
+presses = -(-presses // len(keys)) * len(keys)
 client = subprocess.Popen(
     ["tmux", "-L", socket_name, "-C", "attach-session", "-t", "0"],
     stdin=subprocess.PIPE, stdout=subprocess.PIPE, bufsize=0)
