@@ -65,7 +65,12 @@ final class PostgresStore: StoreEngine {
                 await connections.release(connection)
                 return value
             } catch {
-                await connections.release(connection)
+                // One that did not answer is being closed: never back in the pool.
+                if error is PostgresNoAnswer {
+                    await connections.discard(connection)
+                } else {
+                    await connections.release(connection)
+                }
                 if attempt < Self.attempts, Self.isRace(error) {
                     continue
                 }
@@ -130,6 +135,11 @@ final class PostgresStore: StoreEngine {
     }
 }
 
+/// A statement's answer did not come within `PostgresSQL.answerLimit`.
+struct PostgresNoAnswer: Error, CustomStringConvertible {
+    var description: String { "the server did not answer within \(PostgresSQL.answerLimit.nanoseconds / 1_000_000_000) s" }
+}
+
 /// The store's connections: up to `maximumConnections`, opened when needed, dropped when broken.
 /// The first one brings the schema up to date.
 actor PostgresConnections {
@@ -182,6 +192,12 @@ actor PostgresConnections {
         } else {
             idle.append(connection)
         }
+        wakeOne()
+    }
+
+    /// Forgets a connection being closed (one that did not answer), making room for a new one.
+    func discard(_ connection: PostgresConnection) {
+        open -= 1
         wakeOne()
     }
 
@@ -297,7 +313,7 @@ final class PostgresSQL: StoreSQL {
         } catch {
             // Whatever was sent must be answered before the connection goes back to the pool.
             try? sql.settle()
-            if !connection.isClosed { _ = try? connection.simpleQuery("ROLLBACK").wait() }
+            if !connection.isClosed { _ = try? sql.answer(connection.simpleQuery("ROLLBACK")) }
             throw error
         }
     }
@@ -306,12 +322,32 @@ final class PostgresSQL: StoreSQL {
         pending.append(future.map { _ in })
     }
 
+    /// How long a statement's answer is waited for before the connection is given up.
+    static let answerLimit: TimeAmount = .seconds(30)
+
+    /// The answer to a statement sent, waited for at most `answerLimit`. A connection the
+    /// server left while a transaction was starting on it was seen never to answer nor fail (a
+    /// test stopping its server: the thread waited as long as the run went on, over ten minutes,
+    /// and held the whole test run): past the limit the wait fails and the connection is
+    /// closed, which fails whatever else it holds.
+    func answer<Value: Sendable>(_ future: EventLoopFuture<Value>) throws -> Value {
+        let promise = future.eventLoop.makePromise(of: Value.self)
+        future.cascade(to: promise)
+        let connection = self.connection
+        let limit = future.eventLoop.scheduleTask(in: Self.answerLimit) {
+            promise.fail(PostgresNoAnswer())
+            let _: EventLoopFuture<Void> = connection.close()
+        }
+        defer { limit.cancel() }
+        return try promise.futureResult.wait()
+    }
+
     /// Waits for everything sent, in order; throws the first failure (the one that aborted the
     /// transaction: the rest only say it was aborted) after all have been answered.
     private func settle() throws {
         var first: (any Error)?
         for future in pending {
-            do { try future.wait() } catch { if first == nil { first = error } }
+            do { try answer(future) } catch { if first == nil { first = error } }
         }
         pending.removeAll()
         if let first { throw first }
@@ -324,7 +360,7 @@ final class PostgresSQL: StoreSQL {
     func rows(_ sql: String, _ arguments: StoreArguments) throws -> [any StoreRow] {
         let result = connection.query(Self.numbered(sql), Self.bind(arguments))
         try settle()
-        return try result.wait().rows.map(PostgresStoreRow.init(row:))
+        return try answer(result).rows.map(PostgresStoreRow.init(row:))
     }
 
     func insertReturningID(_ sql: String, _ arguments: StoreArguments) throws -> Int64 {

@@ -101,6 +101,25 @@ import Testing
         await ledger.close()
     }
 
+    /// A server that stops answering (paused, not gone: the connection stays open) fails the
+    /// write in words after `PostgresSQL.answerLimit`, instead of holding its thread for ever;
+    /// once it answers again, the next write goes through on a new connection.
+    @Test func aServerThatStopsAnsweringFailsTheWriteInsteadOfHoldingIt() async throws {
+        let postgres = TestPostgres()
+        let url = try await postgres.freshDatabase().url
+        let ledger = StreamLedger(postgres: try PostgresStoreSettings.parse(url, password: TestPostgres.password))
+        try await Sample.start("MZ-before", in: ledger)  // a connection open and idle in the pool
+        try await postgres.pause()
+        let error = await #expect(throws: LedgerError.self) { try await Sample.start("MZ-unanswered", in: ledger) }
+        #expect(error.map { "\($0)" }?.contains("did not answer") == true, "\(String(describing: error))")
+        try await postgres.resume()
+        try await Sample.start("MZ-after", in: ledger)
+        #expect(try await ledger.stream(sid: "MZ-after") != nil)
+        #expect(try await ledger.stream(sid: "MZ-unanswered") == nil)
+        await ledger.close()
+        try await postgres.stop()
+    }
+
     func waitFor(
         _ batches: Batches, _ what: String, _ unused: @escaping @Sendable (LedgerChanges) -> Bool,
         orUntil condition: @escaping @Sendable () async -> Bool

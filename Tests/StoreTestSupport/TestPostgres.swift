@@ -62,6 +62,30 @@ public actor TestPostgres {
         }
     }
 
+    /// Stops the server and every backend with SIGSTOP: connections stay open and nothing is
+    /// answered, as when a server hangs or the network drops packets. `resume()` undoes it.
+    public func pause() async throws { try signalEveryProcess(SIGSTOP) }
+
+    public func resume() async throws { try signalEveryProcess(SIGCONT) }
+
+    private func signalEveryProcess(_ signal: Int32) throws {
+        guard let server else { throw TestPostgresError(message: "the server is not running") }
+        let pidFile = try String(contentsOf: server.dataDirectory.appendingPathComponent("postmaster.pid"), encoding: .utf8)
+        guard let postmaster = pidFile.split(separator: "\n").first.flatMap({ Int32($0) }) else {
+            throw TestPostgresError(message: "no pid in postmaster.pid")
+        }
+        // The backends are the postmaster's children (field 4 of /proc/PID/stat).
+        let children = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.compactMap { entry -> Int32? in
+            guard let pid = Int32(entry),
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { return nil }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == postmaster ? pid : nil
+        } ?? []
+        for pid in [postmaster] + children { kill(pid, signal) }
+    }
+
     /// Starts it again on the same port after `stop()`.
     public func restart() async throws {
         guard let server else { return }
