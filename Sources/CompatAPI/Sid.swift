@@ -18,6 +18,13 @@ public struct Sid: Hashable, Sendable, CustomStringConvertible, ExpressibleByStr
 
     public init(stringLiteral value: String) { self.init(value) }
 
+    /// The 128 bits of a UUID sid; nil for a sid kept as text. Two UUID sids compare by these
+    /// bits in the order their texts have (lowercase hexadecimal, most significant first).
+    public var uuid: (high: UInt64, low: UInt64)? {
+        if case .uuid(let high, let low) = storage { return (high, low) }
+        return nil
+    }
+
     /// The sid as the service wrote it.
     public var text: String {
         switch storage {

@@ -62,6 +62,11 @@ public struct ConferenceContentWidths: Equatable, Sendable {
         if let name { space = max(space, name.count) }
     }
 
+    /// Widened by a space's name alone.
+    mutating func widen(space name: String?) {
+        if let name { space = max(space, name.count) }
+    }
+
     static func digits(_ n: Int) -> Int { n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : String(n).count }
 }
 
@@ -186,8 +191,15 @@ public struct AppState: Equatable, Sendable {
     /// Every conference row, by sid. Assigning re-sorts the table; a refresh that changed a few
     /// rows of a large table goes through `replace(_:)` instead.
     public var rows = ConferenceRows() {
-        didSet { if !placingRows { recomputeVisible() } }
+        didSet {
+            if !placingRows {
+                filterIndex.invalidate()
+                recomputeVisible()
+            }
+        }
     }
+    /// The filter's text of every row, while the table is being filtered (see `FilterIndex`).
+    var filterIndex = FilterIndexCache()
     /// True only inside `replace(_:)`, which keeps the order up to date itself.
     private var placingRows = false
     public var lastRefresh: Date?
@@ -214,16 +226,23 @@ public struct AppState: Equatable, Sendable {
     /// moved it: the next mutating key says so instead of acting on someone not picked.
     public var selectionMoved: String?
     public var filter = "" {
-        didSet { if Self.narrows(from: oldValue, to: filter) { narrowVisible() } else { recomputeVisible() } }
+        didSet { if filter != oldValue { filterChanged(from: oldValue) } }
     }
+    /// The table under each shorter filter typed on the way to `filter`, so that a backspace or
+    /// Esc puts back what the table showed instead of checking every row again.
+    var filterSteps = FilterSteps()
     /// What has the keyboard in front of the screen (help, a form, a question, an editor).
     public var modal: Modal?
     public var showCompleted = true {
-        didSet { recomputeVisible() }
+        didSet { if showCompleted != oldValue { recomputeVisible() } }
     }
     /// The conferences table's rows in display order, kept up to date as rows, the filter and
     /// the completed toggle change, so that a key press never sorts.
     public private(set) var visibleSids: [String] = []
+    /// Where each of `visibleSids` is in `rows.values`, so that a pass over the shown rows finds
+    /// them without a lookup by sid. (Places hold while rows change in place; rows come and
+    /// go only through a full pass, which works these out again.)
+    private(set) var visiblePlaces: [Int32] = []
     /// What the shown rows need of the short columns' widths.
     public private(set) var contentWidths = ConferenceContentWidths()
     public var status: StatusMessage?
@@ -237,7 +256,9 @@ public struct AppState: Equatable, Sendable {
     public var streams: [String: [StreamRecord]] = [:]
     /// Who is on each participant's call, by call sid (the last poll's listing of calls in
     /// progress): the participants pane's numbers, names and quality, and what `/` matches.
-    public var calls: CallBook = [:]
+    public var calls: CallBook = [:] {
+        didSet { filterIndex.invalidate() }
+    }
     /// The recordings of the conferences opened, by conference sid (read while one is open).
     public var recordings: [String: [Recording]] = [:]
     /// Recordings of single participants' calls started from this dashboard, by the conference
@@ -303,7 +324,13 @@ public struct AppState: Equatable, Sendable {
     public var spaces: [SpaceHealth] = []
     /// The space (profile name) each conference came from, by conference sid, when `spaces` is
     /// not empty.
-    public var spaceOf: [String: String] = [:]
+    public var spaceOf: [String: String] = [:] {
+        // A space's name is matched by the filter: what each shorter filter showed may differ.
+        didSet {
+            filterSteps.clear()
+            filterIndex.invalidate()
+        }
+    }
     /// When each space last answered a poll (every space at once), by name.
     public var spaceAnsweredAt: [String: Date] = [:]
     /// Spaces whose first poll listed their conferences and is still reading participants.
@@ -411,7 +438,8 @@ public struct AppState: Equatable, Sendable {
     public var visibleConferences: [ConferenceRow] { visibleSids.compactMap { rows[$0] } }
 
     mutating func recomputeVisible() {
-        let filter = rowFilter()
+        filterSteps.clear()
+        let filter = rowFilter(scanningCalls: true)
         // The sort moves indices, not rows: a row holds a conference and its participants, and
         // moving thousands of them through the merge sort was most of a refresh's cost. The rows
         // are read in place (a buffer's element is not copied to read a field of it), by a filter
@@ -428,7 +456,7 @@ public struct AppState: Equatable, Sendable {
                     live += 1
                     participants += all[index].participants.count
                 }
-                if filter.shows(at: all + index) {
+                if filter.shows(at: all + index, place: index) {
                     shown.append(index)
                     widths.widen(at: all + index, space: filter.spaceOf.isEmpty ? nil : filter.spaceOf[all[index].id])
                 }
@@ -437,7 +465,7 @@ public struct AppState: Equatable, Sendable {
         }
         liveConferenceCount = live
         liveParticipantCount = participants
-        visibleSids = displaySorted(shown, of: rows.values)
+        (visibleSids, visiblePlaces) = displaySorted(shown, of: rows)
         contentWidths = widths
     }
 
@@ -448,7 +476,9 @@ public struct AppState: Equatable, Sendable {
     /// last one's too (`+1` to `+15` looks again everywhere, `+15` to `+155` does not). Not past
     /// ASCII, where letters are also compared as whole characters.
     static func narrows(from old: String, to new: String) -> Bool {
-        guard !old.isEmpty, new.utf8.count > old.utf8.count, new.utf8.allSatisfy({ $0 < 0x80 }),
+        // No filter shows every row (under the completed toggle): any filter shows fewer.
+        if old.isEmpty { return true }
+        guard new.utf8.count > old.utf8.count, new.utf8.allSatisfy({ $0 < 0x80 }),
             new.utf8.starts(with: old.utf8)
         else { return false }
         let before = CallNeedle(old.lowercased()), after = CallNeedle(new.lowercased())
@@ -460,20 +490,53 @@ public struct AppState: Equatable, Sendable {
         }
     }
 
+    /// The table after the filter changed from `old`: put back as it was under a shorter filter
+    /// typed on the way (a backspace, Esc), narrowed from the rows shown when only more was typed,
+    /// or worked out again from every row.
+    mutating func filterChanged(from old: String) {
+        if let step = filterSteps.takeBack(filter) {
+            visibleSids = step.sids
+            visiblePlaces = step.places
+            contentWidths = step.widths
+            return
+        }
+        let left = FilterStep(filter: old, sids: visibleSids, places: visiblePlaces, widths: contentWidths)
+        if Self.narrows(from: old, to: filter) {
+            narrowVisible()
+        } else {
+            // Worked out again from every row (`+1` after `+`: a number is looked for as digits
+            // too); the tables kept so far still hold, nothing but the filter having changed.
+            let steps = filterSteps
+            recomputeVisible()
+            filterSteps = steps
+        }
+        // A key typed at the end: a backspace will come back to the table just left.
+        if filter.hasPrefix(old) { filterSteps.keep(left) } else { filterSteps.clear() }
+    }
+
     /// The table under a filter that `narrows` from the last: the rows it shows, those of them
     /// the filter still shows, in the same order.
     mutating func narrowVisible() {
-        let filter = rowFilter()
-        let rows = self.rows
+        let filter = rowFilter(scanningCalls: true)
         var widths = ConferenceContentWidths()
-        visibleSids = rows.values.withUnsafeBufferPointer { all in
-            guard let first = all.baseAddress else { return [] }
-            return visibleSids.filter { sid in
-                guard let place = rows.place(of: sid), filter.shows(at: first + place) else { return false }
-                widths.widen(at: first + place, space: filter.spaceOf.isEmpty ? nil : filter.spaceOf[sid])
-                return true
+        var sids: [String] = [], places: [Int32] = []
+        rows.values.withUnsafeBufferPointer { all in
+            guard let first = all.baseAddress else { return }
+            for (position, place) in visiblePlaces.enumerated() {
+                let row = first + Int(place)
+                guard filter.shows(at: row, place: Int(place)) else { continue }
+                sids.append(visibleSids[position])
+                places.append(place)
+                if let index = filter.index {
+                    index.widen(&widths, place: Int(place))
+                } else {
+                    widths.widen(at: row, space: nil)
+                }
+                if !filter.spaceOf.isEmpty { widths.widen(space: filter.spaceOf[visibleSids[position]]) }
             }
         }
+        visibleSids = sids
+        visiblePlaces = places
         contentWidths = widths
     }
 
@@ -483,17 +546,25 @@ public struct AppState: Equatable, Sendable {
         let needle: CallNeedle
         let spaceOf: [String: String]
         let calls: CallBook
+        /// The calls the needle matches, when worked out for a pass over every row (nil: each
+        /// participant's call is looked up and tried).
+        let callMatches: CallMatches?
+        /// Every row's text, for a pass over many rows, when built and the needle is one it
+        /// answers for.
+        let index: FilterIndex?
 
         /// Whether the table shows `row` under the completed toggle and the filter.
         func shows(_ row: borrowing ConferenceRow) -> Bool {
             withUnsafePointer(to: row) { shows(at: $0) }
         }
 
-        /// The same for a row read where it lies (see `ConferenceContentWidths.widen(at:)`).
-        func shows(at row: UnsafePointer<ConferenceRow>) -> Bool {
+        /// The same for a row read where it lies (see `ConferenceContentWidths.widen(at:)`), at
+        /// `place` in the rows when known: the index answers for it then.
+        func shows(at row: UnsafePointer<ConferenceRow>, place: Int? = nil) -> Bool {
             guard showCompleted || row.pointee.conference.status.isLive else { return false }
             let text = needle.text
             guard !text.isEmpty else { return true }
+            if let index, let place { return index.matches(place: place, needle) }
             if TextMatch.contains(row.pointee.conference.friendlyName, lowercased: text)
                 || TextMatch.contains(row.pointee.conference.sid, lowercased: text)
                 || TextMatch.contains(row.pointee.conference.region, lowercased: text)
@@ -506,15 +577,62 @@ public struct AppState: Equatable, Sendable {
             }
             // `/+1555` finds the conference a caller is in: its participants' numbers and names.
             guard row.pointee.conference.status.isLive, !calls.isEmpty else { return false }
+            if let callMatches, !callMatches.mayHold { return false }
             return row.pointee.participants.withUnsafeBufferPointer { buffer in
                 guard let participants = buffer.baseAddress else { return false }
+                if let callMatches, let found = callMatches.contains(participants, count: buffer.count) { return found }
                 return buffer.indices.contains { calls.call(ofSid: participants[$0].callSidKey, matches: needle) }
             }
         }
     }
 
-    func rowFilter() -> RowFilter {
-        RowFilter(showCompleted: showCompleted, needle: CallNeedle(filter.lowercased()), spaceOf: spaceOf, calls: calls)
+    /// The filter as it stands. `scanningCalls`: for a pass over every row, the calls the needle
+    /// matches are found first by one walk over the calls book, so that each participant is
+    /// not looked up in it (50,000 lookups, each a miss of the processor's caches, were most of
+    /// a key typed into the filter at 10,000 conferences); a few rows are better off without.
+    func rowFilter(scanningCalls: Bool = false, text: String? = nil) -> RowFilter {
+        let needle = CallNeedle((text ?? filter).lowercased())
+        let index = scanningCalls && FilterIndex.answers(needle) ? filterIndex.index : nil
+        let scan = scanningCalls && index == nil && !needle.text.isEmpty && !calls.isEmpty
+        return RowFilter(
+            showCompleted: showCompleted, needle: needle, spaceOf: spaceOf, calls: calls,
+            callMatches: scan ? calls.matching(needle) : nil, index: index)
+    }
+
+    /// Whether the conferences table is being filtered, or about to be (its `/` is open).
+    var filtering: Bool {
+        if !filter.isEmpty { return true }
+        if case .conferences = screen, case .filter = modal { return true }
+        return false
+    }
+
+    /// Work for after a frame is on screen: the filter's text of every row is let go of once
+    /// the table's filter is closed and empty (about 350 bytes a conference).
+    public mutating func prepareAfterFrame() {
+        if !filtering, filterIndex.index != nil { filterIndex.invalidate() }
+    }
+
+    /// The filter's text of every row to build off the main loop, when the table is being
+    /// filtered and has none: once the `/` is open, so that the keys typed next find it.
+    public var filterIndexJob: FilterIndexJob? {
+        guard filtering, filterIndex.index == nil else { return nil }
+        return FilterIndexJob(rows: rows, calls: calls, spaceOf: spaceOf, generation: filterIndex.generation)
+    }
+
+    /// Takes a built index if it was built from the rows, calls and spaces there are now, with
+    /// the rows changed in place since put right.
+    mutating func take(_ built: FilterIndexBuilt) {
+        guard built.generation == filterIndex.generation, filterIndex.index == nil, filtering else { return }
+        var index = built.index
+        guard index.rows.count == rows.count else { return }
+        for sid in filterIndex.changedSince {
+            guard let place = rows.place(of: sid) else { continue }
+            index.rows[place] = rows.values.withUnsafeBufferPointer {
+                FilterIndex.row(at: $0.baseAddress! + place, calls: calls, spaceOf: spaceOf)
+            }
+        }
+        filterIndex.changedSince = []
+        filterIndex.index = index
     }
 
     /// Puts changed versions of rows already in the table in place. Each one leaves the order
@@ -544,7 +662,11 @@ public struct AppState: Equatable, Sendable {
         }
         placingRows = true
         defer { placingRows = false }
+        // The tables of the shorter filters are kept up to date the same way for a few rows;
+        // for more they are dropped (the next backspace works its table out again).
+        if changed.count > 8 { filterSteps.clear() }
         let filter = rowFilter()
+        let stepFilters = filterSteps.steps.map { rowFilter(text: $0.filter) }
         for row in changed {
             guard let old = rows[row.id] else { continue }
             if old.conference.status.isLive {
@@ -555,24 +677,52 @@ public struct AppState: Equatable, Sendable {
                 liveConferenceCount += 1
                 liveParticipantCount += row.participants.count
             }
-            if filter.shows(old), let index = visibleSids.firstIndex(of: row.id) {
-                visibleSids.remove(at: index)
-            }
+            let wasShown = filter.shows(old)
+            let wasShownInSteps = stepFilters.map { $0.shows(old) }
             rows[row.id] = row
-            guard filter.shows(row) else { continue }
-            // The first position whose row sorts after this one; the rest are in order already.
-            var low = 0, high = visibleSids.count
-            while low < high {
-                let middle = (low + high) / 2
-                if let other = rows[visibleSids[middle]], displayOrder(other, row) {
-                    low = middle + 1
-                } else {
-                    high = middle
+            if filterIndex.index != nil, let place = rows.place(of: row.id) {
+                let text = rows.values.withUnsafeBufferPointer {
+                    FilterIndex.row(at: $0.baseAddress! + place, calls: calls, spaceOf: spaceOf)
                 }
+                filterIndex.index?.rows[place] = text
+            } else if filtering {
+                filterIndex.changedSince.insert(row.id)
             }
-            visibleSids.insert(row.id, at: low)
-            contentWidths.widen(for: row, space: spaceOf[row.id])
+            // Each list is moved out while it changes, so that no copy of it is made.
+            var shown = FilterStep(filter: filter.needle.text, sids: visibleSids, places: visiblePlaces, widths: contentWidths)
+            (visibleSids, visiblePlaces) = ([], [])
+            reposition(row, wasShown: wasShown, shows: filter.shows(row), in: &shown)
+            (visibleSids, visiblePlaces, contentWidths) = (shown.sids, shown.places, shown.widths)
+            for (step, stepFilter) in stepFilters.enumerated() {
+                var kept = filterSteps.steps[step]
+                (filterSteps.steps[step].sids, filterSteps.steps[step].places) = ([], [])
+                reposition(row, wasShown: wasShownInSteps[step], shows: stepFilter.shows(row), in: &kept)
+                filterSteps.steps[step] = kept
+            }
         }
+    }
+
+    /// Takes `row`, just changed in `rows`, out of a table's `sids` in display order if it was
+    /// there, and puts it back where it now belongs if the table shows it.
+    private func reposition(_ row: ConferenceRow, wasShown: Bool, shows: Bool, in table: inout FilterStep) {
+        if wasShown, let index = table.sids.firstIndex(of: row.id) {
+            table.sids.remove(at: index)
+            table.places.remove(at: index)
+        }
+        guard shows, let place = rows.place(of: row.id) else { return }
+        // The first position whose row sorts after this one; the rest are in order already.
+        var low = 0, high = table.sids.count
+        while low < high {
+            let middle = (low + high) / 2
+            if let other = rows[table.sids[middle]], displayOrder(other, row) {
+                low = middle + 1
+            } else {
+                high = middle
+            }
+        }
+        table.sids.insert(row.id, at: low)
+        table.places.insert(Int32(place), at: low)
+        table.widths.widen(for: row, space: spaceOf[row.id])
     }
 
     /// What a row sorts by under the sort column. One function for the full sort and for the
@@ -629,9 +779,10 @@ public struct AppState: Equatable, Sendable {
     /// The sids of `indices` of `rows` in display order. Sorting 10,000 conferences by
     /// comparing rows took 13–130 ms of a key press (two rows copied each step), and by
     /// comparing keys of text and sids 15–20 ms (their references and text compared each step).
-    func displaySorted(_ indices: [Int], of rows: [ConferenceRow]) -> [String] {
-        rows.withUnsafeBufferPointer { buffer in
-            guard let rows = buffer.baseAddress else { return [] }
+    func displaySorted(_ indices: [Int], of table: ConferenceRows) -> (sids: [String], places: [Int32]) {
+        let sidKeys = table.sidKeys
+        return table.values.withUnsafeBufferPointer { buffer in
+            guard let rows = buffer.baseAddress else { return ([], []) }
             let ranks = textRanks(indices, of: rows)
             var places: [SortPlace] = []
             places.reserveCapacity(indices.count)
@@ -643,7 +794,7 @@ public struct AppState: Equatable, Sendable {
                 case .streams: key = Double(rows[index].streamCount)
                 case .name, .status, .region, .space: key = ranks[position]
                 }
-                let bits = Sid.uuidBits(rows[index].conference.sid)
+                let bits = sidKeys[index].uuid
                 places.append(
                     SortPlace(
                         live: rows[index].conference.status.isLive, sidIsUUID: bits != nil, index: Int32(index), key: key,
@@ -656,7 +807,7 @@ public struct AppState: Equatable, Sendable {
                 if a.sidIsUUID && b.sidIsUUID { return (a.sidHigh, a.sidLow) < (b.sidHigh, b.sidLow) }
                 return rows[Int(a.index)].conference.sid < rows[Int(b.index)].conference.sid
             }
-            return places.map { rows[Int($0.index)].conference.sid }
+            return (places.map { rows[Int($0.index)].conference.sid }, places.map(\.index))
         }
     }
 

@@ -48,11 +48,35 @@ public struct CallBook: Equatable, Sendable, ExpressibleByDictionaryLiteral {
         call(ofSid: participant.callSidKey, matches: needle)
     }
 
+    /// `body` of the call of `sid` read where it lies, if the book holds it.
+    func withCall(ofSid sid: Sid, _ body: (UnsafePointer<CallInfo>) -> Void) {
+        guard let slot = slot(of: sid) else { return }
+        let place = index.place(in: slot)
+        infos.withUnsafeBufferPointer { body($0.baseAddress! + place) }
+    }
+
     func call(ofSid sid: Sid, matches needle: CallNeedle) -> Bool {
         guard let slot = slot(of: sid) else { return false }
         let place = index.place(in: slot)
         // Through the pointer: a call read through the buffer's subscript was copied whole.
         return infos.withUnsafeBufferPointer { CallInfo.matches(at: $0.baseAddress! + place, needle) }
+    }
+
+    /// The calls `needle` matches, found by one walk over the calls where they lie: for a pass
+    /// of the filter over every row, instead of looking up each participant's call.
+    func matching(_ needle: CallNeedle) -> CallMatches {
+        var found: [Sid] = []
+        let many = infos.withUnsafeBufferPointer { buffer -> Bool in
+            guard let infos = buffer.baseAddress else { return false }
+            for place in buffer.indices where CallInfo.matches(at: infos + place, needle) {
+                // Past this many, most participants' calls match: each row's first participant
+                // usually settles it, and a lookup of that one costs less than a set this large.
+                if found.count == CallMatches.fewest { return true }
+                found.append(sids[place])
+            }
+            return false
+        }
+        return many ? CallMatches(many: ()) : CallMatches(found)
     }
 
     public subscript(sid: Sid) -> CallInfo? {
@@ -107,5 +131,56 @@ public struct CallBook: Equatable, Sendable, ExpressibleByDictionaryLiteral {
         sids.removeLast()
         let sids = self.sids
         index.remove(slot: slot, lastSlot: lastSlot) { sids[$0] }
+    }
+}
+
+/// The calls of the book that a filter's needle matches, worked out once for a pass over every
+/// row: a participant then matches when its call is among them, with no lookup in the book.
+struct CallMatches {
+    /// The most calls kept as a set; more, and each participant is looked up instead.
+    static let fewest = 4096
+
+    private let sids: Set<Sid>
+    /// One bit for each value of a sid's low 16 bits (see `bits(of:)`): most participants whose
+    /// call does not match are turned away by one test, without hashing their sid.
+    private let bitmap: [UInt64]
+    private let many: Bool
+
+    init(_ found: [Sid]) {
+        sids = Set(found)
+        var bitmap = [UInt64](repeating: 0, count: found.isEmpty ? 0 : 1024)
+        for sid in found {
+            let bit = Self.bits(of: sid)
+            bitmap[bit >> 6] |= 1 << (bit & 63)
+        }
+        self.bitmap = bitmap
+        many = false
+    }
+
+    init(many: Void) {
+        sids = []
+        bitmap = []
+        self.many = true
+    }
+
+    /// Whether any call matches at all (false: no participant need be looked at).
+    var mayHold: Bool { many || !sids.isEmpty }
+
+    /// Whether the call of one of `count` participants at `participants` matches; nil when too
+    /// many calls matched to keep them, and each participant must be looked up.
+    func contains(_ participants: UnsafePointer<Participant>, count: Int) -> Bool? {
+        if many { return nil }
+        if sids.isEmpty { return false }
+        for index in 0..<count {
+            let sid = participants[index].callSidKey
+            let bit = Self.bits(of: sid)
+            if bitmap[bit >> 6] & (1 << (bit & 63)) != 0, sids.contains(sid) { return true }
+        }
+        return false
+    }
+
+    /// 16 bits of a sid: a UUID's lowest (random in every sid the service makes), or its hash.
+    private static func bits(of sid: Sid) -> Int {
+        Int(truncatingIfNeeded: sid.uuid?.low ?? UInt64(bitPattern: Int64(sid.hashValue))) & 0xFFFF
     }
 }

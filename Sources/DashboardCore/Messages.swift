@@ -62,6 +62,8 @@ public enum Msg: Sendable {
     case pauseChanged(Bool, at: Date)
     /// Time passed with nothing else happening (a status message or highlight may end).
     case tick(Date)
+    /// The filter's text of every row, built off the main loop (`AppState.filterIndexJob`).
+    case filterIndexBuilt(FilterIndexBuilt)
     /// The ledger's streams, re-read after any change to it (ours, a callback, another process).
     case streamsChanged([StreamRecord])
     /// What the store's change feed named: these streams were written (by anyone, on any host),

@@ -69,6 +69,9 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         state.now = now
         expire(&state)
         return []
+    case .filterIndexBuilt(let built):
+        state.take(built)
+        return []
     case .streamsChanged(let records):
         state.streams = Dictionary(grouping: records, by: \.conferenceSid)
         let streams = state.streams

@@ -25,6 +25,8 @@ public final class DashboardApp {
     let mailbox: Mailbox
     var wakeTask: Task<Void, Never>?
     var wakeAt: Date?
+    /// The generation of rows whose filter index is being built off the loop, if any.
+    var filterIndexBuilding: Int?
     var refreshes = 0
     /// Successful polls: every `releaseMemoryEvery`th hands free memory back to the system.
     var succeeded = 0
@@ -164,6 +166,14 @@ public final class DashboardApp {
             }
             draw()
             if case .key = msg { stats.keyToFrame.append(ContinuousClock.now - received) }
+            // With the frame on screen: what the next keys will need (the filter's text of
+            // every row), built off this loop so that no key waits for it.
+            state.prepareAfterFrame()
+            if let job = state.filterIndexJob, job.generation != filterIndexBuilding {
+                filterIndexBuilding = job.generation
+                let mailbox = self.mailbox
+                Task.detached(priority: .userInitiated) { mailbox.post(.filterIndexBuilt(job.build())) }
+            }
             showWindow()
             if let maxRefreshes, refreshes >= maxRefreshes { return .refreshLimit }
             scheduleWake()

@@ -170,7 +170,9 @@ struct NarrowingFilterTests {
         #expect(AppState.narrows(from: "r", to: "ro"))
         #expect(AppState.narrows(from: "R", to: "Ro"))
         #expect(AppState.narrows(from: "ada l", to: "ada lo"))
-        #expect(!AppState.narrows(from: "", to: "r"))
+        // No filter shows every row: the first key typed narrows from it.
+        #expect(AppState.narrows(from: "", to: "r"))
+        #expect(AppState.narrows(from: "", to: "+1"))
         #expect(!AppState.narrows(from: "ro", to: "r"))
         #expect(!AppState.narrows(from: "ro", to: "ro"))
         #expect(!AppState.narrows(from: "ro", to: "xo"))
@@ -224,5 +226,173 @@ struct NarrowingFilterTests {
         var some = state
         some.filter = "ro"
         #expect(!some.visibleSids.isEmpty && some.visibleSids.count < state.visibleSids.count)
+    }
+
+    /// Backspace and Esc put back the table of a shorter filter typed on the way; each table so
+    /// put back is the one worked out again from every row, also when rows changed meanwhile.
+    /// The same with the filter's index of every row's text built (as the dashboard builds it
+    /// once `/` is open) and without.
+    @Test(arguments: [false, true]) func takingKeysBackLeavesWhatSettingItAtOnceLeaves(indexed: Bool) {
+        var state = AppState(space: "demo", account: "AC", now: Fixtures.epoch)
+        state.rows = ConferenceRows(FilterAndSortTests.rows())
+        var calls = CallBook()
+        for row in state.rows.values {
+            for (n, participant) in row.participants.enumerated() {
+                calls[participant.callSid] = CallInfo(
+                    from: "+1555010\(String(format: "%04d", n * 37 % 1000))", to: "+15550100199",
+                    callerName: n % 2 == 0 ? "Rosa \(row.conference.friendlyName)" : nil, direction: .inbound,
+                    startedAt: nil, status: .inProgress, quality: CallQuality())
+            }
+        }
+        state.calls = calls
+        state.sort(by: .region, descending: true)
+        // Worked out from every row, without the index.
+        func fresh(_ state: AppState) -> AppState {
+            var fresh = state
+            fresh.filterIndex.invalidate()
+            fresh.recomputeVisible()
+            return fresh
+        }
+        func buildIndex(_ state: inout AppState) {
+            guard indexed, let job = state.filterIndexJob else { return }
+            _ = update(&state, .filterIndexBuilt(job.build()))
+            #expect(state.filterIndex.index != nil)
+        }
+        var changes = 0
+        for typed in ["rosa", "+1555", "ech", "us1"] {
+            var typing = state
+            _ = update(&typing, .key(.character("/")))
+            buildIndex(&typing)
+            var text = ""
+            for character in typed {
+                text.append(character)
+                _ = update(&typing, .key(.character(character)))
+                #expect(typing.filter == text)
+                #expect(typing.visibleSids == fresh(typing).visibleSids, "\(text)")
+            }
+            #expect(!typing.filterSteps.steps.isEmpty)
+            while !text.isEmpty {
+                // Now and then a row changes while the filter is typed: the tables kept for the
+                // shorter filters follow it.
+                changes += 1
+                var changed = typing.rows.values[changes % typing.rows.count]
+                changed.conference.friendlyName = changes % 2 == 0 ? "Rosa's \(typed)" : "Echo \(changes)"
+                changed.conference.region = changes % 3 == 0 ? "us1" : "ap\(changes)"
+                typing.replace([changed])
+                #expect(typing.visibleSids == fresh(typing).visibleSids, "\(text) after a change")
+                text.removeLast()
+                _ = update(&typing, .key(.backspace))
+                #expect(typing.filter == text)
+                #expect(typing.visibleSids == fresh(typing).visibleSids, "back to \(text.debugDescription)")
+                #expect(typing.contentWidths == fresh(typing).contentWidths, "back to \(text.debugDescription)")
+            }
+            #expect(typing.filterSteps.steps.isEmpty)
+            #expect(typing.filterIndex.index != nil || !indexed)
+            // Typed again and left with Esc: the whole table, as it is now.
+            for character in typed { _ = update(&typing, .key(.character(character))) }
+            _ = update(&typing, .key(.escape))
+            #expect(typing.filter.isEmpty)
+            #expect(typing.visibleSids == fresh(typing).visibleSids)
+            #expect(typing.visibleSids.count == typing.rows.count)
+            // Closed and empty: the index is let go of.
+            typing.prepareAfterFrame()
+            #expect(typing.filterIndex.index == nil)
+        }
+        // A change the tables cannot follow (a new sort) drops them; the next backspace works
+        // its table out again.
+        var typing = state
+        _ = update(&typing, .key(.character("/")))
+        for character in "ro" { _ = update(&typing, .key(.character(character))) }
+        typing.sort(by: .name, descending: false)
+        #expect(typing.filterSteps.steps.isEmpty)
+        _ = update(&typing, .key(.backspace))
+        #expect(typing.visibleSids == fresh(typing).visibleSids)
+    }
+
+    /// A pass of the filter over every row finds the matching calls first; with none, a few or
+    /// thousands of them it shows the rows that trying each participant's call shows.
+    @Test(arguments: [false, true]) func theCallsFoundFirstShowWhatEachParticipantsCallShows(indexed: Bool) {
+        var state = AppState(space: "demo", account: "AC", now: Fixtures.epoch)
+        var rows: [ConferenceRow] = []
+        var calls = CallBook()
+        for i in 0..<1200 {
+            let conference = Fixtures.conference(
+                String(format: "%08x-0000-4000-8000-%012x", i, i * 7), "Room \(i)", status: .inProgress, minutesAgo: 1)
+            let participants = (0..<5).map { n in
+                // UUID call sids, and a few as text (as Twilio writes them).
+                let sid = n == 4 && i % 10 == 0 ? "CA\(i)x\(n)" : String(format: "%08x-0000-4000-8000-%012x", i, n + 10)
+                return Fixtures.participant(sid, in: conference.sid)
+            }
+            for (n, participant) in participants.enumerated() where !(i % 50 == 0 && n == 0) {
+                calls[participant.callSid] = CallInfo(
+                    from: String(format: "+1555%07d", i * 5 + n), to: "+15550100199",
+                    callerName: i % 100 == 0 ? "Ada \(i)" : nil, direction: .inbound, startedAt: nil, status: .inProgress,
+                    quality: CallQuality())
+            }
+            rows.append(ConferenceRow(conference: conference, participants: participants, participantsKnown: true))
+        }
+        state.rows = ConferenceRows(rows)
+        state.calls = calls
+        #expect(state.calls.count > CallMatches.fewest)
+        if indexed {
+            _ = update(&state, .key(.character("/")))
+            _ = update(&state, .filterIndexBuilt(state.filterIndexJob!.build()))
+            #expect(state.filterIndex.index != nil)
+        }
+        // Thousands match (every call), a few, one with a text sid, none.
+        for needle in ["+1555", "+1555000", "5550003", "ada", "ada 10", "+15550000000", "+15550000250", "0004999", "nobody", "0100199"] {
+            state.filter = needle
+            let callNeedle = CallNeedle(needle.lowercased())
+            let expected = state.rows.values.filter { row in
+                row.participants.contains { state.calls[$0]?.matches(callNeedle) == true }
+                    || row.conference.friendlyName.lowercased().contains(needle)
+                    || row.conference.sid.contains(needle) || row.conference.region.contains(needle)
+                    || row.conference.status.rawValue.contains(needle)
+            }.map(\.id)
+            #expect(Set(state.visibleSids) == Set(expected), "\(needle)")
+        }
+        // A participant whose call the book does not hold matches nothing (conference 50's
+        // first); the next one's call does.
+        state.filter = "+15550000250"
+        #expect(state.visibleSids.isEmpty)
+        state.filter = "+15550000251"
+        #expect(state.visibleSids == [state.rows.values[50].id])
+    }
+
+    /// An index built from rows that changed wholesale before it came is not taken; one built
+    /// while a few rows changed in place is taken with those rows put right.
+    @Test func anIndexBuiltFromOlderRowsIsPutRightOrLeft() {
+        var state = AppState(space: "demo", account: "AC", now: Fixtures.epoch)
+        state.rows = ConferenceRows(FilterAndSortTests.rows())
+        _ = update(&state, .key(.character("/")))
+        let first = state.filterIndexJob!
+        var changed = state.rows.values[4]
+        changed.conference.friendlyName = "Quokka room"
+        state.replace([changed])
+        _ = update(&state, .filterIndexBuilt(first.build()))
+        #expect(state.filterIndex.index != nil)
+        for character in "quokka" { _ = update(&state, .key(.character(character))) }
+        #expect(state.visibleSids == [changed.id])
+        // Rows replaced wholesale: the index of the old ones is dropped and not taken.
+        _ = update(&state, .key(.escape))
+        _ = update(&state, .key(.character("/")))
+        let stale = state.filterIndexJob
+        #expect(stale == nil)  // still held: the filter never closed with the index let go
+        state.prepareAfterFrame()
+        var rows = state.rows
+        rows[changed.id] = nil
+        state.rows = rows
+        #expect(state.filterIndex.index == nil)
+        let job = state.filterIndexJob!
+        var again = state.rows.values[0]
+        again.conference.friendlyName = "Wombat"
+        var all = state.rows
+        all[again.id] = again
+        state.rows = all
+        _ = update(&state, .filterIndexBuilt(job.build()))
+        #expect(state.filterIndex.index == nil)
+        _ = update(&state, .filterIndexBuilt(state.filterIndexJob!.build()))
+        for character in "wombat" { _ = update(&state, .key(.character(character))) }
+        #expect(state.visibleSids == [again.id])
     }
 }
