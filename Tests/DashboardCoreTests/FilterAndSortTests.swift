@@ -166,6 +166,24 @@ struct FilterAndSortTests {
 /// A key typed at the end of the filter looks again only at the rows on the table; the table it
 /// leaves is the one a filter set at once leaves.
 struct NarrowingFilterTests {
+    /// `FilterAndSortTests.rows()` with a call for every participant: numbers, and the name
+    /// "Rosa" and the conference's on every other call, so filters find rows by their callers.
+    static func filteredTable() -> AppState {
+        var state = AppState(space: "demo", account: "AC", now: Fixtures.epoch)
+        state.rows = ConferenceRows(FilterAndSortTests.rows())
+        var calls = CallBook()
+        for row in state.rows.values {
+            for (n, participant) in row.participants.enumerated() {
+                calls[participant.callSid] = CallInfo(
+                    from: "+1555010\(String(format: "%04d", n * 37 % 1000))", to: "+15550100199",
+                    callerName: n % 2 == 0 ? "Rosa \(row.conference.friendlyName)" : nil, direction: .inbound,
+                    startedAt: nil, status: .inProgress, quality: CallQuality())
+            }
+        }
+        state.calls = calls
+        return state
+    }
+
     @Test func whichFiltersNarrow() {
         #expect(AppState.narrows(from: "r", to: "ro"))
         #expect(AppState.narrows(from: "R", to: "Ro"))
@@ -188,18 +206,7 @@ struct NarrowingFilterTests {
     }
 
     @Test func typingAFilterLeavesWhatSettingItAtOnceLeaves() {
-        var state = AppState(space: "demo", account: "AC", now: Fixtures.epoch)
-        state.rows = ConferenceRows(FilterAndSortTests.rows())
-        var calls = CallBook()
-        for row in state.rows.values {
-            for (n, participant) in row.participants.enumerated() {
-                calls[participant.callSid] = CallInfo(
-                    from: "+1555010\(String(format: "%04d", n * 37 % 1000))", to: "+15550100199",
-                    callerName: n % 2 == 0 ? "Rosa \(row.conference.friendlyName)" : nil, direction: .inbound,
-                    startedAt: nil, status: .inProgress, quality: CallQuality())
-            }
-        }
-        state.calls = calls
+        var state = Self.filteredTable()
         state.sort(by: .name, descending: false)
         for typed in ["room", "rosa", "us1", "in-pr", "ech", "alpha", "ro", "+1555", "+1 555 010 0", "15550100", "beta ", "zz"] {
             var typing = state
@@ -229,22 +236,11 @@ struct NarrowingFilterTests {
     }
 
     /// Backspace and Esc put back the table of a shorter filter typed on the way; each table so
-    /// put back is the one worked out again from every row, also when rows changed meanwhile.
-    /// The same with the filter's index of every row's text built (as the dashboard builds it
-    /// once `/` is open) and without.
+    /// put back is the one worked out again from every row, also when rows changed meanwhile;
+    /// with the filter's index of every row's text built (as the dashboard builds it
+    /// once `/` is open) and without it.
     @Test(arguments: [false, true]) func takingKeysBackLeavesWhatSettingItAtOnceLeaves(indexed: Bool) {
-        var state = AppState(space: "demo", account: "AC", now: Fixtures.epoch)
-        state.rows = ConferenceRows(FilterAndSortTests.rows())
-        var calls = CallBook()
-        for row in state.rows.values {
-            for (n, participant) in row.participants.enumerated() {
-                calls[participant.callSid] = CallInfo(
-                    from: "+1555010\(String(format: "%04d", n * 37 % 1000))", to: "+15550100199",
-                    callerName: n % 2 == 0 ? "Rosa \(row.conference.friendlyName)" : nil, direction: .inbound,
-                    startedAt: nil, status: .inProgress, quality: CallQuality())
-            }
-        }
-        state.calls = calls
+        var state = Self.filteredTable()
         state.sort(by: .region, descending: true)
         // Worked out from every row, without the index.
         func fresh(_ state: AppState) -> AppState {
