@@ -155,3 +155,8 @@ echo "memory after those keys: RSS $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/sta
 tmux -L "$sock" send-keys q
 for _ in $(seq 50); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
 grep 'session stats' "$work/state/confdash/confdash.log" | tail -1 | sed 's/.*session stats/in-app:/'
+# The presses over 16 ms, as the dashboard timed them: which key, and whether the time went to
+# the update (filtering, sorting), the frame, or waiting before it (a refresh being applied).
+slow=$(grep -c 'slow key' "$work/state/confdash/confdash.log" || true)
+echo "keys over 16 ms in the dashboard: $slow"
+grep 'slow key' "$work/state/confdash/confdash.log" | sed 's/.*slow key/ /' | head -40

@@ -53,6 +53,7 @@ def drain(quiet):
 
 drain(0.5)
 samples = []
+by_key = {}
 for i in range(presses):
     key = keys[i % len(keys)]
     start = time.perf_counter()
@@ -64,6 +65,7 @@ for i in range(presses):
     if not seen:
         raise SystemExit(f"key-latency: no output within 2 s of press {i + 1}")
     samples.append((time.perf_counter() - start) * 1000)
+    by_key.setdefault((i % len(keys), key.decode()), []).append(samples[-1])
     drain(0.1)
 client.stdin.close()
 client.wait(timeout=5)
@@ -72,3 +74,7 @@ p95 = samples[min(len(samples) - 1, int(len(samples) * 0.95))]
 p99 = samples[min(len(samples) - 1, int(len(samples) * 0.99))]
 print(f"median {statistics.median(samples):.2f} ms, p95 {p95:.2f} ms, p99 {p99:.2f} ms, max {samples[-1]:.2f} ms, "
       f"mean {statistics.mean(samples):.2f} ms (n={len(samples)})")
+# With several keys, which of them are slow: each key's place in the round, median and slowest.
+if len(keys) > 1:
+    print("    by key (median/max ms): " + ", ".join(
+        f"{name} {statistics.median(times):.1f}/{max(times):.1f}" for (_, name), times in sorted(by_key.items())))

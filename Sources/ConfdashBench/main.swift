@@ -335,7 +335,7 @@ func renderBench(_ options: Options) async throws {
 
     // The keys that work on every row: `s` sorts the whole table by the next column; each key
     // typed into `/` filters every conference (and, for a number, every participant's call).
-    func typing(_ name: String, _ sequence: [Key]) {
+    func typing(_ name: String, _ sequence: [Key], indexed: Bool = true) {
         var times: [Double] = [], prepared: [Double] = []
         for i in 0..<(iterations * 2) {
             let start = ContinuousClock.now
@@ -346,7 +346,8 @@ func renderBench(_ options: Options) async throws {
             // after `/`, off its loop there): timed apart, as no key waits for it.
             let after = ContinuousClock.now
             state.prepareAfterFrame()
-            if let job = state.filterIndexJob { _ = update(&state, .filterIndexBuilt(job.build())) }
+            if indexed, let job = state.filterIndexJob { _ = update(&state, .filterIndexBuilt(job.build())) }
+            if let job = state.sortRanksJob { _ = update(&state, .sortRanksBuilt(job.build())) }
             prepared.append(milliseconds(ContinuousClock.now - after))
         }
         line(name, Sample(values: times).describe(digits: 2))
@@ -357,7 +358,7 @@ func renderBench(_ options: Options) async throws {
         }
         print("    by key (median ms): " + each.joined(separator: ", "))
         if let most = prepared.max(), most >= 0.1 {
-            print("    the filter's index, built off the loop after the frame: at most " + String(format: "%.1f ms", most))
+            print("    the filter's index or the sort's ranks, built off the loop after the frame: at most " + String(format: "%.1f ms", most))
         }
     }
     func keyName(_ key: Key) -> String {
@@ -375,6 +376,15 @@ func renderBench(_ options: Options) async throws {
     typing(
         "key typed into the filter (/ + 1 5 5 5, then back): update + render",
         [.character("/")] + "+1555".map { .character($0) } + Array(repeating: .backspace, count: 5) + [.escape])
+    // Keys typed faster than the index is built (100-150 ms at 10,000): the way without it.
+    typing(
+        "the same keys before the filter's index is built: update + render",
+        [.character("/")] + "+1555".map { .character($0) } + Array(repeating: .backspace, count: 5) + [.escape],
+        indexed: false)
+    typing(
+        "the same for / r o o m: update + render",
+        [.character("/")] + "room".map { .character($0) } + Array(repeating: .backspace, count: 4) + [.escape],
+        indexed: false)
 
     var refreshes: [Double] = []
     for _ in 0..<max(5, iterations / 10) {
@@ -387,7 +397,7 @@ func renderBench(_ options: Options) async throws {
 
     var changes: [Double] = []
     for i in 0..<max(5, iterations / 10) {
-        let sid = state.visibleSids[i % min(20, state.visibleSids.count)]
+        let sid = state.visibleSid(at: i % min(20, state.visibleCount))
         snapshot = joined(snapshot, sid: sid, serial: i)
         let start = ContinuousClock.now
         _ = update(&state, .pollSucceeded(snapshot, at: state.now))
@@ -447,7 +457,7 @@ func drawBench(_ options: Options) async throws {
     var joins: [Double] = [], joinBytes: [Int] = [], ends: [Double] = [], endBytes: [Int] = []
     var now = state.now
     for i in 0..<min(iterations, 20) {
-        let sid = state.visibleSids[i % 20]
+        let sid = state.visibleSid(at: i % 20)
         snapshot = joined(snapshot, sid: sid, serial: i)
         now += 2
         _ = update(&state, .pollSucceeded(snapshot, at: now))

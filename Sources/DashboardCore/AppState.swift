@@ -194,12 +194,15 @@ public struct AppState: Equatable, Sendable {
         didSet {
             if !placingRows {
                 filterIndex.invalidate()
+                sortRanks.invalidate()
                 recomputeVisible()
             }
         }
     }
     /// The filter's text of every row, while the table is being filtered (see `FilterIndex`).
     var filterIndex = FilterIndexCache()
+    /// Every row's rank under each column of text sorted by so far, while the texts hold.
+    var sortRanks = SortRanks()
     /// True only inside `replace(_:)`, which keeps the order up to date itself.
     private var placingRows = false
     public var lastRefresh: Date?
@@ -238,7 +241,26 @@ public struct AppState: Equatable, Sendable {
     }
     /// The conferences table's rows in display order, kept up to date as rows, the filter and
     /// the completed toggle change, so that a key press never sorts.
-    public private(set) var visibleSids: [String] = []
+    ///
+    /// Kept as places in `rows.values` only (`visiblePlaces`): an array of 10,000 sids built and
+    /// let go at every sort or filter key, and looked through by comparing text to find the
+    /// selection, were a fifth of a key of `s`. This one is built on each read, for tests and
+    /// exports; a key reads `visibleCount`, `visibleSid(at:)` and `visiblePosition(of:)`.
+    public var visibleSids: [String] {
+        rows.values.withUnsafeBufferPointer { all in visiblePlaces.map { all[Int($0)].id } }
+    }
+    /// How many rows the conferences table shows.
+    public var visibleCount: Int { visiblePlaces.count }
+    /// The sid of the table's row at `position` (in range).
+    public func visibleSid(at position: Int) -> String { rows.values[Int(visiblePlaces[position])].id }
+    /// The table's row at `position` (in range).
+    public func visibleRow(at position: Int) -> ConferenceRow { rows.values[Int(visiblePlaces[position])] }
+    /// Where the table shows conference `sid`, if it does: its place found by sid, then that
+    /// number among the shown places (no text compared).
+    public func visiblePosition(of sid: String) -> Int? {
+        guard let place = rows.place(of: sid) else { return nil }
+        return visiblePlaces.firstIndex(of: Int32(place))
+    }
     /// Where each of `visibleSids` is in `rows.values`, so that a pass over the shown rows finds
     /// them without a lookup by sid. (Places hold while rows change in place; rows come and
     /// go only through a full pass, which works these out again.)
@@ -286,11 +308,11 @@ public struct AppState: Equatable, Sendable {
     public var auditEntries: [AuditEntry] = []
     public var eventLogCursor = 0
     public var sortColumn: SortColumn = .created {
-        didSet { if !sortingOnce { recomputeVisible() } }
+        didSet { if !sortingOnce { resortVisible() } }
     }
     /// Newest, largest or last first when true.
     public var sortDescending = true {
-        didSet { if !sortingOnce { recomputeVisible() } }
+        didSet { if !sortingOnce { resortVisible() } }
     }
     /// Set while `sort(by:descending:)` changes both: the table is sorted once, not twice.
     private var sortingOnce = false
@@ -301,7 +323,7 @@ public struct AppState: Equatable, Sendable {
         sortColumn = column
         sortDescending = descending
         sortingOnce = false
-        recomputeVisible()
+        resortVisible()
     }
     /// Where the service should send stream status callbacks, when the receiver is on.
     public var callbackURL: String?
@@ -329,6 +351,7 @@ public struct AppState: Equatable, Sendable {
         didSet {
             filterSteps.clear()
             filterIndex.invalidate()
+            sortRanks.invalidate()
         }
     }
     /// When each space last answered a poll (every space at once), by name.
@@ -435,7 +458,7 @@ public struct AppState: Equatable, Sendable {
     }
 
     /// The conferences table as shown: filtered, live first, newest first.
-    public var visibleConferences: [ConferenceRow] { visibleSids.compactMap { rows[$0] } }
+    public var visibleConferences: [ConferenceRow] { visiblePlaces.map { rows.values[Int($0)] } }
 
     mutating func recomputeVisible() {
         filterSteps.clear()
@@ -465,8 +488,17 @@ public struct AppState: Equatable, Sendable {
         }
         liveConferenceCount = live
         liveParticipantCount = participants
-        (visibleSids, visiblePlaces) = displaySorted(shown, of: rows)
+        visiblePlaces = displaySorted(shown, of: rows, ranks: textRanksOfEveryRow())
         contentWidths = widths
+    }
+
+    /// The table in a new sort column's or direction's order: the same rows, so no pass over
+    /// every row and no widths again (at 10,000 conferences `s` spent a fifth of its time on
+    /// them). The shorter filters' tables are in the old order: dropped.
+    mutating func resortVisible() {
+        filterSteps.clear()
+        let shown = visiblePlaces.map { Int($0) }
+        visiblePlaces = displaySorted(shown, of: rows, ranks: textRanksOfEveryRow())
     }
 
     /// Whether the filter `new` shows only rows that `old` shows, so that a key typed at the end
@@ -495,12 +527,11 @@ public struct AppState: Equatable, Sendable {
     /// or worked out again from every row.
     mutating func filterChanged(from old: String) {
         if let step = filterSteps.takeBack(filter) {
-            visibleSids = step.sids
             visiblePlaces = step.places
             contentWidths = step.widths
             return
         }
-        let left = FilterStep(filter: old, sids: visibleSids, places: visiblePlaces, widths: contentWidths)
+        let left = FilterStep(filter: old, places: visiblePlaces, widths: contentWidths)
         if Self.narrows(from: old, to: filter) {
             narrowVisible()
         } else {
@@ -519,23 +550,21 @@ public struct AppState: Equatable, Sendable {
     mutating func narrowVisible() {
         let filter = rowFilter(scanningCalls: true)
         var widths = ConferenceContentWidths()
-        var sids: [String] = [], places: [Int32] = []
+        var places: [Int32] = []
         rows.values.withUnsafeBufferPointer { all in
             guard let first = all.baseAddress else { return }
-            for (position, place) in visiblePlaces.enumerated() {
+            for place in visiblePlaces {
                 let row = first + Int(place)
                 guard filter.shows(at: row, place: Int(place)) else { continue }
-                sids.append(visibleSids[position])
                 places.append(place)
                 if let index = filter.index {
                     index.widen(&widths, place: Int(place))
                 } else {
                     widths.widen(at: row, space: nil)
                 }
-                if !filter.spaceOf.isEmpty { widths.widen(space: filter.spaceOf[visibleSids[position]]) }
+                if !filter.spaceOf.isEmpty { widths.widen(space: filter.spaceOf[row.pointee.id]) }
             }
         }
-        visibleSids = sids
         visiblePlaces = places
         contentWidths = widths
     }
@@ -680,6 +709,7 @@ public struct AppState: Equatable, Sendable {
             let wasShown = filter.shows(old)
             let wasShownInSteps = stepFilters.map { $0.shows(old) }
             rows[row.id] = row
+            if let place = rows.place(of: row.id) { moveRanks(place: place, from: old) }
             if filterIndex.index != nil, let place = rows.place(of: row.id) {
                 let text = rows.values.withUnsafeBufferPointer {
                     FilterIndex.row(at: $0.baseAddress! + place, calls: calls, spaceOf: spaceOf)
@@ -689,13 +719,13 @@ public struct AppState: Equatable, Sendable {
                 filterIndex.changedSince.insert(row.id)
             }
             // Each list is moved out while it changes, so that no copy of it is made.
-            var shown = FilterStep(filter: filter.needle.text, sids: visibleSids, places: visiblePlaces, widths: contentWidths)
-            (visibleSids, visiblePlaces) = ([], [])
+            var shown = FilterStep(filter: filter.needle.text, places: visiblePlaces, widths: contentWidths)
+            visiblePlaces = []
             reposition(row, wasShown: wasShown, shows: filter.shows(row), in: &shown)
-            (visibleSids, visiblePlaces, contentWidths) = (shown.sids, shown.places, shown.widths)
+            (visiblePlaces, contentWidths) = (shown.places, shown.widths)
             for (step, stepFilter) in stepFilters.enumerated() {
                 var kept = filterSteps.steps[step]
-                (filterSteps.steps[step].sids, filterSteps.steps[step].places) = ([], [])
+                filterSteps.steps[step].places = []
                 reposition(row, wasShown: wasShownInSteps[step], shows: stepFilter.shows(row), in: &kept)
                 filterSteps.steps[step] = kept
             }
@@ -705,22 +735,21 @@ public struct AppState: Equatable, Sendable {
     /// Takes `row`, just changed in `rows`, out of a table's `sids` in display order if it was
     /// there, and puts it back where it now belongs if the table shows it.
     private func reposition(_ row: ConferenceRow, wasShown: Bool, shows: Bool, in table: inout FilterStep) {
-        if wasShown, let index = table.sids.firstIndex(of: row.id) {
-            table.sids.remove(at: index)
+        guard let place = rows.place(of: row.id) else { return }
+        if wasShown, let index = table.places.firstIndex(of: Int32(place)) {
             table.places.remove(at: index)
         }
-        guard shows, let place = rows.place(of: row.id) else { return }
+        guard shows else { return }
         // The first position whose row sorts after this one; the rest are in order already.
-        var low = 0, high = table.sids.count
+        var low = 0, high = table.places.count
         while low < high {
             let middle = (low + high) / 2
-            if let other = rows[table.sids[middle]], displayOrder(other, row) {
+            if displayOrder(rows.values[Int(table.places[middle])], row) {
                 low = middle + 1
             } else {
                 high = middle
             }
         }
-        table.sids.insert(row.id, at: low)
         table.places.insert(Int32(place), at: low)
         table.widths.widen(for: row, space: spaceOf[row.id])
     }
@@ -736,14 +765,9 @@ public struct AppState: Equatable, Sendable {
     func sortKey(_ row: borrowing ConferenceRow) -> SortKey {
         switch sortColumn {
         case .created: .time(row.conference.dateCreated.date?.timeIntervalSinceReferenceDate ?? -.infinity)
-        // Names in any case together; by lowercased text, not the locale's collation, which
-        // cost microseconds a comparison (a sort of 10,000 by name took 600 ms).
-        case .name: .text(row.conference.friendlyName.lowercased())
-        case .status: .text(row.conference.status.rawValue)
-        case .region: .text(row.conference.region)
         case .participants: .count(row.participants.count)
         case .streams: .count(row.streamCount)
-        case .space: .text(spaceOf[row.id] ?? "")
+        case .name, .status, .region, .space: .text(SortRanks.text(sortColumn, of: row, spaceOf: spaceOf) ?? "")
         }
     }
 
@@ -779,20 +803,20 @@ public struct AppState: Equatable, Sendable {
     /// The sids of `indices` of `rows` in display order. Sorting 10,000 conferences by
     /// comparing rows took 13–130 ms of a key press (two rows copied each step), and by
     /// comparing keys of text and sids 15–20 ms (their references and text compared each step).
-    func displaySorted(_ indices: [Int], of table: ConferenceRows) -> (sids: [String], places: [Int32]) {
+    /// `ranks`: under a column of text, every row's rank by place (`textRanksOfEveryRow`).
+    func displaySorted(_ indices: [Int], of table: ConferenceRows, ranks: [Double]?) -> [Int32] {
         let sidKeys = table.sidKeys
         return table.values.withUnsafeBufferPointer { buffer in
-            guard let rows = buffer.baseAddress else { return ([], []) }
-            let ranks = textRanks(indices, of: rows)
+            guard let rows = buffer.baseAddress else { return [] }
             var places: [SortPlace] = []
             places.reserveCapacity(indices.count)
-            for (position, index) in indices.enumerated() {
+            for index in indices {
                 let key: Double
                 switch sortColumn {
                 case .created: key = rows[index].conference.dateCreated.date?.timeIntervalSinceReferenceDate ?? -.infinity
                 case .participants: key = Double(rows[index].participants.count)
                 case .streams: key = Double(rows[index].streamCount)
-                case .name, .status, .region, .space: key = ranks[position]
+                case .name, .status, .region, .space: key = ranks?[index] ?? 0
                 }
                 let bits = sidKeys[index].uuid
                 places.append(
@@ -807,52 +831,79 @@ public struct AppState: Equatable, Sendable {
                 if a.sidIsUUID && b.sidIsUUID { return (a.sidHigh, a.sidLow) < (b.sidHigh, b.sidLow) }
                 return rows[Int(a.index)].conference.sid < rows[Int(b.index)].conference.sid
             }
-            return (places.map { rows[Int($0.index)].conference.sid }, places.map(\.index))
+            return places.map(\.index)
         }
     }
 
-    /// For a column of text, each shown row's rank among the shown rows' texts (equal texts,
-    /// equal ranks), by position in `indices`; empty for the other columns.
-    private func textRanks(_ indices: [Int], of rows: UnsafePointer<ConferenceRow>) -> [Double] {
-        var texts: [String] = []
-        switch sortColumn {
-        case .created, .participants, .streams: return []
-        case .name, .status, .region, .space:
-            texts.reserveCapacity(indices.count)
-            for index in indices {
-                guard case .text(let text) = sortKey(rows[index]) else { return [] }
-                texts.append(text)
+    /// Under a column of text, each row's rank among every row's texts (equal texts, equal
+    /// ranks), by place in `rows.values`; nil under the other columns. Kept in `sortRanks`,
+    /// usually worked out off the loop before any key asks (`sortRanksJob`).
+    mutating func textRanksOfEveryRow() -> [Double]? {
+        if let kept = sortRanks.columns[sortColumn] { return kept.ranks }
+        guard let column = SortRanks.column(sortColumn, of: rows, spaceOf: spaceOf) else { return nil }
+        sortRanks.columns[sortColumn] = column
+        return column.ranks
+    }
+
+    /// The columns of text `s` can sort by: the space's only with every space at once.
+    var textSortColumns: [SortColumn] { everySpace ? [.name, .status, .region, .space] : [.name, .status, .region] }
+
+    /// The ranks to work out off the main loop, once the first refresh is whole and while any
+    /// column of text has none: so that `s` never sorts texts while a key waits.
+    public var sortRanksJob: SortRanksJob? {
+        guard lastRefresh != nil, rows.count > 1 else { return nil }
+        let missing = textSortColumns.filter { sortRanks.columns[$0] == nil }
+        guard !missing.isEmpty else { return nil }
+        return SortRanksJob(rows: rows, spaceOf: spaceOf, columns: missing, generation: sortRanks.generation)
+    }
+
+    /// Ranks built off the loop: taken when no row's text changed since they were asked for.
+    mutating func take(_ built: SortRanksBuilt) {
+        guard built.generation == sortRanks.generation else { return }
+        for (column, ranks) in built.columns where sortRanks.columns[column] == nil { sortRanks.columns[column] = ranks }
+    }
+
+    /// Puts the ranks right for the row at `place`, which was `old` and is now in `rows`. Any
+    /// text changed, kept ranks or not, moves the generation on: ranks being worked out off the
+    /// loop from the rows before are not taken.
+    private mutating func moveRanks(place: Int, from old: ConferenceRow) {
+        let now = rows.values[place]
+        for column in textSortColumns {
+            let changed =
+                switch column {
+                case .name: now.conference.friendlyName != old.conference.friendlyName
+                case .status: now.conference.status != old.conference.status
+                case .region: now.conference.region != old.conference.region
+                case .created, .participants, .streams, .space: false  // a space's name is not the row's
+                }
+            guard changed, let text = SortRanks.text(column, of: now, spaceOf: spaceOf) else { continue }
+            sortRanks.generation += 1
+            guard sortRanks.columns[column] != nil else { continue }
+            let moved = rows.values.withUnsafeBufferPointer { all in
+                sortRanks.columns[column]!.move(place: Int32(place), to: text) {
+                    SortRanks.text(column, of: all[Int($0)], spaceOf: spaceOf) ?? ""
+                }
             }
-        }
-        return texts.withUnsafeBufferPointer { texts in
-            var order = Array(0..<Int32(texts.count))
-            order.sort { texts[Int($0)] < texts[Int($1)] }
-            var ranks = [Double](repeating: 0, count: texts.count)
-            var rank = 0.0
-            for (at, position) in order.enumerated() {
-                if at > 0 && texts[Int(position)] != texts[Int(order[at - 1])] { rank += 1 }
-                ranks[Int(position)] = rank
-            }
-            return ranks
+            if !moved { sortRanks.columns[column] = nil }
         }
     }
 
     /// The conferences in the conferences table's window: the ones whose participants the
     /// poller keeps freshest.
     public var conferencesInView: Set<String> {
-        let start = min(max(0, conferenceScroll), visibleSids.count)
-        return Set(visibleSids[start..<min(visibleSids.count, start + visibleRows)])
+        let start = min(max(0, conferenceScroll), visibleCount)
+        return Set((start..<min(visibleCount, start + visibleRows)).map(visibleSid(at:)))
     }
 
     /// Index of the selection in `visibleConferences` (0 when it is filtered away).
     public var selectedIndex: Int {
-        guard let sid = selectedSid, let i = visibleSids.firstIndex(of: sid) else { return 0 }
+        guard let sid = selectedSid, let i = visiblePosition(of: sid) else { return 0 }
         return i
     }
 
     public var selectedRow: ConferenceRow? {
-        guard !visibleSids.isEmpty else { return nil }
-        return rows[visibleSids[min(selectedIndex, visibleSids.count - 1)]]
+        guard !visiblePlaces.isEmpty else { return nil }
+        return rows.values[Int(visiblePlaces[min(selectedIndex, visiblePlaces.count - 1)])]
     }
 
     /// The conference whose detail is open.
@@ -940,7 +991,7 @@ extension AppState {
     public var census: [(name: String, count: Int)] {
         [
             ("rows", rows.count), ("participants", rows.values.reduce(0) { $0 + $1.participants.count }),
-            ("calls", calls.count), ("visible", visibleSids.count), ("changed", changedUntil.count),
+            ("calls", calls.count), ("visible", visibleCount), ("changed", changedUntil.count),
             ("streams", streams.values.reduce(0) { $0 + $1.count }), ("stream_conferences", streams.count),
             ("recordings", recordings.values.reduce(0) { $0 + $1.count }),
             ("call_recordings", callRecordings.values.reduce(0) { $0 + $1.count }),

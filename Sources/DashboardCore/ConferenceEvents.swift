@@ -60,7 +60,7 @@ func receive(_ event: ConferenceStatusEvent, at: Date, into state: inout AppStat
         state.conferenceEvents.recent.removeFirst(state.conferenceEvents.recent.count - ConferenceEventState.recentLimit)
     }
     let effects = applyConferenceEvent(event, to: &state, highlight: true)
-    if state.selectedSid == nil { state.selectedSid = state.visibleSids.first }
+    if state.selectedSid == nil { state.selectedSid = state.visibleCount > 0 ? state.visibleSid(at: 0) : nil }
     reconcileDetailSelection(&state)
     // The next poll reads this conference's participants: the event shows now, the read confirms it.
     return effects + [.conferenceChanged(sid)]

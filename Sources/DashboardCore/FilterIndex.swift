@@ -86,23 +86,35 @@ public struct FilterIndex: Equatable, Sendable {
     }
 
     /// `text` as the filter compares it: ASCII folded to lower case byte by byte, any other text
-    /// lowercased (what `TextMatch` searches for a needle of ASCII), then a 0.
+    /// lowercased (what `TextMatch` searches for a needle of ASCII), then a 0. Read through
+    /// `withUTF8` and appended at once: byte by byte through the `utf8` view, the appends were
+    /// half of building the index (108 ms at 10,000 conferences).
     private static func append(_ text: String, to bytes: inout [UInt8]) {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            for byte in text.utf8 { bytes.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) }
-        } else {
-            bytes.append(contentsOf: text.lowercased().utf8)
+        // Where the text lies, without a copy of the string (nil: not contiguous UTF-8).
+        let ascii = text.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            for byte in utf8 where byte >= 0x80 { return false }
+            let start = bytes.count
+            bytes.append(contentsOf: utf8)
+            bytes.withUnsafeMutableBufferPointer { all in
+                for at in start..<all.count where all[at] &- 0x41 < 26 { all[at] |= 0x20 }
+            }
+            return true
+        }
+        if ascii != true {
+            var lowered = text.lowercased()
+            lowered.withUTF8 { bytes.append(contentsOf: $0) }
         }
         bytes.append(0)
     }
 
     /// The ASCII digits of a number (`CallInfo.digits`), then a 0.
     private static func appendDigits(_ text: String, to bytes: inout [UInt8]) {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            for byte in text.utf8 where byte >= 0x30 && byte <= 0x39 { bytes.append(byte) }
-        } else {
-            bytes.append(contentsOf: CallInfo.digits(text).utf8)
+        let ascii = text.utf8.withContiguousStorageIfAvailable { utf8 -> Bool in
+            for byte in utf8 where byte >= 0x80 { return false }
+            for byte in utf8 where byte &- 0x30 < 10 { bytes.append(byte) }
+            return true
         }
+        if ascii != true { bytes.append(contentsOf: CallInfo.digits(text).utf8) }
         bytes.append(0)
     }
 

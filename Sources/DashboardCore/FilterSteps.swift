@@ -2,7 +2,6 @@
 /// they need.
 struct FilterStep: Sendable {
     var filter: String
-    var sids: [String]
     /// Each row's place in `ConferenceRows.values`.
     var places: [Int32]
     var widths: ConferenceContentWidths
@@ -17,7 +16,7 @@ struct FilterStep: Sendable {
 /// date for those few), and it never decides what is shown, so two states that differ only in
 /// it are the same state.
 struct FilterSteps: Equatable, Sendable {
-    /// At most this many tables (10,000 sids each at most, 160 kB): the first one (usually no
+    /// At most this many tables (10,000 places each at most, 40 kB): the first one (usually no
     /// filter, where Esc goes) and the latest.
     static let most = 8
 

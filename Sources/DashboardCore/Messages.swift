@@ -64,6 +64,8 @@ public enum Msg: Sendable {
     case tick(Date)
     /// The filter's text of every row, built off the main loop (`AppState.filterIndexJob`).
     case filterIndexBuilt(FilterIndexBuilt)
+    /// Every row's rank under the columns of text, worked out off the loop (`SortRanksJob`).
+    case sortRanksBuilt(SortRanksBuilt)
     /// The ledger's streams, re-read after any change to it (ours, a callback, another process).
     case streamsChanged([StreamRecord])
     /// What the store's change feed named: these streams were written (by anyone, on any host),

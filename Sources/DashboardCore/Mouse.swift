@@ -20,9 +20,9 @@ func handleMouse(_ state: inout AppState, _ event: MouseEvent) -> [Effect] {
     case .conferences:
         guard line >= 0, line < state.visibleRows else { return [] }
         let index = state.conferenceScroll + line
-        guard index < state.visibleSids.count else { return [] }
-        if state.selectedSid == state.visibleSids[index] { return perform(.open, &state) }
-        state.selectedSid = state.visibleSids[index]
+        guard index < state.visibleCount else { return [] }
+        if state.selectedSid == state.visibleSid(at: index) { return perform(.open, &state) }
+        state.selectedSid = state.visibleSid(at: index)
         scrollToSelection(&state)
     case .eventLog:
         // Under the pane's title line; the last line is the picked entry's request.

@@ -50,7 +50,7 @@ public enum TableExport {
         let (names, records): ([String], [[Value?]])
         switch table {
         case .conferences:
-            let rows = state.visibleSids.compactMap { state.rows[$0] }
+            let rows = state.visibleConferences
             if state.everySpace {
                 // Every space at once: which profile each conference belongs to comes first.
                 (names, records) = (["space"] + fields, rows.map { [state.spaceOf[$0.id].map(Value.text)] + record($0) })

@@ -72,6 +72,9 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
     case .filterIndexBuilt(let built):
         state.take(built)
         return []
+    case .sortRanksBuilt(let built):
+        state.take(built)
+        return []
     case .streamsChanged(let records):
         state.streams = Dictionary(grouping: records, by: \.conferenceSid)
         let streams = state.streams
@@ -243,7 +246,7 @@ func apply(_ snapshot: PollSnapshot, to state: inout AppState, at: Date) {
     // Before the rows move, so the filter (which matches a space's name) sees where they are from.
     if let spaces = snapshot.spaces { state.spaceOf.merge(spaces) { _, new in new } }
     if let space = snapshot.answeredBy { state.spaceAnsweredAt[space] = at }
-    let selectedPosition = state.selectedSid.flatMap { state.visibleSids.firstIndex(of: $0) } ?? 0
+    let selectedPosition = state.selectedSid.flatMap { state.visiblePosition(of: $0) } ?? 0
     var changedRows: [ConferenceRow] = []
     if snapshot.sameConferences, state.lastRefresh != nil,
         state.conferenceEvents.recent.count < ConferenceEventState.recentLimit
@@ -362,8 +365,8 @@ func finishApplying(_ snapshot: PollSnapshot, to state: inout AppState, at: Date
     if state.poll != .paused { state.poll = .live }
     if state.selectedSid == nil || state.rows[state.selectedSid!] == nil {
         // The selected conference is gone: the one that took its row is selected instead.
-        let sids = state.visibleSids
-        state.selectedSid = sids.isEmpty ? nil : sids[min(selectedPosition, sids.count - 1)]
+        let count = state.visibleCount
+        state.selectedSid = count == 0 ? nil : state.visibleSid(at: min(selectedPosition, count - 1))
     }
     reconcileDetailSelection(&state)
     expire(&state)

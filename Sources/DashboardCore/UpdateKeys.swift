@@ -240,10 +240,10 @@ func askToStopSelectedStream(_ state: inout AppState) -> [Effect] {
 func move(_ state: inout AppState, by delta: Int) {
     switch state.screen {
     case .conferences:
-        let visible = state.visibleSids
-        guard !visible.isEmpty else { return }
-        let target = min(max(0, state.selectedIndex + delta), visible.count - 1)
-        state.selectedSid = visible[target]
+        let count = state.visibleCount
+        guard count > 0 else { return }
+        let target = min(max(0, state.selectedIndex + delta), count - 1)
+        state.selectedSid = state.visibleSid(at: target)
         scrollToSelection(&state)
     case .eventLog:
         let count = state.auditEntries.count
@@ -280,15 +280,15 @@ func scrollToSelection(_ state: inout AppState) {
     let rows = state.visibleRows
     if selected < state.conferenceScroll { state.conferenceScroll = selected }
     if selected >= state.conferenceScroll + rows { state.conferenceScroll = selected - rows + 1 }
-    state.conferenceScroll = max(0, min(state.conferenceScroll, state.visibleSids.count - rows))
+    state.conferenceScroll = max(0, min(state.conferenceScroll, state.visibleCount - rows))
 }
 
 func keepSelectionVisible(_ state: inout AppState) {
-    if let sid = state.selectedSid, state.visibleSids.contains(sid) {
+    if let sid = state.selectedSid, state.visiblePosition(of: sid) != nil {
         scrollToSelection(&state)
         return
     }
-    state.selectedSid = state.visibleSids.first
+    state.selectedSid = state.visibleCount > 0 ? state.visibleSid(at: 0) : nil
     scrollToSelection(&state)
 }
 

@@ -27,6 +27,10 @@ public final class DashboardApp {
     var wakeAt: Date?
     /// The generation of rows whose filter index is being built off the loop, if any.
     var filterIndexBuilding: Int?
+    /// The same for the sort's ranks of the columns of text.
+    var sortRanksBuilding: Int?
+    /// How long the last frame took to reach the terminal once rendered (for the slow-key log).
+    var lastWrite = Duration.zero
     var refreshes = 0
     /// Successful polls: every `releaseMemoryEvery`th hands free memory back to the system.
     var succeeded = 0
@@ -124,7 +128,9 @@ public final class DashboardApp {
                 // message would be gone before anyone could read it.
                 _ = update(&state, .tick(now()))
             }
+            let updating = ContinuousClock.now
             let effects = update(&state, msg)
+            let updated = ContinuousClock.now
             for effect in effects {
                 switch effect {
                 case .quit: return .quit
@@ -164,8 +170,22 @@ public final class DashboardApp {
                 logger.info("profile switched", metadata: ["profile": "\(state.profile ?? "-")"])
             default: break
             }
+            let drawing = ContinuousClock.now
             draw()
-            if case .key = msg { stats.keyToFrame.append(ContinuousClock.now - received) }
+            if case .key(let key) = msg {
+                let drawn = ContinuousClock.now
+                stats.keyToFrame.append(drawn - received)
+                // A key slower than a frame at 60 Hz: where its time went, so that a slow press
+                // seen on screen can be told from one that waited behind other work.
+                if drawn - received > Self.frameBudget {
+                    logger.info("slow key", metadata: [
+                        "key": "\(key)", "total_ms": "\(Self.ms(drawn - received))",
+                        "update_ms": "\(Self.ms(updated - updating))", "render_ms": "\(Self.ms(drawn - drawing - lastWrite))",
+                        "write_ms": "\(Self.ms(lastWrite))",
+                        "before_ms": "\(Self.ms(updating - received))", "between_ms": "\(Self.ms(drawing - updated))",
+                    ])
+                }
+            }
             // With the frame on screen: what the next keys will need (the filter's text of
             // every row), built off this loop so that no key waits for it.
             state.prepareAfterFrame()
@@ -174,6 +194,13 @@ public final class DashboardApp {
                 let mailbox = self.mailbox
                 Task.detached(priority: .userInitiated) { mailbox.post(.filterIndexBuilt(job.build())) }
             }
+            // And the ranks `s` sorts a column of text by, once rows have come and after they
+            // change wholesale (a refresh's few changed rows are put right in place).
+            if let job = state.sortRanksJob, job.generation != sortRanksBuilding {
+                sortRanksBuilding = job.generation
+                let mailbox = self.mailbox
+                Task.detached(priority: .utility) { mailbox.post(.sortRanksBuilt(job.build())) }
+            }
             showWindow()
             if let maxRefreshes, refreshes >= maxRefreshes { return .refreshLimit }
             scheduleWake()
@@ -181,8 +208,14 @@ public final class DashboardApp {
         return .quit
     }
 
+    static let frameBudget = Duration.milliseconds(16)
+    static func ms(_ d: Duration) -> String { String(format: "%.1f", LatencyHistogram.milliseconds(d)) }
+
     func draw() {
-        terminal.draw(view.render(state, size: terminal.size))
+        let frame = view.render(state, size: terminal.size)
+        let rendered = ContinuousClock.now
+        terminal.draw(frame)
+        lastWrite = ContinuousClock.now - rendered
     }
 
     /// Tells the poller when the table's window changed (a scroll, a filter, a refresh that

@@ -183,17 +183,17 @@ public struct DashboardView {
     }
 
     func drawConferences(_ state: AppState, in area: Rect, on frame: inout Frame) {
-        let sids = state.visibleSids
-        let selected = sids.isEmpty ? nil : state.selectedIndex
+        let count = state.visibleCount
+        let selected = count == 0 ? nil : state.selectedIndex
         // Only the rows on screen are formatted: with thousands of conferences, formatting them
         // all made every key press slow. The others stay empty; the table never draws them.
         let offset = TableView.scrollOffset(
-            selected: selected, previous: state.conferenceScroll, visibleRows: max(0, area.height - 1), rowCount: sids.count)
-        let window = offset..<min(sids.count, offset + max(0, area.height - 1))
-        var rows = [[String]](repeating: [], count: sids.count)
-        var emphasis = [RowEmphasis](repeating: .normal, count: sids.count)
+            selected: selected, previous: state.conferenceScroll, visibleRows: max(0, area.height - 1), rowCount: count)
+        let window = offset..<min(count, offset + max(0, area.height - 1))
+        var rows = [[String]](repeating: [], count: count)
+        var emphasis = [RowEmphasis](repeating: .normal, count: count)
         for index in window {
-            guard let row = state.rows[sids[index]] else { continue }
+            let row = state.visibleRow(at: index)
             let c = row.conference
             // A failing space's rows say so in their SPACE cell (and are drawn dim, as stale).
             let space = state.spaceOf[row.id].map { state.spaceFailing(ofConference: row.id) ? "\($0) \(glyphs.warning)" : $0 }

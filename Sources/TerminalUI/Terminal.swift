@@ -42,6 +42,7 @@ public final class Terminal {
     /// Without an alternate screen (vt100), the last frame would stay behind the shell prompt.
     private var hasAlternateScreen = true
     private static var atexitRegistered = false
+    nonisolated static let escapeDelayMilliseconds: Int32 = 5
 
     public private(set) var isActive = false
     /// Whether colours are in use: asked for, NO_COLOR unset or empty, and the terminal has them.
@@ -117,7 +118,12 @@ public final class Terminal {
         nonl()                                // Enter arrives as 13, and output newlines are not translated
         keypad(cn_stdscr(), true)
         nodelay(cn_stdscr(), true)            // wget_wch never blocks: we are told when stdin is readable
-        set_escdelay(25)                      // the default waits 1 s after a lone Esc
+        // After an Esc, ncurses waits this long for the rest of a key's sequence (an arrow is
+        // Esc [ A), blocking the loop. Terminals and ssh send a sequence in one write, so its rest
+        // is already there when the Esc is read: 5 ms, not the old 25 (the Esc key's whole time
+        // to screen was 29 ms) nor ncurses' 1 s. An operator on a link that splits sequences
+        // sets ESCDELAY (milliseconds), which ncurses reads and this then leaves alone.
+        if ProcessInfo.processInfo.environment["ESCDELAY"] == nil { set_escdelay(Self.escapeDelayMilliseconds) }
         curs_set(0)
         // Widths are measured under a UTF-8 ctype even in an ASCII terminal (see TextWidth); ncurses has
         // already read the real locale in initscr, and an ASCII terminal is only ever sent ASCII.

@@ -151,6 +151,49 @@ struct FilterAndSortTests {
         #expect(liveNames.first == "alpha")
     }
 
+    /// The ranks a sort by a column of text compares, put right row by row as a refresh changes
+    /// a few rows' texts (names in any case, ties, statuses, regions), order the table as the
+    /// texts do; ranks worked out from rows that changed since are not taken.
+    @Test func ranksPutRightRowByRowSortAsTheTexts() {
+        var state = AppState(space: "demo", account: "AC", now: Fixtures.epoch)
+        state.rows = ConferenceRows(Self.rows())
+        #expect(state.sortRanksJob == nil)  // not before the first refresh is whole
+        state.lastRefresh = Fixtures.epoch
+        let stale = state.sortRanksJob!
+        var renamed = state.rows.values[5]
+        renamed.conference.friendlyName = "Yankee"
+        state.replace([renamed])
+        _ = update(&state, .sortRanksBuilt(stale.build()))
+        #expect(state.sortRanks.columns.isEmpty)
+        _ = update(&state, .sortRanksBuilt(state.sortRanksJob!.build()))
+        #expect(Set(state.sortRanks.columns.keys) == [.name, .status, .region])
+        #expect(state.sortRanksJob == nil)
+
+        let names = ["alpha", "Alpha", "zulu", "ALPHA", "mike", "", "Zürich Ops", "bravo", "Bravo", "alpha2", "東京"]
+        let regions = ["us1", "eu1", "ap1", "us1", "sa1"]
+        var seed: UInt64 = 7
+        func next(_ bound: Int) -> Int {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((seed >> 33) % UInt64(bound))
+        }
+        for step in 0..<80 {
+            var changed = state.rows.values[next(state.rows.count)]
+            changed.conference.friendlyName = names[next(names.count)]
+            changed.conference.region = regions[next(regions.count)]
+            changed.conference.status = step % 5 == 0 ? .completed : .inProgress
+            state.replace([changed])
+            #expect(state.sortRanks.columns.count == 3, "step \(step): ranks put right, not dropped")
+            for column in [SortColumn.name, .status, .region] {
+                for descending in [false, true] {
+                    var sorted = state
+                    sorted.sort(by: column, descending: descending)
+                    let expected = sorted.rows.values.sorted { sorted.displayOrder($0, $1) }.map(\.id)
+                    #expect(sorted.visibleSids == expected, "step \(step), \(column) \(descending ? "descending" : "ascending")")
+                }
+            }
+        }
+    }
+
     /// `s` moves to the next column and its direction in one step.
     @Test func sortNextSetsColumnAndDirection() {
         var state = Fixtures.loadedState()
