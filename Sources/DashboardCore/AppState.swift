@@ -533,7 +533,12 @@ public struct AppState: Equatable, Sendable {
         }
         let left = FilterStep(filter: old, places: visiblePlaces, widths: contentWidths)
         if Self.narrows(from: old, to: filter) {
-            narrowVisible()
+            narrowVisible(from: visiblePlaces)
+        } else if let wider = filterSteps.steps.last(where: { Self.narrows(from: $0.filter, to: filter) }) {
+            // `+1` after `+` (a number is looked for as digits too): narrowed from the table of
+            // a shorter filter kept on the way, no filter at least, already in display order:
+            // no pass over every row, and no sort (9–13 ms of that key at 10,000 conferences).
+            narrowVisible(from: wider.places)
         } else {
             // Worked out again from every row (`+1` after `+`: a number is looked for as digits
             // too); the tables kept so far still hold, nothing but the filter having changed.
@@ -545,15 +550,15 @@ public struct AppState: Equatable, Sendable {
         if filter.hasPrefix(old) { filterSteps.keep(left) } else { filterSteps.clear() }
     }
 
-    /// The table under a filter that `narrows` from the last: the rows it shows, those of them
-    /// the filter still shows, in the same order.
-    mutating func narrowVisible() {
+    /// The table under a filter that `narrows` from the one that showed `shown`: those of its
+    /// rows the filter still shows, in the same order.
+    mutating func narrowVisible(from shown: [Int32]) {
         let filter = rowFilter(scanningCalls: true)
         var widths = ConferenceContentWidths()
         var places: [Int32] = []
         rows.values.withUnsafeBufferPointer { all in
             guard let first = all.baseAddress else { return }
-            for place in visiblePlaces {
+            for place in shown {
                 let row = first + Int(place)
                 guard filter.shows(at: row, place: Int(place)) else { continue }
                 places.append(place)
@@ -636,9 +641,13 @@ public struct AppState: Equatable, Sendable {
     }
 
     /// Work for after a frame is on screen: the filter's text of every row is let go of once
-    /// the table's filter is closed and empty (about 350 bytes a conference).
-    public mutating func prepareAfterFrame() {
-        if !filtering, filterIndex.index != nil { filterIndex.invalidate() }
+    /// the table's filter is closed and empty (about 350 bytes a conference). True when it was:
+    /// memory worth handing back to the system.
+    @discardableResult
+    public mutating func prepareAfterFrame() -> Bool {
+        guard !filtering, filterIndex.index != nil else { return false }
+        filterIndex.invalidate()
+        return true
     }
 
     /// The filter's text of every row to build off the main loop, when the table is being
@@ -861,6 +870,17 @@ public struct AppState: Equatable, Sendable {
     mutating func take(_ built: SortRanksBuilt) {
         guard built.generation == sortRanks.generation else { return }
         for (column, ranks) in built.columns where sortRanks.columns[column] == nil { sortRanks.columns[column] = ranks }
+    }
+
+    /// Each row's count of open streams, from `streams`. No text changes: the sort's ranks are
+    /// kept (every stream started or stopped had them worked out again, 20 ms at 10,000).
+    mutating func countOpenStreams() {
+        let streams = self.streams
+        let ranks = sortRanks.columns
+        rows.updateEach { row in
+            row.streamCount = streams[row.id]?.filter { !$0.status.isTerminal }.count ?? 0
+        }
+        sortRanks.columns = ranks
     }
 
     /// Puts the ranks right for the row at `place`, which was `old` and is now in `rows`. Any

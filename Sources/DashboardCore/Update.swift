@@ -77,10 +77,7 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         return []
     case .streamsChanged(let records):
         state.streams = Dictionary(grouping: records, by: \.conferenceSid)
-        let streams = state.streams
-        state.rows.updateEach { row in
-            row.streamCount = streams[row.id]?.filter { !$0.status.isTerminal }.count ?? 0
-        }
+        state.countOpenStreams()
         reconcileDetailSelection(&state)
         return []
     case .streamsUpdated(let changed, let removed):

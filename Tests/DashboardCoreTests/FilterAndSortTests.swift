@@ -192,6 +192,15 @@ struct FilterAndSortTests {
                 }
             }
         }
+        // A stream started changes every row's count of them, and no text: the ranks stay, and
+        // the table sorted by streams is right.
+        var stream = SelectionTests.stream("MZ1", minutesAgo: 1)
+        stream.conferenceSid = state.rows.values[9].id
+        _ = update(&state, .streamsChanged([stream]))
+        #expect(state.sortRanks.columns.count == 3)
+        #expect(state.rows.values[9].streamCount == 1)
+        state.sort(by: .streams, descending: true)
+        #expect(state.visibleSids == state.rows.values.sorted { state.displayOrder($0, $1) }.map(\.id))
     }
 
     /// `s` moves to the next column and its direction in one step.
@@ -215,10 +224,13 @@ struct NarrowingFilterTests {
         var state = AppState(space: "demo", account: "AC", now: Fixtures.epoch)
         state.rows = ConferenceRows(FilterAndSortTests.rows())
         var calls = CallBook()
-        for row in state.rows.values {
+        for (r, row) in state.rows.values.enumerated() {
+            // Every fifth row's calls have numbers written without the +: `/+` does not find
+            // them, `/+1` does (as digits).
+            let plus = r % 5 == 0 ? "" : "+"
             for (n, participant) in row.participants.enumerated() {
                 calls[participant.callSid] = CallInfo(
-                    from: "+1555010\(String(format: "%04d", n * 37 % 1000))", to: "+15550100199",
+                    from: "\(plus)1555010\(String(format: "%04d", n * 37 % 1000))", to: "\(plus)15550100199",
                     callerName: n % 2 == 0 ? "Rosa \(row.conference.friendlyName)" : nil, direction: .inbound,
                     startedAt: nil, status: .inProgress, quality: CallQuality())
             }
@@ -251,7 +263,7 @@ struct NarrowingFilterTests {
     @Test func typingAFilterLeavesWhatSettingItAtOnceLeaves() {
         var state = Self.filteredTable()
         state.sort(by: .name, descending: false)
-        for typed in ["room", "rosa", "us1", "in-pr", "ech", "alpha", "ro", "+1555", "+1 555 010 0", "15550100", "beta ", "zz"] {
+        for typed in ["room", "rosa", "us1", "in-pr", "ech", "alpha", "ro", "+1555", "+1 555 010 0", "15550100", "beta ", "zz", "+", "+1"] {
             var typing = state
             var text = ""
             for character in typed {
@@ -266,11 +278,17 @@ struct NarrowingFilterTests {
             var changed = typing.rows.values[5]
             changed.conference.friendlyName = typed + " and more"
             typing.replace([changed])
-            typing.filter = text + "x"
-            var atOnce = state
-            atOnce.rows[changed.id] = changed
-            atOnce.filter = text + "x"
-            #expect(typing.visibleSids == atOnce.visibleSids, "\(text)x")
+            // A key that narrows from the table on screen, and one (a digit after `+` or `+1`)
+            // that narrows only from a shorter filter's table kept on the way.
+            for next in ["x", "5"] {
+                var typed = typing
+                typed.filter = text + next
+                var atOnce = state
+                atOnce.rows[changed.id] = changed
+                atOnce.filter = text + next
+                #expect(typed.visibleSids == atOnce.visibleSids, "\(text)\(next)")
+                #expect(typed.contentWidths == atOnce.contentWidths, "\(text)\(next)")
+            }
         }
         // Some of those typed leave some rows and not others.
         var some = state
