@@ -574,15 +574,30 @@ public struct AppState: Equatable, Sendable {
         contentWidths = widths
     }
 
+    /// The walk over the calls book for the calls a needle matches, made the first time a row
+    /// asks: a pass whose rows all match on their own fields (`ro` finds every live
+    /// conference's status, in-progress) no longer walks 50,000 calls for nothing (15–20 ms).
+    final class CallScan {
+        private let calls: CallBook
+        private let needle: CallNeedle
+        private(set) lazy var matches: CallMatches = calls.matching(needle)
+
+        init(_ calls: CallBook, _ needle: CallNeedle) {
+            self.calls = calls
+            self.needle = needle
+        }
+    }
+
     /// What decides whether the table shows a row: the completed toggle and the filter.
     struct RowFilter {
         let showCompleted: Bool
         let needle: CallNeedle
         let spaceOf: [String: String]
         let calls: CallBook
-        /// The calls the needle matches, when worked out for a pass over every row (nil: each
-        /// participant's call is looked up and tried).
-        let callMatches: CallMatches?
+        /// The calls the needle matches, for a pass over every row (nil: each participant's call
+        /// is looked up and tried), worked out when a row first needs them.
+        let callScan: CallScan?
+        var callMatches: CallMatches? { callScan?.matches }
         /// Every row's text, for a pass over many rows, when built and the needle is one it
         /// answers for.
         let index: FilterIndex?
@@ -611,6 +626,7 @@ public struct AppState: Equatable, Sendable {
             }
             // `/+1555` finds the conference a caller is in: its participants' numbers and names.
             guard row.pointee.conference.status.isLive, !calls.isEmpty else { return false }
+            let callMatches = self.callMatches
             if let callMatches, !callMatches.mayHold { return false }
             return row.pointee.participants.withUnsafeBufferPointer { buffer in
                 guard let participants = buffer.baseAddress else { return false }
@@ -630,7 +646,7 @@ public struct AppState: Equatable, Sendable {
         let scan = scanningCalls && index == nil && !needle.text.isEmpty && !calls.isEmpty
         return RowFilter(
             showCompleted: showCompleted, needle: needle, spaceOf: spaceOf, calls: calls,
-            callMatches: scan ? calls.matching(needle) : nil, index: index)
+            callScan: scan ? CallScan(calls, needle) : nil, index: index)
     }
 
     /// Whether the conferences table is being filtered, or about to be (its `/` is open).
