@@ -870,13 +870,18 @@ public struct AppState: Equatable, Sendable {
         return column.ranks
     }
 
+    /// From this many rows the ranks are worked out off the loop; under it, when a sort first
+    /// needs them (under a millisecond), so that a small, busy account (the demo's churn changes
+    /// rows wholesale at every refresh) does no work for a key that may never come.
+    var ranksOffTheLoop = 1000
+
     /// The columns of text `s` can sort by: the space's only with every space at once.
     var textSortColumns: [SortColumn] { everySpace ? [.name, .status, .region, .space] : [.name, .status, .region] }
 
     /// The ranks to work out off the main loop, once the first refresh is whole and while any
     /// column of text has none: so that `s` never sorts texts while a key waits.
     public var sortRanksJob: SortRanksJob? {
-        guard lastRefresh != nil, rows.count > 1 else { return nil }
+        guard lastRefresh != nil, rows.count >= ranksOffTheLoop else { return nil }
         let missing = textSortColumns.filter { sortRanks.columns[$0] == nil }
         guard !missing.isEmpty else { return nil }
         return SortRanksJob(rows: rows, spaceOf: spaceOf, columns: missing, generation: sortRanks.generation)

@@ -188,11 +188,9 @@ public final class DashboardApp {
             }
             // With the frame on screen: what the next keys will need (the filter's text of
             // every row), built off this loop so that no key waits for it.
-            // The index let go of, or the ranks' working texts (built on another thread, whose
-            // heap glibc keeps until told): handed back, off the loop, as after a refresh.
-            var release = state.prepareAfterFrame()
-            if case .sortRanksBuilt = msg { release = true }
-            if release { Task.detached(priority: .background) { _ = confdash_release_free_memory() } }
+            // The index let go of (built on another thread, whose heap glibc keeps until told):
+            // handed back, off the loop, as after a refresh.
+            if state.prepareAfterFrame() { Task.detached(priority: .background) { _ = confdash_release_free_memory() } }
             if let job = state.filterIndexJob, job.generation != filterIndexBuilding {
                 filterIndexBuilding = job.generation
                 let mailbox = self.mailbox
