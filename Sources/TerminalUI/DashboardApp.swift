@@ -128,6 +128,7 @@ public final class DashboardApp {
                 // message would be gone before anyone could read it.
                 _ = update(&state, .tick(now()))
             }
+            let keyName = Self.loggedName(of: msg, typedInto: state.modal)
             let updating = ContinuousClock.now
             let effects = update(&state, msg)
             let updated = ContinuousClock.now
@@ -172,14 +173,14 @@ public final class DashboardApp {
             }
             let drawing = ContinuousClock.now
             draw()
-            if case .key(let key) = msg {
+            if case .key = msg {
                 let drawn = ContinuousClock.now
                 stats.keyToFrame.append(drawn - received)
                 // A key slower than a frame at 60 Hz: where its time went, so that a slow press
                 // seen on screen can be told from one that waited behind other work.
                 if drawn - received > Self.frameBudget {
                     logger.info("slow key", metadata: [
-                        "key": "\(key)", "total_ms": "\(Self.ms(drawn - received))",
+                        "key": "\(keyName)", "total_ms": "\(Self.ms(drawn - received))",
                         "update_ms": "\(Self.ms(updated - updating))", "render_ms": "\(Self.ms(drawn - drawing - lastWrite))",
                         "write_ms": "\(Self.ms(lastWrite))",
                         "before_ms": "\(Self.ms(updating - received))", "between_ms": "\(Self.ms(drawing - updated))",
@@ -188,9 +189,12 @@ public final class DashboardApp {
             }
             // With the frame on screen: what the next keys will need (the filter's text of
             // every row), built off this loop so that no key waits for it.
-            // The index let go of (built on another thread, whose heap glibc keeps until told):
-            // handed back, off the loop, as after a refresh.
-            if state.prepareAfterFrame() { Task.detached(priority: .background) { _ = confdash_release_free_memory() } }
+            // The index let go of, or the texts the sort's ranks were worked out from (1,000 rows
+            // or more, after the rows changed wholesale): handed back, off the loop, as after a
+            // refresh; glibc keeps freed pages until told.
+            var release = state.prepareAfterFrame()
+            if case .sortRanksBuilt = msg { release = true }
+            if release { Task.detached(priority: .background) { _ = confdash_release_free_memory() } }
             if let job = state.filterIndexJob, job.generation != filterIndexBuilding {
                 filterIndexBuilding = job.generation
                 let mailbox = self.mailbox
@@ -211,6 +215,30 @@ public final class DashboardApp {
     }
 
     static let frameBudget = Duration.milliseconds(16)
+
+    /// A key as the slow-key log names it: a key typed into a form or prompt may be part of a
+    /// secret (a stream's bearer token), so there only its kind; the table's keys and its
+    /// filter's are named.
+    nonisolated static func loggedName(of msg: Msg, typedInto modal: Modal?) -> String {
+        guard case .key(let key) = msg else { return "" }
+        switch modal {
+        case nil, .filter: return key.displayName
+        default:
+            switch key {
+            case .character, .paste: return "a character typed into \(modal.map(Self.modalName) ?? "a prompt")"
+            default: return key.displayName
+            }
+        }
+    }
+
+    nonisolated static func modalName(_ modal: Modal) -> String {
+        switch modal {
+        case .startStreamForm: "the start-stream form"
+        case .command: "the command line"
+        case .urlPrompt: "a URL prompt"
+        default: "a prompt"
+        }
+    }
     static func ms(_ d: Duration) -> String { String(format: "%.1f", LatencyHistogram.milliseconds(d)) }
 
     func draw() {
