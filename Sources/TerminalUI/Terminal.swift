@@ -133,6 +133,14 @@ public final class Terminal {
             start_color()
             pairs = ColorPairs(defaultColorsSupported: use_default_colors() != ERR)
         }
+        // ncurses (6.4) flushes its output at every cursor move until the screen has been left
+        // and come back to once (its "not yet initialised" state lasts until then): a frame
+        // that sorted the table went out as ~200 writes of 10–30 bytes, each waking the
+        // terminal (tmux, sshd), and the write of one frame took 9–36 ms on a busy machine.
+        // Leaving and coming back before anything is drawn puts it in its running state, where
+        // a frame is written whole at the end of `doupdate`.
+        endwin()
+        doupdate()
         let input = DispatchSource.makeReadSource(fileDescriptor: STDIN_FILENO, queue: .main)
         input.setEventHandler {
             let available = input.data           // bytes readable; 0 on EOF (terminal gone)
