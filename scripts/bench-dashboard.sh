@@ -160,3 +160,8 @@ grep 'session stats' "$work/state/confdash/confdash.log" | tail -1 | sed 's/.*se
 slow=$(grep -c 'slow key' "$work/state/confdash/confdash.log" || true)
 echo "keys over 16 ms in the dashboard: $slow"
 grep 'slow key' "$work/state/confdash/confdash.log" | sed 's/.*slow key/ /' | head -40
+# Refreshes and results that held the loop longer than a frame (a key pressed then waited for
+# them): by kind, how many and the slowest.
+echo "messages other than keys over 16 ms in the dashboard: $(grep -c 'slow message' "$work/state/confdash/confdash.log" || true)"
+grep 'slow message' "$work/state/confdash/confdash.log" | sed -n 's/.*message=\([A-Za-z]*\) total_ms=\([0-9.]*\).*/\1 \2/p' \
+    | awk '{n[$1]++; if ($2 > m[$1]) m[$1] = $2} END {for (k in n) printf "  %s: %d, slowest %.1f ms\n", k, n[k], m[k]}' || true

@@ -5,7 +5,11 @@ redraw reaches the terminal. No capture-pane polling, so no tmux client start-up
 
     key-latency.py SOCKET [PRESSES] [KEY ...]
 
-Prints one line: median, p95, p99, max and mean in milliseconds. The keys (tmux key names) are
+Prints one line: median, p95, p99, max and mean in milliseconds, of the first output after each
+press; then the same of the frame's last output (the end of the burst of output that follows the
+press: outputs less than 10 ms apart), i.e. the whole frame on screen. A program that writes its
+frame in many small writes shows its first output early and its last late; one that writes it
+whole shows both at once. The keys (tmux key names) are
 pressed in turn, PRESSES in all (rounded up to whole rounds of them); by default j and k, so the selection moves and every press must
 redraw. `s` sorts the table by the next column; `/ 5 5 5 BSpace BSpace BSpace Escape` types a
 filter and takes it back, each key filtering every conference again. Waits for the screen to go
@@ -34,7 +38,7 @@ pending = b""
 def read_lines(timeout):
     """Complete lines that arrive within `timeout` seconds (an empty list when none do)."""
     global pending
-    ready, _, _ = select.select([fd], [], [], timeout)
+    ready, _, _ = select.select([fd], [], [], max(0, timeout))
     if not ready:
         return []
     chunk = os.read(fd, 65536)
@@ -45,35 +49,57 @@ def read_lines(timeout):
     return lines
 
 
-def drain(quiet):
-    """Reads until nothing has arrived for `quiet` seconds."""
-    while read_lines(quiet):
-        pass
+# Outputs closer than this belong to one frame; a later one is another frame (a clock's tick).
+BURST_GAP = 0.010
+
+
+def drain(quiet, last=None):
+    """Reads until nothing has arrived for `quiet` seconds. With `last` (the time of the frame's
+    latest output so far), returns the time of the last output of that burst."""
+    while True:
+        lines = read_lines(quiet)
+        if not lines:
+            return last
+        now = time.perf_counter()
+        if last is not None and any(line.startswith(b"%output") for line in lines) and now - last < BURST_GAP:
+            last = now
 
 
 drain(0.5)
 samples = []
+whole = []
 by_key = {}
 for i in range(presses):
     key = keys[i % len(keys)]
     start = time.perf_counter()
     client.stdin.write(b"send-keys -t 0 " + key + b"\n")
     deadline = start + 2
-    seen = False
-    while not seen and time.perf_counter() < deadline:
-        seen = any(line.startswith(b"%output") for line in read_lines(deadline - time.perf_counter()))
-    if not seen:
+    seen = None
+    while seen is None and time.perf_counter() < deadline:
+        if any(line.startswith(b"%output") for line in read_lines(deadline - time.perf_counter())):
+            seen = time.perf_counter()
+    if seen is None:
         raise SystemExit(f"key-latency: no output within 2 s of press {i + 1}")
-    samples.append((time.perf_counter() - start) * 1000)
+    samples.append((seen - start) * 1000)
     by_key.setdefault((i % len(keys), key.decode()), []).append(samples[-1])
+    # The rest of the frame: read until the outputs stop coming closer than BURST_GAP apart,
+    # then until the screen is quiet.
+    whole.append((drain(BURST_GAP, seen) - start) * 1000)
     drain(0.1)
 client.stdin.close()
 client.wait(timeout=5)
-samples.sort()
-p95 = samples[min(len(samples) - 1, int(len(samples) * 0.95))]
-p99 = samples[min(len(samples) - 1, int(len(samples) * 0.99))]
-print(f"median {statistics.median(samples):.2f} ms, p95 {p95:.2f} ms, p99 {p99:.2f} ms, max {samples[-1]:.2f} ms, "
-      f"mean {statistics.mean(samples):.2f} ms (n={len(samples)})")
+
+
+def summary(values):
+    values = sorted(values)
+    p95 = values[min(len(values) - 1, int(len(values) * 0.95))]
+    p99 = values[min(len(values) - 1, int(len(values) * 0.99))]
+    return (f"median {statistics.median(values):.2f} ms, p95 {p95:.2f} ms, p99 {p99:.2f} ms, max {values[-1]:.2f} ms, "
+            f"mean {statistics.mean(values):.2f} ms")
+
+
+print(f"{summary(samples)} (n={len(samples)})")
+print(f"    whole frame (its last output): {summary(whole)}")
 # With several keys, which of them are slow: each key's place in the round, median and slowest.
 if len(keys) > 1:
     print("    by key (median/max ms): " + ", ".join(

@@ -186,6 +186,13 @@ public final class DashboardApp {
                         "before_ms": "\(Self.ms(updating - received))", "between_ms": "\(Self.ms(drawing - updated))",
                     ])
                 }
+            } else if ContinuousClock.now - received > Self.frameBudget {
+                // A refresh or a result that held the loop longer than a frame: a key pressed
+                // meanwhile waited for it, which the key's own time (from its message) leaves out.
+                logger.info("slow message", metadata: [
+                    "message": "\(Self.kind(of: msg))", "total_ms": "\(Self.ms(ContinuousClock.now - received))",
+                    "update_ms": "\(Self.ms(updated - updating))", "write_ms": "\(Self.ms(lastWrite))",
+                ])
             }
             // With the frame on screen: what the next keys will need (the filter's text of
             // every row), built off this loop so that no key waits for it.
@@ -229,6 +236,11 @@ public final class DashboardApp {
             default: return key.displayName
             }
         }
+    }
+
+    /// A message's case, without what it carries (a refresh carries every conference).
+    nonisolated static func kind(of msg: Msg) -> String {
+        Mirror(reflecting: msg).children.first?.label ?? String(describing: msg)
     }
 
     nonisolated static func modalName(_ modal: Modal) -> String {

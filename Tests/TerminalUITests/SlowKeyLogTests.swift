@@ -22,4 +22,13 @@ import Testing
         #expect(typed == "a character typed into the command line")
         #expect(DashboardApp.loggedName(of: .key(.backspace), typedInto: prompt) == Key.backspace.displayName)
     }
+
+    /// A slow message other than a key is named by its kind only: a refresh carries every
+    /// conference, a failed start what the operator typed.
+    @Test func aSlowMessageIsNamedByItsKindNotWhatItCarries() {
+        #expect(DashboardApp.kind(of: .tick(Date(timeIntervalSince1970: 0))) == "tick")
+        let failed = DashboardApp.kind(of: .streamStartFailed(conference: "CF1", name: "s3cr3t-name", message: "401 s3cr3t"))
+        #expect(failed == "streamStartFailed")
+        #expect(DashboardApp.kind(of: .pollFailed(reason: "timed out", attempt: 2, retryAt: .distantFuture, at: .distantPast)) == "pollFailed")
+    }
 }
