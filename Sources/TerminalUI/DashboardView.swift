@@ -14,10 +14,16 @@ public struct DashboardView {
     public init(glyphs: Glyphs = .unicode) { self.glyphs = glyphs }
 
     public func render(_ state: AppState, size: Size) -> Frame {
+        render(state, size: size, reusing: nil)
+    }
+
+    /// The same, drawn in the cells of `spare` (a frame the terminal is done with) when it is
+    /// the same size: see `Frame.init(size:reusing:)`.
+    public func render(_ state: AppState, size: Size, reusing spare: consuming Frame?) -> Frame {
         guard size.fits(Self.minimumSize) else {
             return TooSmallView.frame(have: size, need: Self.minimumSize)
         }
-        var frame = Frame(size: size)
+        var frame = Frame(size: size, reusing: spare)
         let width = size.width
         drawHeader(state, width: width, on: &frame)
         let body = Rect(

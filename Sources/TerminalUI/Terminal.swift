@@ -193,21 +193,43 @@ public final class Terminal {
         if isActive { clearok(cn_stdscr(), true) }
     }
 
-    /// Puts `frame` on screen. When it equals the last frame drawn at the same size, nothing is written.
-    public func draw(_ frame: Frame) {
-        guard isActive else { return }
+    /// Puts `frame` on screen. When it equals the last frame drawn at the same size, nothing is
+    /// written. Returns the frame it no longer holds (the last one, or this one when nothing was
+    /// written), for the next frame to be drawn in.
+    @discardableResult
+    public func draw(_ frame: Frame) -> Frame? {
+        guard isActive else { return nil }
         let current = size
-        if frame == lastFrame && current == lastSize {
-            framesSkipped += 1
-            return
+        // Only the lines that changed since the last frame, when it was drawn at this size: a
+        // key that moves the selection changes two lines of sixty, and putting every cell of the
+        // screen into ncurses again was most of the frame's time (ncurses then compares them all
+        // with what the terminal shows anyway, and writes only what differs).
+        let previous = lastFrame.flatMap { $0.size == frame.size && lastSize == current ? $0 : nil }
+        let rows = min(frame.size.height, current.height)
+        let width = frame.size.width
+        var changed: [Int] = []
+        if let previous {
+            for y in 0..<rows {
+                let line = (y * width)..<((y + 1) * width)
+                if frame.cells[line] != previous.cells[line] { changed.append(y) }
+            }
+            if changed.isEmpty && frame == previous {
+                framesSkipped += 1
+                return frame
+            }
+        } else {
+            werase(cn_stdscr())  // never wclear: that repaints the whole screen every frame
+            changed = Array(0..<rows)
         }
         let window = cn_stdscr()
-        werase(window)                        // never wclear: that repaints the whole screen every frame
-        let rows = min(frame.size.height, current.height)
         let cols = min(frame.size.width, current.width)
         var scalars: [UInt32] = []
         scalars.reserveCapacity(Int(CCHARW_MAX))
-        for y in 0..<rows {
+        for y in changed {
+            if previous != nil {
+                wmove(window, Int32(y), 0)
+                wclrtoeol(window)
+            }
             for x in 0..<cols {
                 let cell = frame[x, y]
                 if cell.isContinuation || (cell.text == " " && cell.style == .plain) { continue }
@@ -230,9 +252,11 @@ public final class Terminal {
         }
         wnoutrefresh(window)
         doupdate()
+        let replaced = lastFrame
         lastFrame = frame
         lastSize = current
         framesWritten += 1
+        return replaced
     }
 
     /// The scalars setcchar accepts for one cell: the first, then only zero-width ones (combining marks);

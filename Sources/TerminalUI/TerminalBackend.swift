@@ -14,8 +14,10 @@ public protocol TerminalBackend: AnyObject {
     /// Takes over the screen; `stop` gives it back, and is safe to call more than once.
     func start()
     func stop()
-    /// Shows `frame`, writing only what changed since the last one.
-    func draw(_ frame: Frame)
+    /// Shows `frame`, writing only what changed since the last one. Returns a frame it no longer
+    /// holds, for the next frame to be drawn in (`Frame.init(size:reusing:)`), when it has one.
+    @discardableResult
+    func draw(_ frame: Frame) -> Frame?
     /// Puts `text` on the operator's clipboard.
     func copyToClipboard(_ text: String)
     /// Reports the mouse's presses and wheel (`:mouse on`), or leaves the mouse to the terminal.

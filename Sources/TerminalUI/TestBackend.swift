@@ -53,16 +53,18 @@ public final class TestBackend: TerminalBackend {
         continuation.finish()
     }
 
-    public func draw(_ frame: Frame) {
+    @discardableResult
+    public func draw(_ frame: Frame) -> Frame? {
         guard frame != self.frame else {
             framesSkipped += 1
-            return
+            return nil
         }
         self.frame = frame
         framesWritten += 1
         let ready = waiters.filter { $0.predicate(frame) }
         waiters.removeAll { waiter in ready.contains { $0.id == waiter.id } }
         for waiter in ready { waiter.resume(frame) }
+        return nil
     }
 
     public func copyToClipboard(_ text: String) { clipboard.append(text) }

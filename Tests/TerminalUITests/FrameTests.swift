@@ -2,6 +2,22 @@ import Testing
 @testable import TerminalUI
 
 @Suite struct FrameTests {
+    /// The next frame is drawn in the cells of one the terminal let go of, blanked: the same
+    /// storage, nothing of the old text left; a frame of another size is made afresh.
+    @Test func aFrameIsDrawnInTheCellsOfOneLetGoOf() {
+        var old = Frame(width: 12, height: 3)
+        old.write("stale text", x: 1, y: 1, style: Style(foreground: .red))
+        let storage = old.cells.withUnsafeBufferPointer { $0.baseAddress }
+        var reused = Frame(size: old.size, reusing: consume old)
+        #expect(reused == Frame(width: 12, height: 3))
+        #expect(reused.cells.withUnsafeBufferPointer { $0.baseAddress } == storage)
+        reused.write("new", x: 0, y: 0)
+        #expect(reused.lines.first?.hasPrefix("new") == true)
+        let resized = Frame(size: Size(width: 5, height: 2), reusing: reused)
+        #expect(resized == Frame(width: 5, height: 2))
+        #expect(Frame(size: Size(width: 4, height: 1), reusing: nil) == Frame(width: 4, height: 1))
+    }
+
     @Test func writtenTextReadsBackAsLines() {
         var frame = Frame(width: 10, height: 2)
         frame.write("hello", x: 2, y: 1)
