@@ -4,7 +4,7 @@
 #   to the terminal by refreshes that changed nothing, and memory.
 #
 #   scripts/bench-dashboard.sh [--conferences 500] [--idle-seconds 60] [--config debug|release]
-#                              [--key-presses 40] [--skip-build] [--events]
+#                              [--key-presses 40] [--skip-build] [--events] [--bin PATH]
 #
 # --events: the dashboard runs its callback receiver and the emulator sends it every conference's
 # events, as an application that points its conferences' status callbacks at confdash would; the
@@ -13,7 +13,7 @@
 # Prints one line per figure. Nothing here is asserted: these machines are shared and noisy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-conferences=500 idle=60 config=debug presses=40 build=yes events=no
+conferences=500 idle=60 config=debug presses=40 build=yes events=no given_bin=""
 while [ $# -gt 0 ]; do
     case $1 in
         --conferences) conferences=$2; shift 2 ;;
@@ -22,13 +22,15 @@ while [ $# -gt 0 ]; do
         --key-presses) presses=$2; shift 2 ;;
         --skip-build) build=no; shift ;;
         --events) events=yes; shift ;;
+        --bin) given_bin=$2; build=no; shift 2 ;;
         *) echo "bench-dashboard.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
 # CONFDASH_BUILD_PATH: the build directory bench.sh uses (.build when unset).
 scratch=(--scratch-path "${CONFDASH_BUILD_PATH:-.build}")
 [ "$build" = yes ] && swift build "${scratch[@]}" -c "$config" --product confdash >/dev/null
-bin=$(swift build "${scratch[@]}" -c "$config" --show-bin-path)/confdash
+# --bin: a binary built elsewhere (an older commit's, to compare with, side by side).
+bin=${given_bin:-$(swift build "${scratch[@]}" -c "$config" --show-bin-path)/confdash}
 work=$(mktemp -d)
 sock="bench-$$"
 emu=""
@@ -80,7 +82,7 @@ first=$(date +%s%N)
 wait_for "$conferences live conferences" 120
 loaded=$(date +%s%N)
 pid=$(tmux -L "$sock" list-panes -F '#{pane_pid}')
-echo "machine: $(nproc) cores, $(uname -m), build: $config, $conferences live conferences, conference events: $events"
+echo "machine: $(nproc) cores, $(uname -m), build: $config, $conferences live conferences, conference events: $events${given_bin:+, binary: $given_bin}"
 echo "start to first frame (tmux launch to header on screen): $(( (first - start) / 1000000 )) ms"
 echo "start to all $conferences conferences on screen: $(( (loaded - start) / 1000000 )) ms"
 # A large account's rows show before their participants are read: the idle figures wait for the
