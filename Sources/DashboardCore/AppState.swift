@@ -649,6 +649,14 @@ public struct AppState: Equatable, Sendable {
             callScan: scan ? CallScan(calls, needle) : nil, index: index)
     }
 
+    /// For the slow-key log: whether a key typed into the filter now finds every row's text
+    /// built ("ready"), or filters the old way while it is built ("building"); nil when the
+    /// table is not being filtered.
+    public var filterIndexState: String? {
+        guard filtering else { return nil }
+        return filterIndex.index == nil ? "building" : "ready"
+    }
+
     /// Whether the conferences table is being filtered, or about to be (its `/` is open).
     var filtering: Bool {
         if !filter.isEmpty { return true }

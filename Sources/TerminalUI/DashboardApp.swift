@@ -132,6 +132,7 @@ public final class DashboardApp {
                 _ = update(&state, .tick(now()))
             }
             let keyName = Self.loggedName(of: msg, typedInto: state.modal)
+            let filterIndex = state.filterIndexState
             let updating = ContinuousClock.now
             let effects = update(&state, msg)
             let updated = ContinuousClock.now
@@ -182,12 +183,15 @@ public final class DashboardApp {
                 // A key slower than a frame at 60 Hz: where its time went, so that a slow press
                 // seen on screen can be told from one that waited behind other work.
                 if drawn - received > Self.frameBudget {
-                    logger.info("slow key", metadata: [
+                    var metadata: Logger.Metadata = [
                         "key": "\(keyName)", "total_ms": "\(Self.ms(drawn - received))",
                         "update_ms": "\(Self.ms(updated - updating))", "render_ms": "\(Self.ms(drawn - drawing - lastWrite))",
                         "write_ms": "\(Self.ms(lastWrite))",
                         "before_ms": "\(Self.ms(updating - received))", "between_ms": "\(Self.ms(drawing - updated))",
-                    ])
+                    ]
+                    // A key of the filter typed before every row's text was built filters the old way.
+                    if let filterIndex { metadata["filter_index"] = "\(filterIndex)" }
+                    logger.info("slow key", metadata: metadata)
                 }
             } else if ContinuousClock.now - received > Self.frameBudget {
                 // A refresh or a result that held the loop longer than a frame: a key pressed
