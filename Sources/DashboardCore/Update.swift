@@ -70,7 +70,9 @@ public func update(_ state: inout AppState, _ msg: Msg) -> [Effect] {
         expire(&state)
         return []
     case .filterIndexBuilt(let built):
+        let waited = state.filterWaitsForIndex
         state.take(built)
+        if waited, case .conferences = state.screen { keepSelectionVisible(&state) }
         return []
     case .sortRanksBuilt(let built):
         state.take(built)

@@ -97,7 +97,11 @@ public struct DashboardView {
             + "\(glyphs.bullet) \(participants) participant\(participants == 1 ? "" : "s") "
             + "\(glyphs.bullet) \(streams) stream\(streams == 1 ? "" : "s")"
         if let view = state.viewInUse { counts += "   view: \(view.name)\(view.changed ? " (changed)" : "")" }
-        if !state.filter.isEmpty { counts += "   filter: \(state.filter)" }
+        if !state.filter.isEmpty {
+            counts += "   filter: \(state.filter)"
+            // For the moment before every row's text is built (a large table, a key typed at once).
+            if state.filterWaitsForIndex { counts += " (finding\(glyphs.ellipsis))" }
+        }
         if !state.showCompleted { counts += "   (completed hidden)" }
         if state.sortColumn != .created || !state.sortDescending {
             counts += "   sorted by \(state.sortColumn.rawValue) \(state.sortDescending ? glyphs.down : glyphs.up)"

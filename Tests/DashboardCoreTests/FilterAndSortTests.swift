@@ -370,7 +370,9 @@ struct NarrowingFilterTests {
 
     /// A pass of the filter over every row finds the matching calls first; with none, a few or
     /// thousands of them it shows the rows that trying each participant's call shows.
-    @Test(arguments: [false, true]) func theCallsFoundFirstShowWhatEachParticipantsCallShows(indexed: Bool) {
+    /// 1,200 live conferences of five participants each, their calls in the book (thousands of
+    /// them: a pass over every row finds the matching calls first), a few sids as text.
+    static func manyRows() -> AppState {
         var state = AppState(space: "demo", account: "AC", now: Fixtures.epoch)
         var rows: [ConferenceRow] = []
         var calls = CallBook()
@@ -392,6 +394,13 @@ struct NarrowingFilterTests {
         }
         state.rows = ConferenceRows(rows)
         state.calls = calls
+        return state
+    }
+
+    @Test(arguments: [false, true]) func theCallsFoundFirstShowWhatEachParticipantsCallShows(indexed: Bool) {
+        var state = Self.manyRows()
+        // The old way, each key worked out at once (not waiting for every row's text).
+        state.filterWaitsFrom = .max
         #expect(state.calls.count > CallMatches.fewest)
         if indexed {
             _ = update(&state, .key(.character("/")))
@@ -416,6 +425,76 @@ struct NarrowingFilterTests {
         #expect(state.visibleSids.isEmpty)
         state.filter = "+15550000251"
         #expect(state.visibleSids == [state.rows.values[50].id])
+    }
+
+    /// At 1,000 rows and more, a key typed into the filter before every row's text is built
+    /// shows at once and the table keeps its rows (the header says it is finding them); when the
+    /// text comes, the table is the one the filter typed finds, worked out by it; backspace and
+    /// Esc then go back as ever. A refresh meanwhile works the table out the old way at once.
+    @Test func aKeyTypedBeforeEveryRowsTextIsBuiltWaitsForIt() {
+        var state = Self.manyRows()
+        state.selectedSid = state.rows.values[7].id
+        func atOnce(_ state: AppState, _ filter: String) -> AppState {
+            var fresh = state
+            fresh.filterWaitsFrom = .max
+            fresh.filterIndex.invalidate()
+            fresh.filter = filter
+            return fresh
+        }
+        let everyRow = state.visibleSids
+        _ = update(&state, .key(.character("/")))
+        let job = try! #require(state.filterIndexJob)
+        var typed = ""
+        for character in "+15550001" {
+            typed.append(character)
+            _ = update(&state, .key(.character(character)))
+            #expect(state.filter == typed)
+            #expect(state.filterWaitsForIndex)
+            #expect(state.visibleSids == everyRow, "\(typed): the rows shown before it")
+        }
+        _ = update(&state, .filterIndexBuilt(job.build()))
+        #expect(!state.filterWaitsForIndex)
+        let found = atOnce(state, typed).visibleSids
+        #expect(!found.isEmpty && found.count < everyRow.count)
+        #expect(state.visibleSids == found)
+        #expect(state.contentWidths == atOnce(state, typed).contentWidths)
+        // The selection is on a row the table shows.
+        #expect(state.selectedSid.flatMap(state.visiblePosition(of:)) != nil)
+        // Typed on with the text built: at once, as ever; back the same way.
+        _ = update(&state, .key(.character("1")))
+        #expect(!state.filterWaitsForIndex)
+        #expect(state.visibleSids == atOnce(state, typed + "1").visibleSids)
+        _ = update(&state, .key(.backspace))
+        #expect(state.visibleSids == found)
+        _ = update(&state, .key(.escape))
+        #expect(state.filter.isEmpty && state.visibleSids == everyRow)
+
+        // Esc while it waits: the whole table, and nothing left waiting.
+        state.prepareAfterFrame()
+        #expect(state.filterIndex.index == nil)
+        _ = update(&state, .key(.character("/")))
+        for character in "ada" { _ = update(&state, .key(.character(character))) }
+        #expect(state.filterWaitsForIndex)
+        _ = update(&state, .key(.escape))
+        #expect(!state.filterWaitsForIndex && state.visibleSids == everyRow)
+
+        // A refresh while it waits: the rows changed, the table worked out for the filter at once.
+        state.prepareAfterFrame()
+        _ = update(&state, .key(.character("/")))
+        for character in "ada 1" { _ = update(&state, .key(.character(character))) }
+        #expect(state.filterWaitsForIndex && state.visibleSids == everyRow)
+        var rows = state.rows
+        rows[state.rows.values[3].id] = nil
+        state.rows = rows
+        #expect(!state.filterWaitsForIndex)
+        #expect(state.visibleSids == atOnce(state, "ada 1").visibleSids)
+        #expect(!state.visibleSids.isEmpty)
+
+        // Under 1,000 rows there is nothing to wait for: each key works the table out at once.
+        var small = NarrowingFilterTests.filteredTable()
+        _ = update(&small, .key(.character("/")))
+        _ = update(&small, .key(.character("r")))
+        #expect(!small.filterWaitsForIndex && small.visibleSids == atOnce(small, "r").visibleSids)
     }
 
     /// An index built from rows that changed wholesale before it came is not taken; one built

@@ -152,6 +152,24 @@ struct DashboardViewTests {
         #expect(lines[3].contains("no conference matches the filter"))
     }
 
+    /// A key typed into the filter of a large table before every row's text is built: the
+    /// header says the rows are being found while the table still shows the earlier ones.
+    @Test func aFilterWaitingForEveryRowsTextSaysSo() {
+        var state = AppState(space: "demo", account: "AC1", now: Self.now)
+        let conferences = (0..<1200).map { Self.conference("c\($0)", "Room \($0)", minutesAgo: Double($0 % 50)) }
+        _ = update(&state, .pollSucceeded(PollSnapshot(conferences: conferences, participants: [:]), at: Self.now))
+        _ = update(&state, .key(.character("/")))
+        let job = try! #require(state.filterIndexJob)
+        _ = update(&state, .key(.character("7")))
+        var lines = render(state, 120, 24)
+        #expect(lines[1].contains("filter: 7 (finding"), "\(lines[1])")
+        #expect(lines[22].hasPrefix("/7"))
+        _ = update(&state, .filterIndexBuilt(job.build()))
+        lines = render(state, 120, 24)
+        #expect(lines[1].contains("filter: 7") && !lines[1].contains("finding"), "\(lines[1])")
+        #expect(lines[3].contains("Room 7"), "\(lines[3])")
+    }
+
     @Test func retryingAndOfflineHeaders() {
         var state = Self.state()
         _ = update(&state, .pollFailed(reason: "service error 503", attempt: 1, retryAt: Self.now.addingTimeInterval(4), at: Self.now))
