@@ -383,33 +383,35 @@ func renderBench(_ options: Options) async throws {
         default: "\(key)"
         }
     }
+    let number: [Key] = [.character("/")] + "+1555".map { .character($0) } + Array(repeating: .backspace, count: 5) + [.escape]
+    let text: [Key] = [.character("/")] + "room".map { .character($0) } + Array(repeating: .backspace, count: 4) + [.escape]
     typing("key press (s, the next sort column): update + render", [.character("s")])
     typing(
         "key typed into the filter (/ r o o m, then back): update + render",
-        [.character("/")] + "room".map { .character($0) } + Array(repeating: .backspace, count: 4) + [.escape])
+        text)
     typing(
         "key typed into the filter (/ + 1 5 5 5, then back): update + render",
-        [.character("/")] + "+1555".map { .character($0) } + Array(repeating: .backspace, count: 5) + [.escape])
+        number)
     // Keys typed faster than the index is built (45-200 ms at 10,000): they wait for it, and
     // the table follows when it comes.
     typing(
         "the same keys before the filter's index is built: update + render",
-        [.character("/")] + "+1555".map { .character($0) } + Array(repeating: .backspace, count: 5) + [.escape],
+        number,
         indexed: false)
     typing(
         "the same for / r o o m: update + render",
-        [.character("/")] + "room".map { .character($0) } + Array(repeating: .backspace, count: 4) + [.escape],
+        text,
         indexed: false)
     // And the way before they waited: each worked out at once without the index.
     let waitsFrom = state.filterWaitsFrom
     state.filterWaitsFrom = .max
     typing(
         "the same keys worked out at once without the index (before they waited): update + render",
-        [.character("/")] + "+1555".map { .character($0) } + Array(repeating: .backspace, count: 5) + [.escape],
+        number,
         indexed: false)
     typing(
         "the same for / r o o m: update + render",
-        [.character("/")] + "room".map { .character($0) } + Array(repeating: .backspace, count: 4) + [.escape],
+        text,
         indexed: false)
     state.filterWaitsFrom = waitsFrom
 
