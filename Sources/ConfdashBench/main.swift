@@ -424,9 +424,16 @@ func renderBench(_ options: Options) async throws {
     }
     line("refresh that changed nothing: update + render", Sample(values: refreshes).describe(digits: 2))
 
+    // A row to change must be on screen; a run that ends with none shown (a poll that came
+    // back short) says so rather than dividing by zero.
+    let shown = min(20, state.visibleCount)
+    guard shown > 0 else {
+        line("refresh that changed one row: update + render", "no row shown, not timed")
+        return
+    }
     var changes: [Double] = []
     for i in 0..<max(5, iterations / 10) {
-        let sid = state.visibleSid(at: i % min(20, state.visibleCount))
+        let sid = state.visibleSid(at: i % shown)
         snapshot = joined(snapshot, sid: sid, serial: i)
         let start = ContinuousClock.now
         _ = update(&state, .pollSucceeded(snapshot, at: state.now))
