@@ -36,7 +36,7 @@ public final class CompatClient: Sendable {
         retryPolicy: RetryPolicy = .default, httpClient: HTTPClient? = nil, clock: any Clock<Duration> = ContinuousClock(),
         jitter: @escaping @Sendable () -> Double = { Double.random(in: 0...1) },
         maxConcurrency: Int = ConcurrencyLevel.defaultCeiling, logger: Logger = Logger(label: "confdash.api"),
-        leanReads: Bool = false
+        leanReads: Bool = false, idleConnectionTimeout: Duration = .seconds(60)
     ) {
         self.leanReads = leanReads
         self.endpoint = endpoint
@@ -64,9 +64,20 @@ public final class CompatClient: Sendable {
             // own retries held it until the request's deadline (21 s for a CLI command that
             // could not connect). Reads are retried by `RetryPolicy`, which knows what is worth it.
             configuration.connectionPool.retryConnectionEstablishment = false
+            configuration.connectionPool.idleTimeout = .nanoseconds(
+                idleConnectionTimeout.components.seconds * 1_000_000_000 + idleConnectionTimeout.components.attoseconds / 1_000_000_000)
             self.http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             self.ownsHTTP = true
         }
+    }
+
+    /// How long a dashboard's client keeps a connection no read has used: long enough that the
+    /// connections every refresh uses stay open from one refresh to the next (no new handshake a
+    /// poll), short enough that the extra ones a burst opened (a first read of 10,000
+    /// conferences runs up to 32 at once, each keeping its receive buffers: 6 MB in all) are let
+    /// go of soon after it, not after the pool's 60-second default.
+    public static func idleConnectionTimeout(refreshSeconds: Double) -> Duration {
+        .seconds(max(15, 2 * refreshSeconds + 5))
     }
 
     /// Closes the connections this client opened; call once when done.

@@ -69,7 +69,11 @@ struct ConnectionOptions: ParsableArguments {
         return CompatClient(
             endpoint: endpoint, credentials: credentials,
             requestTimeout: timeout ?? .milliseconds(Int64(self.timeout * 1000)), retryPolicy: retryPolicy,
-            maxConcurrency: settings.maxConcurrency.value, logger: Logger(label: "confdash.api"), leanReads: leanReads)
+            maxConcurrency: settings.maxConcurrency.value, logger: Logger(label: "confdash.api"), leanReads: leanReads,
+            // A dashboard's burst of reads lets its extra connections go soon after; a command
+            // line's client lives for one command.
+            idleConnectionTimeout: leanReads
+                ? CompatClient.idleConnectionTimeout(refreshSeconds: settings.refresh.value) : .seconds(60))
     }
 }
 

@@ -414,7 +414,9 @@ struct DemoCommand: AsyncParsableCommand {
             credentials: Credentials(projectID: configuration.accountSid, apiToken: configuration.apiToken),
             requestTimeout: .seconds(5), retryPolicy: RetryPolicy(maxAttempts: 2),
             maxConcurrency: options.maxConcurrencyFlag ?? ConcurrencyLevel.defaultCeiling, logger: Logger(label: "confdash.api"),
-            leanReads: true)
+            leanReads: true,
+            idleConnectionTimeout: CompatClient.idleConnectionTimeout(
+                refreshSeconds: options.refresh ?? ProfileResolution.defaultRefresh))
         // The demo turns the callback receiver on: the emulator signs with the demo signing key and
         // calls it, so streams go queued, in progress, stopped on screen, and (as an
         // application's cXML would ask) every conference's events reach it: joins, leaves,
