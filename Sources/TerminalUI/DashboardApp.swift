@@ -35,9 +35,11 @@ public final class DashboardApp {
     /// and faulted in for every frame).
     var spareFrame: Frame?
     var refreshes = 0
-    /// Successful polls: every `releaseMemoryEvery`th hands free memory back to the system.
     var succeeded = 0
-    static let releaseMemoryEvery = 30
+    /// When free memory was last handed back to the system: a successful poll does it again once
+    /// `releaseMemoryEvery` has passed.
+    var lastRelease: ContinuousClock.Instant?
+    static let releaseMemoryEvery = Duration.seconds(20)
     /// Every this many successful polls (ten minutes at two seconds) the log says how much the
     /// screen's state holds (`AppState.census`).
     static let censusEvery = 300
@@ -149,10 +151,14 @@ public final class DashboardApp {
                 refreshes += 1
                 succeeded += 1
                 // Free memory back to the system after the first refresh (at 10,000 conferences
-                // it read 60 MB of answers) and every 30th after it: under churn glibc kept tens
-                // of megabytes freed in its arenas, and RSS grew with them. Off the loop: it
-                // walks the heap.
-                if succeeded == 1 || succeeded % Self.releaseMemoryEvery == 0 {
+                // it read 60 MB of answers) and every 20 seconds after: under churn glibc kept
+                // tens of megabytes freed in its arenas, and RSS grew with them; and the first
+                // read's extra connections, let go of 15 seconds after it, free 6 MB of receive
+                // buffers that a release a minute later held for most of that minute. Off the
+                // loop: it walks the heap (1–9 ms at 10,000 in `confdash-bench memory`).
+                let now = ContinuousClock.now
+                if lastRelease.map({ now - $0 >= Self.releaseMemoryEvery }) ?? true {
+                    lastRelease = now
                     Task.detached(priority: .background) { _ = confdash_release_free_memory() }
                 }
                 if succeeded % Self.censusEvery == 0 {
